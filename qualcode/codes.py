@@ -1,0 +1,230 @@
+"""The code hierarchy: create, edit, rename, move, merge and delete codes (codings are kept)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from .errors import DuplicateError, NotFound, ValidationError
+from .models import Code, Coding, Memo
+from .project import Project
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+PALETTE = ["#ffd54f", "#81c784", "#64b5f6", "#e57373", "#ba68c8", "#4db6ac", "#ff8a65",
+           "#a1887f", "#90a4ae", "#f06292", "#aed581", "#7986cb"]
+
+
+@dataclass(frozen=True)
+class CodeNode:
+    code: Code
+    depth: int
+    path: str  # "Parent / Child"
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("a code needs a name")
+    if "/" in name:
+        raise ValidationError("a code name cannot contain '/' (it separates levels in code paths)")
+    if len(name) > 255:
+        raise ValidationError("a code name can be at most 255 characters")
+    return name
+
+
+def _check_color(color: str) -> str:
+    if not _COLOR.match(color or ""):
+        raise ValidationError(f"colour must look like #a1b2c3, not {color!r}")
+    return color.lower()
+
+
+def _sibling_clash(s, parent_id: int | None, name: str, exclude: int | None = None) -> None:
+    q = select(Code.id).where(Code.parent_key == (parent_id or 0), Code.name == name)
+    if exclude is not None:
+        q = q.where(Code.id != exclude)
+    if s.scalar(q) is not None:
+        where = "at the top level" if parent_id is None else "under that parent"
+        raise DuplicateError(f"a code called '{name}' already exists {where}")
+
+
+def _get(s, code_id: int) -> Code:
+    code = s.get(Code, code_id)
+    if code is None:
+        raise NotFound(f"no code with id {code_id}")
+    return code
+
+
+def create_code(project: Project, name: str, parent_id: int | None = None, *,
+                description: str = "", inclusion: str = "", exclusion: str = "",
+                examples: list[str] | None = None, labels: dict | None = None,
+                color: str | None = None) -> Code:
+    name = _check_name(name)
+    with project.transaction() as s:
+        if parent_id is not None:
+            _get(s, parent_id)
+        _sibling_clash(s, parent_id, name)
+        count = s.scalar(select(func.count()).select_from(Code)) or 0
+        siblings = s.scalar(select(func.count()).select_from(Code)
+                            .where(Code.parent_key == (parent_id or 0))) or 0
+        code = Code(name=name, parent_id=parent_id, parent_key=parent_id or 0,
+                    description=description, inclusion=inclusion, exclusion=exclusion,
+                    examples=list(examples or []), labels=dict(labels or {}),
+                    color=_check_color(color) if color else PALETTE[count % len(PALETTE)],
+                    position=siblings)
+        s.add(code)
+    return code
+
+
+def update_code(project: Project, code_id: int, **fields) -> Code:
+    """Change description, inclusion, exclusion, examples, labels or color."""
+    allowed = {"description", "inclusion", "exclusion", "examples", "labels", "color"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"cannot set {', '.join(sorted(unknown))} on a code")
+    with project.transaction() as s:
+        code = _get(s, code_id)
+        for key, value in fields.items():
+            if key == "color":
+                value = _check_color(value)
+            elif key == "examples":
+                value = [str(v) for v in value]
+            elif key == "labels":
+                value = {str(k): str(v) for k, v in value.items() if v}
+            else:
+                value = value or ""
+            setattr(code, key, value)
+    return code
+
+
+def rename_code(project: Project, code_id: int, new_name: str) -> Code:
+    new_name = _check_name(new_name)
+    with project.transaction() as s:
+        code = _get(s, code_id)
+        _sibling_clash(s, code.parent_id, new_name, exclude=code_id)
+        code.name = new_name
+    return code
+
+
+def move_code(project: Project, code_id: int, new_parent_id: int | None) -> Code:
+    """Put a code (with its sub-codes) under another parent, or at the top level (None)."""
+    with project.transaction() as s:
+        code = _get(s, code_id)
+        if new_parent_id is not None:
+            ancestor = _get(s, new_parent_id)
+            while ancestor is not None:
+                if ancestor.id == code_id:
+                    raise ValidationError("a code cannot be moved under itself or its own sub-code")
+                ancestor = s.get(Code, ancestor.parent_id) if ancestor.parent_id else None
+        _sibling_clash(s, new_parent_id, code.name, exclude=code_id)
+        code.parent_id = new_parent_id
+        code.parent_key = new_parent_id or 0
+        code.position = s.scalar(select(func.count()).select_from(Code)
+                                 .where(Code.parent_key == (new_parent_id or 0))) or 0
+    return code
+
+
+def merge_codes(project: Project, source_id: int, target_id: int) -> int:
+    """Merge ``source`` into ``target``: its codings, sub-codes and memos move to the target and
+    the source is deleted. A coding the target already has (same span and coder) is not doubled.
+    Returns the number of codings moved."""
+    if source_id == target_id:
+        raise ValidationError("cannot merge a code into itself")
+    with project.transaction() as s:
+        source, target = _get(s, source_id), _get(s, target_id)
+        ancestor = target
+        while ancestor is not None:
+            if ancestor.id == source_id:
+                raise ValidationError("cannot merge a code into one of its own sub-codes")
+            ancestor = s.get(Code, ancestor.parent_id) if ancestor.parent_id else None
+        have = {(c.transcript_id, c.start, c.end, c.coder)
+                for c in s.scalars(select(Coding).where(Coding.code_id == target_id))}
+        moved = 0
+        for coding in s.scalars(select(Coding).where(Coding.code_id == source_id)).all():
+            key = (coding.transcript_id, coding.start, coding.end, coding.coder)
+            if key in have:
+                s.delete(coding)
+            else:
+                coding.code_id = target_id
+                have.add(key)
+                moved += 1
+        for child in s.scalars(select(Code).where(Code.parent_id == source_id)).all():
+            _sibling_clash(s, target_id, child.name)
+            child.parent_id = target_id
+            child.parent_key = target_id
+        for memo in s.scalars(select(Memo).where(Memo.code_id == source_id)).all():
+            memo.code_id = target_id
+        target.examples = list(target.examples or []) + [
+            e for e in (source.examples or []) if e not in (target.examples or [])]
+        s.flush()
+        s.delete(source)
+    return moved
+
+
+def delete_code(project: Project, code_id: int, *, force: bool = False) -> None:
+    """Delete a code. A code with codings or sub-codes is kept unless ``force`` is given."""
+    with project.transaction() as s:
+        code = _get(s, code_id)
+        ids = _subtree_ids(s, code_id)
+        n = s.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids)))
+        if (n or len(ids) > 1) and not force:
+            raise ValidationError(
+                f"'{code.name}' has {n} coding(s) and {len(ids) - 1} sub-code(s); merge it into "
+                "another code to keep them, or delete with force")
+        s.query(Coding).filter(Coding.code_id.in_(ids)).delete(synchronize_session=False)
+        s.query(Memo).filter(Memo.code_id.in_(ids)).delete(synchronize_session=False)
+        for cid in reversed(ids):
+            s.delete(s.get(Code, cid))
+            s.flush()
+
+
+def _subtree_ids(s, code_id: int) -> list[int]:
+    ids, frontier = [code_id], [code_id]
+    while frontier:
+        frontier = list(s.scalars(select(Code.id).where(Code.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def all_codes(project: Project) -> list[Code]:
+    with project.reading() as s:
+        return list(s.scalars(select(Code)))
+
+
+def get_code(project: Project, code_id: int) -> Code:
+    with project.reading() as s:
+        return _get(s, code_id)
+
+
+def code_tree(project: Project) -> list[CodeNode]:
+    """All codes depth-first, siblings by position then name, with depth and path."""
+    codes = all_codes(project)
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    out: list[CodeNode] = []
+
+    def visit(parent: int | None, depth: int, prefix: str) -> None:
+        for code in sorted(children.get(parent, []), key=lambda c: (c.position, c.name.lower())):
+            path = f"{prefix}{code.name}"
+            out.append(CodeNode(code, depth, path))
+            visit(code.id, depth + 1, path + " / ")
+
+    visit(None, 0, "")
+    return out
+
+
+def find_code(project: Project, path: str) -> Code:
+    """A code by its path, e.g. ``"Authenticity / Push: organisation"`` (or a unique bare name)."""
+    wanted = [p.strip() for p in path.split("/")]
+    nodes = code_tree(project)
+    exact = [n.code for n in nodes if [p.strip() for p in n.path.split("/")] == wanted]
+    if exact:
+        return exact[0]
+    by_name = [n.code for n in nodes if n.code.name == path.strip()]
+    if len(by_name) == 1:
+        return by_name[0]
+    if by_name:
+        raise ValidationError(f"'{path}' names several codes; give the full path")
+    raise NotFound(f"no code '{path}'")

@@ -1,0 +1,109 @@
+"""Applying codes to character spans (code-point offsets into canonical text) and removing them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .errors import DuplicateError, NotFound, ValidationError
+from .models import Code, Coding, Memo, Transcript
+from .project import Project
+
+
+def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
+               coder: str = "", memo: str = "") -> Coding:
+    """Code ``text[start:end]`` of a transcript. Whitespace at either end of the span is trimmed."""
+    if isinstance(start, bool) or isinstance(end, bool) or not (
+            isinstance(start, int) and isinstance(end, int)):
+        raise ValidationError("start and end must be whole numbers (code-point offsets)")
+    with project.transaction() as s:
+        transcript = s.get(Transcript, transcript_id)
+        if transcript is None:
+            raise NotFound(f"no transcript with id {transcript_id}")
+        if s.get(Code, code_id) is None:
+            raise NotFound(f"no code with id {code_id}")
+        n = len(transcript.text)
+        if not 0 <= start < end <= n:
+            raise ValidationError(
+                f"span {start}–{end} is not inside the transcript (0–{n}) or is empty")
+        text = transcript.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            raise ValidationError("the selected span holds only white space")
+        coder = (coder or "").strip()
+        clash = s.scalar(select(Coding.id).where(
+            Coding.transcript_id == transcript_id, Coding.code_id == code_id,
+            Coding.start == start, Coding.end == end, Coding.coder == coder))
+        if clash is not None:
+            raise DuplicateError("this span already has this code from this coder")
+        coding = Coding(transcript_id=transcript_id, code_id=code_id, start=start, end=end,
+                        coder=coder, memo=memo or "")
+        s.add(coding)
+    return coding
+
+
+def remove_coding(project: Project, coding_id: int) -> None:
+    with project.transaction() as s:
+        coding = s.get(Coding, coding_id)
+        if coding is None:
+            raise NotFound(f"no coding with id {coding_id}")
+        s.delete(coding)
+
+
+def set_coding_memo(project: Project, coding_id: int, memo: str) -> Coding:
+    with project.transaction() as s:
+        coding = s.get(Coding, coding_id)
+        if coding is None:
+            raise NotFound(f"no coding with id {coding_id}")
+        coding.memo = memo or ""
+    return coding
+
+
+def codings_for_transcript(project: Project, transcript_id: int) -> list[Coding]:
+    with project.reading() as s:
+        return list(s.scalars(select(Coding).where(Coding.transcript_id == transcript_id)
+                              .order_by(Coding.start, Coding.end, Coding.id)))
+
+
+def all_codings(project: Project) -> list[Coding]:
+    with project.reading() as s:
+        return list(s.scalars(select(Coding).order_by(Coding.transcript_id, Coding.start,
+                                                      Coding.id)))
+
+
+def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
+             transcript_id: int | None = None, code_id: int | None = None) -> Memo:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("a memo needs a title")
+    with project.transaction() as s:
+        if transcript_id is not None and s.get(Transcript, transcript_id) is None:
+            raise NotFound(f"no transcript with id {transcript_id}")
+        if code_id is not None and s.get(Code, code_id) is None:
+            raise NotFound(f"no code with id {code_id}")
+        memo = Memo(title=title, body=body or "", author=author or "",
+                    transcript_id=transcript_id, code_id=code_id)
+        s.add(memo)
+    return memo
+
+
+def list_memos(project: Project) -> list[Memo]:
+    with project.reading() as s:
+        return list(s.scalars(select(Memo).order_by(Memo.created_at, Memo.id)))
+
+
+def update_memo(project: Project, memo_id: int, *, title: str | None = None,
+                body: str | None = None) -> Memo:
+    with project.transaction() as s:
+        memo = s.get(Memo, memo_id)
+        if memo is None:
+            raise NotFound(f"no memo with id {memo_id}")
+        if title is not None:
+            if not title.strip():
+                raise ValidationError("a memo needs a title")
+            memo.title = title.strip()
+        if body is not None:
+            memo.body = body
+    return memo

@@ -1,0 +1,53 @@
+"""The demo project: the sample interviews in ``transcripts/``, the three-tensions codebook and
+demo codings located by their quoted text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .codebook import import_codebook
+from .codes import find_code
+from .codings import add_coding
+from .errors import ValidationError
+from .ingest import ingest_folder
+from .project import Project
+from .transcripts import get_transcript
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_TRANSCRIPTS = ROOT / "transcripts"
+DEMO_CODEBOOK = ROOT / "codebooks" / "three-tensions.yaml"
+DEMO_CODINGS = DEMO_TRANSCRIPTS / "demo-codings.yaml"
+
+
+def apply_quote_codings(project: Project, path: Path, coder: str = "demo") -> int:
+    """Apply codings given as ``{transcript: [[code path, quoted text], ...]}``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    n = 0
+    for transcript_name, items in (data.get("codings") or {}).items():
+        transcript = get_transcript(project, transcript_name)
+        for code_path, quote in items:
+            start = transcript.text.find(quote)
+            if start < 0:
+                raise ValidationError(f"{path.name}: quote not found in '{transcript_name}': {quote!r}")
+            code = find_code(project, code_path)
+            add_coding(project, transcript.id, code.id, start, start + len(quote), coder=coder)
+            n += 1
+    return n
+
+
+def load_demo(project: Project, *, with_codings: bool = True) -> dict:
+    report = ingest_folder(project, DEMO_TRANSCRIPTS)
+    counts = import_codebook(project, DEMO_CODEBOOK)
+    codings = apply_quote_codings(project, DEMO_CODINGS) if with_codings else 0
+    return {"transcripts": len(report.added), "codes": counts["created"], "codings": codings,
+            "errors": report.errors}
+
+
+def ensure_demo(project: Project) -> bool:
+    """Load the demo into an empty project; returns True when it did."""
+    if not project.is_empty():
+        return False
+    load_demo(project)
+    return True

@@ -1,0 +1,37 @@
+"""What a reader produces: canonical text plus speaker turns located in it by code-point offsets."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TurnSpan:
+    speaker: str | None
+    start: int  # code point offset of the spoken words (after any "Speaker:" label)
+    end: int
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+@dataclass
+class IngestedDocument:
+    text: str
+    turns: list[TurnSpan]
+    source_format: str
+    encoding: str | None = None
+    language: str | None = None
+    attributes: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def speakers(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for turn in self.turns:
+            if turn.speaker:
+                seen.setdefault(turn.speaker)
+        return list(seen)

@@ -1,0 +1,99 @@
+"""WebVTT (.vtt, Zoom/Teams) and SubRip (.srt) captions to canonical text with timed turns.
+
+Speakers come from ``<v Name>`` voice tags (Teams) or a ``Name:`` prefix (Zoom). Consecutive cues
+of one speaker are joined into one turn; each turn is one line ``Name: words`` of the canonical
+text, and its times are kept on the turn, not in the text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .decode import normalise
+from .document import TurnSpan
+from .timecodes import parse_timecode
+
+_ARROW = re.compile(
+    r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+)
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG = re.compile(r"</?[^>]+>")
+_PREFIX = re.compile(r"^(?P<name>[^\W\d_][\w.'’\- ]{0,40}?):\s+(?=\S)")
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+
+
+class CaptionError(ValueError):
+    pass
+
+
+def parse_cues(text: str, fmt: str) -> list[Cue]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if fmt == "vtt" and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise CaptionError("not a WebVTT file: the first line must be 'WEBVTT'")
+    cues: list[Cue] = []
+    i = 0
+    while i < len(lines):
+        m = _ARROW.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        start, end = parse_timecode(m.group("a")), parse_timecode(m.group("b"))
+        i += 1
+        body = []
+        while i < len(lines) and lines[i].strip():
+            body.append(lines[i].strip())
+            i += 1
+        cue = _make_cue(start, end, " ".join(body), fmt)
+        if cue.text:
+            cues.append(cue)
+    if not cues:
+        raise CaptionError("no caption cues with timecodes found")
+    return cues
+
+
+def _make_cue(start: float, end: float, raw: str, fmt: str) -> Cue:
+    speaker = None
+    voice = _VOICE.search(raw)
+    if voice:
+        speaker = voice.group(1).strip()
+    words = _TAG.sub("", raw)
+    if fmt == "vtt":
+        words = html.unescape(words)
+    words = normalise(re.sub(r"\s+", " ", words))
+    if speaker is None:
+        prefix = _PREFIX.match(words)
+        if prefix:
+            speaker = prefix.group("name").strip()
+            words = words[prefix.end() :]
+    return Cue(start, end, speaker, words)
+
+
+def cues_to_text(cues: list[Cue]) -> tuple[str, list[TurnSpan]]:
+    """Merge same-speaker runs into turns; return the canonical text and its turns."""
+    merged: list[Cue] = []
+    for cue in cues:
+        if merged and merged[-1].speaker == cue.speaker:
+            last = merged[-1]
+            merged[-1] = Cue(last.start, cue.end, last.speaker, f"{last.text} {cue.text}")
+        else:
+            merged.append(cue)
+    parts: list[str] = []
+    turns: list[TurnSpan] = []
+    offset = 0
+    for cue in merged:
+        label = f"{cue.speaker}: " if cue.speaker else ""
+        start = offset + len(label)
+        line = label + cue.text
+        parts.append(line)
+        turns.append(TurnSpan(cue.speaker, start, start + len(cue.text), cue.start, cue.end))
+        offset += len(line) + 1
+    return "\n".join(parts), turns

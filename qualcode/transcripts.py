@@ -1,0 +1,137 @@
+"""Storing and querying transcripts: canonical text, speaker turns and case attributes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .errors import DuplicateError, NotFound, ValidationError
+from .ingest.document import IngestedDocument
+from .models import Coding, Transcript, Turn
+from .project import Project
+
+
+def add_transcript(
+    project: Project,
+    doc: IngestedDocument,
+    name: str,
+    source_filename: str | None = None,
+    attributes: dict | None = None,
+) -> Transcript:
+    """Store an ingested document. Raises DuplicateError if the same text is already stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("a transcript needs a name")
+    attrs = {**doc.attributes, **(attributes or {})}
+    order = attrs.pop("interview_order", attrs.pop("order", None))
+    with project.transaction() as s:
+        existing = s.scalar(select(Transcript).where(Transcript.content_hash == doc.content_hash))
+        if existing is not None:
+            raise DuplicateError(
+                f"'{source_filename or name}' has the same text as transcript "
+                f"'{existing.name}', which is already in the project"
+            )
+        name = _free_name(s, name)
+        if order is None:
+            order = (s.scalar(select(func.max(Transcript.interview_order))) or 0) + 1
+        transcript = Transcript(
+            name=name,
+            text=doc.text,
+            content_hash=doc.content_hash,
+            source_filename=source_filename,
+            source_format=doc.source_format,
+            encoding=doc.encoding,
+            language=doc.language,
+            interview_order=_as_order(order),
+            attributes=attrs,
+        )
+        transcript.turns = [
+            Turn(index=i, speaker=t.speaker, start=t.start, end=t.end,
+                 time_start=t.time_start, time_end=t.time_end)
+            for i, t in enumerate(doc.turns)
+        ]
+        s.add(transcript)
+    return transcript
+
+
+def _as_order(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"interview order must be a whole number, not {value!r}") from None
+
+
+def _free_name(session, name: str) -> str:
+    taken = set(session.scalars(select(Transcript.name)))
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def list_transcripts(project: Project) -> list[Transcript]:
+    """All transcripts in interview order (then name)."""
+    with project.reading() as s:
+        return list(s.scalars(select(Transcript).order_by(
+            Transcript.interview_order.is_(None), Transcript.interview_order, Transcript.name)))
+
+
+def get_transcript(project: Project, ref: int | str) -> Transcript:
+    with project.reading() as s:
+        column = Transcript.id if isinstance(ref, int) else Transcript.name
+        transcript = s.scalar(select(Transcript).where(column == ref))
+        if transcript is None:
+            raise NotFound(f"no transcript {ref!r}")
+        return transcript
+
+
+def get_turns(project: Project, transcript_id: int) -> list[Turn]:
+    with project.reading() as s:
+        return list(s.scalars(select(Turn).where(Turn.transcript_id == transcript_id)
+                              .order_by(Turn.index)))
+
+
+def update_transcript(project: Project, transcript_id: int, *, name: str | None = None,
+                      interview_order: int | None = None, attributes: dict | None = None) -> Transcript:
+    """Rename, reorder or replace the attributes of a transcript (its text never changes)."""
+    with project.transaction() as s:
+        transcript = s.get(Transcript, transcript_id)
+        if transcript is None:
+            raise NotFound(f"no transcript {transcript_id}")
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise ValidationError("a transcript needs a name")
+            clash = s.scalar(select(Transcript.id).where(Transcript.name == name,
+                                                          Transcript.id != transcript_id))
+            if clash:
+                raise DuplicateError(f"another transcript is already called '{name}'")
+            transcript.name = name
+        if interview_order is not None:
+            transcript.interview_order = _as_order(interview_order)
+        if attributes is not None:
+            transcript.attributes = {str(k): v for k, v in attributes.items()}
+    return transcript
+
+
+def delete_transcript(project: Project, transcript_id: int) -> int:
+    """Delete a transcript with its turns and codings; returns how many codings went with it."""
+    with project.transaction() as s:
+        transcript = s.get(Transcript, transcript_id)
+        if transcript is None:
+            raise NotFound(f"no transcript {transcript_id}")
+        n = s.scalar(select(func.count()).select_from(Coding)
+                     .where(Coding.transcript_id == transcript_id))
+        s.query(Coding).filter(Coding.transcript_id == transcript_id).delete()
+        s.delete(transcript)
+    return n
+
+
+def turn_at(turns: list[Turn], offset: int) -> Turn | None:
+    """The turn containing ``offset`` (or the last one starting before it)."""
+    best = None
+    for turn in turns:
+        if turn.start <= offset:
+            best = turn
+        else:
+            break
+    return best
