@@ -1,0 +1,1 @@
+"""The Streamlit user interface (``streamlit run app.py``)."""

@@ -1,0 +1,29 @@
+"""App entry: page navigation and the sidebar (project, coder)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import (page_browse, page_code, page_codebook, page_export, page_saturation,
+               page_transcripts)
+from .state import project
+
+
+def main() -> None:
+    st.set_page_config(page_title="qualcode", page_icon="🗂️", layout="wide")
+    proj = project()
+    with st.sidebar:
+        st.title("qualcode")
+        st.text_input("Coder", key="coder", placeholder="your initials",
+                      help="Stored with every coding you make.")
+        st.caption("Project database")
+        st.text(proj.engine.url.render_as_string(hide_password=True))
+    pages = [
+        st.Page(page_code.render, title="Code", url_path="code", default=True),
+        st.Page(page_browse.render, title="Code browser", url_path="browse"),
+        st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
+        st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
+        st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
+        st.Page(page_export.render, title="Export", url_path="export"),
+    ]
+    st.navigation(pages).run()

@@ -1,0 +1,121 @@
+"""The coding page: read a transcript, select a span, apply codes, see and remove codings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..codes import code_tree
+from ..codings import add_coding, codings_for_transcript, remove_coding
+from ..errors import QualcodeError
+from ..transcripts import get_turns, list_transcripts, turn_at
+from .segments import Mark, segments
+from .span_selector import span_selector
+from .state import coder, project
+
+SELECTION = "qc_selection"
+
+
+def _remember(transcript_id: int, start: int, end: int) -> None:
+    st.session_state[SELECTION] = {"transcript": transcript_id, "start": start, "end": end}
+
+
+def render() -> None:
+    st.header("Code")
+    proj = project()
+    transcripts = list_transcripts(proj)
+    if not transcripts:
+        st.info("No transcripts yet: add some on the Transcripts page.")
+        return
+    nodes = code_tree(proj)
+    by_id = {t.id: t for t in transcripts}
+    transcript_id = st.selectbox(
+        "Transcript", [t.id for t in transcripts], key="code_transcript",
+        format_func=lambda i: f"{by_id[i].interview_order or '–'}. {by_id[i].name}")
+    transcript = by_id[transcript_id]
+    attrs = " · ".join(f"{k}: {v}" for k, v in (transcript.attributes or {}).items())
+    if attrs:
+        st.text(attrs)
+
+    codings = codings_for_transcript(proj, transcript.id)
+    paths = {n.code.id: n.path for n in nodes}
+    colors = {n.code.id: n.code.color for n in nodes}
+    selection = st.session_state.get(SELECTION)
+    if not selection or selection.get("transcript") != transcript.id:
+        selection = None
+    marks = [Mark(c.start, c.end, paths.get(c.code_id, "?"), colors.get(c.code_id, "#ddd"))
+             for c in codings]
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        span_selector(
+            transcript_id=transcript.id, length=len(transcript.text),
+            segments=segments(transcript.text, marks,
+                              (selection["start"], selection["end"]) if selection else None),
+            key=f"span_selector_{transcript.id}", on_select=_remember)
+    with right:
+        _coding_panel(proj, transcript, nodes, selection)
+    st.subheader("Codings in this transcript")
+    _codings_table(proj, transcript, codings, paths)
+
+
+def _coding_panel(proj, transcript, nodes, selection) -> None:
+    st.subheader("Selection")
+    if not selection:
+        st.info("Select a passage in the transcript with the mouse to code it.")
+        return
+    start, end = selection["start"], selection["end"]
+    quote = transcript.text[start:end]
+    st.text(quote if len(quote) <= 600 else quote[:600] + " …")
+    turn = turn_at(get_turns(proj, transcript.id), start)
+    where = f"characters {start}–{end}"
+    if turn is not None and turn.speaker:
+        where = f"{turn.speaker}, turn {turn.index + 1}, {where}"
+    st.caption(where.replace("*", "").replace("_", " "))
+    if not nodes:
+        st.warning("The codebook is empty: create codes on the Codebook page.")
+        return
+    options = [n.code.id for n in nodes]
+    labels = {n.code.id: n.path for n in nodes}
+    code_ids = st.multiselect("Codes to apply", options, key="apply_codes",
+                              format_func=lambda i: labels[i],
+                              placeholder="Choose one or more codes")
+    memo = st.text_area("Memo (optional)", key="apply_memo", height=80)
+    if st.button("Apply code", type="primary", disabled=not code_ids, key="apply_button"):
+        applied, problems = 0, []
+        for code_id in code_ids:
+            try:
+                add_coding(proj, transcript.id, code_id, start, end, coder=coder(), memo=memo)
+                applied += 1
+            except QualcodeError as exc:
+                problems.append(str(exc))
+        if applied:
+            st.session_state.pop(SELECTION, None)
+            st.toast(f"Applied {applied} code(s).")
+        for problem in problems:
+            st.error(problem)
+        if applied and not problems:
+            st.rerun()
+    if st.button("Clear selection", key="clear_selection"):
+        st.session_state.pop(SELECTION, None)
+        st.rerun()
+
+
+def _codings_table(proj, transcript, codings, paths) -> None:
+    if not codings:
+        st.caption("No codings yet.")
+        return
+    for coding in codings:
+        cols = st.columns([5, 3, 1, 1])
+        quote = transcript.text[coding.start:coding.end]
+        cols[0].text(quote if len(quote) <= 300 else quote[:300] + " …")
+        cols[1].text(f"{paths.get(coding.code_id, '?')}\n{coding.start}–{coding.end}"
+                     + (f" · {coding.coder}" if coding.coder else ""))
+        if coding.memo:
+            cols[1].text(f"memo: {coding.memo}")
+        if cols[3].button("Remove", key=f"remove_coding_{coding.id}"):
+            try:
+                remove_coding(proj, coding.id)
+            except QualcodeError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()

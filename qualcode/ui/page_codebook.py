@@ -1,0 +1,113 @@
+"""The codebook editor: the code tree with counts; create, edit, rename, move, merge, delete;
+import and export YAML."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import codes as ops
+from ..codebook import export_codebook, import_codebook, parse_codebook
+from ..codings import all_codings
+from ..errors import QualcodeError
+from .state import project
+
+
+def _run(action, success: str) -> None:
+    try:
+        action()
+    except QualcodeError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["codebook_flash"] = success
+        st.rerun()
+
+
+def render() -> None:
+    st.header("Codebook")
+    proj = project()
+    if msg := st.session_state.pop("codebook_flash", None):
+        st.success(msg)
+    nodes = ops.code_tree(proj)
+    counts: dict[int, int] = {}
+    for c in all_codings(proj):
+        counts[c.code_id] = counts.get(c.code_id, 0) + 1
+    st.dataframe(pd.DataFrame([{
+        "code": ("  " * n.depth) + ("└ " if n.depth else "") + n.code.name,
+        "nl": (n.code.labels or {}).get("nl", ""), "codings": counts.get(n.code.id, 0),
+        "colour": n.code.color, "description": n.code.description} for n in nodes],
+        columns=["code", "nl", "codings", "colour", "description"]),
+        hide_index=True, width="stretch")
+
+    paths = {n.code.id: n.path for n in nodes}
+    ids = [n.code.id for n in nodes]
+    tab_new, tab_edit, tab_struct, tab_io = st.tabs(
+        ["New code", "Edit code", "Rename · move · merge · delete", "Import / export"])
+
+    with tab_new, st.form("new_code", clear_on_submit=True):
+        name = st.text_input("Name")
+        parent = st.selectbox("Parent", [None] + ids, format_func=lambda i: "(top level)"
+                              if i is None else paths[i])
+        label_nl = st.text_input("Dutch label (optional)")
+        description = st.text_area("Definition")
+        inclusion = st.text_area("Include when")
+        exclusion = st.text_area("Exclude when")
+        color = st.color_picker("Colour", "#ffd54f")
+        if st.form_submit_button("Create code"):
+            _run(lambda: ops.create_code(
+                proj, name, parent, description=description, inclusion=inclusion,
+                exclusion=exclusion, labels={"nl": label_nl} if label_nl else {}, color=color),
+                "Code created.")
+
+    with tab_edit:
+        if not ids:
+            st.info("No codes yet.")
+        else:
+            code_id = st.selectbox("Code", ids, format_func=paths.get, key="edit_code")
+            code = next(n.code for n in nodes if n.code.id == code_id)
+            with st.form(f"edit_code_{code_id}"):
+                label_nl = st.text_input("Dutch label", (code.labels or {}).get("nl", ""))
+                description = st.text_area("Definition", code.description)
+                inclusion = st.text_area("Include when", code.inclusion)
+                exclusion = st.text_area("Exclude when", code.exclusion)
+                examples = st.text_area("Example quotes (one per line)",
+                                        "\n".join(code.examples or []))
+                color = st.color_picker("Colour", code.color)
+                if st.form_submit_button("Save"):
+                    _run(lambda: ops.update_code(
+                        proj, code_id, description=description, inclusion=inclusion,
+                        exclusion=exclusion, color=color,
+                        labels={**(code.labels or {}), "nl": label_nl},
+                        examples=[e.strip() for e in examples.splitlines() if e.strip()]),
+                        "Code saved.")
+
+    with tab_struct:
+        if ids:
+            code_id = st.selectbox("Code", ids, format_func=paths.get, key="struct_code")
+            c1, c2 = st.columns(2)
+            new_name = c1.text_input("New name", key="struct_new_name")
+            if c1.button("Rename", key="struct_rename"):
+                _run(lambda: ops.rename_code(proj, code_id, new_name), "Code renamed.")
+            new_parent = c2.selectbox("New parent", [None] + ids, key="struct_parent",
+                                      format_func=lambda i: "(top level)" if i is None else paths[i])
+            if c2.button("Move", key="struct_move"):
+                _run(lambda: ops.move_code(proj, code_id, new_parent), "Code moved.")
+            target = c1.selectbox("Merge into", ids, format_func=paths.get, key="struct_target")
+            if c1.button("Merge (codings kept)", key="struct_merge"):
+                _run(lambda: ops.merge_codes(proj, code_id, target), "Codes merged; codings kept.")
+            force = c2.checkbox("Also delete its codings and sub-codes", key="struct_force")
+            if c2.button("Delete", key="struct_delete"):
+                _run(lambda: ops.delete_code(proj, code_id, force=force), "Code deleted.")
+
+    with tab_io:
+        upload = st.file_uploader("Import a codebook (.yaml)", type=["yaml", "yml"],
+                                  key="codebook_upload")
+        if upload is not None and st.button("Import", key="codebook_import"):
+            def _import():
+                book = parse_codebook(upload.getvalue().decode("utf-8", "replace"), upload.name)
+                counts = import_codebook(proj, book)
+                st.session_state["codebook_counts"] = counts
+            _run(_import, "Codebook imported.")
+        st.download_button("Export codebook (.yaml)", export_codebook(proj).encode("utf-8"),
+                           file_name="codebook.yaml", mime="application/x-yaml",
+                           key="codebook_export")

@@ -1,0 +1,40 @@
+"""The export page: Word theme report and quote table, CSV/XLSX codings, the codebook as YAML."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..codebook import export_codebook
+from ..codes import code_tree
+from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
+from .state import project
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render() -> None:
+    st.header("Export")
+    proj = project()
+    tops = [n.code for n in code_tree(proj) if n.depth == 0]
+    st.subheader("Theme report (Word)")
+    title = st.text_input("Report title", value="Theme report", key="export_title")
+    themes = st.multiselect("Themes (empty: all top-level codes)", [c.id for c in tops],
+                            format_func={c.id: c.name for c in tops}.get, key="export_themes")
+    language = st.selectbox("Show code labels in", [None, "nl", "en"], key="export_language",
+                            format_func=lambda x: "(code names only)" if x is None else x)
+    st.download_button("Download theme report (.docx)",
+                       theme_report_docx(proj, title=title, themes=themes or None,
+                                         language=language),
+                       file_name="theme-report.docx", mime=DOCX, key="dl_theme_report")
+    st.subheader("Quote table and codings")
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Quote table (.docx)", quote_table_docx(proj), file_name="quotes.docx",
+                       mime=DOCX, key="dl_quotes_docx")
+    c2.download_button("Codings (.csv)", codings_csv(proj), file_name="codings.csv",
+                       mime="text/csv", key="dl_codings_csv")
+    c3.download_button("Codings (.xlsx)", codings_xlsx(proj), file_name="codings.xlsx",
+                       mime=XLSX, key="dl_codings_xlsx")
+    st.subheader("Codebook")
+    st.download_button("Codebook (.yaml)", export_codebook(proj).encode("utf-8"),
+                       file_name="codebook.yaml", mime="application/x-yaml", key="dl_codebook")

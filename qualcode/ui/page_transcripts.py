@@ -1,0 +1,79 @@
+"""The transcripts page: upload files (batch, with progress), list, edit attributes, delete."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..errors import DuplicateError, QualcodeError
+from ..ingest import SUPPORTED_SUFFIXES, ingest_file
+from ..transcripts import delete_transcript, list_transcripts, update_transcript
+from .state import project
+
+
+def render() -> None:
+    st.header("Transcripts")
+    proj = project()
+    for level, msg in st.session_state.pop("ingest_messages", []):
+        getattr(st, level)(msg)
+
+    uploads = st.file_uploader("Add interview files", accept_multiple_files=True,
+                               type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="uploads")
+    role = st.selectbox("Role for these files", ["", "participant", "former manager",
+                                                 "current manager"], key="upload_role")
+    if uploads and st.button("Ingest", type="primary", key="ingest_button"):
+        bar = st.progress(0.0, text="Reading files…")
+        messages = []
+        for i, upload in enumerate(uploads, 1):
+            bar.progress(i / len(uploads), text=f"{i}/{len(uploads)}: {upload.name}")
+            try:
+                t = ingest_file(proj, upload.name, data=upload.getvalue(),
+                                attributes={"role": role} if role else None)
+                messages.append(("success", f"Added {t.name} ({len(t.text)} characters)."))
+            except DuplicateError as exc:
+                messages.append(("warning", f"Skipped duplicate: {exc}"))
+            except QualcodeError as exc:
+                messages.append(("error", str(exc)))
+        st.session_state["ingest_messages"] = messages
+        st.rerun()
+
+    transcripts = list_transcripts(proj)
+    if not transcripts:
+        st.info("No transcripts yet.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "order": t.interview_order, "name": t.name, "format": t.source_format,
+        "characters": len(t.text), "language": t.language, "turns": len(t.turns)
+        if "turns" in t.__dict__ else None,
+        **{f"attr: {k}": v for k, v in (t.attributes or {}).items()}} for t in transcripts]),
+        hide_index=True, width="stretch")
+
+    st.subheader("Edit a transcript")
+    by_id = {t.id: t for t in transcripts}
+    tid = st.selectbox("Transcript", list(by_id), format_func=lambda i: by_id[i].name,
+                       key="edit_transcript")
+    t = by_id[tid]
+    with st.form(f"transcript_{tid}"):
+        name = st.text_input("Name", t.name)
+        order = st.number_input("Interview order", min_value=1, value=t.interview_order or 1)
+        attrs = pd.DataFrame([{"attribute": k, "value": str(v)}
+                              for k, v in (t.attributes or {}).items()],
+                             columns=["attribute", "value"])
+        edited = st.data_editor(attrs, num_rows="dynamic", hide_index=True, key=f"attrs_{tid}")
+        if st.form_submit_button("Save"):
+            new_attrs = {str(r["attribute"]).strip(): r["value"] for _, r in edited.iterrows()
+                         if str(r["attribute"] or "").strip()}
+            try:
+                update_transcript(proj, tid, name=name, interview_order=int(order),
+                                  attributes=new_attrs)
+            except QualcodeError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["ingest_messages"] = [("success", "Transcript saved.")]
+                st.rerun()
+    with st.expander("Delete this transcript"):
+        sure = st.checkbox("Yes, delete it with all its codings", key=f"sure_{tid}")
+        if st.button("Delete transcript", disabled=not sure, key=f"delete_{tid}"):
+            n = delete_transcript(proj, tid)
+            st.session_state["ingest_messages"] = [("success", f"Deleted ({n} codings removed).")]
+            st.rerun()
