@@ -166,11 +166,17 @@ def cmd_demo(project: Project, args) -> int:
 
 
 def cmd_app(_project, args) -> int:
+    import os
     import subprocess
 
+    from .project import resolve_url
+
     app = Path(__file__).resolve().parent.parent / "app.py"
+    env = dict(os.environ)
+    if args.db:
+        env[ENV_URL] = resolve_url(args.db)
     return subprocess.call([sys.executable, "-m", "streamlit", "run", str(app),
-                            "--server.port", str(args.port)])
+                            "--server.port", str(args.port)], env=env)
 
 
 def build_parser() -> argparse.ArgumentParser:

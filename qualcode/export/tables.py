@@ -21,7 +21,21 @@ def codings_csv(project: Project) -> bytes:
 
 
 def codings_xlsx(project: Project) -> bytes:
+    """One sheet of codings. Text is stored as text, so a quote starting with "=" stays a quote
+    instead of becoming a spreadsheet formula."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Codings"
+    sheet.append(COLUMNS)
+    for row in quote_rows(project):
+        values = [getattr(row, c) for c in COLUMNS]
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        codings_frame(project).to_excel(writer, index=False, sheet_name="Codings")
+    workbook.save(buffer)
     return buffer.getvalue()

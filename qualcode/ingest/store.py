@@ -14,6 +14,9 @@ from ..errors import DuplicateError, IngestError, QualcodeError
 from ..project import Project
 from .files import SUPPORTED_SUFFIXES, read_document
 
+# Manifests, codings and codebooks may travel beside transcripts; a folder ingest passes them by.
+SIDECAR_SUFFIXES = (".yaml", ".yml", ".csv", ".json")
+
 
 @dataclass
 class IngestReport:
@@ -48,14 +51,13 @@ def ingest_folder(project: Project, folder: str | Path,
     folder = Path(folder)
     if not folder.is_dir():
         raise IngestError(folder, "not a folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.suffix.lower() not in SIDECAR_SUFFIXES)
     report = IngestReport()
     for i, path in enumerate(files, 1):
         if progress:
             progress(i, len(files), path.name)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            if path.suffix.lower() in (".yaml", ".yml", ".csv", ".json"):
-                continue  # manifests and codings that travel beside transcripts
             report.errors.append(str(IngestError(path, "unsupported file type")))
             continue
         try:

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs Python packages, Debian's chromium
+# (for the browser tests) and PostgreSQL if missing, starts a throw-away PostgreSQL server,
+# runs pytest, and stops the server again. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_updated=
+apt_install() {
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq && apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian chromium for the browser tests…"
+  apt_install chromium || echo "warning: could not install chromium" >&2
+fi
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ]; then
+  echo "installing PostgreSQL…"
+  apt_install postgresql || echo "warning: could not install PostgreSQL" >&2
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+fi
+
+pg_dir=
+stop_pg() {
+  if [ -n "$pg_dir" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
+    run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  [ -z "$pg_dir" ] || rm -rf "$pg_dir"
+}
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+trap stop_pg EXIT
+
+if [ -n "$pg_bin" ]; then
+  pg_dir=$(mktemp -d /tmp/qualcode-pg.XXXXXX)
+  [ "$(id -u)" != 0 ] || chown postgres "$pg_dir"
+  port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U qualcode -A trust -E UTF8 --no-locale >/dev/null
+  run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+    -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  run_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U qualcode qualcode_test
+  export QUALCODE_TEST_PG_URL="postgresql+psycopg://qualcode@127.0.0.1:$port/qualcode_test"
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $port"
+else
+  echo "warning: no PostgreSQL; its test variants will be skipped" >&2
+fi
+
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import io
+
+import docx
+import pandas as pd
+
+from qualcode.codes import find_code
+from qualcode.codings import add_coding
+from qualcode.export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
+from qualcode.transcripts import get_transcript
+
+
+def _all_text(data: bytes) -> tuple[list[str], list[list[list[str]]]]:
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    return paragraphs, tables
+
+
+def test_theme_report_per_tension(demo_project, tmp_path):
+    data = theme_report_docx(demo_project, title="Co-sourcing", language="nl")
+    path = tmp_path / "report.docx"
+    path.write_bytes(data)
+    paragraphs, tables = _all_text(path.read_bytes())
+    assert "Co-sourcing" in paragraphs
+    assert "Authenticity (Authenticiteit)" in paragraphs
+    assert "Mastery & trial (Mastery & trial (meesterschap en beproeving))" in paragraphs
+    assert any(p.startswith("A personal need of the individual") for p in paragraphs)
+    # sub-code table with counts, then the quote table, per theme
+    sub = tables[0]
+    assert sub[0] == ["Code", "Label", "Quotes", "Interviews"]
+    counts = {row[0]: row[2] for row in sub[1:]}
+    assert counts["Push: change in the organisation"] == "2"
+    quotes = tables[1]
+    assert quotes[0] == ["Code", "Quote", "Participant", "Role", "Location"]
+    row = next(r for r in quotes if "brutale stop" in r[1])
+    assert row[2:4] == ["P1", "participant"]
+    assert row[4].startswith("Interview 01 – P1, turn 2, chars ")
+
+
+def test_quote_table_and_new_coding_appears(demo_project):
+    t = get_transcript(demo_project, "Interview 09 – P6")
+    start = t.text.index("😊")
+    add_coding(demo_project, t.id, find_code(demo_project, "Retention of pay").id, start, start + 1)
+    _paragraphs, tables = _all_text(quote_table_docx(demo_project))
+    assert any(row[1] == "“😊”" for row in tables[0])
+
+
+def test_csv_and_xlsx(demo_project):
+    frame = pd.read_csv(io.BytesIO(codings_csv(demo_project)), encoding="utf-8-sig")
+    assert len(frame) == 31
+    assert {"code", "quote", "participant", "role", "location", "start", "end"} <= set(frame)
+    x = pd.read_excel(io.BytesIO(codings_xlsx(demo_project)))
+    assert len(x) == 31 and list(x.columns) == list(frame.columns)
+
+
+def test_xlsx_keeps_formula_like_quotes_as_text(sqlite_project):
+    from openpyxl import load_workbook
+
+    from qualcode.codes import create_code
+    from qualcode.ingest import ingest_file
+
+    t = ingest_file(sqlite_project, "f.txt", data=b"=HYPERLINK(\"http://x\") said R")
+    add_coding(sqlite_project, t.id, create_code(sqlite_project, "A").id, 0, len(t.text))
+    sheet = load_workbook(io.BytesIO(codings_xlsx(sqlite_project))).active
+    quote_col = [c.value for c in sheet[1]].index("quote")
+    cell = sheet.cell(row=2, column=quote_col + 1)
+    assert cell.data_type == "s" and cell.value == t.text
