@@ -135,3 +135,10 @@ def turn_at(turns: list[Turn], offset: int) -> Turn | None:
         else:
             break
     return best
+
+
+def turn_counts(project: Project) -> dict[int, int]:
+    """Number of speaker turns per transcript id."""
+    with project.reading() as s:
+        return dict(s.execute(select(Turn.transcript_id, func.count()).group_by(Turn.transcript_id))
+                    .all())

@@ -44,7 +44,16 @@ def render() -> None:
         rows = [r for r in rows if r.role in role_filter]
     if search:
         rows = [r for r in rows if search.casefold() in r.quote.casefold()]
-    st.write(f"{len(rows)} quote(s) from {len({r.transcript_id for r in rows})} interview(s)")
+    st.text(f"{len(rows)} quote(s) from {len({r.transcript_id for r in rows})} interview(s)")
+    if st.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view") == "Reading":
+        for r in rows:
+            with st.container(border=True):
+                st.text(r.quote)
+                st.text(f"— {r.participant}{f' ({r.role})' if r.role else ''} · {r.location}"
+                        f" · {r.code}" + (f" · coder {r.coder}" if r.coder else ""))
+                if r.memo:
+                    st.text(f"memo: {r.memo}")
+        return
     frame = pd.DataFrame([{"code": r.code, "quote": r.quote, "participant": r.participant,
                            "role": r.role, "location": r.location, "coder": r.coder,
                            "memo": r.memo} for r in rows],

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..errors import DuplicateError, QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_file
-from ..transcripts import delete_transcript, list_transcripts, update_transcript
+from ..transcripts import delete_transcript, list_transcripts, turn_counts, update_transcript
 from .state import project
 
 
@@ -20,7 +20,8 @@ def render() -> None:
     uploads = st.file_uploader("Add interview files", accept_multiple_files=True,
                                type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="uploads")
     role = st.selectbox("Role for these files", ["", "participant", "former manager",
-                                                 "current manager"], key="upload_role")
+                                                 "current manager"], key="upload_role",
+                        format_func=lambda r: r or "(from the files, or none)")
     if uploads and st.button("Ingest", type="primary", key="ingest_button"):
         bar = st.progress(0.0, text="Reading files…")
         messages = []
@@ -41,10 +42,10 @@ def render() -> None:
     if not transcripts:
         st.info("No transcripts yet.")
         return
+    turns = turn_counts(proj)
     st.dataframe(pd.DataFrame([{
         "order": t.interview_order, "name": t.name, "format": t.source_format,
-        "characters": len(t.text), "language": t.language, "turns": len(t.turns)
-        if "turns" in t.__dict__ else None,
+        "characters": len(t.text), "language": t.language, "turns": turns.get(t.id, 0),
         **{f"attr: {k}": v for k, v in (t.attributes or {}).items()}} for t in transcripts]),
         hide_index=True, width="stretch")
 
