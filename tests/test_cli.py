@@ -27,11 +27,16 @@ def test_cli_end_to_end(capsys, tmp_path):
     code, out, _ = run(capsys, "--db", db, "codes", "create", "Loyalty",
                        "--parent", "Conditions for success")
     assert code == 0
-    code, out, _ = run(capsys, "--db", db, "codes", "merge", "Conditions for success / Loyalty",
+    assert run(capsys, "--db", db, "codes", "rename", "Conditions for success / Loyalty",
+               "Ambassadorship")[0] == 0
+    assert run(capsys, "--db", db, "codes", "move", "Ambassadorship", "--to", "Authenticity")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "codes", "merge", "Authenticity / Ambassadorship",
                        "Retention of pay")
     assert code == 0 and "merged" in out
     code, out, _ = run(capsys, "--db", db, "codebook", "list")
-    assert "Loyalty" not in out and "  Retention of pay" in out
+    assert "Loyalty" not in out and "Ambassadorship" not in out and "  Retention of pay" in out
+    code, _out, err = run(capsys, "--db", db, "codes", "move", "No such code")
+    assert code == 2 and "no code 'No such code'" in err
     out_yaml = tmp_path / "book.yaml"
     assert run(capsys, "--db", db, "codebook", "export", str(out_yaml))[0] == 0
     assert "Authenticiteit" in out_yaml.read_text(encoding="utf-8")

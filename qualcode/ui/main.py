@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import (page_browse, page_code, page_codebook, page_export, page_saturation,
-               page_transcripts)
+from . import (page_browse, page_code, page_codebook, page_export, page_memos,
+               page_saturation, page_transcripts)
 from .state import project
 
 
@@ -23,6 +23,7 @@ def main() -> None:
         st.Page(page_browse.render, title="Code browser", url_path="browse"),
         st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
         st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
+        st.Page(page_memos.render, title="Memos", url_path="memos"),
         st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
         st.Page(page_export.render, title="Export", url_path="export"),
     ]

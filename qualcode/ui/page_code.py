@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ..codes import code_tree
-from ..codings import add_coding, codings_for_transcript, remove_coding
+from ..codings import add_coding, codings_for_transcript, remove_coding, set_coding_memo
 from ..errors import QualcodeError
+from ..sentences import snap_to_sentences
+from ..suggest import suggest_codes
 from ..transcripts import get_turns, list_transcripts, turn_at
 from .segments import Mark, segments
 from .span_selector import span_selector
@@ -70,7 +72,11 @@ def _coding_panel(proj, transcript, nodes, selection) -> None:
     where = f"characters {start}–{end}"
     if turn is not None and turn.speaker:
         where = f"{turn.speaker}, turn {turn.index + 1}, {where}"
-    st.caption(where.replace("*", "").replace("_", " "))
+    st.text(where)
+    if st.button("Expand to whole sentences", key="snap_sentences"):
+        s, e = snap_to_sentences(transcript.text, start, end, transcript.language)
+        _remember(transcript.id, s, e)
+        st.rerun()
     if not nodes:
         st.warning("The codebook is empty: create codes on the Codebook page.")
         return
@@ -79,6 +85,9 @@ def _coding_panel(proj, transcript, nodes, selection) -> None:
     code_ids = st.multiselect("Codes to apply", options, key="apply_codes",
                               format_func=lambda i: labels[i],
                               placeholder="Choose one or more codes")
+    suggestions = suggest_codes(proj, quote, transcript.language)
+    if suggestions:
+        st.text("Suggested: " + " · ".join(f"{x.path} ({x.score:.2f})" for x in suggestions))
     memo = st.text_area("Memo (optional)", key="apply_memo", height=80)
     if st.button("Apply code", type="primary", disabled=not code_ids, key="apply_button"):
         applied, problems = 0, []
@@ -112,6 +121,11 @@ def _codings_table(proj, transcript, codings, paths) -> None:
                      + (f" · {coding.coder}" if coding.coder else ""))
         if coding.memo:
             cols[1].text(f"memo: {coding.memo}")
+        with cols[2].popover("Memo"):
+            memo = st.text_area("Memo on this coding", coding.memo, key=f"memo_text_{coding.id}")
+            if st.button("Save memo", key=f"memo_save_{coding.id}"):
+                set_coding_memo(proj, coding.id, memo)
+                st.rerun()
         if cols[3].button("Remove", key=f"remove_coding_{coding.id}"):
             try:
                 remove_coding(proj, coding.id)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from qualcode.nlp import terms
+from qualcode.sentences import sentence_spans, snap_to_sentences
+from qualcode.suggest import suggest_codes
+
+TEXT = ("P1: Ik stond op het punt. Toen kwam die vacature 😀 via Experience@Work. "
+        "Op 3 weken tijd voelde ik me terug als nieuw.\n\nInterviewer: Ok.")
+
+
+def test_sentence_spans_are_code_point_offsets():
+    spans = sentence_spans(TEXT, "nl")
+    sentences = [TEXT[s:e] for s, e in spans]
+    assert "Toen kwam die vacature 😀 via Experience@Work." in sentences
+    assert all(not TEXT[e - 1].isspace() for _, e in spans)
+
+
+def test_snap_widens_to_sentences_within_the_paragraph():
+    i = TEXT.index("vacature")
+    s, e = snap_to_sentences(TEXT, i, i + 4, "nl")
+    assert TEXT[s:e] == "Toen kwam die vacature 😀 via Experience@Work."
+    j = TEXT.index("weken")
+    s, e = snap_to_sentences(TEXT, i, j, "nl")
+    assert TEXT[s:e].startswith("Toen kwam") and TEXT[s:e].endswith("als nieuw.")
+    assert "\n\n" not in TEXT[s:e]
+
+
+def test_terms_drop_stop_words_and_stem():
+    assert terms("De medewerkers leren enorm veel bij.", "nl")[0].startswith("medewerker")
+    assert "de" not in terms("De medewerkers leren", "nl")
+    assert terms("The employees were learning new skills", "en") == ["employe", "learn", "new",
+                                                                      "skill"]
+    assert terms("Ça va 123 !!", None) == []
+
+
+def test_suggestions_follow_definitions_and_coded_quotes(demo_project):
+    top = suggest_codes(demo_project, "Mijn loon bleef hetzelfde, anders was ik niet gegaan.",
+                        "nl")
+    assert top and top[0].path == "Conditions for success / Retention of pay"
+    assert suggest_codes(demo_project, "   ", "nl") == []
+
+
+def test_no_suggestions_without_codes(sqlite_project):
+    assert suggest_codes(sqlite_project, "Wat dan ook", "nl") == []
