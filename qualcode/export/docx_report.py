@@ -8,38 +8,58 @@ from datetime import date
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt, RGBColor
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
 
 from ..codes import code_tree
 from ..project import Project
 from ..quotes import QuoteRow, quote_rows
 
 QUOTE_HEADERS = ("Quote", "Participant", "Role", "Location")
+# Column widths in inches (the usable width of a Letter/A4 page with 1" margins is ~6.3").
+QUOTE_WIDTHS = (1.1, 2.6, 0.85, 0.85, 0.95)
+SUBCODE_WIDTHS = (2.2, 2.3, 0.75, 1.0)
 
 
-def _table(document, headers, rows, widths_pt=None):
+def _table(document, headers, rows, widths=None):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = widths is None
     for cell, header in zip(table.rows[0].cells, headers):
         cell.text = ""
         run = cell.paragraphs[0].add_run(header)
         run.bold = True
+    # repeat the header row on every page the table runs over
+    header_props = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_props.append(repeat)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = "" if value is None else str(value)
+    if widths:
+        for column, width in zip(table.columns, widths):
+            column.width = Inches(width)  # the grid, which LibreOffice reads
     for row in table.rows:
-        for cell in row.cells:
+        for i, cell in enumerate(row.cells):
+            if widths:
+                cell.width = Inches(widths[i])  # the cells, which Word reads
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
     return table
 
 
-def _quote_cells(row: QuoteRow, with_code: bool = False) -> list[str]:
-    cells = [f"“{row.quote}”", row.participant, row.role, row.location]
-    return [row.code, *cells] if with_code else cells
+def _quote_cells(row: QuoteRow, code_label: str) -> list[str]:
+    return [code_label, f"“{row.quote}”", row.participant, row.role, row.location]
+
+
+def _below(path: str, top: str) -> str:
+    """A code path shown under its theme: "Theme / Sub" -> "Sub"; the theme itself as is."""
+    return path[len(top) + 3:] if path.startswith(top + " / ") else path
 
 
 def _save(document) -> bytes:
@@ -79,11 +99,13 @@ def theme_report_docx(project: Project, title: str = "Theme report",
         document.add_heading("Sub-codes", 2)
         _table(document, ("Code", "Label", "Quotes", "Interviews"), [
             (n.path.split(" / ", 1)[1] if n.depth else f"{n.code.name} (itself)",
-             ", ".join(f"{k}: {v}" for k, v in (n.code.labels or {}).items()),
-             counts.get(n.code.id, 0), interviews.get(n.code.id, 0)) for n in subtree])
+             _labels(n.code.labels, language),
+             counts.get(n.code.id, 0), interviews.get(n.code.id, 0)) for n in subtree],
+            SUBCODE_WIDTHS)
         document.add_heading("Quotes", 2)
         if theme_rows:
-            _table(document, ("Code", *QUOTE_HEADERS), [_quote_cells(r, True) for r in theme_rows])
+            _table(document, ("Code", *QUOTE_HEADERS),
+                   [_quote_cells(r, _below(r.code, top.path)) for r in theme_rows], QUOTE_WIDTHS)
         else:
             note = document.add_paragraph().add_run("No quotes coded yet.")
             note.italic = True
@@ -98,5 +120,13 @@ def quote_table_docx(project: Project, title: str = "Quote table",
     document = Document()
     document.add_heading(title, level=0)
     document.add_paragraph(f"{len(rows)} quotes · generated {date.today().isoformat()} by qualcode")
-    _table(document, ("Code", *QUOTE_HEADERS), [_quote_cells(r, True) for r in rows])
+    _table(document, ("Code", *QUOTE_HEADERS), [_quote_cells(r, r.code) for r in rows],
+           QUOTE_WIDTHS)
     return _save(document)
+
+
+def _labels(labels: dict | None, language: str | None) -> str:
+    labels = labels or {}
+    if language:
+        return labels.get(language, "")
+    return ", ".join(f"{k}: {v}" for k, v in labels.items())
