@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
@@ -10,7 +11,6 @@ from .codes import code_tree
 from .ingest.timecodes import format_timecode
 from .models import Coding, Transcript, Turn
 from .project import Project
-from .transcripts import turn_at
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def role_of(transcript: Transcript) -> str:
     return str((transcript.attributes or {}).get("role") or "")
 
 
-def location(transcript: Transcript, turns: list[Turn], start: int, end: int) -> str:
-    turn = turn_at(turns, start)
+def location(transcript: Transcript, turn: Turn | None, start: int, end: int) -> str:
+    """"Interview 01 – P1, turn 2, 00:01:05, chars 94–221" (the time where the turn has one)."""
     parts = [transcript.name]
     if turn is not None:
         parts.append(f"turn {turn.index + 1}")
@@ -74,10 +74,12 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
         turns: dict[int, list[Turn]] = {tid: [] for tid in tids}
         for turn in s.scalars(select(Turn).where(Turn.transcript_id.in_(tids)).order_by(Turn.index)):
             turns[turn.transcript_id].append(turn)
+    starts = {tid: [turn.start for turn in ts] for tid, ts in turns.items()}
     rows = []
     for c in codings:
         t = transcripts[c.transcript_id]
-        turn = turn_at(turns[t.id], c.start)
+        i = bisect_right(starts[t.id], c.start)
+        turn = turns[t.id][i - 1] if i else None
         path = paths.get(c.code_id, "?")
         rows.append(QuoteRow(
             coding_id=c.id, code_id=c.code_id, code=path, theme=path.split(" / ")[0],
@@ -85,7 +87,7 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
             participant=participant_of(t), role=role_of(t),
             speaker=(turn.speaker or "") if turn else "",
             quote=t.text[c.start:c.end], start=c.start, end=c.end,
-            location=location(t, turns[t.id], c.start, c.end), coder=c.coder, memo=c.memo))
+            location=location(t, turn, c.start, c.end), coder=c.coder, memo=c.memo))
     rows.sort(key=lambda r: (order.get(r.code_id, 1 << 30),
                              r.interview_order if r.interview_order is not None else 1 << 30,
                              r.transcript, r.start, r.coding_id))

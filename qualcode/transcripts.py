@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
@@ -127,14 +129,9 @@ def delete_transcript(project: Project, transcript_id: int) -> int:
 
 
 def turn_at(turns: list[Turn], offset: int) -> Turn | None:
-    """The turn containing ``offset`` (or the last one starting before it)."""
-    best = None
-    for turn in turns:
-        if turn.start <= offset:
-            best = turn
-        else:
-            break
-    return best
+    """The turn containing ``offset`` (or the last one starting before it); ``turns`` in order."""
+    i = bisect_right([t.start for t in turns], offset)
+    return turns[i - 1] if i else None
 
 
 def turn_counts(project: Project) -> dict[int, int]:
