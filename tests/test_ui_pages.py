@@ -1,0 +1,123 @@
+"""The Streamlit pages driven by streamlit.testing (everything but the custom span component,
+which only a real browser can drive: see test_browser.py)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qualcode.codes import code_tree, find_code
+from qualcode.codings import all_codings, list_memos
+from qualcode.demo import load_demo
+from qualcode.project import Project
+from qualcode.transcripts import list_transcripts
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "ui.sqlite"
+    project = Project(path)
+    load_demo(project)
+    project.close()
+    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
+    monkeypatch.setenv("QUALCODE_NO_DEMO", "1")
+    return path
+
+
+def page(name: str) -> AppTest:
+    at = AppTest.from_string(f"from qualcode.ui import {name}\n{name}.render()",
+                             default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_codebook_editor_create_rename_merge(db):
+    at = page("page_codebook")
+    name = next(t for t in at.text_input if t.label == "Name")
+    name.input("Loyalty")
+    button(at, "Create code").click().run()
+    assert not at.exception
+    assert any(s.value == "Code created." for s in at.success)
+    project = Project(db)
+    loyalty = find_code(project, "Loyalty")
+
+    # a second code of that name is refused with a message, nothing changes
+    next(t for t in at.text_input if t.label == "Name").input("Loyalty")
+    button(at, "Create code").click().run()
+    assert any("already exists" in e.value for e in at.error)
+    assert len(code_tree(project)) == 17
+
+    struct = at.selectbox(key="struct_code")
+    struct.set_value(loyalty.id).run()
+    at.text_input(key="struct_new_name").input("Ambassadorship")
+    button(at, "Rename").click().run()
+    assert find_code(project, "Ambassadorship").id == loyalty.id
+
+    before = len(all_codings(project))
+    pay = find_code(project, "Retention of pay")
+    at.selectbox(key="struct_code").set_value(pay.id)
+    at.selectbox(key="struct_target").set_value(loyalty.id)
+    button(at, "Merge (codings kept)").click().run()
+    assert any("codings kept" in s.value for s in at.success)
+    assert len(all_codings(project)) == before
+    assert {c.code_id for c in all_codings(project)} >= {loyalty.id}
+    project.close()
+
+
+def test_refused_delete_keeps_everything(db):
+    at = page("page_codebook")
+    project = Project(db)
+    pay = find_code(project, "Retention of pay")
+    at.selectbox(key="struct_code").set_value(pay.id)
+    button(at, "Delete").click().run()
+    assert any("merge it" in e.value for e in at.error)
+    assert find_code(project, "Retention of pay").id == pay.id
+    project.close()
+
+
+def test_transcripts_page_rename_and_delete(db):
+    at = page("page_transcripts")
+    project = Project(db)
+    first = list_transcripts(project)[0]
+    form_name = next(t for t in at.text_input if t.label == "Name")
+    form_name.input("Interview 01 – P1 (renamed)")
+    button(at, "Save").click().run()
+    assert list_transcripts(project)[0].name == "Interview 01 – P1 (renamed)"
+    at.checkbox(key=f"sure_{first.id}").check().run()
+    button(at, "Delete transcript").click().run()
+    assert len(list_transcripts(project)) == 9
+    assert all(c.transcript_id != first.id for c in all_codings(project))
+    project.close()
+
+
+def test_saturation_page_reports_four_plus_two(db):
+    at = page("page_saturation")
+    assert any("4+2" in s.value for s in at.success)
+    at.multiselect(key="sat_roles").set_value([]).run()
+    assert any("6+2" in s.value for s in at.success)
+
+
+def test_browser_filters_and_search(db):
+    at = page("page_browse")
+    at.text_input(key="browse_search").input("loon").run()
+    assert any(t.value.startswith("2 quote(s)") for t in at.text)
+
+
+def test_memos_page_creates_a_memo(db):
+    at = page("page_memos")
+    next(t for t in at.text_input if t.label == "Title").input("Saturation after P4")
+    next(t for t in at.text_area if t.label == "Memo").input("No new concepts in P5 and P6.")
+    button(at, "Save memo").click().run()
+    project = Project(db)
+    assert [m.title for m in list_memos(project)] == ["Saturation after P4"]
+    project.close()
+
+
+@pytest.mark.parametrize("name", ["page_code", "page_export"])
+def test_other_pages_render(db, name):
+    page(name)
