@@ -80,6 +80,12 @@ def cmd_codebook(project: Project, args) -> int:
         counts = import_codebook(project, args.file)
         print(f"{counts['created']} code(s) created, {counts['updated']} updated")
     elif args.action == "export":
+        if args.file and args.file.lower().endswith(".qdc"):
+            from .refi_codebook import export_qdc
+
+            Path(args.file).write_bytes(export_qdc(project))
+            print(f"wrote {args.file} (REFI-QDA codebook)")
+            return 0
         text = export_codebook(project, title=args.title)
         if args.file:
             Path(args.file).write_text(text, encoding="utf-8")
@@ -195,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("transcripts", help="list transcripts").set_defaults(func=cmd_transcripts)
 
-    p = sub.add_parser("codebook", help="import, export or list the codebook")
+    p = sub.add_parser("codebook", help="import, export or list the codebook "
+                       "(.yaml, or .qdc for REFI-QDA)")
     p.add_argument("action", choices=["import", "export", "list"])
     p.add_argument("file", nargs="?")
     p.add_argument("--title", default="Codebook")

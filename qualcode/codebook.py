@@ -113,12 +113,25 @@ def _specs(items, origin: str, prefix: str) -> list[CodeSpec]:
 
 
 def load_codebook(path: str | Path) -> Codebook:
+    """A codebook file: qualcode YAML (.yaml/.yml) or REFI-QDA (.qdc)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{path}: cannot read the codebook ({exc})") from exc
-    return parse_codebook(text, path.name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot read the codebook ({exc.strerror or exc})") from exc
+    return codebook_from_bytes(data, path.name)
+
+
+def codebook_from_bytes(data: bytes, name: str) -> Codebook:
+    if name.lower().endswith(".qdc"):
+        from .refi_codebook import parse_qdc
+
+        return parse_qdc(data, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{name}: a YAML codebook must be UTF-8 text") from exc
+    return parse_codebook(text, name)
 
 
 def import_codebook(project: Project, codebook: Codebook | str | Path) -> dict:

@@ -6,6 +6,7 @@ the canonical text stored at ingest, which never changes afterwards.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import (
@@ -22,12 +23,28 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+SCHEMA_VERSION = 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
 class Base(DeclarativeBase):
     pass
+
+
+class Meta(Base):
+    """Key/value facts about the project database itself (schema version)."""
+
+    __tablename__ = "qualcode_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
 
 
 class Transcript(Base):
@@ -73,6 +90,7 @@ class Code(Base):
     __table_args__ = (UniqueConstraint("parent_key", "name", name="code_name_per_parent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(38), unique=True, default=new_guid)  # REFI-QDA
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"))
     # parent_id with NULL folded to 0, so that top-level names are unique too.
     parent_key: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,9 +9,11 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
+from .errors import QualcodeError
+from .models import SCHEMA_VERSION, Base, Meta
 
 DEFAULT_DB_PATH = Path(".qualcode") / "demo.sqlite"
 ENV_URL = "QUALCODE_DB_URL"
@@ -46,6 +48,25 @@ class Project:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._check_schema()
+
+    def _check_schema(self, retry: bool = True) -> None:
+        try:
+            self._check_schema_once()
+        except IntegrityError:  # another process stamped the new database at the same moment
+            if not retry:
+                raise
+            self._check_schema(retry=False)
+
+    def _check_schema_once(self) -> None:
+        with self.transaction() as s:
+            row = s.get(Meta, "schema_version")
+            if row is None:
+                s.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif row.value != str(SCHEMA_VERSION):
+                raise QualcodeError(
+                    f"this project database has schema version {row.value}, but this qualcode "
+                    f"reads version {SCHEMA_VERSION}; open it with a matching qualcode version")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -40,6 +40,12 @@ def test_cli_end_to_end(capsys, tmp_path):
     out_yaml = tmp_path / "book.yaml"
     assert run(capsys, "--db", db, "codebook", "export", str(out_yaml))[0] == 0
     assert "Authenticiteit" in out_yaml.read_text(encoding="utf-8")
+    out_qdc = tmp_path / "book.qdc"
+    assert run(capsys, "--db", db, "codebook", "export", str(out_qdc))[0] == 0
+    assert b"urn:QDA-XML:codebook:1.0" in out_qdc.read_bytes()
+    other = str(tmp_path / "other.sqlite")
+    code, out, _ = run(capsys, "--db", other, "codebook", "import", str(out_qdc))
+    assert code == 0 and "16 code(s) created" in out
 
     interview = make_docx(tmp_path / "extra.docx", ["Interviewer: Vraag?", "P9: Antwoord."])
     code, out, _ = run(capsys, "--db", db, "ingest", str(interview), "--attr", "role=participant",

@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from .. import codes as ops
-from ..codebook import export_codebook, import_codebook, parse_codebook
+from ..codebook import codebook_from_bytes, export_codebook, import_codebook
 from ..codings import all_codings
 from ..errors import QualcodeError
+from ..refi_codebook import export_qdc
 from .state import project
 
 
@@ -100,14 +101,16 @@ def render() -> None:
                 _run(lambda: ops.delete_code(proj, code_id, force=force), "Code deleted.")
 
     with tab_io:
-        upload = st.file_uploader("Import a codebook (.yaml)", type=["yaml", "yml"],
-                                  key="codebook_upload")
+        upload = st.file_uploader("Import a codebook (qualcode .yaml or REFI-QDA .qdc)",
+                                  type=["yaml", "yml", "qdc"], key="codebook_upload")
         if upload is not None and st.button("Import", key="codebook_import"):
-            def _import():
-                book = parse_codebook(upload.getvalue().decode("utf-8", "replace"), upload.name)
-                counts = import_codebook(proj, book)
-                st.session_state["codebook_counts"] = counts
-            _run(_import, "Codebook imported.")
-        st.download_button("Export codebook (.yaml)", export_codebook(proj).encode("utf-8"),
+            _run(lambda: import_codebook(proj, codebook_from_bytes(upload.getvalue(), upload.name)),
+                 "Codebook imported.")
+        c1, c2 = st.columns(2)
+        c1.download_button("Export codebook (.yaml)", export_codebook(proj).encode("utf-8"),
                            file_name="codebook.yaml", mime="application/x-yaml",
                            key="codebook_export")
+        if ids:
+            c2.download_button("Export REFI-QDA codebook (.qdc)", export_qdc(proj),
+                               file_name="codebook.qdc", mime="application/xml",
+                               key="codebook_export_qdc")
