@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
 from .models import Code, Coding, Memo
-from .project import Project
+from .project import Project, get_row
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PALETTE = ["#ffd54f", "#81c784", "#64b5f6", "#e57373", "#ba68c8", "#4db6ac", "#ff8a65",
@@ -50,10 +50,7 @@ def _sibling_clash(s, parent_id: int | None, name: str, exclude: int | None = No
 
 
 def _get(s, code_id: int) -> Code:
-    code = s.get(Code, code_id)
-    if code is None:
-        raise NotFound(f"no code with id {code_id}")
-    return code
+    return get_row(s, Code, code_id, "code")
 
 
 def create_code(project: Project, name: str, parent_id: int | None = None, *,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .errors import DuplicateError, NotFound, ValidationError
+from .errors import DuplicateError, ValidationError
 from .models import Code, Coding, Memo, Transcript
-from .project import Project
+from .project import Project, get_row
 
 
 def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
@@ -16,11 +16,8 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
             isinstance(start, int) and isinstance(end, int)):
         raise ValidationError("start and end must be whole numbers (code-point offsets)")
     with project.transaction() as s:
-        transcript = s.get(Transcript, transcript_id)
-        if transcript is None:
-            raise NotFound(f"no transcript with id {transcript_id}")
-        if s.get(Code, code_id) is None:
-            raise NotFound(f"no code with id {code_id}")
+        transcript = get_row(s, Transcript, transcript_id, "transcript")
+        get_row(s, Code, code_id, "code")
         n = len(transcript.text)
         if not 0 <= start < end <= n:
             raise ValidationError(
@@ -46,17 +43,12 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
 
 def remove_coding(project: Project, coding_id: int) -> None:
     with project.transaction() as s:
-        coding = s.get(Coding, coding_id)
-        if coding is None:
-            raise NotFound(f"no coding with id {coding_id}")
-        s.delete(coding)
+        s.delete(get_row(s, Coding, coding_id, "coding"))
 
 
 def set_coding_memo(project: Project, coding_id: int, memo: str) -> Coding:
     with project.transaction() as s:
-        coding = s.get(Coding, coding_id)
-        if coding is None:
-            raise NotFound(f"no coding with id {coding_id}")
+        coding = get_row(s, Coding, coding_id, "coding")
         coding.memo = memo or ""
     return coding
 
@@ -79,10 +71,10 @@ def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
     if not title:
         raise ValidationError("a memo needs a title")
     with project.transaction() as s:
-        if transcript_id is not None and s.get(Transcript, transcript_id) is None:
-            raise NotFound(f"no transcript with id {transcript_id}")
-        if code_id is not None and s.get(Code, code_id) is None:
-            raise NotFound(f"no code with id {code_id}")
+        if transcript_id is not None:
+            get_row(s, Transcript, transcript_id, "transcript")
+        if code_id is not None:
+            get_row(s, Code, code_id, "code")
         memo = Memo(title=title, body=body or "", author=author or "",
                     transcript_id=transcript_id, code_id=code_id)
         s.add(memo)
@@ -97,9 +89,7 @@ def list_memos(project: Project) -> list[Memo]:
 def update_memo(project: Project, memo_id: int, *, title: str | None = None,
                 body: str | None = None) -> Memo:
     with project.transaction() as s:
-        memo = s.get(Memo, memo_id)
-        if memo is None:
-            raise NotFound(f"no memo with id {memo_id}")
+        memo = get_row(s, Memo, memo_id, "memo")
         if title is not None:
             if not title.strip():
                 raise ValidationError("a memo needs a title")

@@ -90,3 +90,13 @@ class Project:
 
     def __repr__(self) -> str:
         return f"Project({self.engine.url.render_as_string(hide_password=True)!r})"
+
+
+def get_row(session: Session, model, ident: int, what: str):
+    """``session.get`` that raises NotFound ("no <what> with id N") instead of returning None."""
+    from .errors import NotFound
+
+    row = session.get(model, ident)
+    if row is None:
+        raise NotFound(f"no {what} with id {ident}")
+    return row

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from .errors import DuplicateError, NotFound, ValidationError
 from .ingest.document import IngestedDocument
 from .models import Coding, Transcript, Turn
-from .project import Project
+from .project import Project, get_row
 
 
 def add_transcript(
@@ -96,9 +96,7 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
                       interview_order: int | None = None, attributes: dict | None = None) -> Transcript:
     """Rename, reorder or replace the attributes of a transcript (its text never changes)."""
     with project.transaction() as s:
-        transcript = s.get(Transcript, transcript_id)
-        if transcript is None:
-            raise NotFound(f"no transcript {transcript_id}")
+        transcript = get_row(s, Transcript, transcript_id, "transcript")
         if name is not None:
             name = name.strip()
             if not name:
@@ -118,9 +116,7 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
 def delete_transcript(project: Project, transcript_id: int) -> int:
     """Delete a transcript with its turns and codings; returns how many codings went with it."""
     with project.transaction() as s:
-        transcript = s.get(Transcript, transcript_id)
-        if transcript is None:
-            raise NotFound(f"no transcript {transcript_id}")
+        transcript = get_row(s, Transcript, transcript_id, "transcript")
         n = s.scalar(select(func.count()).select_from(Coding)
                      .where(Coding.transcript_id == transcript_id))
         s.query(Coding).filter(Coding.transcript_id == transcript_id).delete()
