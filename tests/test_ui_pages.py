@@ -121,3 +121,14 @@ def test_memos_page_creates_a_memo(db):
 @pytest.mark.parametrize("name", ["page_code", "page_export"])
 def test_other_pages_render(db, name):
     page(name)
+
+
+def test_an_empty_default_project_starts_with_the_demo(tmp_path, monkeypatch):
+    path = tmp_path / "fresh" / "demo.sqlite"
+    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
+    monkeypatch.delenv("QUALCODE_NO_DEMO", raising=False)
+    at = page("page_saturation")
+    assert any("4+2" in s.value for s in at.success)
+    project = Project(path)
+    assert len(list_transcripts(project)) == 10 and len(all_codings(project)) == 31
+    project.close()
