@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import spacy
-from nltk.stem.snowball import SnowballStemmer
+# spaCy and NLTK are imported where they are used: together they take seconds to import, and
+# the app's pages should not wait for them before a passage is selected.
 
 _STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french"}
 
@@ -14,6 +14,8 @@ _STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french"}
 @lru_cache(maxsize=8)
 def pipeline(lang: str | None):
     """A blank spaCy pipeline for ``lang`` (multi-language 'xx' when unknown)."""
+    import spacy
+
     try:
         nlp = spacy.blank(lang or "xx")
     except Exception:  # unknown language code
@@ -31,6 +33,8 @@ def pipeline(lang: str | None):
 
 @lru_cache(maxsize=8)
 def _stemmer(lang: str | None):
+    from nltk.stem.snowball import SnowballStemmer
+
     name = _STEMMERS.get(lang or "")
     return SnowballStemmer(name) if name else None
 

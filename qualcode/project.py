@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,6 +59,14 @@ class Project:
             self._check_schema(retry=False)
 
     def _check_schema_once(self) -> None:
+        inspector = inspect(self.engine)
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            missing = sorted(c.name for c in table.columns if c.name not in have)
+            if missing:
+                raise QualcodeError(
+                    f"this project database was made by another qualcode version: table "
+                    f"'{table.name}' lacks {', '.join(missing)}; open it with that version")
         with self.transaction() as s:
             row = s.get(Meta, "schema_version")
             if row is None:

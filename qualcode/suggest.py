@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
-
 from .codes import code_tree
 from .nlp import terms
 from .project import Project
@@ -39,6 +36,9 @@ def code_profiles(project: Project) -> dict[int, tuple[str, str]]:
 
 def suggest_codes(project: Project, passage: str, lang: str | None = None, top: int = 3,
                   min_score: float = 0.05) -> list[Suggestion]:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # slow to import: only here
+    from sklearn.metrics.pairwise import cosine_similarity
+
     profiles = code_profiles(project)
     if not profiles or not passage.strip():
         return []

@@ -67,3 +67,11 @@ def test_xlsx_keeps_formula_like_quotes_as_text(sqlite_project):
     quote_col = [c.value for c in sheet[1]].index("quote")
     cell = sheet.cell(row=2, column=quote_col + 1)
     assert cell.data_type == "s" and cell.value == t.text
+
+
+def test_quote_table_for_chosen_codings(demo_project):
+    from qualcode.quotes import quote_rows
+
+    wanted = {r.coding_id for r in quote_rows(demo_project) if "loon" in r.quote}
+    _paragraphs, tables = _all_text(quote_table_docx(demo_project, coding_ids=wanted))
+    assert len(tables[0]) == 1 + len(wanted) == 3

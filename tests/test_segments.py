@@ -13,3 +13,10 @@ def test_segments_cover_the_text_and_carry_overlaps():
     assert by_start[3]["t"] == "😀" and by_start[3]["sel"] and by_start[3]["n"] == "A"
     assert by_start[5]["n"] == "A · B" and by_start[5]["c"] == "#111111"  # shorter coding on top
     assert by_start[10]["n"] == "B" and by_start[15]["c"] is None
+
+
+def test_speaker_labels_are_marked():
+    text = "Interviewer: Dag\nP1: Hallo"
+    segs = segments(text, [], labels=[(0, 13), (17, 21)])
+    assert [(s["t"], s["lab"]) for s in segs] == [("Interviewer: ", True), ("Dag\n", False),
+                                                  ("P1: ", True), ("Hallo", False)]

@@ -106,6 +106,7 @@ def test_browser_filters_and_search(db):
     at = page("page_browse")
     at.text_input(key="browse_search").input("loon").run()
     assert any(t.value.startswith("2 quote(s)") for t in at.text)
+    assert any("loon" in t.value for t in at.text)  # the reading view shows the quotes
 
 
 def test_memos_page_creates_a_memo(db):

@@ -6,12 +6,17 @@ import streamlit as st
 
 from . import (page_browse, page_code, page_codebook, page_export, page_memos,
                page_saturation, page_transcripts)
+from ..errors import QualcodeError
 from .state import project
 
 
 def main() -> None:
     st.set_page_config(page_title="qualcode", page_icon="🗂️", layout="wide")
-    proj = project()
+    try:
+        proj = project()
+    except QualcodeError as exc:
+        st.error(f"Cannot open the project: {exc}")
+        st.stop()
     with st.sidebar:
         st.title("qualcode")
         st.text_input("Coder", key="coder", placeholder="your initials",

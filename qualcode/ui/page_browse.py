@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ..codes import code_tree
+from ..export import quote_table_docx
 from ..quotes import quote_rows
 from .state import project
 
@@ -45,6 +46,12 @@ def render() -> None:
     if search:
         rows = [r for r in rows if search.casefold() in r.quote.casefold()]
     st.text(f"{len(rows)} quote(s) from {len({r.transcript_id for r in rows})} interview(s)")
+    if rows:
+        st.download_button(
+            "Download these quotes (.docx)",
+            quote_table_docx(proj, title="Quotes", coding_ids={r.coding_id for r in rows}),
+            file_name="quotes.docx", key="browse_docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if st.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view") == "Reading":
         for r in rows:
             with st.container(border=True):

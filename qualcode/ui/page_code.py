@@ -47,20 +47,32 @@ def render() -> None:
     marks = [Mark(c.start, c.end, paths.get(c.code_id, "?"), colors.get(c.code_id, "#ddd"))
              for c in codings]
 
+    turns = get_turns(proj, transcript.id)
+    labels = [(_line_start(transcript.text, t.start), t.start) for t in turns if t.speaker]
     left, right = st.columns([3, 2], gap="medium")
     with left:
         span_selector(
             transcript_id=transcript.id, length=len(transcript.text),
             segments=segments(transcript.text, marks,
-                              (selection["start"], selection["end"]) if selection else None),
+                              (selection["start"], selection["end"]) if selection else None,
+                              labels=labels),
             key=f"span_selector_{transcript.id}", on_select=_remember)
     with right:
-        _coding_panel(proj, transcript, nodes, selection)
+        _coding_panel(proj, transcript, nodes, selection, turns)
     st.subheader("Codings in this transcript")
     _codings_table(proj, transcript, codings, paths)
 
 
-def _coding_panel(proj, transcript, nodes, selection) -> None:
+def _line_start(text: str, offset: int) -> int:
+    """Where the speaker label of a turn starting at ``offset`` begins (its line, or the
+    header line above it for Teams-style transcripts)."""
+    start = text.rfind("\n", 0, offset) + 1
+    if start == offset and start > 0:  # words on the line below a header line
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start
+
+
+def _coding_panel(proj, transcript, nodes, selection, turns) -> None:
     st.subheader("Selection")
     if not selection:
         st.info("Select a passage in the transcript with the mouse to code it.")
@@ -68,7 +80,7 @@ def _coding_panel(proj, transcript, nodes, selection) -> None:
     start, end = selection["start"], selection["end"]
     quote = transcript.text[start:end]
     st.text(quote if len(quote) <= 600 else quote[:600] + " …")
-    turn = turn_at(get_turns(proj, transcript.id), start)
+    turn = turn_at(turns, start)
     where = f"characters {start}–{end}"
     if turn is not None and turn.speaker:
         where = f"{turn.speaker}, turn {turn.index + 1}, {where}"

@@ -30,6 +30,7 @@ CSS = """
   outline: none;
 }
 .qc-span-selector .qc-coded { border-radius: 2px; color: #111; }
+.qc-span-selector .qc-speaker { font-weight: 700; font-family: sans-serif; font-size: 0.92em; }
 .qc-span-selector .qc-sel { outline: 2px solid #1e88e5; background-color: rgba(30, 136, 229, 0.18); }
 """
 
@@ -51,6 +52,7 @@ export default function (component) {
       span.title = seg.n;
     }
     if (seg.sel) { span.classList.add('qc-sel'); }
+    if (seg.lab) { span.classList.add('qc-speaker'); }
     frag.appendChild(span);
   }
   root.replaceChildren(frag);
