@@ -49,7 +49,8 @@ def render() -> None:
     if rows:
         st.download_button(
             "Download these quotes (.docx)",
-            quote_table_docx(proj, title="Quotes", coding_ids={r.coding_id for r in rows}),
+            lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
+                proj, title="Quotes", coding_ids=set(ids)),
             file_name="quotes.docx", key="browse_docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if st.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view") == "Reading":

@@ -107,10 +107,10 @@ def render() -> None:
             _run(lambda: import_codebook(proj, codebook_from_bytes(upload.getvalue(), upload.name)),
                  "Codebook imported.")
         c1, c2 = st.columns(2)
-        c1.download_button("Export codebook (.yaml)", export_codebook(proj).encode("utf-8"),
+        c1.download_button("Export codebook (.yaml)", lambda: export_codebook(proj).encode("utf-8"),
                            file_name="codebook.yaml", mime="application/x-yaml",
                            key="codebook_export")
         if ids:
-            c2.download_button("Export REFI-QDA codebook (.qdc)", export_qdc(proj),
+            c2.download_button("Export REFI-QDA codebook (.qdc)", lambda: export_qdc(proj),
                                file_name="codebook.qdc", mime="application/xml",
                                key="codebook_export_qdc")

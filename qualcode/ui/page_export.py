@@ -23,18 +23,19 @@ def render() -> None:
                             format_func={c.id: c.name for c in tops}.get, key="export_themes")
     language = st.selectbox("Show code labels in", [None, "nl", "en"], key="export_language",
                             format_func=lambda x: "(code names only)" if x is None else x)
+    # Each file is made when its button is clicked, not on every rerun of the page.
     st.download_button("Download theme report (.docx)",
-                       theme_report_docx(proj, title=title, themes=themes or None,
-                                         language=language),
+                       lambda: theme_report_docx(proj, title=title, themes=themes or None,
+                                                 language=language),
                        file_name="theme-report.docx", mime=DOCX, key="dl_theme_report")
     st.subheader("Quote table and codings")
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Quote table (.docx)", quote_table_docx(proj), file_name="quotes.docx",
+    c1.download_button("Quote table (.docx)", lambda: quote_table_docx(proj), file_name="quotes.docx",
                        mime=DOCX, key="dl_quotes_docx")
-    c2.download_button("Codings (.csv)", codings_csv(proj), file_name="codings.csv",
+    c2.download_button("Codings (.csv)", lambda: codings_csv(proj), file_name="codings.csv",
                        mime="text/csv", key="dl_codings_csv")
-    c3.download_button("Codings (.xlsx)", codings_xlsx(proj), file_name="codings.xlsx",
+    c3.download_button("Codings (.xlsx)", lambda: codings_xlsx(proj), file_name="codings.xlsx",
                        mime=XLSX, key="dl_codings_xlsx")
     st.subheader("Codebook")
-    st.download_button("Codebook (.yaml)", export_codebook(proj).encode("utf-8"),
+    st.download_button("Codebook (.yaml)", lambda: export_codebook(proj).encode("utf-8"),
                        file_name="codebook.yaml", mime="application/x-yaml", key="dl_codebook")

@@ -56,7 +56,8 @@ def render() -> None:
     t = by_id[tid]
     with st.form(f"transcript_{tid}"):
         name = st.text_input("Name", t.name)
-        order = st.number_input("Interview order", min_value=1, value=t.interview_order or 1)
+        order = st.number_input("Interview order", value=t.interview_order
+                                if t.interview_order is not None else 1, step=1)
         attrs = pd.DataFrame([{"attribute": k, "value": str(v)}
                               for k, v in (t.attributes or {}).items()],
                              columns=["attribute", "value"])
