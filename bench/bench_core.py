@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qualcode.codes import create_code
 from qualcode.codings import add_coding
-from qualcode.ingest import ingest_file, read_document
+from qualcode.ingest import ingest_file
 from qualcode.models import Coding
 from qualcode.project import Project
 from qualcode.quotes import quote_rows

@@ -54,12 +54,14 @@ def app(tmp_path_factory):
     project.close()
     port = _free_port()
     env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1"}
+    log_path = db.parent / "streamlit.log"
+    log = open(log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -68,10 +70,10 @@ def app(tmp_path_factory):
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
                         break
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError("streamlit did not start:\n"
-                                       + proc.stdout.read().decode(errors="replace"))
+                                       + log_path.read_text(errors="replace")) from exc
                 time.sleep(0.3)
         yield url, db
     finally:
@@ -81,6 +83,7 @@ def app(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 @pytest.fixture

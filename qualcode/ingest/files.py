@@ -78,7 +78,8 @@ def _split_front_matter(path: Path, raw: str) -> tuple[str, dict]:
     try:
         meta = yaml.safe_load(m.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise IngestError(path, f"the front matter between '---' lines is not valid YAML: {exc}")
+        message = f"the front matter between '---' lines is not valid YAML: {exc}"
+        raise IngestError(path, message) from exc
     if not isinstance(meta, dict):
         raise IngestError(path, "the front matter between '---' lines must be 'key: value' pairs")
     meta = {str(k): (v if isinstance(v, (int, float, bool)) or v is None else str(v))
