@@ -163,6 +163,18 @@ def test_select_code_and_export_in_browser(app, page, tmp_path):
     highlighted = pg.locator(".qc-span-selector .qc-coded", has_text=NEEDLE)
     assert highlighted.count() == 1
 
+    # a selection that starts inside the coded span and ends in the next segment
+    text = EMOJI_TEXT.strip()
+    a = pg.evaluate(POINT_JS, ["universum", "start"])
+    z = pg.evaluate(POINT_JS, ["leer enorm", "end"])
+    pg.mouse.move(a["x"], a["y"])
+    pg.mouse.down()
+    pg.mouse.move(z["x"], z["y"], steps=8)
+    pg.mouse.up()
+    s2 = text.index("universum")
+    e2 = text.index("leer enorm") + len("leer enorm")
+    pg.get_by_text(f"characters {s2}–{e2}").wait_for()
+
     pg.get_by_role("link", name="Export").click()
     button = pg.get_by_role("button", name="Download theme report (.docx)")
     with pg.expect_download() as info:
