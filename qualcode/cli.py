@@ -72,6 +72,14 @@ def cmd_transcripts(project: Project, args) -> int:
     return 0
 
 
+def cmd_attributes(project: Project, args) -> int:
+    from .transcripts import import_attributes
+
+    n = import_attributes(project, Path(args.file).read_bytes(), Path(args.file).name)
+    print(f"attributes set on {n} transcript(s)")
+    return 0
+
+
 def cmd_codebook(project: Project, args) -> int:
     from .codebook import export_codebook, import_codebook
     from .codes import code_tree
@@ -146,9 +154,15 @@ def cmd_export(project: Project, args) -> int:
     out = Path(args.file)
     suffix = out.suffix.lower()
     if suffix == ".docx":
+        saturation = None
+        if args.saturation_role is not None:
+            from .saturation import project_saturation
+
+            saturation = project_saturation(project, roles=set(args.saturation_role) - {""}
+                                            or None)
         data = (quote_table_docx(project, title=args.title or "Quote table") if args.quotes
                 else theme_report_docx(project, title=args.title or "Theme report",
-                                       language=args.language))
+                                       language=args.language, saturation=saturation))
     elif suffix == ".csv":
         data = codings_csv(project)
     elif suffix == ".xlsx":
@@ -201,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("transcripts", help="list transcripts").set_defaults(func=cmd_transcripts)
 
+    p = sub.add_parser("attributes", help="set case attributes from a CSV sheet "
+                       "(columns: name, interview_order, role, ...)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_attributes)
+
     p = sub.add_parser("codebook", help="import, export or list the codebook "
                        "(.yaml, or .qdc for REFI-QDA)")
     p.add_argument("action", choices=["import", "export", "list"])
@@ -239,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quotes", action="store_true", help=".docx: a plain quote table")
     p.add_argument("--title")
     p.add_argument("--language", help="show code labels in this language, e.g. nl")
+    p.add_argument("--saturation-role", action="append", metavar="ROLE",
+                   help="add the saturation table (base 4, run 2, ≤5%%) over interviews with "
+                        "this role (repeatable; '' for all interviews)")
     p.set_defaults(func=cmd_export)
 
     sub.add_parser("demo", help="load the demo project").set_defaults(func=cmd_demo)

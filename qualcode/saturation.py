@@ -108,7 +108,7 @@ def project_sequence(project: Project, *, by: str = "interview", roles: set[str]
         transcripts = list(s.scalars(select(Transcript).order_by(
             Transcript.interview_order.is_(None), Transcript.interview_order, Transcript.name)))
         q = select(Coding.transcript_id, Coding.code_id)
-        if coder:
+        if coder is not None:
             q = q.where(Coding.coder == coder)
         pairs = list(s.execute(q))
     concepts: dict[int, set[str]] = {}

@@ -135,3 +135,43 @@ def turn_counts(project: Project) -> dict[int, int]:
     with project.reading() as s:
         return dict(s.execute(select(Turn.transcript_id, func.count()).group_by(Turn.transcript_id))
                     .all())
+
+
+def import_attributes(project: Project, data: bytes, origin: str = "attributes.csv") -> int:
+    """Set case attributes from a CSV sheet (like NVivo's classification sheets): a ``name``
+    column naming the transcript, an optional ``interview_order`` column, and one column per
+    attribute. Empty cells leave an attribute as it is. All rows or none are applied.
+    Returns the number of transcripts updated."""
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    if not rows or "name" not in (rows[0].keys() if rows else []):
+        raise ValidationError(f"{origin}: needs a header row with a 'name' column "
+                              "(the transcript names) and one column per attribute")
+    with project.transaction() as s:
+        by_name = {t.name: t for t in s.scalars(select(Transcript))}
+        unknown = [r["name"] for r in rows if (r.get("name") or "").strip() not in by_name]
+        if unknown:
+            raise NotFound(f"{origin}: no transcript called {', '.join(map(repr, unknown[:5]))}"
+                           + (" …" if len(unknown) > 5 else ""))
+        for row in rows:
+            transcript = by_name[row["name"].strip()]
+            attrs = dict(transcript.attributes or {})
+            for key, value in row.items():
+                if key is None or key == "name" or value is None or not value.strip():
+                    continue
+                if key == "interview_order":
+                    transcript.interview_order = _as_order(value.strip())
+                else:
+                    attrs[key.strip()] = value.strip()
+            transcript.attributes = attrs
+    return len(rows)

@@ -71,7 +71,9 @@ def test_cli_demo_saturation_and_exports(capsys, tmp_path):
     assert code == 0 and "4+2" in out
     assert log.read_text(encoding="utf-8").splitlines()[1].startswith("1,Interview 01 – P1,")
     report = tmp_path / "report.docx"
-    assert run(capsys, "--db", db, "export", str(report))[0] == 0
+    assert run(capsys, "--db", db, "export", str(report), "--saturation-role", "participant")[0] == 0
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(report.read_bytes())).paragraphs]
+    assert any("4+2" in p for p in paragraphs)
     text = "\n".join(c.text for t in docx.Document(io.BytesIO(report.read_bytes())).tables
                      for r in t.rows for c in r.cells)
     assert "brutale stop" in text

@@ -75,3 +75,15 @@ def test_quote_table_for_chosen_codings(demo_project):
     wanted = {r.coding_id for r in quote_rows(demo_project) if "loon" in r.quote}
     _paragraphs, tables = _all_text(quote_table_docx(demo_project, coding_ids=wanted))
     assert len(tables[0]) == 1 + len(wanted) == 3
+
+
+def test_theme_report_with_saturation_section(demo_project):
+    from qualcode.saturation import project_saturation
+
+    result = project_saturation(demo_project, roles={"participant"})
+    paragraphs, tables = _all_text(theme_report_docx(demo_project, saturation=result))
+    assert "Saturation" in paragraphs
+    assert any("4+2" in p for p in paragraphs)
+    last = tables[-1]
+    assert last[0] == ["#", "Interview", "Role", "New", "Cumulative", "New concepts"]
+    assert [row[3] for row in last[1:]] == ["4", "3", "3", "3", "0", "0"]

@@ -177,3 +177,24 @@ def test_same_name_different_text_gets_a_free_name(project):
     a = ingest_file(project, "interview.txt", data=b"R: een")
     b = ingest_file(project, "interview.txt", data=b"R: twee")
     assert (a.name, b.name) == ("interview", "interview (2)")
+
+
+def test_attribute_sheet_all_or_nothing(project):
+    from qualcode.errors import NotFound
+    from qualcode.transcripts import get_transcript, import_attributes
+
+    ingest_file(project, "a.txt", data=b"R: een", attributes={"role": "participant"})
+    ingest_file(project, "b.txt", data=b"R: twee")
+    sheet = "name;interview_order;role;sector\na;2;;bank\nb;1;former manager;telecom\n"
+    assert import_attributes(project, sheet.encode("cp1252")) == 2
+    a, b = get_transcript(project, "a"), get_transcript(project, "b")
+    assert (a.interview_order, a.attributes) == (2, {"role": "participant", "sector": "bank"})
+    assert (b.interview_order, b.attributes) == (1, {"role": "former manager", "sector": "telecom"})
+    with pytest.raises(NotFound, match="'zzz'"):
+        import_attributes(project, b"name,role\nb,participant\nzzz,participant\n")
+    assert get_transcript(project, "b").attributes["role"] == "former manager"  # untouched
+    from qualcode.errors import ValidationError
+    with pytest.raises(ValidationError, match="'name' column"):
+        import_attributes(project, b"transcript,role\nb,x\n")
+    with pytest.raises(ValidationError, match="whole number"):
+        import_attributes(project, b"name,interview_order\nb,first\n")

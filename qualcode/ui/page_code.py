@@ -44,8 +44,17 @@ def render() -> None:
     selection = st.session_state.get(SELECTION)
     if not selection or selection.get("transcript") != transcript.id:
         selection = None
+    only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
+                          [n.code.id for n in nodes], format_func=paths.get, key="code_highlight")
+    if only:
+        chosen = [paths[i] for i in only]
+        shown = {cid for cid, path in paths.items()
+                 if any(path == c or path.startswith(c + " / ") for c in chosen)}
+        codings_shown = [c for c in codings if c.code_id in shown]
+    else:
+        codings_shown = codings
     marks = [Mark(c.start, c.end, paths.get(c.code_id, "?"), colors.get(c.code_id, "#ddd"))
-             for c in codings]
+             for c in codings_shown]
 
     turns = get_turns(proj, transcript.id)
     labels = [(_line_start(transcript.text, t.start), t.start) for t in turns if t.speaker]

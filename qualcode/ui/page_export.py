@@ -7,6 +7,7 @@ import streamlit as st
 from ..codebook import export_codebook
 from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
+from .page_saturation import saturation_from_settings
 from .state import project
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -23,10 +24,17 @@ def render() -> None:
                             format_func={c.id: c.name for c in tops}.get, key="export_themes")
     language = st.selectbox("Show code labels in", [None, "nl", "en"], key="export_language",
                             format_func=lambda x: "(code names only)" if x is None else x)
+    with_saturation = st.checkbox(
+        "Add the saturation table (with the settings of the Saturation page)", value=True,
+        key="export_saturation")
+
+    def report() -> bytes:
+        result = saturation_from_settings(proj) if with_saturation else None
+        return theme_report_docx(proj, title=title, themes=themes or None, language=language,
+                                 saturation=result)
+
     # Each file is made when its button is clicked, not on every rerun of the page.
-    st.download_button("Download theme report (.docx)",
-                       lambda: theme_report_docx(proj, title=title, themes=themes or None,
-                                                 language=language),
+    st.download_button("Download theme report (.docx)", report,
                        file_name="theme-report.docx", mime=DOCX, key="dl_theme_report")
     st.subheader("Quote table and codings")
     c1, c2, c3 = st.columns(3)

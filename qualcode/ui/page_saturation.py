@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ..codings import all_codings
 from ..errors import QualcodeError
 from ..saturation import project_saturation, saturation_log, saturation_table
 from ..transcripts import list_transcripts
@@ -13,22 +14,50 @@ from ..quotes import role_of
 from .state import project
 
 
+SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop
+
+
+def saturation_from_settings(proj):
+    """The saturation result with the settings last chosen on this page (or its defaults)."""
+    settings = st.session_state.get(SETTINGS)
+    if settings is None:
+        participants = any(role_of(t) == "participant" for t in list_transcripts(proj))
+        settings = {"roles": {"participant"} if participants else None}
+    return project_saturation(proj, **settings)
+
+
 def render() -> None:
     st.header("Saturation")
     proj = project()
     roles = sorted({role_of(t) for t in list_transcripts(proj) if role_of(t)})
+    last = st.session_state.get(SETTINGS, {})  # come back to the settings last used
     c1, c2, c3, c4 = st.columns(4)
-    base = c1.number_input("Base size", min_value=1, max_value=50, value=4, key="sat_base")
-    run = c2.number_input("Run length", min_value=1, max_value=20, value=2, key="sat_run")
-    threshold = c3.selectbox("New information threshold", [0.05, 0.0], key="sat_threshold",
+    base = c1.number_input("Base size", min_value=1, max_value=50, value=last.get("base", 4),
+                           key="sat_base")
+    run = c2.number_input("Run length", min_value=1, max_value=20, value=last.get("run", 2),
+                          key="sat_run")
+    thresholds = [0.05, 0.0]
+    threshold = c3.selectbox("New information threshold", thresholds, key="sat_threshold",
+                             index=thresholds.index(last.get("threshold", 0.05)),
                              format_func=lambda x: f"≤{x:.0%}")
-    by = c4.selectbox("Count by", ["interview", "participant"], key="sat_by")
-    default_roles = ["participant"] if "participant" in roles else []
-    chosen = st.multiselect("Only these roles (empty: all interviews)", roles,
+    units = ["interview", "participant"]
+    by = c4.selectbox("Count by", units, key="sat_by", index=units.index(last.get("by", "interview")))
+    if "roles" in last:
+        default_roles = sorted(r for r in (last["roles"] or ()) if r in roles)
+    else:
+        default_roles = ["participant"] if "participant" in roles else []
+    c5, c6 = st.columns([3, 1])
+    chosen = c5.multiselect("Only these roles (empty: all interviews)", roles,
                             default=default_roles, key="sat_roles")
+    coders = [None, *sorted({c.coder for c in all_codings(proj)})]
+    coder = c6.selectbox("Coder", coders, key="sat_coder",
+                         index=coders.index(last.get("coder")) if last.get("coder") in coders else 0,
+                         format_func=lambda c: "all coders" if c is None else (c or "(unnamed)"))
     try:
-        result = project_saturation(proj, base=int(base), run=int(run), threshold=threshold,
-                                    by=by, roles=set(chosen) or None)
+        settings = {"base": int(base), "run": int(run), "threshold": threshold, "by": by,
+                    "roles": set(chosen) or None, "coder": coder}
+        result = project_saturation(proj, **settings)
+        st.session_state[SETTINGS] = settings
     except QualcodeError as exc:
         st.error(str(exc))
         return

@@ -7,7 +7,8 @@ import streamlit as st
 
 from ..errors import DuplicateError, QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_file
-from ..transcripts import delete_transcript, list_transcripts, turn_counts, update_transcript
+from ..transcripts import (delete_transcript, import_attributes, list_transcripts, turn_counts,
+                           update_transcript)
 from .state import project
 
 
@@ -48,6 +49,20 @@ def render() -> None:
         "characters": len(t.text), "language": t.language, "turns": turns.get(t.id, 0),
         **{f"attr: {k}": v for k, v in (t.attributes or {}).items()}} for t in transcripts]),
         hide_index=True, width="stretch")
+
+    with st.expander("Set attributes from a CSV sheet"):
+        st.text("Columns: name (the transcript name), interview_order (optional), and one\n"
+                "column per attribute, e.g. participant, role, sector. Empty cells change nothing.")
+        sheet = st.file_uploader("Attribute sheet (.csv)", type=["csv"], key="attr_sheet")
+        if sheet is not None and st.button("Apply sheet", key="attr_apply"):
+            try:
+                n = import_attributes(proj, sheet.getvalue(), sheet.name)
+            except QualcodeError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["ingest_messages"] = [("success", f"Attributes set on {n} "
+                                                        "transcript(s).")]
+                st.rerun()
 
     st.subheader("Edit a transcript")
     by_id = {t.id: t for t in transcripts}
