@@ -187,6 +187,8 @@ def test_select_code_and_export_in_browser(app, page, tmp_path):
     row = next(r for t in document.tables for r in t.rows if r.cells[1].text == f"“{NEEDLE}”")
     assert [c.text for c in row.cells][0] == "Trial: learning anew"  # under its theme
     assert [c.text for c in row.cells][2:4] == ["P9", "participant"]
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Saturation" in paragraphs and any(p.startswith("Saturation reached") for p in paragraphs)
 
 
 def test_transcript_text_is_never_html(app, page):

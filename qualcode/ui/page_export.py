@@ -7,7 +7,8 @@ import streamlit as st
 from ..codebook import export_codebook
 from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
-from .page_saturation import saturation_from_settings
+from ..saturation import project_saturation
+from .page_saturation import saturation_settings
 from .state import project
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,8 +29,10 @@ def render() -> None:
         "Add the saturation table (with the settings of the Saturation page)", value=True,
         key="export_saturation")
 
-    def report() -> bytes:
-        result = saturation_from_settings(proj) if with_saturation else None
+    settings = saturation_settings(proj) if with_saturation else None
+
+    def report() -> bytes:  # runs outside the script run: no session state in here
+        result = project_saturation(proj, **settings) if settings is not None else None
         return theme_report_docx(proj, title=title, themes=themes or None, language=language,
                                  saturation=result)
 

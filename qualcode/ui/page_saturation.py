@@ -17,13 +17,13 @@ from .state import project
 SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop
 
 
-def saturation_from_settings(proj):
-    """The saturation result with the settings last chosen on this page (or its defaults)."""
+def saturation_settings(proj) -> dict:
+    """The settings last chosen on this page, or its defaults (participants only, if any)."""
     settings = st.session_state.get(SETTINGS)
     if settings is None:
         participants = any(role_of(t) == "participant" for t in list_transcripts(proj))
         settings = {"roles": {"participant"} if participants else None}
-    return project_saturation(proj, **settings)
+    return dict(settings)
 
 
 def render() -> None:
