@@ -212,6 +212,11 @@ def code_tree(project: Project) -> list[CodeNode]:
     return out
 
 
+def in_subtree(node: CodeNode, roots: list[CodeNode]) -> bool:
+    """Whether ``node`` is one of ``roots`` or lies below one of them."""
+    return any(node.path == r.path or node.path.startswith(r.path + " / ") for r in roots)
+
+
 def find_code(project: Project, path: str) -> Code:
     """A code by its path, e.g. ``"Authenticity / Push: organisation"`` (or a unique bare name)."""
     wanted = [p.strip() for p in path.split("/")]

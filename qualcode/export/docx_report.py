@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from ..codes import code_tree
+from ..codes import code_tree, in_subtree
 from ..project import Project
 from ..quotes import QuoteRow, quote_rows
 from ..saturation import SaturationResult, saturation_table
@@ -94,7 +94,7 @@ def theme_report_docx(project: Project, title: str = "Theme report",
                 p = document.add_paragraph()
                 p.add_run(f"{caption}: ").bold = True
                 p.add_run(text)
-        subtree = [n for n in nodes if n.path == top.path or n.path.startswith(top.path + " / ")]
+        subtree = [n for n in nodes if in_subtree(n, [top])]
         theme_rows = [r for r in rows if r.code_id in {n.code.id for n in subtree}]
         counts = Counter(r.code_id for r in theme_rows)
         interviews = {n.code.id: len({r.transcript_id for r in theme_rows if r.code_id == n.code.id})

@@ -28,10 +28,3 @@ class IngestedDocument:
     def content_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    @property
-    def speakers(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for turn in self.turns:
-            if turn.speaker:
-                seen.setdefault(turn.speaker)
-        return list(seen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..codes import code_tree
+from ..codes import code_tree, in_subtree
 from ..export import quote_table_docx
 from ..quotes import quote_rows
 from .state import project
@@ -33,8 +33,8 @@ def render() -> None:
 
     if code_id is not None:
         node = next(n for n in nodes if n.code.id == code_id)
-        wanted = {n.code.id for n in nodes
-                  if n.code.id == code_id or (with_children and n.path.startswith(node.path + " / "))}
+        wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_children
+                  else {code_id})
         rows = [r for r in rows if r.code_id in wanted]
         code = node.code
         if code.description:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..codes import code_tree
+from ..codes import code_tree, in_subtree
 from ..codings import add_coding, codings_for_transcript, remove_coding, set_coding_memo
 from ..errors import QualcodeError
 from ..sentences import snap_to_sentences
@@ -47,9 +47,8 @@ def render() -> None:
     only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
                           [n.code.id for n in nodes], format_func=paths.get, key="code_highlight")
     if only:
-        chosen = [paths[i] for i in only]
-        shown = {cid for cid, path in paths.items()
-                 if any(path == c or path.startswith(c + " / ") for c in chosen)}
+        roots = [n for n in nodes if n.code.id in only]
+        shown = {n.code.id for n in nodes if in_subtree(n, roots)}
         codings_shown = [c for c in codings if c.code_id in shown]
     else:
         codings_shown = codings

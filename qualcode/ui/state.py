@@ -25,8 +25,3 @@ def project() -> Project:
 def coder() -> str:
     return st.session_state.get("coder", "") or ""
 
-
-def md_escape(text: str) -> str:
-    """Backslash-escape Markdown so user text shown in Markdown places stays literal text."""
-    special = "\\`*_{}[]()#+-.!|<>~$:\"'"
-    return "".join("\\" + ch if ch in special else ch for ch in str(text))
