@@ -19,7 +19,7 @@ from qualcode.codings import codings_for_transcript
 from qualcode.demo import load_demo
 from qualcode.ingest import ingest_file
 from qualcode.project import Project
-from qualcode.transcripts import get_transcript
+from qualcode.transcripts import get_transcript, list_transcripts
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -208,3 +208,34 @@ def test_transcript_text_is_never_html(app, page):
     assert root.locator("img, b, iframe").count() == 0
     pg.wait_for_timeout(500)
     assert pg.evaluate("window.__pwned") is None
+
+
+def test_upload_on_the_transcripts_page(app, page, tmp_path):
+    """Real files through the browser: a Word interview is added, a corrupt one is refused
+    with a message naming it, a duplicate is skipped, and nothing stored is lost."""
+    from tests.files import make_docx
+
+    url, db = app
+    good = make_docx(tmp_path / "P10 interview.docx",
+                     ["Interviewer: Hoe was de overstap?", "P10: Ik leer enorm veel bij."])
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a word file")
+    project = Project(db)
+    before = {t.name for t in list_transcripts(project)}
+    project.close()
+
+    pg = page
+    pg.goto(f"{url}/transcripts")
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        [str(good), str(bad), str(ROOT / "transcripts" / "01-P1-deelnemer.txt")])
+    pg.get_by_role("button", name="Ingest").click()
+    pg.get_by_text("Added P10 interview").wait_for()
+    pg.get_by_text("broken.docx: not a valid Word .docx file").wait_for()
+    pg.get_by_text("Skipped duplicate").wait_for()
+
+    project = Project(db)
+    after = {t.name for t in list_transcripts(project)}
+    assert after == before | {"P10 interview"}
+    t = get_transcript(project, "P10 interview")
+    assert t.source_format == "docx" and "Ik leer enorm veel bij." in t.text
+    project.close()

@@ -24,3 +24,13 @@ def test_span_selector_uses_text_content_only():
     assert "toString()" not in js and "innerText" not in js
     # the static HTML holds no data; data arrives as JSON segments
     assert "{" not in span_selector.HTML
+
+
+def test_messages_escape_markdown():
+    from qualcode.ui.state import plain
+
+    hostile = "Code '[x](javascript:alert(1))' <b>**bold**</b> $x$ :smile:"
+    escaped = plain(hostile)
+    assert "[x]" not in escaped and "**" not in escaped and "<b>" not in escaped
+    # removing the escapes gives the text back
+    assert escaped.replace("\\", "") == hostile

@@ -7,7 +7,7 @@ import streamlit as st
 from . import (page_browse, page_code, page_codebook, page_export, page_memos,
                page_saturation, page_transcripts)
 from ..errors import QualcodeError
-from .state import project
+from .state import plain, project
 
 
 def main() -> None:
@@ -15,7 +15,7 @@ def main() -> None:
     try:
         proj = project()
     except QualcodeError as exc:
-        st.error(f"Cannot open the project: {exc}")
+        st.error(plain(f"Cannot open the project: {exc}"))
         st.stop()
     with st.sidebar:
         st.title("qualcode")

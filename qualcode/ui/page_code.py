@@ -12,7 +12,7 @@ from ..suggest import suggest_codes
 from ..transcripts import get_turns, list_transcripts, turn_at
 from .segments import Mark, segments
 from .span_selector import span_selector
-from .state import coder, project
+from .state import coder, plain, project
 
 SELECTION = "qc_selection"
 
@@ -121,7 +121,7 @@ def _coding_panel(proj, transcript, nodes, selection, turns) -> None:
             st.session_state.pop(SELECTION, None)
             st.toast(f"Applied {applied} code(s).")
         for problem in problems:
-            st.error(problem)
+            st.error(plain(problem))
         if applied and not problems:
             st.rerun()
     if st.button("Clear selection", key="clear_selection"):
@@ -150,6 +150,6 @@ def _codings_table(proj, transcript, codings, paths) -> None:
             try:
                 remove_coding(proj, coding.id)
             except QualcodeError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.rerun()

@@ -11,14 +11,14 @@ from ..codebook import codebook_from_bytes, export_codebook, import_codebook
 from ..codings import all_codings
 from ..errors import QualcodeError
 from ..refi_codebook import export_qdc
-from .state import project
+from .state import plain, project
 
 
 def _run(action, success: str) -> None:
     try:
         action()
     except QualcodeError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         st.session_state["codebook_flash"] = success
         st.rerun()

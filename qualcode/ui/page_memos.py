@@ -9,7 +9,7 @@ from ..codes import code_tree
 from ..codings import add_memo, list_memos, update_memo
 from ..errors import QualcodeError
 from ..transcripts import list_transcripts
-from .state import coder, project
+from .state import coder, plain, project
 
 
 def render() -> None:
@@ -39,7 +39,7 @@ def render() -> None:
                 add_memo(proj, title, body, author=coder(), code_id=about_code,
                          transcript_id=about_transcript)
             except QualcodeError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.session_state["memo_flash"] = "Memo saved."
                 st.rerun()
@@ -57,7 +57,7 @@ def render() -> None:
                 try:
                     update_memo(proj, memo_id, title=title, body=body)
                 except QualcodeError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
                 else:
                     st.session_state["memo_flash"] = "Memo updated."
                     st.rerun()

@@ -11,7 +11,7 @@ from ..errors import QualcodeError
 from ..saturation import project_saturation, saturation_log, saturation_table
 from ..transcripts import list_transcripts
 from ..quotes import role_of
-from .state import project
+from .state import plain, project
 
 
 SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop
@@ -59,7 +59,7 @@ def render() -> None:
         result = project_saturation(proj, **settings)
         st.session_state[SETTINGS] = settings
     except QualcodeError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     (st.success if result.point is not None else st.info)(result.summary())
     table = pd.DataFrame(saturation_table(result))

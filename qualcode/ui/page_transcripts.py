@@ -9,14 +9,14 @@ from ..errors import DuplicateError, QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_file
 from ..transcripts import (delete_transcript, import_attributes, list_transcripts, turn_counts,
                            update_transcript)
-from .state import project
+from .state import plain, project
 
 
 def render() -> None:
     st.header("Transcripts")
     proj = project()
     for level, msg in st.session_state.pop("ingest_messages", []):
-        getattr(st, level)(msg)
+        getattr(st, level)(plain(msg))
 
     uploads = st.file_uploader("Add interview files", accept_multiple_files=True,
                                type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="uploads")
@@ -58,7 +58,7 @@ def render() -> None:
             try:
                 n = import_attributes(proj, sheet.getvalue(), sheet.name)
             except QualcodeError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.session_state["ingest_messages"] = [("success", f"Attributes set on {n} "
                                                         "transcript(s).")]
@@ -84,7 +84,7 @@ def render() -> None:
                 update_transcript(proj, tid, name=name, interview_order=int(order),
                                   attributes=new_attrs)
             except QualcodeError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.session_state["ingest_messages"] = [("success", "Transcript saved.")]
                 st.rerun()

@@ -25,3 +25,12 @@ def project() -> Project:
 def coder() -> str:
     return st.session_state.get("coder", "") or ""
 
+
+
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:\"'&=^")
+
+
+def plain(text: object) -> str:
+    """Text for Streamlit's Markdown-rendering messages (st.error & co.), with every Markdown
+    character escaped, so names and messages holding user data show literally."""
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
