@@ -31,28 +31,17 @@ def _attrs(pairs: list[str]) -> dict:
 
 
 def cmd_ingest(project: Project, args) -> int:
-    from .ingest import ingest_file, ingest_folder
-    from .ingest.store import IngestReport
+    from .ingest import IngestReport, ingest_files, ingest_folder
 
+    progress = None if args.quiet else _progress
     total = IngestReport()
-    files = []
-    for target in map(Path, args.paths):
-        if target.is_dir():
-            report = ingest_folder(project, target, progress=None if args.quiet else _progress)
-            total.added += report.added
-            total.duplicates += report.duplicates
-            total.errors += report.errors
-        else:
-            files.append(target)
-    for i, path in enumerate(files, 1):
-        if not args.quiet:
-            _progress(i, len(files), path.name)
-        try:
-            t = ingest_file(project, path, name=args.name if len(files) == 1 else None,
-                            attributes=_attrs(args.attr))
-            total.added.append(t.name)
-        except QualcodeError as exc:
-            (total.duplicates if "same text" in str(exc) else total.errors).append(str(exc))
+    targets = [Path(p) for p in args.paths]
+    for folder in (t for t in targets if t.is_dir()):
+        ingest_folder(project, folder, progress=progress, report=total)
+    files = [t for t in targets if not t.is_dir()]
+    single_name = args.name if len(files) == 1 else None
+    ingest_files(project, [(f, None, single_name) for f in files], attributes=_attrs(args.attr),
+                 progress=progress, report=total)
     for name in total.added:
         print(f"added: {name}")
     for msg in total.duplicates:

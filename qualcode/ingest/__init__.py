@@ -2,7 +2,7 @@
 
 from .document import IngestedDocument, TurnSpan
 from .files import SUPPORTED_SUFFIXES, read_document
-from .store import IngestReport, ingest_file, ingest_folder
+from .store import IngestReport, ingest_file, ingest_files, ingest_folder
 
 __all__ = [
     "IngestedDocument",
@@ -11,5 +11,6 @@ __all__ = [
     "read_document",
     "IngestReport",
     "ingest_file",
+    "ingest_files",
     "ingest_folder",
 ]

@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..errors import DuplicateError, IngestError, QualcodeError
 from ..project import Project
-from .files import SUPPORTED_SUFFIXES, read_document
+from .files import read_document
 
 # Manifests, codings and codebooks may travel beside transcripts; a folder ingest passes them by.
 SIDECAR_SUFFIXES = (".yaml", ".yml", ".csv", ".json")
@@ -23,10 +23,6 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary(self) -> str:
         return (f"{len(self.added)} added, {len(self.duplicates)} duplicate(s) skipped, "
@@ -45,23 +41,20 @@ def ingest_file(project: Project, path: str | Path, *, data: bytes | None = None
                           source_filename=path.name, attributes=attributes)
 
 
-def ingest_folder(project: Project, folder: str | Path,
-                  progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-    """Ingest every supported file in ``folder`` (sorted by name); others are reported as errors."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise IngestError(folder, "not a folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and p.suffix.lower() not in SIDECAR_SUFFIXES)
-    report = IngestReport()
-    for i, path in enumerate(files, 1):
+Progress = Callable[[int, int, str], None]
+
+
+def ingest_files(project: Project, items: list[tuple[str | Path, bytes | None, str | None]], *,
+                 attributes: dict | None = None, progress: Progress | None = None,
+                 report: IngestReport | None = None) -> IngestReport:
+    """Ingest ``(path, data or None, name or None)`` items one by one, each in its own
+    transaction: duplicates and bad files are reported and skipped, the rest is stored."""
+    report = report if report is not None else IngestReport()
+    for i, (path, data, name) in enumerate(items, 1):
         if progress:
-            progress(i, len(files), path.name)
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.errors.append(str(IngestError(path, "unsupported file type")))
-            continue
+            progress(i, len(items), Path(path).name)
         try:
-            transcript = ingest_file(project, path)
+            transcript = ingest_file(project, path, data=data, name=name, attributes=attributes)
         except DuplicateError as exc:
             report.duplicates.append(str(exc))
         except QualcodeError as exc:
@@ -69,3 +62,16 @@ def ingest_folder(project: Project, folder: str | Path,
         else:
             report.added.append(transcript.name)
     return report
+
+
+def ingest_folder(project: Project, folder: str | Path, progress: Progress | None = None,
+                  report: IngestReport | None = None) -> IngestReport:
+    """Ingest every file in ``folder`` (sorted by name) but sidecars; unsupported ones are
+    reported as errors."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise IngestError(folder, "not a folder")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.suffix.lower() not in SIDECAR_SUFFIXES)
+    return ingest_files(project, [(p, None, None) for p in files], progress=progress,
+                        report=report)

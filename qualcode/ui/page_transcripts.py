@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..errors import DuplicateError, QualcodeError
-from ..ingest import SUPPORTED_SUFFIXES, ingest_file
+from ..errors import QualcodeError
+from ..ingest import SUPPORTED_SUFFIXES, ingest_files
 from ..transcripts import (delete_transcript, import_attributes, list_transcripts, turn_counts,
                            update_transcript)
 from .state import plain, project
@@ -25,18 +25,14 @@ def render() -> None:
                         format_func=lambda r: r or "(from the files, or none)")
     if uploads and st.button("Ingest", type="primary", key="ingest_button"):
         bar = st.progress(0.0, text="Reading files…")
-        messages = []
-        for i, upload in enumerate(uploads, 1):
-            bar.progress(i / len(uploads), text=f"{i}/{len(uploads)}: {upload.name}")
-            try:
-                t = ingest_file(proj, upload.name, data=upload.getvalue(),
-                                attributes={"role": role} if role else None)
-                messages.append(("success", f"Added {t.name} ({len(t.text)} characters)."))
-            except DuplicateError as exc:
-                messages.append(("warning", f"Skipped duplicate: {exc}"))
-            except QualcodeError as exc:
-                messages.append(("error", str(exc)))
-        st.session_state["ingest_messages"] = messages
+        report = ingest_files(
+            proj, [(u.name, u.getvalue(), None) for u in uploads],
+            attributes={"role": role} if role else None,
+            progress=lambda i, n, name: bar.progress(i / n, text=f"{i}/{n}: {name}"))
+        st.session_state["ingest_messages"] = (
+            [("success", f"Added {name}.") for name in report.added]
+            + [("warning", f"Skipped duplicate: {msg}") for msg in report.duplicates]
+            + [("error", msg) for msg in report.errors])
         st.rerun()
 
     transcripts = list_transcripts(proj)
