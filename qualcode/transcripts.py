@@ -154,7 +154,7 @@ def import_attributes(project: Project, data: bytes, origin: str = "attributes.c
     except csv.Error:
         dialect = csv.excel
     rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
-    if not rows or "name" not in (rows[0].keys() if rows else []):
+    if not rows or "name" not in rows[0]:
         raise ValidationError(f"{origin}: needs a header row with a 'name' column "
                               "(the transcript names) and one column per attribute")
     with project.transaction() as s:

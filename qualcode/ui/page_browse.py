@@ -22,17 +22,18 @@ def render() -> None:
     counts: dict[int, int] = {}
     for r in rows:
         counts[r.code_id] = counts.get(r.code_id, 0) + 1
+    by_id = {n.code.id: n for n in nodes}
     c1, c2, c3 = st.columns([3, 2, 2])
-    code_id = c1.selectbox("Code", [None] + [n.code.id for n in nodes], key="browse_code",
-                           format_func=lambda i: "All codes" if i is None else next(
-                               f"{n.path} ({counts.get(i, 0)})" for n in nodes if n.code.id == i))
+    code_id = c1.selectbox("Code", [None, *by_id], key="browse_code",
+                           format_func=lambda i: "All codes" if i is None
+                           else f"{by_id[i].path} ({counts.get(i, 0)})")
     with_children = c1.checkbox("Include sub-codes", value=True, key="browse_children")
     roles = sorted({r.role for r in rows if r.role})
     role_filter = c2.multiselect("Role", roles, key="browse_roles")
     search = c3.text_input("Search in quotes", key="browse_search")
 
     if code_id is not None:
-        node = next(n for n in nodes if n.code.id == code_id)
+        node = by_id[code_id]
         wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_children
                   else {code_id})
         rows = [r for r in rows if r.code_id in wanted]

@@ -15,6 +15,7 @@ from .span_selector import span_selector
 from .state import coder, plain, project
 
 SELECTION = "qc_selection"
+SUGGESTIONS = "qc_suggestions"
 
 
 def _remember(transcript_id: int, start: int, end: int) -> None:
@@ -66,7 +67,7 @@ def render() -> None:
                               labels=labels),
             key=f"span_selector_{transcript.id}", on_select=_remember)
     with right:
-        _coding_panel(proj, transcript, nodes, selection, turns)
+        _coding_panel(proj, transcript, paths, selection, turns)
     st.subheader("Codings in this transcript")
     _codings_table(proj, transcript, codings, paths)
 
@@ -80,7 +81,18 @@ def _line_start(text: str, offset: int) -> int:
     return start
 
 
-def _coding_panel(proj, transcript, nodes, selection, turns) -> None:
+def _suggestions(proj, transcript, start: int, end: int):
+    """Code suggestions for the selection, computed once per selection: the page reruns on
+    every click and keystroke, and the TF-IDF over all code profiles need not run again."""
+    key = (transcript.id, start, end)
+    cached = st.session_state.get(SUGGESTIONS)
+    if not cached or cached[0] != key:
+        cached = (key, suggest_codes(proj, transcript.text[start:end], transcript.language))
+        st.session_state[SUGGESTIONS] = cached
+    return cached[1]
+
+
+def _coding_panel(proj, transcript, paths, selection, turns) -> None:
     st.subheader("Selection")
     if not selection:
         st.info("Select a passage in the transcript with the mouse to code it.")
@@ -97,15 +109,12 @@ def _coding_panel(proj, transcript, nodes, selection, turns) -> None:
         s, e = snap_to_sentences(transcript.text, start, end, transcript.language)
         _remember(transcript.id, s, e)
         st.rerun()
-    if not nodes:
+    if not paths:
         st.warning("The codebook is empty: create codes on the Codebook page.")
         return
-    options = [n.code.id for n in nodes]
-    labels = {n.code.id: n.path for n in nodes}
-    code_ids = st.multiselect("Codes to apply", options, key="apply_codes",
-                              format_func=lambda i: labels[i],
-                              placeholder="Choose one or more codes")
-    suggestions = suggest_codes(proj, quote, transcript.language)
+    code_ids = st.multiselect("Codes to apply", list(paths), key="apply_codes",
+                              format_func=paths.get, placeholder="Choose one or more codes")
+    suggestions = _suggestions(proj, transcript, start, end)
     if suggestions:
         st.text("Suggested: " + " · ".join(f"{x.path} ({x.score:.2f})" for x in suggestions))
     memo = st.text_area("Memo (optional)", key="apply_memo", height=80)
