@@ -17,10 +17,10 @@ from pathlib import Path
 from qualcode.codes import create_code
 from qualcode.codings import add_coding
 from qualcode.ingest import ingest_file
-from qualcode.models import Coding
-from qualcode.project import Project
+from qualcode.store.models import Coding
+from qualcode.store.project import Project
 from qualcode.quotes import quote_rows
-from qualcode.saturation import compute_saturation
+from qualcode.analysis.saturation import compute_saturation
 from qualcode.ui.segments import Mark, segments
 
 TARGETS = {"ingest": 2.0, "segments": 1.0, "quote_rows": 2.0, "saturation": 1.0}

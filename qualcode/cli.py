@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import QualcodeError
-from .project import ENV_URL, Project
+from .store.project import ENV_URL, Project
 
 
 def _progress(i: int, n: int, name: str) -> None:
@@ -78,7 +78,7 @@ def cmd_codebook(project: Project, args) -> int:
         print(f"{counts['created']} code(s) created, {counts['updated']} updated")
     elif args.action == "export":
         if args.file and args.file.lower().endswith(".qdc"):
-            from .refi_codebook import export_qdc
+            from .exchange.refi_codebook import export_qdc
 
             Path(args.file).write_bytes(export_qdc(project))
             print(f"wrote {args.file} (REFI-QDA codebook)")
@@ -117,7 +117,7 @@ def cmd_codes(project: Project, args) -> int:
 
 
 def cmd_saturation(project: Project, args) -> int:
-    from .saturation import project_saturation, saturation_log, saturation_table
+    from .analysis.saturation import project_saturation, saturation_log, saturation_table
 
     result = project_saturation(project, base=args.base, run=args.run,
                                 threshold=args.threshold, by=args.by,
@@ -145,7 +145,7 @@ def cmd_export(project: Project, args) -> int:
     if suffix == ".docx":
         saturation = None
         if args.saturation_role is not None:
-            from .saturation import project_saturation
+            from .analysis.saturation import project_saturation
 
             saturation = project_saturation(project, roles=set(args.saturation_role) - {""}
                                             or None)
@@ -178,7 +178,7 @@ def cmd_app(_project, args) -> int:
     import os
     import subprocess
 
-    from .project import resolve_url
+    from .store.project import resolve_url
 
     app = Path(__file__).resolve().parent.parent / "app.py"
     env = dict(os.environ)

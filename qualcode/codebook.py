@@ -29,8 +29,8 @@ from sqlalchemy import select
 
 from .codes import PALETTE, code_tree
 from .errors import ValidationError
-from .models import Code
-from .project import Project
+from .store.models import Code
+from .store.project import Project
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEXT_FIELDS = ("description", "inclusion", "exclusion")
@@ -124,7 +124,7 @@ def load_codebook(path: str | Path) -> Codebook:
 
 def codebook_from_bytes(data: bytes, name: str) -> Codebook:
     if name.lower().endswith(".qdc"):
-        from .refi_codebook import parse_qdc
+        from .exchange.refi_codebook import parse_qdc
 
         return parse_qdc(data, name)
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .errors import DuplicateError, ValidationError
-from .models import Code, Coding, Memo, Transcript
-from .project import Project, get_row
+from .store.models import Code, Coding, Memo, Transcript
+from .store.project import Project, get_row
 
 
 def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,

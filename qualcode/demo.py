@@ -12,7 +12,7 @@ from .codes import find_code
 from .codings import add_coding
 from .errors import ValidationError
 from .ingest import ingest_folder
-from .project import Project
+from .store.project import Project
 from .transcripts import get_transcript
 
 ROOT = Path(__file__).resolve().parent.parent

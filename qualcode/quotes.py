@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from .codes import code_tree
 from .ingest.timecodes import format_timecode
-from .models import Coding, Transcript, Turn
-from .project import Project
+from .store.models import Coding, Transcript, Turn
+from .store.project import Project
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .codes import code_tree
 from .nlp import terms
-from .project import Project
+from .store.project import Project
 from .quotes import quote_rows
 
 

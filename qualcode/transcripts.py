@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
 from .ingest.document import IngestedDocument
-from .models import Coding, Transcript, Turn
-from .project import Project, get_row
+from .store.models import Coding, Transcript, Turn
+from .store.project import Project, get_row
 
 
 def add_transcript(

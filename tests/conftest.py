@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.models import Base
-from qualcode.project import Project
+from qualcode.store.models import Base
+from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed"

@@ -18,7 +18,7 @@ import pytest
 from qualcode.codings import codings_for_transcript
 from qualcode.demo import load_demo
 from qualcode.ingest import ingest_file
-from qualcode.project import Project
+from qualcode.store.project import Project
 from qualcode.transcripts import get_transcript, list_transcripts
 from tests.conftest import ROOT
 

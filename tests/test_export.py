@@ -78,7 +78,7 @@ def test_quote_table_for_chosen_codings(demo_project):
 
 
 def test_theme_report_with_saturation_section(demo_project):
-    from qualcode.saturation import project_saturation
+    from qualcode.analysis.saturation import project_saturation
 
     result = project_saturation(demo_project, roles={"participant"})
     paragraphs, tables = _all_text(theme_report_docx(demo_project, saturation=result))

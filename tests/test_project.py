@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from qualcode.errors import QualcodeError
-from qualcode.project import Project, resolve_url
+from qualcode.store.project import Project, resolve_url
 
 
 def test_resolve_url(tmp_path, monkeypatch):
@@ -41,7 +41,7 @@ def test_a_database_missing_columns_is_refused(tmp_path):
 
 def test_a_failed_transaction_leaves_nothing(project):
     from qualcode.codes import all_codes, create_code
-    from qualcode.models import Code
+    from qualcode.store.models import Code
 
     create_code(project, "Kept")
     with pytest.raises(RuntimeError):

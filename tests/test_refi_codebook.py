@@ -5,7 +5,7 @@ from lxml import etree
 
 from qualcode.codebook import export_codebook, import_codebook, load_codebook
 from qualcode.errors import ValidationError
-from qualcode.refi_codebook import export_qdc, parse_qdc
+from qualcode.exchange.refi_codebook import export_qdc, parse_qdc
 from tests.conftest import ROOT
 
 XSD = ROOT.parent / "shared" / "refi-qda" / "Codebook.xsd"

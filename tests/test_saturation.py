@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode.errors import ValidationError
-from qualcode.saturation import (compute_saturation, project_saturation, saturation_log,
+from qualcode.analysis.saturation import (compute_saturation, project_saturation, saturation_log,
                                  saturation_table)
 
 

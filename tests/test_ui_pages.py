@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from qualcode.codes import code_tree, find_code
 from qualcode.codings import all_codings, list_memos
 from qualcode.demo import load_demo
-from qualcode.project import Project
+from qualcode.store.project import Project
 from qualcode.transcripts import list_transcripts
 
 

@@ -13,9 +13,9 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 from ..codes import code_tree, in_subtree
-from ..project import Project
+from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
-from ..saturation import SaturationResult, saturation_table
+from ..analysis.saturation import SaturationResult, saturation_table
 
 QUOTE_HEADERS = ("Quote", "Participant", "Role", "Location")
 # Column widths in inches (the usable width of a Letter/A4 page with 1" margins is ~6.3").

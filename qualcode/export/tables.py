@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from ..project import Project
+from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
 
 COLUMNS = list(QuoteRow.__dataclass_fields__)

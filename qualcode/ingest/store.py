@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import DuplicateError, IngestError, QualcodeError
-from ..project import Project
+from ..store.project import Project
 from .files import read_document
 
 # Manifests, codings and codebooks may travel beside transcripts; a folder ingest passes them by.

@@ -10,7 +10,7 @@ from .. import codes as ops
 from ..codebook import codebook_from_bytes, export_codebook, import_codebook
 from ..codings import all_codings
 from ..errors import QualcodeError
-from ..refi_codebook import export_qdc
+from ..exchange.refi_codebook import export_qdc
 from .state import plain, project
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from ..codebook import export_codebook
 from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
-from ..saturation import project_saturation
+from ..analysis.saturation import project_saturation
 from .page_saturation import saturation_settings
 from .state import project
 

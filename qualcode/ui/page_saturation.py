@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..codings import all_codings
 from ..errors import QualcodeError
-from ..saturation import project_saturation, saturation_log, saturation_table
+from ..analysis.saturation import project_saturation, saturation_log, saturation_table
 from ..transcripts import list_transcripts
 from ..quotes import role_of
 from .state import plain, project

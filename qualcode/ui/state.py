@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from ..demo import ensure_demo
-from ..project import Project, resolve_url
+from ..store.project import Project, resolve_url
 
 
 @st.cache_resource(show_spinner="Opening the project…")

@@ -11,10 +11,10 @@ import re
 
 from lxml import etree
 
-from .codebook import Codebook, CodeSpec
-from .codes import code_tree
-from .errors import ValidationError
-from .project import Project
+from ..codebook import Codebook, CodeSpec
+from ..codes import code_tree
+from ..errors import ValidationError
+from ..store.project import Project
 
 NS = "urn:QDA-XML:codebook:1.0"
 _CRITERIA = re.compile(r"^(Include when|Exclude when):\s*(.*)$", re.M)

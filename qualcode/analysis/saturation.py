@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from .codes import code_tree
-from .errors import ValidationError
-from .models import Coding, Transcript
-from .project import Project
-from .quotes import participant_of, role_of
+from ..codes import code_tree
+from ..errors import ValidationError
+from ..store.models import Coding, Transcript
+from ..store.project import Project
+from ..quotes import participant_of, role_of
 
 
 @dataclass

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import QualcodeError
+from ..errors import QualcodeError
 from .models import SCHEMA_VERSION, Base, Meta
 
 DEFAULT_DB_PATH = Path(".qualcode") / "demo.sqlite"
@@ -102,7 +102,7 @@ class Project:
 
 def get_row(session: Session, model, ident: int, what: str):
     """``session.get`` that raises NotFound ("no <what> with id N") instead of returning None."""
-    from .errors import NotFound
+    from ..errors import NotFound
 
     row = session.get(model, ident)
     if row is None:

@@ -1,0 +1,1 @@
+"""Analyses over coded data: saturation (and later agreement, search, co-occurrence, matrices)."""

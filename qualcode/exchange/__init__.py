@@ -1,0 +1,1 @@
+"""Exchange with other tools: REFI-QDA codebooks and projects, Taguette, Word comments."""

@@ -1,0 +1,1 @@
+"""Where a project lives: the schema, opening a database, (later) migrations, users and audit."""
