@@ -1,0 +1,63 @@
+"""Commands on transcripts: ingest, list, attributes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..store.project import Project
+from .common import attrs_from_pairs, progress_bar
+
+
+def cmd_ingest(project: Project, args) -> int:
+    from ..ingest import IngestReport, ingest_files, ingest_folder
+
+    progress = None if args.quiet else progress_bar
+    total = IngestReport()
+    targets = [Path(p) for p in args.paths]
+    for folder in (t for t in targets if t.is_dir()):
+        ingest_folder(project, folder, progress=progress, report=total)
+    files = [t for t in targets if not t.is_dir()]
+    single_name = args.name if len(files) == 1 else None
+    ingest_files(project, [(f, None, single_name) for f in files], attributes=attrs_from_pairs(args.attr),
+                 progress=progress, report=total)
+    for name in total.added:
+        print(f"added: {name}")
+    for msg in total.duplicates:
+        print(f"duplicate, skipped: {msg}")
+    for msg in total.errors:
+        print(f"error: {msg}", file=sys.stderr)
+    print(total.summary())
+    return 1 if total.errors else 0
+
+
+def cmd_transcripts(project: Project, args) -> int:
+    from ..transcripts import list_transcripts
+
+    for t in list_transcripts(project):
+        attrs = ", ".join(f"{k}={v}" for k, v in (t.attributes or {}).items())
+        print(f"{t.interview_order or '-':>3}  {t.name}  [{t.source_format}, {len(t.text)} chars] {attrs}")
+    return 0
+
+
+def cmd_attributes(project: Project, args) -> int:
+    from ..transcripts import import_attributes
+
+    n = import_attributes(project, Path(args.file).read_bytes(), Path(args.file).name)
+    print(f"attributes set on {n} transcript(s)")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="add transcripts (files or folders)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--name", help="transcript name (single file only)")
+    p.add_argument("--attr", action="append", metavar="KEY=VALUE",
+                   help="case attribute, e.g. role=participant (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+    sub.add_parser("transcripts", help="list transcripts").set_defaults(func=cmd_transcripts)
+    p = sub.add_parser("attributes", help="set case attributes from a CSV sheet "
+                       "(columns: name, interview_order, role, ...)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_attributes)
