@@ -302,3 +302,72 @@ def test_agreement_tables_word_and_xlsx(study):
     assert values[1][0] == "A" and values[1][3] == pytest.approx(20 / 28)
     assert ("skipped (not coded by every coder)", "Interview 3") in list(
         book["Compared"].iter_rows(values_only=True))
+
+
+def test_matches_brute_force_on_random_codings(sqlite_project):
+    """Every unit kind against a plain per-unit computation, on random overlapping codings of
+    three coders (with units several codes touch, and uncoded stretches)."""
+    import random
+
+    rng = random.Random(11)
+    project = sqlite_project
+    lines = []
+    for i in range(30):
+        lines.append(("Interviewer: " if i % 2 == 0 else "P1: ")
+                     + " ".join(rng.choice(["ja", "nee", "werk", "leren", "oud", "nieuw"])
+                                for _ in range(rng.randrange(3, 12))) + ".")
+        if i % 7 == 6:
+            lines.append("")
+    transcripts = [ingest_file(project, f"r{n}.txt", data=("\n".join(lines[n:]) + "\n").encode(),
+                               name=f"R{n}") for n in range(3)]
+    codes = [create_code(project, f"K{i}") for i in range(4)]
+    coders = ["x", "y", "z"]
+    for t in transcripts:
+        n = len(t.text)
+        for _ in range(25):
+            s = rng.randrange(0, n - 2)
+            e = min(n, s + rng.randrange(1, 60))
+            try:
+                add_coding(project, t.id, rng.choice(codes).id, s, e, coder=rng.choice(coders))
+            except QualcodeError:
+                pass  # white space only, or the same coding twice
+    codings = all_codings(project)
+    for unit in ("turn", "paragraph", "character"):
+        result = compute_agreement(project, coders, unit)
+        spans = []
+        for t in transcripts:
+            if unit == "turn":
+                spans += [(t.id, u.start, u.end) for u in get_turns(project, t.id)]
+            elif unit == "paragraph":
+                spans += [(t.id, s, e) for s, e in paragraph_spans(t.text)]
+            else:
+                spans += [(t.id, i, i + 1) for i in range(len(t.text))]
+
+        def given(coder, tid, s, e):
+            return {c.code_id for c in codings if c.coder == coder and c.transcript_id == tid
+                    and c.start < e and c.end > s}
+
+        sets = [[given(c, tid, s, e) for c in coders] for tid, s, e in spans]
+        assert result.overall["units"] == len(spans)
+        for entry in result.per_code:
+            code_id = next(c.id for c in codes if c.name == entry["code"])
+            values = np.array([[int(code_id in g) for g in row] for row in sets])
+            assert entry["percent_agreement"] == pytest.approx(rel.percent_agreement(values))
+            assert entry["krippendorff_alpha"] == pytest.approx(rel.krippendorff_alpha(values))
+            assert entry["fleiss_kappa"] == pytest.approx(rel.fleiss_kappa(values))
+            assert entry["units_coded"] == int((values.sum(axis=1) > 0).sum())
+        several = [row for row in sets if any(len(g) > 1 for g in row)]
+        assert result.overall["units_several_codes"] == len(several)
+        rows = [[next(iter(g)) if len(g) == 1 else None for g in row] for row in sets
+                if not any(len(g) > 1 for g in row)]
+        values, _ = rel.reliability_matrix(rows)
+        assert result.overall["krippendorff_alpha"] == pytest.approx(rel.krippendorff_alpha(values))
+        assert result.overall["percent_agreement"] == pytest.approx(rel.percent_agreement(values))
+        assert result.overall["fleiss_kappa"] == pytest.approx(rel.fleiss_kappa(values))
+        assert result.overall["krippendorff_alpha"] is not None
+        two = compute_agreement(project, ["x", "y"], unit)
+        rows2 = [[next(iter(g)) if len(g) == 1 else None for g in row[:2]] for row in sets
+                 if not any(len(g) > 1 for g in row[:2])]
+        v2, _ = rel.reliability_matrix(rows2)
+        assert two.overall["cohen_kappa"] == pytest.approx(rel.cohen_kappa(v2))
+        assert two.overall["cohen_kappa"] is not None
