@@ -151,7 +151,8 @@ def _reconcile(proj, coders, unit, code_id, nodes, blind) -> None:
 def _unit_card(proj, d, text, coders, unit, code_ids, code_id) -> None:
     key = f"{d.transcript_id}_{d.start}_{d.end}"
     with st.container(border=True):
-        st.text(f"{d.transcript} · {unit} {d.index + 1} · characters {d.start}–{d.end}")
+        where = "" if unit == "character" else f"{unit} {d.index + 1} · "
+        st.text(f"{d.transcript} · {where}characters {d.start}–{d.end}")
         passage = text[d.start:d.end]
         st.text(passage if len(passage) <= 800 else passage[:800] + " …")
         consensus = [c for c in codings_for_transcript(proj, d.transcript_id, coder=CONSENSUS)
@@ -169,7 +170,8 @@ def _unit_card(proj, d, text, coders, unit, code_ids, code_id) -> None:
                 if len(lines) == 1:
                     lines.append("(not coded)")
                 st.text("\n".join(lines))
-                if who != CONSENSUS and st.button(f"Adopt {who or '(unnamed)'}",
+                # a button label is Markdown: the coder's name goes in escaped
+                if who != CONSENSUS and st.button(f"Adopt {plain(who or '(unnamed)')}",
                                                   key=f"agr_adopt_{key}_{i}"):
                     _adopt(proj, d, who, code_ids)
         with cols[-1]:
