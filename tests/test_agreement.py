@@ -146,6 +146,12 @@ def test_code_filter_three_coders_and_bad_input(study):
     assert [p["code"] for p in result.per_code] == ["A"]
     assert result.per_code[0]["cohen_kappa"] is None  # κ of Cohen only for two coders
     assert result.per_code[0]["fleiss_kappa"] is not None
+    assert [p["coders"] for p in result.overall["pairwise"]] == [
+        ["ann", "bob"], ["ann", "cyd"], ["bob", "cyd"]]
+    from qualcode.export.docx_agreement import agreement_docx
+
+    document = docx.Document(io.BytesIO(agreement_docx(result)))
+    assert "Pairs of coders (across codes)" in [p.text for p in document.paragraphs]
     with pytest.raises(ValidationError, match="at least two"):
         compute_agreement(study.project, ["ann", "ann"], "turn")
     with pytest.raises(ValidationError, match="'zed' has no codings"):
@@ -206,6 +212,15 @@ def test_cli_contract(capsys, tmp_path):
     assert "Cohen κ" in out and "skipped" in out and docx_path.exists() and xlsx_path.exists()
     assert main(["--db", str(db), "agreement", "--coders", "ann", "--json"]) == 2
     assert "at least two" in capsys.readouterr().err
+    # only some transcripts: the third (coded by ann alone) counts as uncoded by bob
+    assert main(["--db", str(db), "agreement", "--coders", "ann", "bob", "--transcript",
+                 "Interview 3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["transcripts"] == ["Interview 3"] and data["skipped_transcripts"] == []
+    assert data["per_code"][0]["percent_agreement"] == pytest.approx(1 / 2)
+    assert main(["--db", str(db), "agreement", "--coders", "ann", "bob", "--transcript",
+                 "Nope"]) == 2
+    assert "no transcript 'Nope'" in capsys.readouterr().err
 
 
 def test_blind_coding_filters_what_a_viewer_sees(study, capsys):
@@ -297,7 +312,7 @@ def test_agreement_tables_word_and_xlsx(study):
     per_code = next(r for r in rows if r[0] == "A")
     assert per_code[1] == "3" and per_code[3] == f"{20 / 28:.3f}"
     book = load_workbook(io.BytesIO(agreement_xlsx(result)))
-    assert book.sheetnames == ["Overall", "Per code", "Compared"]
+    assert book.sheetnames == ["Overall", "Per code", "Pairs", "Compared"]
     values = list(book["Per code"].iter_rows(values_only=True))
     assert values[1][0] == "A" and values[1][3] == pytest.approx(20 / 28)
     assert ("skipped (not coded by every coder)", "Interview 3") in list(
@@ -371,3 +386,7 @@ def test_matches_brute_force_on_random_codings(sqlite_project):
         v2, _ = rel.reliability_matrix(rows2)
         assert two.overall["cohen_kappa"] == pytest.approx(rel.cohen_kappa(v2))
         assert two.overall["cohen_kappa"] is not None
+        pair = result.overall["pairwise"][0]
+        assert pair["coders"] == ["x", "y"] and len(result.overall["pairwise"]) == 3
+        assert pair["cohen_kappa"] == pytest.approx(two.overall["cohen_kappa"])
+        assert pair["krippendorff_alpha"] == pytest.approx(two.overall["krippendorff_alpha"])

@@ -337,6 +337,20 @@ def _overall(data: _Data, two: bool) -> dict:
     out["units_compared"] = _count(data.weight[complete].sum())
     out["units_coded"] = _count(data.weight[coded].sum())
     out["units_several_codes"] = _count(data.weight[several].sum())
+    pairs = []
+    for i in range(m):
+        for j in range(i + 1, m):
+            # a unit counts for a pair unless one of these two gave it several codes
+            mine = np.zeros(n_units, bool)
+            pick = ~single & np.isin(keys % m, [i, j])
+            mine[keys[pick] // m] = True
+            use = coded & ~mine
+            v, w = values[use][:, [i, j]], data.weight[use]
+            pairs.append({"coders": [data.coders[i], data.coders[j]],
+                          "percent_agreement": rel.percent_agreement(v, w),
+                          "cohen_kappa": rel.cohen_kappa(v, w),
+                          "krippendorff_alpha": rel.krippendorff_alpha(v, w)})
+    out["pairwise"] = pairs
     return out
 
 
@@ -427,3 +441,10 @@ def agreement_rows(result: AgreementResult) -> tuple[list[dict], list[dict]]:
                  f"Segment agreement (≥{result.min_overlap:.0%})": p["segment_agreement"]}
                 for p in result.per_code]
     return overall, per_code
+
+
+def pairwise_rows(result: AgreementResult) -> list[dict]:
+    """Across codes, each pair of coders: percent agreement, Cohen's κ, Krippendorff's α."""
+    return [{"Coders": " – ".join(p["coders"]), "Percent agreement": p["percent_agreement"],
+             "Cohen's κ": p["cohen_kappa"], "Krippendorff's α": p["krippendorff_alpha"]}
+            for p in result.overall.get("pairwise", [])]

@@ -18,9 +18,12 @@ def _fmt(value) -> str:
 
 def cmd_agreement(project: Project, args) -> int:
     from ..analysis.agreement import compute_agreement
+    from ..transcripts import get_transcript
 
+    transcript_ids = ({get_transcript(project, name).id for name in args.transcript}
+                      if args.transcript else None)
     result = compute_agreement(project, args.coders, args.unit, code=args.code,
-                               min_overlap=args.min_overlap)
+                               transcript_ids=transcript_ids, min_overlap=args.min_overlap)
     if args.docx:
         from ..export.docx_agreement import agreement_docx
 
@@ -69,6 +72,9 @@ def register(sub) -> None:
                    help="two or more coder names")
     p.add_argument("--unit", choices=UNIT_KINDS, default="turn")
     p.add_argument("--code", metavar="PATH", help="only this code (and its sub-codes)")
+    p.add_argument("--transcript", action="append", metavar="NAME",
+                   help="compare only this transcript (repeatable; default: every transcript "
+                        "all the coders have coded)")
     p.add_argument("--min-overlap", type=float, default=0.9,
                    help="segment agreement: minimum overlap of two segments (default 0.9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

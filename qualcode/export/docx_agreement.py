@@ -7,7 +7,7 @@ from datetime import date
 
 from docx import Document
 
-from ..analysis.agreement import AgreementResult, agreement_rows
+from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows
 from .docx_report import _save, _table
 
 PER_CODE_WIDTHS = (1.9, 0.5, 0.6, 0.55, 0.55, 0.6, 0.6, 0.7)
@@ -40,6 +40,12 @@ def add_agreement_section(document, result: AgreementResult, level: int = 1) -> 
     document.add_heading("Overall (across codes)", level + 1)
     _table(document, ("Measure", "Value"), [(r["Measure"], _cell(r["Value"])) for r in overall],
            (4.0, 1.2))
+    pairs = pairwise_rows(result)
+    if len(pairs) > 1:
+        document.add_heading("Pairs of coders (across codes)", level + 1)
+        headers = tuple(pairs[0])
+        _table(document, headers, [[_cell(r[h]) for h in headers] for r in pairs],
+               (2.2, 1.3, 1.3, 1.3))
     document.add_heading("Per code", level + 1)
     if per_code:
         headers = tuple(per_code[0])

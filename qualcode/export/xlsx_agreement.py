@@ -1,10 +1,11 @@
-"""Inter-coder agreement tables as an XLSX workbook: Overall, Per code and Compared sheets."""
+"""Inter-coder agreement tables as an XLSX workbook: Overall, Per code, Pairs and Compared
+sheets."""
 
 from __future__ import annotations
 
 import io
 
-from ..analysis.agreement import AgreementResult, agreement_rows
+from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows
 
 
 def _append(sheet, values) -> None:
@@ -30,6 +31,12 @@ def agreement_xlsx(result: AgreementResult) -> bytes:
     for row in per_code:
         _append(sheet, [row[h] for h in headers])
     sheet.freeze_panes = "B2"
+    pairs = pairwise_rows(result)
+    sheet = workbook.create_sheet("Pairs")
+    headers = list(pairs[0]) if pairs else ["Coders"]
+    _append(sheet, headers)
+    for row in pairs:
+        _append(sheet, [row[h] for h in headers])
     sheet = workbook.create_sheet("Compared")
     _append(sheet, ["Coders", ", ".join(result.coders)])
     _append(sheet, ["Unit", result.unit])

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis.agreement import (agreement_rows, compute_agreement, disagreements,
-                                  project_coders)
+                                  pairwise_rows, project_coders)
 from ..analysis.units import UNIT_KINDS
 from ..codes import code_tree, in_subtree
 from ..codings import codings_for_transcript
@@ -72,6 +72,9 @@ def render() -> None:
     st.caption("A unit's value is the single code a coder gave it; uncoded units are missing; "
                "units with several codes from one coder are counted and left out.")
     st.dataframe(_frame(overall), hide_index=True, width="stretch")
+    if len(result.coders) > 2:
+        st.caption("Each pair of coders, across codes:")
+        st.dataframe(_frame(pairwise_rows(result)), hide_index=True, width="stretch")
     st.subheader("Per code")
     st.caption("Per code, a unit is coded or not coded by each coder (a coding touches a unit "
                "when they share a character); unitized α and segment agreement compare the "
