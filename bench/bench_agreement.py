@@ -27,7 +27,8 @@ INTERVIEWS, CHARS, CODES, CODINGS = 200, 30_000, 30, 20_000
 
 
 def build(project: Project, rng: random.Random) -> None:
-    words = "ik leer enorm veel bij de cultuur hier is natuurlijk anders en dat vind ik mooi".split()
+    words = ("ik leer enorm veel bij de cultuur hier is natuurlijk anders en dat vind ik mooi"
+             .split())
     code_ids = [create_code(project, f"Code {i}").id for i in range(CODES)]
     turn_rows, all_turns = [], []
     with project.transaction() as s:

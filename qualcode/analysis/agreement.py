@@ -382,7 +382,6 @@ def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
     if len(data.t_unit) == 0:
         return []
     m = len(data.coders)
-    n_codes = max(len(data.codes), 1)
     coder = data.c_coder[data.t_coding]
     code_idx = data.c_code[data.t_coding]
     # per unit, each coder's set of codes as a sorted tuple; compare as strings of code ids
