@@ -390,3 +390,31 @@ def test_matches_brute_force_on_random_codings(sqlite_project):
         assert pair["coders"] == ["x", "y"] and len(result.overall["pairwise"]) == 3
         assert pair["cohen_kappa"] == pytest.approx(two.overall["cohen_kappa"])
         assert pair["krippendorff_alpha"] == pytest.approx(two.overall["krippendorff_alpha"])
+
+
+def test_cli_blind_saturation_and_exports_for_the_consensus_coder(capsys, tmp_path):
+    from qualcode.consensus import adopt_unit
+    from qualcode.store.project import Project
+
+    db = tmp_path / "consensus.sqlite"
+    project = Project(db)
+    Study(project)
+    first = disagreements(project, ["ann", "bob"], "turn")[0]
+    adopt_unit(project, first.transcript_id, first.start, first.end, "ann")
+    project.close()
+    assert main(["--db", str(db), "blind"]) == 0
+    assert capsys.readouterr().out.strip() == "blind coding is off"
+    assert main(["--db", str(db), "blind", "on"]) == 0
+    assert capsys.readouterr().out.strip() == "blind coding is on"
+    assert main(["--db", str(db), "saturation", "--coder", "consensus", "--base", "1",
+                 "--run", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Interview 1" in out and "A; B" in out and "Interview 2" not in out.split("\n")[0]
+    csv_path = tmp_path / "consensus.csv"
+    assert main(["--db", str(db), "export", str(csv_path), "--coder", "consensus"]) == 0
+    rows = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 3 and all(",consensus," in r for r in rows[1:])
+    report = tmp_path / "report.docx"
+    assert main(["--db", str(db), "export", str(report), "--agreement-coders", "ann", "bob"]) == 0
+    document = docx.Document(io.BytesIO(report.read_bytes()))
+    assert "Inter-coder agreement" in [p.text for p in document.paragraphs]
