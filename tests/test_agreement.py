@@ -21,7 +21,7 @@ from qualcode.errors import QualcodeError, ValidationError
 from qualcode.ingest import ingest_file
 from qualcode.transcripts import get_transcript, get_turns
 
-T1 = ("Interviewer: Hoe begon het?\n"
+T1 = ("Interviewer: Hoe begon het? 🙂 𝒜𝒷𝒸\n"  # astral characters: one code point each
       "P1: Het begon slecht. Toen werd het beter.\n"
       "\n"
       "Interviewer: En daarna?\n"
