@@ -53,16 +53,35 @@ def set_coding_memo(project: Project, coding_id: int, memo: str) -> Coding:
     return coding
 
 
-def codings_for_transcript(project: Project, transcript_id: int) -> list[Coding]:
-    with project.reading() as s:
-        return list(s.scalars(select(Coding).where(Coding.transcript_id == transcript_id)
-                              .order_by(Coding.start, Coding.end, Coding.id)))
+def coder_filter(project: Project, query, *, viewer: str | None = None,
+                 coder: str | None = None):
+    """``query`` on Coding limited to one ``coder`` (e.g. the consensus coder) and, under blind
+    coding, to the codings ``viewer`` may see (their own). Both None: every coding."""
+    from .store.settings import visible_coder
+
+    if coder is not None:
+        query = query.where(Coding.coder == coder)
+    own = visible_coder(project, viewer)
+    if own is not None:
+        query = query.where(Coding.coder == own)
+    return query
 
 
-def all_codings(project: Project) -> list[Coding]:
+def codings_for_transcript(project: Project, transcript_id: int, *, viewer: str | None = None,
+                           coder: str | None = None) -> list[Coding]:
+    """The codings of a transcript; ``viewer`` (who is looking: only their own under blind
+    coding) and ``coder`` (only this coder's) narrow them down."""
+    q = coder_filter(project, select(Coding).where(Coding.transcript_id == transcript_id),
+                     viewer=viewer, coder=coder)
     with project.reading() as s:
-        return list(s.scalars(select(Coding).order_by(Coding.transcript_id, Coding.start,
-                                                      Coding.id)))
+        return list(s.scalars(q.order_by(Coding.start, Coding.end, Coding.id)))
+
+
+def all_codings(project: Project, *, viewer: str | None = None,
+                coder: str | None = None) -> list[Coding]:
+    q = coder_filter(project, select(Coding), viewer=viewer, coder=coder)
+    with project.reading() as s:
+        return list(s.scalars(q.order_by(Coding.transcript_id, Coding.start, Coding.id)))
 
 
 def add_memo(project: Project, title: str, body: str = "", *, author: str = "",

@@ -57,8 +57,13 @@ def location(transcript: Transcript, turn: Turn | None, start: int, end: int) ->
 
 
 def quote_rows(project: Project, code_ids: set[int] | None = None,
-               transcript_ids: set[int] | None = None) -> list[QuoteRow]:
-    """Quote rows in code-tree order, then interview order, then position in the text."""
+               transcript_ids: set[int] | None = None, *, viewer: str | None = None,
+               coder: str | None = None) -> list[QuoteRow]:
+    """Quote rows in code-tree order, then interview order, then position in the text.
+    ``coder``: only this coder's codings (e.g. ``"consensus"``); ``viewer``: who is looking,
+    who sees only their own codings while blind coding is on (None: all codings)."""
+    from .codings import coder_filter
+
     nodes = code_tree(project)
     order = {n.code.id: i for i, n in enumerate(nodes)}
     paths = {n.code.id: n.path for n in nodes}
@@ -68,6 +73,7 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
             q = q.where(Coding.code_id.in_(code_ids))
         if transcript_ids is not None:
             q = q.where(Coding.transcript_id.in_(transcript_ids))
+        q = coder_filter(project, q, viewer=viewer, coder=coder)
         codings = list(s.scalars(q))
         tids = {c.transcript_id for c in codings}
         transcripts = {t.id: t for t in s.scalars(select(Transcript).where(Transcript.id.in_(tids)))}

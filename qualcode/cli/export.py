@@ -20,13 +20,20 @@ def cmd_export(project: Project, args) -> int:
 
             saturation = project_saturation(project, roles=set(args.saturation_role) - {""}
                                             or None)
-        data = (quote_table_docx(project, title=args.title or "Quote table") if args.quotes
+        agreement = None
+        if args.agreement_coders:
+            from ..analysis.agreement import compute_agreement
+
+            agreement = compute_agreement(project, args.agreement_coders, args.agreement_unit)
+        data = (quote_table_docx(project, title=args.title or "Quote table", coder=args.coder)
+                if args.quotes
                 else theme_report_docx(project, title=args.title or "Theme report",
-                                       language=args.language, saturation=saturation))
+                                       language=args.language, saturation=saturation,
+                                       coder=args.coder, agreement=agreement))
     elif suffix == ".csv":
-        data = codings_csv(project)
+        data = codings_csv(project, coder=args.coder)
     elif suffix == ".xlsx":
-        data = codings_xlsx(project)
+        data = codings_xlsx(project, coder=args.coder)
     else:
         raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx")
     out.write_bytes(data)
@@ -43,4 +50,9 @@ def register(sub) -> None:
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
                    help="add the saturation table (base 4, run 2, ≤5%%) over interviews with "
                         "this role (repeatable; '' for all interviews)")
+    p.add_argument("--coder", help="only this coder's codings (e.g. consensus)")
+    p.add_argument("--agreement-coders", nargs="+", metavar="CODER",
+                   help=".docx theme report: add the inter-coder agreement of these coders")
+    p.add_argument("--agreement-unit", default="turn",
+                   choices=["turn", "sentence", "paragraph", "character"])
     p.set_defaults(func=cmd_export)

@@ -16,7 +16,8 @@ def cmd_saturation(project: Project, args) -> int:
 
     result = project_saturation(project, base=args.base, run=args.run,
                                 threshold=args.threshold, by=args.by,
-                                roles=set(args.role) if args.role else None)
+                                roles=set(args.role) if args.role else None,
+                                coder=args.coder)
     for row in saturation_table(result):
         print(f"{row['position']:>3}  {row['interview']:<30} new {row['new']:>3}  "
               f"cumulative {row['cumulative']:>3}  {row['new_concepts']}")
@@ -40,4 +41,5 @@ def register(sub) -> None:
     p.add_argument("--by", choices=["interview", "participant"], default="interview")
     p.add_argument("--role", action="append", help="only interviews with this role (repeatable)")
     p.add_argument("--log", help="write the new-concept log as CSV")
+    p.add_argument("--coder", help="only this coder's codings (e.g. consensus)")
     p.set_defaults(func=cmd_saturation)

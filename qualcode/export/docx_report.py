@@ -71,11 +71,14 @@ def _save(document) -> bytes:
 
 def theme_report_docx(project: Project, title: str = "Theme report",
                       themes: list[int] | None = None, language: str | None = None,
-                      saturation: SaturationResult | None = None) -> bytes:
+                      saturation: SaturationResult | None = None, *, coder: str | None = None,
+                      viewer: str | None = None, agreement=None) -> bytes:
     """One section per top-level code: definition, criteria, sub-codes with counts, quote table;
-    with ``saturation``, a closing section with the saturation statement and table."""
+    with ``saturation``, a closing section with the saturation statement and table; with
+    ``agreement`` (an AgreementResult), the inter-coder agreement tables. ``coder``: the
+    quotes of one coder (e.g. "consensus"); ``viewer``: only their own under blind coding."""
     nodes = code_tree(project)
-    rows = quote_rows(project)
+    rows = quote_rows(project, coder=coder, viewer=viewer)
     document = Document()
     document.add_heading(title, level=0)
     document.add_paragraph(
@@ -115,6 +118,10 @@ def theme_report_docx(project: Project, title: str = "Theme report",
             note.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
     if saturation is not None:
         _saturation_section(document, saturation)
+    if agreement is not None:
+        from .docx_agreement import add_agreement_section
+
+        add_agreement_section(document, agreement)
     return _save(document)
 
 
@@ -132,10 +139,11 @@ def _saturation_section(document, result: SaturationResult) -> None:
 
 def quote_table_docx(project: Project, title: str = "Quote table",
                      code_ids: set[int] | None = None,
-                     coding_ids: set[int] | None = None) -> bytes:
+                     coding_ids: set[int] | None = None, *, coder: str | None = None,
+                     viewer: str | None = None) -> bytes:
     """All quotes (or those of some codes, or some codings) in one table: code, quote,
     participant, role, location."""
-    rows = quote_rows(project, code_ids=code_ids)
+    rows = quote_rows(project, code_ids=code_ids, coder=coder, viewer=viewer)
     if coding_ids is not None:
         rows = [r for r in rows if r.coding_id in coding_ids]
     document = Document()

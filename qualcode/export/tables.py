@@ -12,15 +12,22 @@ from ..quotes import QuoteRow, quote_rows
 COLUMNS = list(QuoteRow.__dataclass_fields__)
 
 
-def codings_frame(project: Project) -> pd.DataFrame:
-    return pd.DataFrame([r.as_dict() for r in quote_rows(project)], columns=COLUMNS)
+def codings_frame(project: Project, *, coder: str | None = None,
+                  viewer: str | None = None) -> pd.DataFrame:
+    """``coder``: only this coder's codings (e.g. "consensus"); ``viewer``: under blind
+    coding, only the viewer's own codings."""
+    return pd.DataFrame([r.as_dict() for r in quote_rows(project, coder=coder, viewer=viewer)],
+                        columns=COLUMNS)
 
 
-def codings_csv(project: Project) -> bytes:
-    return codings_frame(project).to_csv(index=False).encode("utf-8-sig")
+def codings_csv(project: Project, *, coder: str | None = None,
+                viewer: str | None = None) -> bytes:
+    return codings_frame(project, coder=coder, viewer=viewer).to_csv(index=False).encode(
+        "utf-8-sig")
 
 
-def codings_xlsx(project: Project) -> bytes:
+def codings_xlsx(project: Project, *, coder: str | None = None,
+                 viewer: str | None = None) -> bytes:
     """One sheet of codings. Text is stored as text, so a quote starting with "=" stays a quote
     instead of becoming a spreadsheet formula."""
     from openpyxl import Workbook
@@ -29,7 +36,7 @@ def codings_xlsx(project: Project) -> bytes:
     sheet = workbook.active
     sheet.title = "Codings"
     sheet.append(COLUMNS)
-    for row in quote_rows(project):
+    for row in quote_rows(project, coder=coder, viewer=viewer):
         values = [getattr(row, c) for c in COLUMNS]
         sheet.append(values)
         for cell in sheet[sheet.max_row]:

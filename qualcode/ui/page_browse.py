@@ -8,7 +8,7 @@ import streamlit as st
 from ..codes import code_tree, in_subtree
 from ..export import quote_table_docx
 from ..quotes import quote_rows
-from .state import project
+from .state import coder, project
 
 
 def render() -> None:
@@ -18,7 +18,7 @@ def render() -> None:
     if not nodes:
         st.info("The codebook is empty.")
         return
-    rows = quote_rows(proj)
+    rows = quote_rows(proj, viewer=coder())  # blind coding: only the viewer's own
     counts: dict[int, int] = {}
     for r in rows:
         counts[r.code_id] = counts.get(r.code_id, 0) + 1

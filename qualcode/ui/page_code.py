@@ -39,7 +39,7 @@ def render() -> None:
     if attrs:
         st.text(attrs)
 
-    codings = codings_for_transcript(proj, transcript.id)
+    codings = codings_for_transcript(proj, transcript.id, viewer=coder())  # blind coding
     paths = {n.code.id: n.path for n in nodes}
     colors = {n.code.id: n.code.color for n in nodes}
     selection = st.session_state.get(SELECTION)

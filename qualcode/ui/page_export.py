@@ -9,7 +9,7 @@ from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
 from ..analysis.saturation import project_saturation
 from .page_saturation import saturation_settings
-from .state import project
+from .state import coder, project
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,22 +30,23 @@ def render() -> None:
         key="export_saturation")
 
     settings = saturation_settings(proj) if with_saturation else None
+    viewer = coder()  # blind coding: a coder exports only their own codings
 
     def report() -> bytes:  # runs outside the script run: no session state in here
         result = project_saturation(proj, **settings) if settings is not None else None
         return theme_report_docx(proj, title=title, themes=themes or None, language=language,
-                                 saturation=result)
+                                 saturation=result, viewer=viewer)
 
     # Each file is made when its button is clicked, not on every rerun of the page.
     st.download_button("Download theme report (.docx)", report,
                        file_name="theme-report.docx", mime=DOCX, key="dl_theme_report")
     st.subheader("Quote table and codings")
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Quote table (.docx)", lambda: quote_table_docx(proj), file_name="quotes.docx",
+    c1.download_button("Quote table (.docx)", lambda: quote_table_docx(proj, viewer=viewer), file_name="quotes.docx",
                        mime=DOCX, key="dl_quotes_docx")
-    c2.download_button("Codings (.csv)", lambda: codings_csv(proj), file_name="codings.csv",
+    c2.download_button("Codings (.csv)", lambda: codings_csv(proj, viewer=viewer), file_name="codings.csv",
                        mime="text/csv", key="dl_codings_csv")
-    c3.download_button("Codings (.xlsx)", lambda: codings_xlsx(proj), file_name="codings.xlsx",
+    c3.download_button("Codings (.xlsx)", lambda: codings_xlsx(proj, viewer=viewer), file_name="codings.xlsx",
                        mime=XLSX, key="dl_codings_xlsx")
     st.subheader("Codebook")
     st.download_button("Codebook (.yaml)", lambda: export_codebook(proj).encode("utf-8"),

@@ -1,0 +1,226 @@
+"""The agreement page: blind coding, inter-coder agreement tables, and reconciling the
+disagreements unit by unit into the consensus coder, with a memo of the discussion."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..analysis.agreement import (agreement_rows, compute_agreement, disagreements,
+                                  pairwise_rows, project_coders)
+from ..analysis.units import UNIT_KINDS
+from ..codes import code_tree, in_subtree
+from ..codings import codings_for_transcript
+from ..consensus import adopt_unit, discussion_memo, save_discussion
+from ..errors import QualcodeError
+from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
+from ..transcripts import get_transcript
+from .state import coder, plain, project
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 10
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{k: _fmt(v) for k, v in r.items()} for r in rows])
+
+
+def render() -> None:
+    st.header("Inter-coder agreement")
+    proj = project()
+    _blind_toggle(proj)
+    blind = blind_coding(proj)
+    coders = project_coders(proj)
+    if len([c for c in coders if c != CONSENSUS]) < 2:
+        st.info("Agreement needs codings from at least two coders: each coder codes the same "
+                "transcripts under their own name.")
+        return
+    nodes = code_tree(proj)
+    paths = {n.code.id: n.path for n in nodes}
+    c1, c2, c3, c4 = st.columns([3, 1, 2, 1])
+    default = [c for c in coders if c != CONSENSUS][:2]
+    chosen = c1.multiselect("Coders", coders, default=default, key="agr_coders",
+                            format_func=lambda c: c or "(unnamed)")
+    unit = c2.selectbox("Unit", UNIT_KINDS, key="agr_unit")
+    code_id = c3.selectbox("Code", [None, *paths], key="agr_code",
+                           format_func=lambda i: "All codes" if i is None else paths[i])
+    overlap = c4.slider("Segment overlap", 50, 100, 90, step=5, key="agr_overlap",
+                        help="MAXQDA-style segment agreement: the minimum overlap (share of "
+                             "the two segments' joint extent) for two segments to agree.")
+    if len(chosen) < 2:
+        st.info("Choose at least two coders.")
+        return
+    try:
+        result = compute_agreement(proj, chosen, unit, code=code_id, min_overlap=overlap / 100)
+    except QualcodeError as exc:
+        st.error(plain(exc))
+        return
+    st.text(f"{len(result.transcripts)} transcript(s) coded by every chosen coder"
+            + (f"; not compared (not coded by every coder): {', '.join(result.skipped)}"
+               if result.skipped else ""))
+    overall, per_code = agreement_rows(result)
+    st.subheader("Across codes")
+    st.caption("A unit's value is the single code a coder gave it; uncoded units are missing; "
+               "units with several codes from one coder are counted and left out.")
+    st.dataframe(_frame(overall), hide_index=True, width="stretch")
+    if len(result.coders) > 2:
+        st.caption("Each pair of coders, across codes:")
+        st.dataframe(_frame(pairwise_rows(result)), hide_index=True, width="stretch")
+    st.subheader("Per code")
+    st.caption("Per code, a unit is coded or not coded by each coder (a coding touches a unit "
+               "when they share a character); unitized α and segment agreement compare the "
+               "coded spans themselves.")
+    if per_code:
+        st.dataframe(_frame(per_code), hide_index=True, width="stretch")
+    else:
+        st.text("No code was applied by these coders in the compared transcripts.")
+    d1, d2 = st.columns(2)
+    d1.download_button("Agreement tables (.docx)", lambda: _docx(result),
+                       file_name="agreement.docx", mime=DOCX, key="agr_dl_docx")
+    d2.download_button("Agreement tables (.xlsx)", lambda: _xlsx(result),
+                       file_name="agreement.xlsx", mime=XLSX, key="agr_dl_xlsx")
+    _reconcile(proj, chosen, unit, code_id, nodes, blind)
+    _consensus_exports(proj, coders)
+
+
+def _docx(result) -> bytes:
+    from ..export.docx_agreement import agreement_docx
+
+    return agreement_docx(result)
+
+
+def _xlsx(result) -> bytes:
+    from ..export.xlsx_agreement import agreement_xlsx
+
+    return agreement_xlsx(result)
+
+
+def _blind_toggle(proj) -> None:
+    blind = blind_coding(proj)
+    wanted = st.toggle("Blind coding: each coder sees only their own codings", value=blind,
+                       key="agr_blind",
+                       help="While on, the Code page, the code browser and exports show a "
+                            "coder only their own codings. Switching it off (unblinding) is "
+                            "an admin's decision.")
+    if wanted != blind:
+        try:
+            set_blind_coding(proj, wanted)
+        except QualcodeError as exc:
+            st.error(plain(exc))
+        else:
+            st.toast("Blind coding is on." if wanted else "The project is unblinded.")
+            st.rerun()
+    if blind:
+        st.info("Blind coding is on: the figures below are shown, but codings are compared "
+                "side by side and reconciled only after an admin unblinds the project.")
+
+
+def _reconcile(proj, coders, unit, code_id, nodes, blind) -> None:
+    st.subheader("Reconcile disagreements")
+    if blind:
+        st.caption("Unblind the project to reconcile.")
+        return
+    try:
+        found = disagreements(proj, coders, unit, code=code_id, viewer=coder())
+    except QualcodeError as exc:
+        st.error(plain(exc))
+        return
+    code_ids = None
+    if code_id is not None:
+        root = [n for n in nodes if n.code.id == code_id]
+        code_ids = {n.code.id for n in nodes if in_subtree(n, root)}
+    if not found:
+        st.success("No disagreements: the coders agree on every unit.")
+        return
+    pages = (len(found) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = st.number_input(f"{len(found)} unit(s) with a disagreement · page", min_value=1,
+                           max_value=pages, value=1, key="agr_page")
+    texts: dict[int, str] = {}
+    for d in found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
+        if d.transcript_id not in texts:
+            texts[d.transcript_id] = get_transcript(proj, d.transcript_id).text
+        _unit_card(proj, d, texts[d.transcript_id], coders, unit, code_ids, code_id)
+
+
+def _unit_card(proj, d, text, coders, unit, code_ids, code_id) -> None:
+    key = f"{d.transcript_id}_{d.start}_{d.end}"
+    with st.container(border=True):
+        where = "" if unit == "character" else f"{unit} {d.index + 1} · "
+        st.text(f"{d.transcript} · {where}characters {d.start}–{d.end}")
+        passage = text[d.start:d.end]
+        st.text(passage if len(passage) <= 800 else passage[:800] + " …")
+        consensus = [c for c in codings_for_transcript(proj, d.transcript_id, coder=CONSENSUS)
+                     if c.start < d.end and c.end > d.start
+                     and (code_ids is None or c.code_id in code_ids)]
+        paths = {n.code.id: n.path for n in code_tree(proj)}
+        cols = st.columns(len(coders) + 1)
+        for i, who in enumerate(coders):
+            with cols[i]:
+                lines = [f"{who or '(unnamed)'}:"]
+                for c in d.codings.get(who, []):
+                    quote = text[c["start"]:c["end"]]
+                    quote = quote if len(quote) <= 120 else quote[:120] + " …"
+                    lines.append(f"• {c['code']}: “{quote}”")
+                if len(lines) == 1:
+                    lines.append("(not coded)")
+                st.text("\n".join(lines))
+                # a button label is Markdown: the coder's name goes in escaped
+                if who != CONSENSUS and st.button(f"Adopt {plain(who or '(unnamed)')}",
+                                                  key=f"agr_adopt_{key}_{i}"):
+                    _adopt(proj, d, who, code_ids)
+        with cols[-1]:
+            current = sorted({paths.get(c.code_id, "?") for c in consensus})
+            st.text("consensus:\n" + ("\n".join(f"• {p}" for p in current) if current
+                                      else "(nothing adopted)"))
+            if st.button("Agree: not coded", key=f"agr_adopt_{key}_none"):
+                _adopt(proj, d, None, code_ids)
+        memo = discussion_memo(proj, d.transcript_id, d.start, d.end)
+        body = st.text_area("Discussion memo", memo.body if memo else "", key=f"agr_memo_{key}",
+                            height=68)
+        if st.button("Save memo", key=f"agr_memo_save_{key}"):
+            try:
+                save_discussion(proj, d.transcript_id, d.start, d.end, body, author=coder(),
+                                code_id=code_id)
+            except QualcodeError as exc:
+                st.error(plain(exc))
+            else:
+                st.toast("Memo saved.")
+
+
+def _adopt(proj, d, who, code_ids) -> None:
+    try:
+        n = adopt_unit(proj, d.transcript_id, d.start, d.end, who, code_ids)
+    except QualcodeError as exc:
+        st.error(plain(exc))
+        return
+    st.toast(f"Consensus: {n} coding(s) adopted." if who is not None
+             else "Consensus: this unit is not coded.")
+    st.rerun()
+
+
+def _consensus_exports(proj, coders) -> None:
+    if CONSENSUS not in coders:
+        return
+    st.subheader("Consensus coder")
+    st.caption("Exports of the agreed codings only (saturation: choose the coder "
+               f"'{CONSENSUS}' on the Saturation page).")
+    from ..export import codings_xlsx, theme_report_docx
+
+    e1, e2 = st.columns(2)
+    e1.download_button("Consensus theme report (.docx)",
+                       lambda: theme_report_docx(proj, title="Theme report (consensus)",
+                                                 coder=CONSENSUS),
+                       file_name="theme-report-consensus.docx", mime=DOCX,
+                       key="agr_dl_consensus_docx")
+    e2.download_button("Consensus codings (.xlsx)", lambda: codings_xlsx(proj, coder=CONSENSUS),
+                       file_name="codings-consensus.xlsx", mime=XLSX,
+                       key="agr_dl_consensus_xlsx")
