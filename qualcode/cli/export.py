@@ -27,15 +27,20 @@ def cmd_export(project: Project, args) -> int:
         data = codings_csv(project)
     elif suffix == ".xlsx":
         data = codings_xlsx(project)
+    elif suffix == ".qdpx":
+        from ..exchange.refi_project import export_qdpx
+
+        data = export_qdpx(project, name=args.title or out.stem)
     else:
-        raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx")
+        raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv, .xlsx or .qdpx")
     out.write_bytes(data)
     print(f"wrote {out}")
     return 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="export to .docx (theme report), .csv or .xlsx")
+    p = sub.add_parser("export", help="export to .docx (theme report), .csv or .xlsx "
+                       "(codings with their quotes), or .qdpx (REFI-QDA project)")
     p.add_argument("file")
     p.add_argument("--quotes", action="store_true", help=".docx: a plain quote table")
     p.add_argument("--title")
