@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 
 import pytest
@@ -23,11 +22,8 @@ from qualcode.ingest import ingest_file
 from qualcode.store.models import Coding, Memo, Transcript
 from qualcode.transcripts import list_transcripts, update_transcript
 from tests.conftest import ROOT
+from tests.refi_schemas import schema as refi_schema
 
-# shared/ sits beside the clone (CI); a git worktree sits one level deeper
-XSD = next((p for p in (ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd",
-                        ROOT.parent.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd")
-            if p.exists()), ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd")
 NS = "urn:QDA-XML:project:1.0"
 
 U1, U2 = "0b5ab7e7-1c1e-4a4f-9a3b-6a0f1d2e3c4b", "{6F9619FF-8B86-D011-B42D-00C04FC964FF}"
@@ -42,11 +38,7 @@ def g(n: int) -> str:
 
 
 def validate(data: bytes) -> etree._Element:
-    if not XSD.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the REFI-QDA schema is missing: {XSD}")
-        pytest.skip("the REFI-QDA schemas in ../shared/refi-qda are not here")
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    schema = refi_schema("Project-mrt2019.xsd")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         doc = etree.fromstring(z.read("project.qde"))
     assert schema.validate(doc), schema.error_log
