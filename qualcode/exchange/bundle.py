@@ -15,13 +15,13 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ..codes import PALETTE
 from ..errors import ValidationError
 from ..ingest.language import guess_language
 from ..ingest.speakers import find_turns
-from ..store.models import Code, Coding, Memo, Transcript, Turn
+from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -236,6 +236,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
     order = s.scalar(select(func.max(Transcript.interview_order))) or 0
     doc_ids: dict[str, int] = {}
     texts: dict[int, str] = {}
+    turn_rows: list[dict] = []
     for doc in bundle.documents:
         if not doc.text.strip():
             report.skipped.append(f"source '{doc.name}': no text")
@@ -274,11 +275,12 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
                        attributes=dict(doc.attributes),
                        **({"guid": guid} if guid and guid not in t_by_guid else {}),
                        **({"created_at": doc.created_at} if doc.created_at else {}))
-        t.turns = [Turn(index=i, speaker=tu.speaker, start=tu.start, end=tu.end,
-                        time_start=tu.time_start, time_end=tu.time_end)
-                   for i, tu in enumerate(find_turns(doc.text))]
         s.add(t)
         s.flush()
+        turn_rows.extend(
+            {"transcript_id": t.id, "index": i, "speaker": tu.speaker, "start": tu.start,
+             "end": tu.end, "time_start": tu.time_start, "time_end": tu.time_end}
+            for i, tu in enumerate(find_turns(doc.text)))
         t_by_hash[digest] = t
         if t.guid:
             t_by_guid[t.guid.lower()] = t
@@ -289,6 +291,9 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
             report.add("attributes", len(doc.attributes))
         report.came_in.append(f"transcript '{candidate}' ({len(doc.text)} characters)")
 
+    if turn_rows:
+        s.execute(insert(Turn), turn_rows)
+
     # codings
     have = {}
     coding_guids = set()
@@ -298,6 +303,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
             if c.guid:
                 coding_guids.add(c.guid.lower())
     all_guids = {g.lower() for g in s.scalars(select(Coding.guid).where(Coding.guid.is_not(None)))}
+    new_rows: list[dict] = []
     for bc in bundle.codings:
         what = bc.what or "a coding"
         tid = doc_ids.get(bc.doc)
@@ -329,20 +335,27 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         key = (tid, cid, start, end, coder)
         if key in have:
             existing = have[key]
-            if bc.memo and bc.memo not in (existing.memo or ""):
-                existing.memo = "\n\n".join(m for m in (existing.memo, bc.memo) if m)
+            old = existing["memo"] if isinstance(existing, dict) else existing.memo
+            if bc.memo and bc.memo not in (old or ""):
+                memo = "\n\n".join(m for m in (old, bc.memo) if m)
+                if isinstance(existing, dict):
+                    existing["memo"] = memo
+                else:
+                    existing.memo = memo
             report.add("codings_merged")
             continue
-        coding = Coding(transcript_id=tid, code_id=cid, start=start, end=end, coder=coder,
-                        memo=bc.memo or "",
-                        **({"guid": guid} if guid and guid not in all_guids else {}),
-                        **({"created_at": bc.created_at} if bc.created_at else {}))
-        s.add(coding)
-        have[key] = coding
+        row = {"transcript_id": tid, "code_id": cid, "start": start, "end": end,
+               "coder": coder, "memo": bc.memo or "",
+               "guid": guid if guid and guid not in all_guids else new_guid(),
+               "created_at": bc.created_at or utcnow()}
+        new_rows.append(row)
+        have[key] = row
         if guid:
             coding_guids.add(guid)
             all_guids.add(guid)
         report.add("codings")
+    if new_rows:
+        s.execute(insert(Coding), new_rows)
     if report.counts.get("codings_merged"):
         report.came_in.append(f"{report.counts['codings_merged']} coding(s) that were already "
                               "in the project or in the file twice (same code, span and coder) "

@@ -19,6 +19,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from html.parser import HTMLParser
 
 from ..ingest.decode import normalise
@@ -33,6 +34,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 
 def _compose(first: list[int], second: list[int]) -> list[int]:
     return [second[i] for i in first]
+
+
+def _edit_map(n: int, edits: list[tuple[int, int, int]]) -> list[int]:
+    """The boundary map of a text of ``n`` characters after ``edits``: sorted, disjoint
+    ``(start, end, new_length)`` replacements. Inside a replaced range offsets are clamped."""
+    mapping: list[int] = []
+    shift = 0
+    pos = 0
+    for start, end, new in edits:
+        mapping.extend(range(pos + shift, start + shift))
+        mapping.extend(start + shift + min(k, new) for k in range(end - start))
+        shift += new - (end - start)
+        pos = end
+    mapping.extend(range(pos + shift, n + shift + 1))
+    return mapping
 
 
 @lru_cache(maxsize=1)
@@ -62,68 +78,81 @@ def _starter(ch: str) -> bool:
     return not unicodedata.combining(first)
 
 
+@lru_cache(maxsize=1)
+def _unstable() -> re.Pattern:
+    """Characters NFC may change or join to their neighbour (everything else maps 1:1)."""
+    chars = []
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if (unicodedata.combining(ch) or unicodedata.decomposition(ch)
+                or 0x1100 <= cp <= 0x11FF or 0xAC00 <= cp <= 0xD7A3):
+            chars.append(ch)
+    chars.extend(_composes_backwards())
+    ranges = []
+    for cp in sorted({ord(c) for c in chars}):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                  for a, b in ranges)
+    return re.compile(f"[{cls}]")
+
+
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:
     if unicodedata.is_normalized("NFC", text):
         return text, list(range(len(text) + 1))
+    n = len(text)
+    edits: list[tuple[int, int, int]] = []
     out: list[str] = []
-    mapping: list[int] = []
-    n, i, pos = len(text), 0, 0
-    while i < n:
-        # A chunk: one character and everything that may combine with what precedes it.
-        j = i + 1
+    pos = 0
+    for m in _unstable().finditer(text):
+        i = m.start()
+        if i < pos:
+            continue
+        # the chunk: back to the last starter, forward over everything that may join it
+        while i > pos and not _starter(text[i]):
+            i -= 1
+        j = max(i + 1, m.end())
         while j < n and not _starter(text[j]):
             j += 1
         chunk = text[i:j]
         done = unicodedata.normalize("NFC", chunk)
-        # Inside a chunk (between a letter and its accents) offsets are clamped.
-        mapping.extend(pos + min(k, len(done)) for k in range(len(chunk)))
-        out.append(done)
-        pos += len(done)
-        i = j
-    mapping.append(pos)
-    return "".join(out), mapping
+        if done != chunk:
+            out.append(text[pos:i])
+            out.append(done)
+            edits.append((i, j, len(done)))
+            pos = j
+    out.append(text[pos:])
+    return "".join(out), _edit_map(n, edits)
+
+
+_NEWLINE = re.compile("\r\n|\r|\u2028")
 
 
 def _newlines_with_map(text: str) -> tuple[str, list[int]]:
-    out: list[str] = []
-    mapping: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        mapping.append(len(out))
-        if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
-            mapping.append(len(out))
-            out.append("\n")
-            i += 2
-            continue
-        out.append("\n" if ch in "\r\u2028" else ch)
-        i += 1
-    mapping.append(len(out))
-    return "".join(out), mapping
+    edits = [(m.start(), m.end(), 1) for m in _NEWLINE.finditer(text)]
+    if not edits:
+        return text, list(range(len(text) + 1))
+    return _NEWLINE.sub("\n", text), _edit_map(len(text), edits)
 
 
-def _delete_with_map(text: str, keep: list[bool]) -> tuple[str, list[int]]:
-    out: list[str] = []
-    mapping: list[int] = []
-    for ch, k in zip(text, keep):
-        mapping.append(len(out))
-        if k:
-            out.append(ch)
-    mapping.append(len(out))
-    return "".join(out), mapping
+def _controls_with_map(text: str) -> tuple[str, list[int]]:
+    edits = [(m.start(), m.end(), 0) for m in _CONTROL.finditer(text)]
+    if not edits:
+        return text, list(range(len(text) + 1))
+    return _CONTROL.sub("", text), _edit_map(len(text), edits)
 
 
 def _lines_with_map(text: str) -> tuple[str, list[int]]:
     """Trailing white space off every line, blank lines off both ends (as normalise does)."""
-    keep = [True] * len(text)
     lines = text.split("\n")
     spans = []
     pos = 0
     for line in lines:
-        stripped = len(line.rstrip())
-        for k in range(pos + stripped, pos + len(line)):
-            keep[k] = False
-        spans.append((pos, pos + stripped, pos + len(line)))
+        spans.append((pos, pos + len(line.rstrip()), pos + len(line)))
         pos += len(line) + 1
     first = 0
     while first < len(spans) and spans[first][0] == spans[first][1]:
@@ -132,13 +161,17 @@ def _lines_with_map(text: str) -> tuple[str, list[int]]:
     while last >= first and spans[last][0] == spans[last][1]:
         last -= 1
     if first > last:
-        keep = [False] * len(text)
-    else:
-        for k in range(0, spans[first][0]):
-            keep[k] = False
-        for k in range(spans[last][1], len(text)):
-            keep[k] = False
-    return _delete_with_map(text, keep)
+        return "", [0] * (len(text) + 1)
+    edits = []
+    if spans[first][0] > 0:
+        edits.append((0, spans[first][0], 0))
+    for a, stripped, end in spans[first:last]:
+        if stripped < end:
+            edits.append((stripped, end, 0))
+    if spans[last][1] < len(text):
+        edits.append((spans[last][1], len(text), 0))
+    out = "\n".join(text[a:b] for a, b, _e in spans[first:last + 1])
+    return out, _edit_map(len(text), edits)
 
 
 def normalise_with_map(raw: str) -> tuple[str, list[int]]:
@@ -149,7 +182,7 @@ def normalise_with_map(raw: str) -> tuple[str, list[int]]:
     text, mapping = _nfc_with_map(raw)
     text, m2 = _newlines_with_map(text)
     mapping = _compose(mapping, m2)
-    text, m3 = _delete_with_map(text, [not _CONTROL.match(ch) for ch in text])
+    text, m3 = _controls_with_map(text)
     mapping = _compose(mapping, m3)
     text, m4 = _lines_with_map(text)
     return text, _compose(mapping, m4)
@@ -211,28 +244,28 @@ CODEPOINTS = Convention()
 NVIVO_UTF16 = Convention(utf16=True, bom=True)
 
 
+_CRLF = re.compile("\r\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 class UnitMap:
     """Positions in some unit over a raw text (which may start with U+FEFF) -> raw code points."""
 
     def __init__(self, raw: str, convention: Convention):
         self.raw = raw
         self.convention = convention
-        cum = [0] * (len(raw) + 1)
-        total = 0
-        for i, ch in enumerate(raw):
-            cum[i] = total
-            if i == 0 and ch == "\ufeff" and not convention.bom:
-                width = 0
-            elif ch == "\r" and convention.crlf_one and raw[i + 1:i + 2] == "\n":
-                width = 0
-            elif convention.utf16 and ord(ch) > 0xFFFF:
-                width = 2
-            else:
-                width = 1
-            total += width
-        cum[len(raw)] = total
-        self.cum = cum
-        self.total = total
+        widths = [1] * len(raw)
+        if raw.startswith("\ufeff") and not convention.bom:
+            widths[0] = 0
+        if convention.crlf_one:
+            for m in _CRLF.finditer(raw):
+                widths[m.start()] = 0
+        if convention.utf16:
+            for m in _ASTRAL.finditer(raw):
+                widths[m.start()] = 2
+        self.cum = [0, *accumulate(widths)] if raw else [0]
+        # cum[i] = units before raw[i]
+        self.total = self.cum[-1]
 
     def index(self, pos: int) -> tuple[int, bool]:
         """(raw index, exact): exact is False when ``pos`` falls inside a character (half a
@@ -333,15 +366,22 @@ class _HtmlText(HTMLParser):
             self.space = False
 
     def handle_data(self, data):
-        for ch in data:
-            self.byte_starts.append(self.nbytes)
-            self.nbytes += len(ch.encode("utf-8"))
-            if self.skip:
-                self.char_pos.append(None)
-                continue
-            if not self.pre and ch in " \t\n\r\f":
+        sizes = [1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+                 for c in data]
+        self.byte_starts.extend(accumulate(sizes, initial=self.nbytes))
+        self.byte_starts.pop()
+        self.nbytes += sum(sizes)
+        if self.skip:
+            self.char_pos.extend([None] * len(data))
+            return
+        if self.pre:
+            runs = [data]
+        else:
+            runs = _RUNS.findall(data)
+        for run in runs:
+            if not self.pre and run[0] in " \t\n\r\f":
                 self.space = bool(self.out) and not self.pending
-                self.char_pos.append(None)
+                self.char_pos.extend([None] * len(run))
                 continue
             if self.pending:
                 self._put(self.pending)
@@ -349,8 +389,11 @@ class _HtmlText(HTMLParser):
             elif self.space:
                 self._put(" ")
             self.space = False
-            self.char_pos.append(self.length)
-            self._put(ch)
+            self.char_pos.extend(range(self.length, self.length + len(run)))
+            self._put(run)
+
+
+_RUNS = re.compile("[ \t\n\r\f]+|[^ \t\n\r\f]+")
 
 
 @dataclass
