@@ -484,3 +484,66 @@ def test_codebook_command_refuses_a_project_file(tmp_path):
     path.write_bytes(nvivo_project())
     with pytest.raises(QualcodeError, match="qualcode import"):
         load_codebook(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# more layouts: a sub-folder, a bare project.qde, PDF with a text representation, CRLF counted
+# as one position
+
+CRLF_TEXT = "Regel een met woorden.\r\nRegel twee: zonder BOM, wel CRLF.\r\nRegel drie eindigt hier."
+
+
+def test_subfolder_pdf_representation_and_crlf_as_one(sqlite_project):
+    lf = CRLF_TEXT.replace("\r\n", "\n")  # the tool counted on its own \n text
+    a, b = cp(lf, "drie eindigt")
+    c, d = cp(lf, "twee")
+    pa, pb = cp("PDF tekst met inhoud.", "met inhoud")
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS}" name="m" origin="MAXQDA 2022">
+  <CodeBook><Codes><Code guid="{g(300)}" name="Een" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="{S1}" name="crlf" plainTextPath="relative://Docs/crlf.txt">
+      <PlainTextSelection guid="{g(301)}" startPosition="{a}" endPosition="{b}">
+        <Coding guid="{g(302)}"><CodeRef targetGUID="{g(300)}"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="{g(303)}" startPosition="{c}" endPosition="{d}">
+        <Coding guid="{g(304)}"><CodeRef targetGUID="{g(300)}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <PDFSource guid="{S2}" name="Rapport" path="internal://rapport.pdf">
+      <PDFSelection guid="{g(305)}" page="1" firstX="0" firstY="0" secondX="9" secondY="9"/>
+      <Representation guid="{g(306)}" plainTextPath="internal://rapport.txt">
+        <PlainTextSelection guid="{g(307)}" startPosition="{pa}" endPosition="{pb}">
+          <Coding guid="{g(308)}"><CodeRef targetGUID="{g(300)}"/></Coding>
+        </PlainTextSelection>
+      </Representation>
+    </PDFSource>
+  </Sources>
+</Project>"""
+    data = qdpx(qde, {"export/Sources/crlf.txt": CRLF_TEXT.encode("utf-8"),
+                      "export/Sources/rapport.txt": "PDF tekst met inhoud.".encode("utf-8")},
+                qde_name="export/PROJECT.QDE")
+    report = import_qdpx(sqlite_project, data, "maxqda.qdpx")
+    assert "CRLF as one" in report.positions
+    assert quotes(sqlite_project) == {("crlf", "Een"): {("drie eindigt", ""), ("twee", "")},
+                                      ("Rapport", "Een"): {("met inhoud", "")}}
+    assert any("1 region selection" in line for line in report.skipped)
+
+
+def test_a_bare_project_qde_with_text_inside(sqlite_project, tmp_path, capsys):
+    a, b = cp(QC_TEXT_2, "in de XML zelf")
+    qde = f"""<Project name="bare">
+  <CodeBook><Codes><Code guid="{g(400)}" name="X" isCodable="true"/></Codes></CodeBook>
+  <Sources><TextSource guid="{S1}" name="t">
+    <PlainTextContent>{QC_TEXT_2.replace(chr(13), "&#13;")}</PlainTextContent>
+    <PlainTextSelection guid="{g(401)}" startPosition="{a}" endPosition="{b}">
+      <Coding guid="{g(402)}"><CodeRef targetGUID="{g(400)}"/></Coding>
+    </PlainTextSelection></TextSource></Sources>
+</Project>"""
+    path = tmp_path / "project.qde"
+    path.write_text(qde, encoding="utf-8")
+    db = sqlite_project.url.split("///")[1]
+    assert main(["--db", db, "import", str(path)]) == 0
+    printed = capsys.readouterr().out
+    assert "warning: unexpected XML namespace" in printed
+    assert quotes(sqlite_project) == {("t", "X"): {("in de XML zelf", "")}}
