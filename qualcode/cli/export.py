@@ -32,7 +32,8 @@ def cmd_export(project: Project, args) -> int:
 
         data = export_qdpx(project, name=args.title or out.stem)
     else:
-        raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv, .xlsx or .qdpx")
+        raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx, or .qdpx "
+                            "for a REFI-QDA project")
     out.write_bytes(data)
     print(f"wrote {out}")
     return 0
