@@ -133,3 +133,14 @@ def test_html_text_maps_text_node_bytes():
         e = b + len(word.encode())
         s, t = ht.span(b, e)
         assert ht.text[s:t] == word
+
+
+def test_html_text_like_a_browser_crlf_and_pre():
+    # a browser reads CR LF as one LF, and drops the newline right after <pre>
+    html = "<p>Eerste\r\nregel</p>\r\n<pre>\n  code  blok\nnog</pre><p>Één</p>"
+    ht = html_text(html)
+    nodes = "Eerste\nregel" + "\n" + "  code  blok\nnog" + "Één"
+    for word in ("regel", "code  blok", "nog", "Één"):
+        b = len(nodes[:nodes.index(word)].encode())
+        s, t = ht.span(b, b + len(word.encode()))
+        assert ht.text[s:t] == word

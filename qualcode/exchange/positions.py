@@ -322,6 +322,7 @@ class _HtmlText(HTMLParser):
         self.pre = 0
         self.skip = 0
         self.length = 0  # characters in out
+        self.after_pre = False
 
     def _put(self, piece: str) -> None:
         self.out.append(piece)
@@ -335,6 +336,7 @@ class _HtmlText(HTMLParser):
         self.space = False
 
     def handle_starttag(self, tag, attrs):
+        self.after_pre = False
         if tag in _SKIP:
             self.skip += 1
         elif tag == "br":
@@ -345,6 +347,7 @@ class _HtmlText(HTMLParser):
             self._sep("\n\n" if tag not in ("li", "tr", "dt", "dd") else "\n")
         if tag == "pre":
             self.pre += 1
+            self.after_pre = True  # HTML drops a newline right after <pre>
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -352,6 +355,7 @@ class _HtmlText(HTMLParser):
             self.skip -= 1
 
     def handle_endtag(self, tag):
+        self.after_pre = False
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCKS:
@@ -366,6 +370,12 @@ class _HtmlText(HTMLParser):
             self.space = False
 
     def handle_data(self, data):
+        if self.after_pre:
+            self.after_pre = False
+            if data.startswith("\n"):
+                data = data[1:]
+                if not data:
+                    return
         sizes = [1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
                  for c in data]
         self.byte_starts.extend(accumulate(sizes, initial=self.nbytes))
@@ -418,6 +428,9 @@ class HtmlText:
 
 
 def html_text(html: str) -> HtmlText:
+    """Plain text of an HTML document with the byte -> character map of its text nodes, as a
+    browser (or html5lib) builds them: CR LF and lone CR read as LF first."""
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
     parser = _HtmlText()
     parser.feed(html)
     parser.close()
