@@ -547,3 +547,34 @@ def test_a_bare_project_qde_with_text_inside(sqlite_project, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "warning: unexpected XML namespace" in printed
     assert quotes(sqlite_project) == {("t", "X"): {("in de XML zelf", "")}}
+
+
+def test_hostile_values_are_stored_safely(project):
+    """NUL in a note file, a 300-character source name, nonsense positions and values: stored
+    on every backend or reported, never a crash."""
+    long_name = "N" * 300
+    qde = f"""<Project xmlns="{NS}" name="h">
+  <CodeBook><Codes><Code guid="{g(500)}" name="a/b" isCodable="true" color="red"/></Codes></CodeBook>
+  <Variables><Variable guid="{g(501)}" name="n" typeOfVariable="Integer"/></Variables>
+  <Sources><TextSource guid="{S1}" name="{long_name}" plainTextPath="internal://t.txt">
+    <PlainTextSelection guid="{g(502)}" startPosition="x" endPosition="3"/>
+    <PlainTextSelection guid="{g(503)}" startPosition="2" endPosition="999999">
+      <Coding guid="{g(504)}"><CodeRef targetGUID="{g(500)}"/></Coding></PlainTextSelection>
+    <PlainTextSelection guid="{g(505)}" startPosition="0" endPosition="4">
+      <Coding guid="{g(506)}"><CodeRef targetGUID="{g(599)}"/></Coding></PlainTextSelection>
+    <PlainTextSelection guid="{g(507)}" startPosition="5" endPosition="0">
+      <Coding guid="{g(508)}"><CodeRef targetGUID="{g(500)}"/></Coding></PlainTextSelection>
+    <NoteRef targetGUID="{g(509)}"/>
+    <VariableValue><VariableRef targetGUID="{g(501)}"/><IntegerValue>veel</IntegerValue></VariableValue>
+  </TextSource></Sources>
+  <Notes><Note guid="{g(509)}" name="n" plainTextPath="internal://note.txt"/></Notes>
+</Project>"""
+    data = qdpx(qde, {"sources/t.txt": b"Tekst hier.", "sources/note.txt": b"a\x00b"})
+    report = import_qdpx(project, data, "hostile.qdpx")
+    (t,) = list_transcripts(project)
+    assert len(t.name) <= 255 and t.attributes == {"n": "veel"}
+    assert quotes(project) == {(t.name, "a-b"): {("Tekst", "")}}  # 5–0 read as 0–5
+    assert list_memos(project)[0].body == "ab"
+    text = "\n".join(report.skipped)
+    assert "without valid positions" in text and "beyond the text" in text
+    assert "its code is not in the codebook" in text

@@ -139,6 +139,7 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
                  dry_run: bool = False) -> ImportReport:
     """Write the bundle in one transaction; with ``dry_run`` roll it back (the report stays)."""
     report.dry_run = dry_run
+    _sanitise(bundle)
     try:
         with project.transaction() as s:
             _store(s, bundle, report)
@@ -147,6 +148,24 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
     except _DryRun:
         pass
     return report
+
+
+def _strip_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    return value
+
+
+def _sanitise(bundle: ImportBundle) -> None:
+    """No NUL characters anywhere (PostgreSQL cannot store them in text)."""
+    for item in (*bundle.codes, *bundle.documents, *bundle.codings, *bundle.memos):
+        for name, value in vars(item).items():
+            if isinstance(value, (str, dict, list)):
+                setattr(item, name, _strip_nul(value))
 
 
 def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
@@ -259,7 +278,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
             doc_ids[doc.key] = existing.id
             texts[existing.id] = existing.text
             continue
-        name = clean_name(doc.name, "Imported source")
+        name = clean_name(doc.name, "Imported source")[:240]
         candidate, n = name, 2
         while candidate in names:
             candidate, n = f"{name} ({n})", n + 1
