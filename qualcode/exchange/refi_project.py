@@ -226,9 +226,9 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     if root.tag != "Project":
         raise ValidationError(f"{origin}: not a REFI-QDA project (the root element is "
                               f"<{root.tag}>, not <Project>)")
-    if namespaces - {NS}:
-        report.warnings.append(f"unexpected XML namespace(s) {sorted(n or '(none)' for n in namespaces - {NS})}; "
-                               f"read as {NS}")
+    other = sorted(n or "(none)" for n in namespaces - {NS})
+    if other:
+        report.warnings.append(f"unexpected XML namespace(s) {other}; read as {NS}")
     tool = root.get("origin") or ""
     report.format = f"REFI-QDA project from {tool}" if tool else "REFI-QDA project"
 
@@ -339,7 +339,6 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 out[name] = _value(child)
         return out
 
-    source_attrs: dict[str, dict] = defaultdict(dict)
     case_attrs: dict[str, dict] = defaultdict(dict)
     for case in _kids(_kid(root, "Cases"), "Case"):
         vals = values(case)
