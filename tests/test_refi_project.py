@@ -578,3 +578,44 @@ def test_hostile_values_are_stored_safely(project):
     text = "\n".join(report.skipped)
     assert "without valid positions" in text and "beyond the text" in text
     assert "its code is not in the codebook" in text
+
+
+def test_annotations_maxqda_descriptions_nvivo_links_and_atlas_line_ends(sqlite_project):
+    text = "Eerste zin hier.\r\nTweede zin daar.\r\nDerde zin."
+    lf = text.replace("\r\n", "\n")  # ATLAS.ti counts on its own \n text
+    a, b = cp(lf, "Tweede zin")
+    c, d = cp(lf, "Derde")
+    e, f = cp(lf, "Eerste")
+    qde = f"""<Project xmlns="{NS}" name="a" origin="ATLAS.ti 23">
+  <CodeBook><Codes><Code guid="{g(600)}" name="K" isCodable="true"/></Codes></CodeBook>
+  <Sources><TextSource guid="{S1}" name="doc" plainTextPath="internal://d.txt">
+    <PlainTextSelection guid="{g(601)}" startPosition="{a}" endPosition="{b}">
+      <Description>Waarom tweede?</Description>
+      <Coding guid="{g(602)}"><CodeRef targetGUID="{g(600)}"/></Coding>
+    </PlainTextSelection>
+    <PlainTextSelection guid="{g(603)}" startPosition="{c}" endPosition="{d}">
+      <Description>Alleen een opmerking</Description>
+    </PlainTextSelection>
+    <PlainTextSelection guid="{g(604)}" startPosition="{e}" endPosition="{f}"/>
+    <NoteRef targetGUID="{g(606)}"/>
+  </TextSource></Sources>
+  <Notes>
+    <Note guid="{g(605)}" name="Gekoppeld"><PlainTextContent>Via een link.</PlainTextContent></Note>
+    <Note guid="{g(606)}" name="Annotatie"><PlainTextContent>Over de derde zin.</PlainTextContent>
+      <PlainTextSelection guid="{g(607)}" startPosition="{c}" endPosition="{d}"/></Note>
+  </Notes>
+  <Links><Link guid="{g(608)}" originGUID="{g(605)}" targetGUID="{g(604)}"/>
+         <Link guid="{g(609)}" originGUID="{g(600)}" targetGUID="{S1}"/></Links>
+</Project>"""
+    report = import_qdpx(sqlite_project, qdpx(qde, {"sources/d.txt": text.encode()}), "a.qdpx")
+    assert "CRLF as one" in report.positions
+    (coding,) = all_codings(sqlite_project)
+    (t,) = list_transcripts(sqlite_project)
+    assert t.text[coding.start:coding.end] == "Tweede zin" and coding.memo == "Waarom tweede?"
+    memos = {m.title: m for m in list_memos(sqlite_project)}
+    assert memos["Annotation on doc"].body.endswith("] Derde")
+    assert memos["Annotation on doc"].transcript_id == t.id
+    assert memos["Gekoppeld"].body.startswith("Via een link.") and memos["Gekoppeld"].body.endswith(
+        "] Eerste")
+    assert memos["Annotatie"].body.endswith("] Derde") and memos["Annotatie"].transcript_id == t.id
+    assert "1 link(s) between objects" in "\n".join(report.skipped)

@@ -202,12 +202,14 @@ def _decode(data: bytes) -> str:
 
 
 class _Selection:
-    __slots__ = ("source", "guid", "start", "end", "user", "codings", "notes", "created", "name")
+    __slots__ = ("source", "guid", "start", "end", "user", "codings", "notes", "created", "name",
+                 "description")
 
-    def __init__(self, source, guid, start, end, user, codings, notes, created, name):
+    def __init__(self, source, guid, start, end, user, codings, notes, created, name,
+                 description=""):
         self.source, self.guid, self.start, self.end = source, guid, start, end
         self.user, self.codings, self.notes, self.created = user, codings, notes, created
-        self.name = name
+        self.name, self.description = name, description
 
 
 def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "auto",
@@ -281,12 +283,23 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 report.warnings.append(f"a NoteRef points to a note that is not in the file ({g})")
         return out
 
+    passages = []  # (memo, source guid, start, end): notes that quote a passage of a source
+
     def add_memo(g: str, *, doc=None, code=None, fallback="Note"):
         n = notes[g]
-        bundle.memos.append(BMemo(title=note_title(g, fallback), body=note_text(g),
-                                  author=user(n.get("creatingUser")), doc=doc, code=code,
-                                  guid=g, created_at=_when(n.get("creationDateTime"))))
+        memo = BMemo(title=note_title(g, fallback), body=note_text(g),
+                     author=user(n.get("creatingUser") or n.get("modifyingUser")), doc=doc,
+                     code=code, guid=g,
+                     created_at=_when(n.get("creationDateTime") or n.get("modifiedDateTime")))
+        bundle.memos.append(memo)
         note_used.add(g)
+        inner = _kid(n, "PlainTextSelection")
+        if doc is not None and inner is not None:
+            try:
+                passages.append((memo, doc, int(inner.get("startPosition")),
+                                 int(inner.get("endPosition"))))
+            except (TypeError, ValueError):
+                pass
 
     # ---- codes
     code_keys: dict[str, str] = {}  # file guid -> bundle key
@@ -361,11 +374,22 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         if skipped:
             report.skipped.append(f"set '{name}': {skipped} member code(s)/note(s) — qualcode "
                                   "keeps sets of transcripts only (as the 'sets' attribute)")
-    for what in ("Links", "Graphs"):
-        el = _kid(root, what)
-        n = len(el) if el is not None else 0
-        if n:
-            report.skipped.append(f"{n} {what.lower()[:-1]}(s): qualcode has no {what.lower()}")
+    # NVivo links a note to the selection it annotates
+    linked: dict[str, list[str]] = defaultdict(list)
+    other_links = 0
+    for link in _kids(_kid(root, "Links"), "Link"):
+        o, t = norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID"))
+        if o in notes and t and t not in notes:
+            linked[t].append(o)
+        elif t in notes and o and o not in notes:
+            linked[o].append(t)
+        else:
+            other_links += 1
+    if other_links:
+        report.skipped.append(f"{other_links} link(s) between objects: qualcode has no links")
+    graphs = _kid(root, "Graphs")
+    if graphs is not None and len(graphs):
+        report.skipped.append(f"{len(graphs)} graph(s): qualcode has no graphs")
 
     # ---- sources
     raws: dict[str, str] = {}
@@ -436,7 +460,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             selections.append(_Selection(
                 g, norm_guid(sel.get("guid")), start, end, sel.get("creatingUser"),
                 _kids(sel, "Coding"), refs(sel), sel.get("creationDateTime"),
-                sel.get("name")))
+                sel.get("name"), _text(_kid(sel, "Description")).strip()))
         whole = _kids(el, "Coding")
         if whole:
             selections.append(_Selection(g, None, None, None, el.get("creatingUser"), whole, [],
@@ -502,16 +526,19 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             start = mapping[units.index(a)[0]]
             end = mapping[units.index(b)[0]]
             where = f"selection {sel.start}–{sel.end}"
-        memo_parts = [note_text(ng) for ng in sel.notes]
-        note_used.update(sel.notes)
+        sel_notes = list(dict.fromkeys(sel.notes + linked.get(sel.guid or "", [])))
+        memo_parts = ([sel.description] if sel.description else []) + [
+            note_text(ng) for ng in sel_notes]
+        note_used.update(sel_notes)
         if not sel.codings:
-            if sel.notes:
+            if memo_parts:  # an annotation (MAXQDA: a Description; NVivo: a linked note)
                 quote = doc.text[start:end]
                 bundle.memos.append(BMemo(
-                    title=note_title(sel.notes[0], f"Note on {doc.name}"),
+                    title=note_title(sel_notes[0], f"Note on {doc.name}") if sel_notes
+                    else f"Annotation on {doc.name}",
                     body="\n\n".join(p for p in memo_parts if p) + f"\n\n[{doc.name}, chars "
                     f"{start}–{end}] {quote}", author=user(sel.user), doc=sel.source,
-                    guid=sel.notes[0], created_at=_when(sel.created)))
+                    guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
             else:
                 report.skipped.append(f"{where} in '{doc.name}': no code and no note")
             continue
@@ -527,6 +554,15 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 guid=norm_guid(c.get("guid")),
                 created_at=_when(c.get("creationDateTime") or sel.created),
                 what=f"coding ({where}) in '{doc.name}'"))
+
+    for memo, g, a, b in passages:
+        if g in maps:
+            units, mapping = maps[g]
+            a, b = sorted((a, b))
+            if 0 <= a and b <= units.total:
+                start, end = mapping[units.index(a)[0]], mapping[units.index(b)[0]]
+                memo.body += (f"\n\n[{docs[g].name}, chars {start}–{end}] "
+                              f"{docs[g].text[start:end]}")
 
     # ---- the rest of the notes: project notes and free notes
     project_notes = refs(root)
@@ -568,10 +604,13 @@ def _detect_convention(raws: dict[str, str], selections, tool: str) -> Conventio
             for crlf_one in ((False, True) if any_crlf else (False,)):
                 candidates.append(Convention(utf16=utf16, bom=bom, crlf_one=crlf_one))
     nvivo = "nvivo" in tool.lower()
-    preferred = NVIVO_UTF16 if nvivo else CODEPOINTS
+    # ATLAS.ti counts a CR LF of the source file as one position (its own text has \n only)
+    atlas = "atlas" in tool.lower() and any_crlf
+    preferred = NVIVO_UTF16 if nvivo else Convention(crlf_one=True) if atlas else CODEPOINTS
 
     def prior(c: Convention) -> tuple:
-        return (c != preferred, c.utf16 != preferred.utf16, c.bom != preferred.bom, c.crlf_one)
+        return (c != preferred, c.utf16 != preferred.utf16, c.bom != preferred.bom,
+                c.crlf_one != preferred.crlf_one)
 
     if len(candidates) == 1 and not nvivo:
         return candidates[0]
