@@ -619,3 +619,21 @@ def test_annotations_maxqda_descriptions_nvivo_links_and_atlas_line_ends(sqlite_
         "] Eerste")
     assert memos["Annotatie"].body.endswith("] Derde") and memos["Annotatie"].transcript_id == t.id
     assert "1 link(s) between objects" in "\n".join(report.skipped)
+
+
+def test_export_for_nvivo_in_utf16_units_comes_back_the_same(sqlite_project, tmp_path):
+    rich_project(sqlite_project, tmp_path)
+    data = export_qdpx(sqlite_project, positions="utf16")
+    doc = validate(data)
+    (t,) = [t for t in list_transcripts(sqlite_project) if "😀" in t.text]
+    word = "écht waar"
+    i = t.text.index(word)
+    starts = {int(s) for s in doc.xpath("//*[local-name()='PlainTextSelection']/@startPosition")}
+    assert codepoint_to_utf16(t.text, i) in starts and i not in starts  # after 2 astral chars
+    from qualcode.store.project import Project
+
+    other = Project(tmp_path / "nvivo-back.sqlite")
+    report = import_qdpx(other, data, "for-nvivo.qdpx")
+    assert report.positions.startswith("UTF-16")
+    assert snapshot(other) == snapshot(sqlite_project)
+    other.close()

@@ -30,7 +30,7 @@ def cmd_export(project: Project, args) -> int:
     elif suffix == ".qdpx":
         from ..exchange.refi_project import export_qdpx
 
-        data = export_qdpx(project, name=args.title or out.stem)
+        data = export_qdpx(project, name=args.title or out.stem, positions=args.positions)
     else:
         raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx, or .qdpx "
                             "for a REFI-QDA project")
@@ -49,4 +49,6 @@ def register(sub) -> None:
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
                    help="add the saturation table (base 4, run 2, ≤5%%) over interviews with "
                         "this role (repeatable; '' for all interviews)")
+    p.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
+                   help=".qdpx: code points (REFI-QDA) or UTF-16 code units (for NVivo)")
     p.set_defaults(func=cmd_export)

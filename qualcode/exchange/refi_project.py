@@ -59,7 +59,14 @@ from .bundle import (
     stable_guid,
     store_bundle,
 )
-from .positions import CODEPOINTS, NVIVO_UTF16, Convention, UnitMap, canonical_with_map
+from .positions import (
+    CODEPOINTS,
+    NVIVO_UTF16,
+    Convention,
+    UnitMap,
+    canonical_with_map,
+    codepoint_to_utf16,
+)
 
 NS = "urn:QDA-XML:project:1.0"
 MAX_ENTRIES = 50_000  # entries in the zip
@@ -603,7 +610,7 @@ def _detect_convention(raws: dict[str, str], selections, tool: str) -> Conventio
         for bom in ((False, True) if any_bom else (False,)):
             for crlf_one in ((False, True) if any_crlf else (False,)):
                 candidates.append(Convention(utf16=utf16, bom=bom, crlf_one=crlf_one))
-    nvivo = "nvivo" in tool.lower()
+    nvivo = "nvivo" in tool.lower() or "utf-16" in tool.lower()
     # ATLAS.ti counts a CR LF of the source file as one position (its own text has \n only)
     atlas = "atlas" in tool.lower() and any_crlf
     preferred = NVIVO_UTF16 if nvivo else Convention(crlf_one=True) if atlas else CODEPOINTS
@@ -694,8 +701,15 @@ def assign_guids(project: Project) -> None:
                 row.guid = new_guid()
 
 
-def export_qdpx(project: Project, name: str = "qualcode project") -> bytes:
-    """The whole project as a REFI-QDA .qdpx archive (bytes)."""
+UTF16_ORIGIN = "qualcode (positions in UTF-16 code units)"
+
+
+def export_qdpx(project: Project, name: str = "qualcode project", *,
+                positions: str = "codepoint") -> bytes:
+    """The whole project as a REFI-QDA .qdpx archive (bytes). Positions are code points, as
+    the standard says; ``positions="utf16"`` writes UTF-16 code units instead, for NVivo."""
+    if positions not in ("codepoint", "utf16"):
+        raise ValidationError("positions must be codepoint or utf16")
     from ..codes import code_tree
 
     assign_guids(project)
@@ -709,10 +723,14 @@ def export_qdpx(project: Project, name: str = "qualcode project") -> bytes:
                                                          Coding.end, Coding.id)))
         memos = list(s.scalars(select(Memo).order_by(Memo.created_at, Memo.id)))
 
+    def unit(text: str, pos: int) -> int:
+        return codepoint_to_utf16(text, pos) if positions == "utf16" else pos
+
     coders = sorted({c.coder for c in codings if c.coder} | {m.author for m in memos if m.author})
     user_guid = {u: stable_guid("user", u) for u in coders}
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=_xml_safe(name) or "project",
-                         origin="qualcode", creationDateTime=_iso(None))
+                         origin=UTF16_ORIGIN if positions == "utf16" else "qualcode",
+                         creationDateTime=_iso(None))
     if coders:
         users_el = E(root, "Users")
         for u in coders:
@@ -816,7 +834,8 @@ def export_qdpx(project: Project, name: str = "qualcode project") -> bytes:
                 sel = E(src, "PlainTextSelection",
                         guid=stable_guid("selection", t.guid, str(start), str(end)),
                         name=_xml_safe(t.text[start:end][:60]),
-                        startPosition=str(start), endPosition=str(end),
+                        startPosition=str(unit(t.text, start)),
+                        endPosition=str(unit(t.text, end)),
                         creatingUser=sel_user, creationDateTime=_iso(group[0].created_at))
                 for c in group:
                     coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),

@@ -70,7 +70,12 @@ def render() -> None:
     st.caption("A REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder and others: "
                "transcripts as UTF-8 text, the codebook, codings with their coders, memos as "
                "notes, attributes as variables and cases.")
-    name = st.text_input("Project name", "qualcode project", key="export_qdpx_name")
-    st.download_button("Download project (.qdpx)", lambda: export_qdpx(proj, name=name),
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Project name", "qualcode project", key="export_qdpx_name")
+    units = c2.selectbox("Positions", ["codepoint", "utf16"], key="export_qdpx_positions",
+                         format_func={"codepoint": "code points (REFI-QDA standard)",
+                                      "utf16": "UTF-16 code units (for NVivo)"}.get)
+    st.download_button("Download project (.qdpx)",
+                       lambda: export_qdpx(proj, name=name, positions=units),
                        file_name="qualcode-project.qdpx", mime="application/zip",
                        key="dl_qdpx")
