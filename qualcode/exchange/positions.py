@@ -22,10 +22,13 @@ from functools import lru_cache
 from itertools import accumulate
 from html.parser import HTMLParser
 
+from ..ingest import decode
 from ..ingest.decode import normalise
 
-# Must equal qualcode.ingest.decode._CONTROL (the property test checks the result, not this).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+# The characters normalise removes; taken from it, so the two cannot drift apart silently (the
+# property test checks the whole transformation against normalise itself).
+_CONTROL = getattr(decode, "_CONTROL", None) or re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 
 
 # ---------------------------------------------------------------------------------------------
