@@ -637,3 +637,26 @@ def test_export_for_nvivo_in_utf16_units_comes_back_the_same(sqlite_project, tmp
     assert report.positions.startswith("UTF-16")
     assert snapshot(other) == snapshot(sqlite_project)
     other.close()
+
+
+def test_audio_transcript_comes_in_with_its_codings(sqlite_project):
+    text = "I: Wat deed je daar?\nP5: Ik 😀 leerde elke dag iets nieuws."
+    a, b = cp(text, "leerde elke dag")
+    qde = f"""<Project xmlns="{NS}" name="av" origin="QualCoder 3.5">
+  <CodeBook><Codes><Code guid="{g(700)}" name="Leren" isCodable="true"/></Codes></CodeBook>
+  <Sources><AudioSource guid="{g(701)}" name="opname.m4a" path="internal://opname.m4a">
+    <Transcript guid="{g(702)}" name="opname.txt">
+      <PlainTextContent>{text}</PlainTextContent>
+      <SyncPoint guid="{g(703)}" timeStamp="1000" position="{a}"/>
+      <SyncPoint guid="{g(704)}" timeStamp="4000" position="{b}"/>
+      <TranscriptSelection guid="{g(705)}" fromSyncPoint="{g(703)}" toSyncPoint="{g(704)}">
+        <Coding guid="{g(706)}"><CodeRef targetGUID="{g(700)}"/></Coding>
+      </TranscriptSelection>
+    </Transcript>
+    <AudioSelection guid="{g(707)}" begin="0" end="5000">
+      <Coding guid="{g(708)}"><CodeRef targetGUID="{g(700)}"/></Coding></AudioSelection>
+  </AudioSource></Sources>
+</Project>"""
+    report = import_qdpx(sqlite_project, qdpx(qde, {}), "av.qdpx")
+    assert quotes(sqlite_project) == {("opname.m4a", "Leren"): {("leerde elke dag", "")}}
+    assert "1 time selection(s)" in "\n".join(report.skipped)

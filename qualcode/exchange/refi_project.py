@@ -487,6 +487,33 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             if n:
                 report.skipped.append(f"PDF source '{label}': {n} region selection(s) — qualcode "
                                       "codes text only; its text representation came in")
+        elif kind in ("AudioSource", "VideoSource") and _kids(el, "Transcript"):
+            what = "audio" if kind == "AudioSource" else "video"
+            transcripts = _kids(el, "Transcript")
+            for i, tr in enumerate(transcripts, 1):
+                name = label if len(transcripts) == 1 else f"{label} – transcript {i}"
+                text_source(tr, f"{what} transcript", name=name)
+                tg = norm_guid(tr.get("guid"))
+                if tg not in docs:
+                    continue
+                sync = {norm_guid(sp.get("guid")): sp.get("position")
+                        for sp in _kids(tr, "SyncPoint")}
+                for ts in _kids(tr, "TranscriptSelection"):
+                    try:
+                        a = int(sync[norm_guid(ts.get("fromSyncPoint"))])
+                        b = int(sync[norm_guid(ts.get("toSyncPoint"))])
+                    except (KeyError, TypeError, ValueError):
+                        report.skipped.append(f"a transcript selection in '{name}' without "
+                                              "sync points that give its position")
+                        continue
+                    selections.append(_Selection(
+                        tg, norm_guid(ts.get("guid")), a, b, ts.get("creatingUser"),
+                        _kids(ts, "Coding"), refs(ts), ts.get("creationDateTime"),
+                        ts.get("name"), _text(_kid(ts, "Description")).strip()))
+            n = sum(len(_kids(el, t)) for t in ("AudioSelection", "VideoSelection", "Coding"))
+            if n:
+                report.skipped.append(f"{what} source '{label}': {n} time selection(s) or "
+                                      "coding(s) of the recording — its transcript came in")
         elif kind in ("PDFSource", "PictureSource", "AudioSource", "VideoSource"):
             what = {"PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio",
                     "VideoSource": "video"}[kind]
