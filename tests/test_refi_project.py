@@ -660,3 +660,16 @@ def test_audio_transcript_comes_in_with_its_codings(sqlite_project):
     report = import_qdpx(sqlite_project, qdpx(qde, {}), "av.qdpx")
     assert quotes(sqlite_project) == {("opname.m4a", "Leren"): {("leerde elke dag", "")}}
     assert "1 time selection(s)" in "\n".join(report.skipped)
+
+
+def test_split_names_keep_the_guid_of_a_parent_code_that_comes_later(sqlite_project):
+    qde = f"""<Project xmlns="{NS}" name="s" origin="ATLAS.ti 9">
+  <CodeBook><Codes>
+    <Code guid="{g(800)}" name="Thema::Sub" isCodable="true"/>
+    <Code guid="{g(801)}" name="Thema" isCodable="true" color="#112233"/>
+  </Codes></CodeBook></Project>"""
+    import_qdpx(sqlite_project, qdpx(qde, {}), "s.qdpx", split_codes="::")
+    nodes = {n.path: n.code for n in code_tree(sqlite_project)}
+    assert set(nodes) == {"Thema", "Thema / Sub"}
+    assert nodes["Thema"].guid == g(801) and nodes["Thema"].color == "#112233"
+    assert nodes["Thema / Sub"].guid == g(800)

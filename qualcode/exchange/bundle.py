@@ -175,6 +175,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
     count = len(codes)
     code_ids: dict[str, int] = {}
     touched: set[int] = set()
+    made_here: set[int] = set()
 
     def place(parent_id, name):
         return by_place.get((parent_id or 0, name))
@@ -191,6 +192,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         by_place[(code.parent_key, name)] = code
         if code.guid:
             by_guid[code.guid.lower()] = code
+        made_here.add(code.id)
         report.add("codes_created")
         return code
 
@@ -234,6 +236,11 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
             code = place(parent_id, name)
             if code is None:
                 code = create(name, parent_id, guid)
+            elif guid and code.id in made_here and code.id not in touched:
+                # a level made for a split name ("A::B") before code A itself came: A's GUID
+                by_guid.pop((code.guid or "").lower(), None)
+                code.guid = guid
+                by_guid[guid] = code
             elif code.id not in touched:
                 report.add("codes_updated")
         touched.add(code.id)
