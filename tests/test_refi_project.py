@@ -501,6 +501,7 @@ def test_subfolder_pdf_representation_and_crlf_as_one(sqlite_project):
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="{NS}" name="m" origin="MAXQDA 2022">
   <CodeBook><Codes><Code guid="{g(300)}" name="Een" isCodable="true"/></Codes></CodeBook>
+  <Variables><Variable guid="{g(310)}" name="soort" typeOfVariable="Text"/></Variables>
   <Sources>
     <TextSource guid="{S1}" name="crlf" plainTextPath="relative://Docs/crlf.txt">
       <PlainTextSelection guid="{g(301)}" startPosition="{a}" endPosition="{b}">
@@ -517,8 +518,10 @@ def test_subfolder_pdf_representation_and_crlf_as_one(sqlite_project):
           <Coding guid="{g(308)}"><CodeRef targetGUID="{g(300)}"/></Coding>
         </PlainTextSelection>
       </Representation>
+      <VariableValue><VariableRef targetGUID="{g(310)}"/><TextValue>rapport</TextValue></VariableValue>
     </PDFSource>
   </Sources>
+  <Sets><Set guid="{g(311)}" name="Documenten"><MemberSource targetGUID="{S2}"/></Set></Sets>
 </Project>"""
     data = qdpx(qde, {"export/Sources/crlf.txt": CRLF_TEXT.encode("utf-8"),
                       "export/Sources/rapport.txt": "PDF tekst met inhoud.".encode("utf-8")},
@@ -528,6 +531,8 @@ def test_subfolder_pdf_representation_and_crlf_as_one(sqlite_project):
     assert quotes(sqlite_project) == {("crlf", "Een"): {("drie eindigt", ""), ("twee", "")},
                                       ("Rapport", "Een"): {("met inhoud", "")}}
     assert any("1 region selection" in line for line in report.skipped)
+    pdf = next(t for t in list_transcripts(sqlite_project) if t.name == "Rapport")
+    assert pdf.attributes == {"soort": "rapport", "sets": "Documenten"}
 
 
 def test_a_bare_project_qde_with_text_inside(sqlite_project, tmp_path, capsys):

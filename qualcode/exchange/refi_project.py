@@ -259,7 +259,14 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             notes[g] = n
     note_used: set[str] = set()
 
+    note_cache: dict[str, str] = {}
+
     def note_text(g: str) -> str:
+        if g not in note_cache:
+            note_cache[g] = _note_text(g)
+        return note_cache[g]
+
+    def _note_text(g: str) -> str:
         n = notes.get(g)
         if n is None:
             return ""
@@ -403,8 +410,10 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     selections: list[_Selection] = []
     docs: dict[str, BDocument] = {}
 
-    def text_source(el, kind: str, name: str | None = None):
+    def text_source(el, kind: str, name: str | None = None, outer=None):
+        """A text source (or the text inside a PDF, audio or video source ``outer``)."""
         g = norm_guid(el.get("guid")) or new_guid()
+        og = norm_guid(outer.get("guid")) if outer is not None else None
         label = name or el.get("name") or g
         raw = None
         content = _kid(el, "PlainTextContent")
@@ -434,14 +443,18 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             report.warnings.append(f"source '{label}' has a GUID for a name; named "
                                    f"'{nice}' after its first line")
         attrs = {}
+        attrs.update(case_attrs.get(og, {}) if og else {})
         attrs.update(case_attrs.get(g, {}))
+        if outer is not None:
+            attrs.update(values(outer))
         attrs.update(values(el))
         case_name = attrs.pop("\0case", None)
         order = attrs.pop("interview_order", None)
         if case_name and case_name != nice and "participant" not in attrs:
             attrs["participant"] = case_name
-        if sets_of.get(g):
-            attrs["sets"] = "; ".join(dict.fromkeys(sets_of[g]))
+        in_sets = sets_of.get(g, []) + (sets_of.get(og, []) if og else [])
+        if in_sets:
+            attrs["sets"] = "; ".join(dict.fromkeys(in_sets))
         try:
             order = int(order) if order is not None and str(order).strip() != "" else None
         except (TypeError, ValueError):
@@ -453,7 +466,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                             source_filename=posixpath.basename(path.replace("\\", "/")) or None,
                             source_format="qdpx",
                             created_at=_when(el.get("creationDateTime")))
-        for ng in refs(el):
+        for ng in refs(el) + (refs(outer) if outer is not None else []):
             add_memo(ng, doc=g, fallback=f"Memo on {nice}")
         desc = _text(_kid(el, "Description")).strip()
         if desc:
@@ -482,7 +495,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         if kind == "TextSource":
             text_source(el, "source")
         elif kind == "PDFSource" and _kid(el, "Representation") is not None:
-            text_source(_kid(el, "Representation"), "PDF source", name=label)
+            text_source(_kid(el, "Representation"), "PDF source", name=label, outer=el)
             n = len(_kids(el, "PDFSelection"))
             if n:
                 report.skipped.append(f"PDF source '{label}': {n} region selection(s) — qualcode "
@@ -492,7 +505,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             transcripts = _kids(el, "Transcript")
             for i, tr in enumerate(transcripts, 1):
                 name = label if len(transcripts) == 1 else f"{label} – transcript {i}"
-                text_source(tr, f"{what} transcript", name=name)
+                text_source(tr, f"{what} transcript", name=name, outer=el)
                 tg = norm_guid(tr.get("guid"))
                 if tg not in docs:
                     continue
