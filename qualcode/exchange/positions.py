@@ -35,7 +35,12 @@ _CONTROL = getattr(decode, "_CONTROL", None) or re.compile(
 # raw text -> canonical text
 
 
-def _compose(first: list[int], second: list[int]) -> list[int]:
+def _compose(first: list[int] | None, second: list[int] | None) -> list[int] | None:
+    """Maps one after the other; None stands for the identity (a step that changed nothing)."""
+    if second is None:
+        return first
+    if first is None:
+        return second
     return [second[i] for i in first]
 
 
@@ -104,9 +109,9 @@ def _unstable() -> re.Pattern:
     return re.compile(f"[{cls}]")
 
 
-def _nfc_with_map(text: str) -> tuple[str, list[int]]:
+def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     if unicodedata.is_normalized("NFC", text):
-        return text, list(range(len(text) + 1))
+        return text, None
     n = len(text)
     edits: list[tuple[int, int, int]] = []
     out: list[str] = []
@@ -129,27 +134,27 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
             edits.append((i, j, len(done)))
             pos = j
     out.append(text[pos:])
-    return "".join(out), _edit_map(n, edits)
+    return "".join(out), _edit_map(n, edits) if edits else None
 
 
 _NEWLINE = re.compile("\r\n|\r|\u2028")
 
 
-def _newlines_with_map(text: str) -> tuple[str, list[int]]:
+def _newlines_with_map(text: str) -> tuple[str, list[int] | None]:
     edits = [(m.start(), m.end(), 1) for m in _NEWLINE.finditer(text)]
     if not edits:
-        return text, list(range(len(text) + 1))
+        return text, None
     return _NEWLINE.sub("\n", text), _edit_map(len(text), edits)
 
 
-def _controls_with_map(text: str) -> tuple[str, list[int]]:
+def _controls_with_map(text: str) -> tuple[str, list[int] | None]:
     edits = [(m.start(), m.end(), 0) for m in _CONTROL.finditer(text)]
     if not edits:
-        return text, list(range(len(text) + 1))
+        return text, None
     return _CONTROL.sub("", text), _edit_map(len(text), edits)
 
 
-def _lines_with_map(text: str) -> tuple[str, list[int]]:
+def _lines_with_map(text: str) -> tuple[str, list[int] | None]:
     """Trailing white space off every line, blank lines off both ends (as normalise does)."""
     lines = text.split("\n")
     spans = []
@@ -174,7 +179,7 @@ def _lines_with_map(text: str) -> tuple[str, list[int]]:
     if spans[last][1] < len(text):
         edits.append((spans[last][1], len(text), 0))
     out = "\n".join(text[a:b] for a, b, _e in spans[first:last + 1])
-    return out, _edit_map(len(text), edits)
+    return out, _edit_map(len(text), edits) if edits else None
 
 
 def normalise_with_map(raw: str) -> tuple[str, list[int]]:
@@ -188,7 +193,8 @@ def normalise_with_map(raw: str) -> tuple[str, list[int]]:
     text, m3 = _controls_with_map(text)
     mapping = _compose(mapping, m3)
     text, m4 = _lines_with_map(text)
-    return text, _compose(mapping, m4)
+    mapping = _compose(mapping, m4)
+    return text, mapping if mapping is not None else list(range(len(raw) + 1))
 
 
 def canonical_with_map(raw: str) -> tuple[str, list[int], bool]:
