@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .codes import PALETTE, code_tree
 from .errors import ValidationError
@@ -47,6 +47,7 @@ class CodeSpec:
     exclusion: str = ""
     examples: list = field(default_factory=list)
     children: list["CodeSpec"] = field(default_factory=list)
+    guid: str | None = None  # REFI-QDA identity: a re-import updates the code with this GUID
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Codebook:
     languages: list
     codes: list[CodeSpec]
     source: str = ""
+    warnings: list = field(default_factory=list)  # deviations tolerated while reading
 
     def walk(self):
         def rec(specs, prefix):
@@ -127,6 +129,9 @@ def codebook_from_bytes(data: bytes, name: str) -> Codebook:
         from .exchange.refi_codebook import parse_qdc
 
         return parse_qdc(data, name)
+    if name.lower().endswith((".qdpx", ".qde", ".sqlite3", ".sqlite", ".db")):
+        raise ValidationError(f"{name}: this is a whole project, not a codebook; bring it in "
+                              f"with `qualcode import {name}` (or on the Import page)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -142,16 +147,36 @@ def import_codebook(project: Project, codebook: Codebook | str | Path) -> dict:
     with project.transaction() as s:
         count = s.query(Code).count()
 
+        def by_guid(spec, parent_key: int) -> Code | None:
+            """The code with the spec's GUID, moved and renamed to where the spec puts it."""
+            if not spec.guid:
+                return None
+            code = s.scalar(select(Code).where(func.lower(Code.guid) == spec.guid.lower()))
+            if code is None or (code.parent_key, code.name) == (parent_key, spec.name):
+                return code
+            clash = s.scalar(select(Code.id).where(Code.parent_key == parent_key,
+                                                   Code.name == spec.name))
+            ancestor = s.get(Code, parent_key) if parent_key else None
+            while ancestor is not None and ancestor.id != code.id:
+                ancestor = s.get(Code, ancestor.parent_id) if ancestor.parent_id else None
+            if clash is None and ancestor is None:
+                code.name, code.parent_id, code.parent_key = spec.name, parent_key or None, parent_key
+                s.flush()
+            return code
+
         def rec(specs, parent: Code | None):
             nonlocal created, updated, count
             for position, spec in enumerate(specs):
                 parent_key = parent.id if parent else 0
-                code = s.scalar(select(Code).where(Code.parent_key == parent_key,
-                                                   Code.name == spec.name))
+                code = by_guid(spec, parent_key) or s.scalar(select(Code).where(
+                    Code.parent_key == parent_key, Code.name == spec.name))
                 if code is None:
+                    guid_free = spec.guid and s.scalar(select(Code.id).where(
+                        func.lower(Code.guid) == spec.guid.lower())) is None
                     code = Code(name=spec.name, parent_id=parent.id if parent else None,
                                 parent_key=parent_key, position=position,
-                                color=spec.color or PALETTE[count % len(PALETTE)])
+                                color=spec.color or PALETTE[count % len(PALETTE)],
+                                **({"guid": spec.guid} if guid_free else {}))
                     s.add(code)
                     created += 1
                     count += 1

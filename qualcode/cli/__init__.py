@@ -13,7 +13,8 @@ import sys
 from ..errors import QualcodeError
 from ..store.project import ENV_URL, Project
 
-COMMAND_MODULES = ["transcripts", "codebook", "saturation", "export", "app", "agreement"]
+COMMAND_MODULES = ["transcripts", "codebook", "saturation", "export", "app", "agreement",
+                   "exchange"]
 
 
 def build_parser() -> argparse.ArgumentParser:

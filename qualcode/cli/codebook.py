@@ -13,7 +13,12 @@ def cmd_codebook(project: Project, args) -> int:
     from ..codes import code_tree
 
     if args.action == "import":
-        counts = import_codebook(project, args.file)
+        from ..codebook import load_codebook
+
+        book = load_codebook(args.file)
+        for warning in book.warnings:
+            print(f"warning: {warning}")
+        counts = import_codebook(project, book)
         print(f"{counts['created']} code(s) created, {counts['updated']} updated")
     elif args.action == "export":
         if args.file and args.file.lower().endswith(".qdc"):

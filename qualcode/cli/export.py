@@ -34,15 +34,21 @@ def cmd_export(project: Project, args) -> int:
         data = codings_csv(project, coder=args.coder)
     elif suffix == ".xlsx":
         data = codings_xlsx(project, coder=args.coder)
+    elif suffix == ".qdpx":
+        from ..exchange.refi_project import export_qdpx
+
+        data = export_qdpx(project, name=args.title or out.stem, positions=args.positions)
     else:
-        raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx")
+        raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx, or .qdpx "
+                            "for a REFI-QDA project")
     out.write_bytes(data)
     print(f"wrote {out}")
     return 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="export to .docx (theme report), .csv or .xlsx")
+    p = sub.add_parser("export", help="export to .docx (theme report), .csv or .xlsx "
+                       "(codings with their quotes), or .qdpx (REFI-QDA project)")
     p.add_argument("file")
     p.add_argument("--quotes", action="store_true", help=".docx: a plain quote table")
     p.add_argument("--title")
@@ -55,4 +61,6 @@ def register(sub) -> None:
                    help=".docx theme report: add the inter-coder agreement of these coders")
     p.add_argument("--agreement-unit", default="turn",
                    choices=["turn", "sentence", "paragraph", "character"])
+    p.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
+                   help=".qdpx: code points (REFI-QDA) or UTF-16 code units (for NVivo)")
     p.set_defaults(func=cmd_export)

@@ -47,41 +47,134 @@ def export_qdc(project: Project) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def parse_qdc(data: bytes, origin: str = "codebook.qdc") -> Codebook:
+def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
+              split_codes: str | None = None) -> Codebook:
+    """Read a REFI-QDA codebook, keeping each code's GUID. Common deviations from
+    Codebook.xsd (an empty ``<Sets/>``, a missing namespace, missing or malformed GUIDs,
+    ``isCodable`` or colours, the same name twice under one parent) are tolerated and listed
+    in ``Codebook.warnings``; ``split_codes`` ("::" for ATLAS.ti) splits names into a
+    hierarchy."""
+    from .bundle import norm_guid
+
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
                                                              no_network=True))
     except etree.XMLSyntaxError as exc:
         raise ValidationError(f"{origin}: not well-formed XML: {exc}") from exc
-    if root.tag != f"{{{NS}}}CodeBook":
+    warnings: list[str] = []
+    q = etree.QName(root)
+    if q.localname == "Project":
+        raise ValidationError(f"{origin}: not a REFI-QDA codebook but a whole project; bring it "
+                              "in with `qualcode import` (or on the Import page)")
+    if q.localname != "CodeBook":
         raise ValidationError(f"{origin}: not a REFI-QDA codebook (root must be CodeBook in {NS})")
-    codes_el = root.find(f"{{{NS}}}Codes")
+    if q.namespace != NS:
+        warnings.append(f"the CodeBook element is in namespace {q.namespace or '(none)'!r}, "
+                        f"not {NS}; read anyway")
+
+    def kids(el, name):
+        return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
+
+    codes_el = next(iter(kids(root, "Codes")), None)
     if codes_el is None:
         raise ValidationError(f"{origin}: no <Codes> element")
+    for sets in kids(root, "Sets"):
+        if not kids(sets, "Set"):
+            warnings.append("an empty <Sets/> element (the schema wants at least one Set); "
+                            "ignored")
+        else:
+            warnings.append("code sets are not kept: qualcode has no code sets")
+    known = {"Codes", "Sets"}
+    for el in root:
+        if isinstance(el.tag, str) and etree.QName(el).localname not in known:
+            warnings.append(f"unknown element <{etree.QName(el).localname}> ignored")
+    seen_guids: set[str] = set()
+
+    def spec_for(el, name: str, prefix: str) -> CodeSpec:
+        color = (el.get("color") or "").strip()
+        if re.fullmatch(r"#[0-9a-fA-F]{3}", color):
+            color = "#" + "".join(ch * 2 for ch in color[1:])
+        if color and not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
+            warnings.append(f"code '{prefix}{name}': colour {color!r} is not #RRGGBB; ignored")
+        if el.get("isCodable") is None:
+            warnings.append(f"code '{prefix}{name}': no isCodable attribute")
+        guid = norm_guid(el.get("guid"))
+        if guid is None:
+            warnings.append(f"code '{prefix}{name}': no valid GUID ({el.get('guid')!r}); a new "
+                            "one is given")
+        elif guid in seen_guids:
+            warnings.append(f"code '{prefix}{name}': GUID {guid} used twice; a new one is given")
+            guid = None
+        if guid:
+            seen_guids.add(guid)
+        desc = next(iter(kids(el, "Description")), None)
+        text = (desc.text or "") if desc is not None else ""
+        criteria = dict(_CRITERIA.findall(text))
+        return CodeSpec(
+            name=name, color=color.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", color) else None,
+            description=_CRITERIA.sub("", text).strip(),
+            inclusion=criteria.get("Include when", ""),
+            exclusion=criteria.get("Exclude when", ""), guid=guid)
+
+    def place(specs: list[CodeSpec], name: str, prefix: str) -> str:
+        taken = {s.name for s in specs}
+        if name not in taken:
+            return name
+        n = 2
+        while f"{name} ({n})" in taken:
+            n += 1
+        warnings.append(f"code '{prefix}{name}' appears twice; the second is called "
+                        f"'{name} ({n})'")
+        return f"{name} ({n})"
 
     def rec(parent, prefix: str) -> list[CodeSpec]:
-        specs, seen = [], set()
-        for el in parent.findall(f"{{{NS}}}Code"):
-            name = (el.get("name") or "").strip().replace("/", "-")
-            if not name:
+        specs: list[CodeSpec] = []
+        for el in kids(parent, "Code"):
+            raw = (el.get("name") or "").strip()
+            if not raw:
                 raise ValidationError(f"{origin}: a Code without a name under '{prefix or 'top'}'")
-            if name in seen:
-                raise ValidationError(f"{origin}: code '{prefix}{name}' appears twice")
-            seen.add(name)
-            color = (el.get("color") or "").strip()
-            if re.fullmatch(r"#[0-9a-fA-F]{3}", color):
-                color = "#" + "".join(ch * 2 for ch in color[1:])
-            desc_el = el.find(f"{{{NS}}}Description")
-            text = desc_el.text or "" if desc_el is not None else ""
-            criteria = dict(_CRITERIA.findall(text))
-            definition = _CRITERIA.sub("", text).strip()
-            specs.append(CodeSpec(
-                name=name, color=color.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", color) else None,
-                description=definition, inclusion=criteria.get("Include when", ""),
-                exclusion=criteria.get("Exclude when", ""),
-                children=rec(el, f"{prefix}{name} / ")))
+            parts = [raw]
+            if split_codes and split_codes in raw:
+                parts = [p.strip() for p in raw.split(split_codes) if p.strip()] or [raw]
+            parts = [p.replace("/", "-") for p in parts]
+            level, level_prefix = specs, prefix
+            for part in parts[:-1]:  # intermediate levels of a split name
+                found = next((s for s in level if s.name == part), None)
+                if found is None:
+                    found = CodeSpec(name=part)
+                    level.append(found)
+                level, level_prefix = found.children, f"{level_prefix}{part} / "
+            name = parts[-1]
+            existing = next((s for s in level if s.name == name and s.guid is None
+                             and not s.description), None) if len(parts) > 1 else None
+            spec = spec_for(el, name, level_prefix)
+            if existing is not None:  # an intermediate level met again as a code of its own
+                spec.children = existing.children
+                level[level.index(existing)] = spec
+            else:
+                spec.name = place(level, name, level_prefix)
+                level.append(spec)
+            spec.children.extend(rec(el, f"{level_prefix}{spec.name} / "))
         return specs
 
     return Codebook(title=root.get("origin") or "REFI-QDA codebook", languages=[],
-                    codes=rec(codes_el, ""))
+                    codes=rec(codes_el, ""), warnings=warnings)
 
+
+def import_qdc(project: Project, data: bytes, origin: str = "codebook.qdc", *,
+               split_codes: str | None = None, dry_run: bool = False):
+    """Import a .qdc through the codebook importer (codes matched by GUID, then by path);
+    returns an ImportReport."""
+    from ..codebook import import_codebook
+    from .bundle import ImportReport
+
+    book = parse_qdc(data, origin, split_codes=split_codes)
+    report = ImportReport(source=origin, format=f"REFI-QDA codebook from {book.title}",
+                          warnings=list(book.warnings), dry_run=dry_run)
+    if dry_run:
+        report.counts["codes"] = sum(1 for _ in book.walk())
+        return report
+    counts = import_codebook(project, book)
+    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
+    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
+    return report

@@ -61,6 +61,8 @@ class Transcript(Base):
     interview_order: Mapped[int | None] = mapped_column(Integer)
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # REFI-QDA identity, kept across exports and imports (NULL on rows made before it existed)
+    guid: Mapped[str | None] = mapped_column(String(38), nullable=True, default=new_guid)
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", order_by="Turn.index"
@@ -122,6 +124,7 @@ class Coding(Base):
     coder: Mapped[str] = mapped_column(String(255), default="")
     memo: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    guid: Mapped[str | None] = mapped_column(String(38), nullable=True, default=new_guid)  # REFI
 
 
 class Memo(Base):
@@ -137,3 +140,4 @@ class Memo(Base):
     code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    guid: Mapped[str | None] = mapped_column(String(38), nullable=True, default=new_guid)  # REFI

@@ -7,6 +7,7 @@ import streamlit as st
 from . import (page_browse, page_code, page_codebook, page_export, page_memos,
                page_saturation, page_transcripts)
 from . import page_agreement
+from . import page_import
 from ..errors import QualcodeError
 from .state import plain, project
 
@@ -33,5 +34,6 @@ def main() -> None:
         st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
         st.Page(page_export.render, title="Export", url_path="export"),
         st.Page(page_agreement.render, title="Agreement", url_path="agreement"),
+        st.Page(page_import.render, title="Import / export", url_path="import"),
     ]
     st.navigation(pages).run()

@@ -1,0 +1,432 @@
+"""What an import brings, tool-neutral, and storing it in one transaction.
+
+Readers (REFI-QDA projects, Taguette databases) turn a foreign file into an ``ImportBundle``:
+documents with canonical text, codes with their paths and GUIDs, codings already mapped onto
+code-point offsets of the canonical text, memos and attributes. ``store_bundle`` writes it all
+in one transaction (a failed import leaves the project as it was) and fills the
+``ImportReport``: what came in, what was skipped and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+
+from ..codes import PALETTE
+from ..errors import ValidationError
+from ..ingest.language import guess_language
+from ..ingest.speakers import find_turns
+from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
+from ..store.project import Project
+
+_GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                   r"[0-9a-fA-F]{12})\}?$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def norm_guid(value: str | None) -> str | None:
+    """A GUID in qualcode's form (lower case, no braces), or None if it is not one."""
+    m = _GUID.match((value or "").strip())
+    return m.group(1).lower() if m else None
+
+
+def norm_color(value: str | None) -> str | None:
+    color = (value or "").strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", color):
+        color = "#" + "".join(ch * 2 for ch in color[1:])
+    return color.lower() if _COLOR.match(color) else None
+
+
+def clean_name(name: str | None, fallback: str = "(unnamed)") -> str:
+    """A code name qualcode accepts: no '/', at most 255 characters, not empty."""
+    name = re.sub(r"\s+", " ", (name or "").replace("/", "-")).strip()
+    return (name or fallback)[:255]
+
+
+@dataclass
+class ImportReport:
+    source: str
+    format: str = ""
+    positions: str | None = None  # the position convention used, for formats that have one
+    counts: dict = field(default_factory=dict)
+    came_in: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        order = ["transcripts", "transcripts_reused", "codes_created", "codes_updated",
+                 "codings", "memos", "attributes"]
+        keys = [k for k in order if k in self.counts] + sorted(set(self.counts) - set(order))
+        parts = [f"{self.counts[k]} {k.replace('_', ' ')}" for k in keys]
+        head = "dry run, nothing stored: " if self.dry_run else ""
+        return (f"{head}{self.source} ({self.format}): " + (", ".join(parts) or "nothing")
+                + f"; {len(self.skipped)} skipped, {len(self.warnings)} warning(s)")
+
+
+@dataclass
+class BCode:
+    key: str  # the reader's own id for it (e.g. its GUID in the file)
+    path: list[str]  # names from the top level down
+    guid: str | None = None
+    color: str | None = None
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+
+
+@dataclass
+class BDocument:
+    key: str
+    name: str
+    text: str  # canonical
+    guid: str | None = None
+    attributes: dict = field(default_factory=dict)
+    interview_order: int | None = None
+    source_filename: str | None = None
+    source_format: str = "txt"
+    created_at: datetime | None = None
+
+
+@dataclass
+class BCoding:
+    doc: str
+    code: str
+    start: int  # code points into the document's canonical text
+    end: int
+    coder: str = ""
+    memo: str = ""
+    guid: str | None = None
+    created_at: datetime | None = None
+    what: str = ""  # how to name it in the report
+
+
+@dataclass
+class BMemo:
+    title: str
+    body: str
+    author: str = ""
+    doc: str | None = None
+    code: str | None = None
+    guid: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class ImportBundle:
+    codes: list[BCode] = field(default_factory=list)  # parents before children
+    documents: list[BDocument] = field(default_factory=list)
+    codings: list[BCoding] = field(default_factory=list)
+    memos: list[BMemo] = field(default_factory=list)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *,
+                 dry_run: bool = False) -> ImportReport:
+    """Write the bundle in one transaction; with ``dry_run`` roll it back (the report stays)."""
+    report.dry_run = dry_run
+    _sanitise(bundle)
+    try:
+        with project.transaction() as s:
+            _store(s, bundle, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _strip_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    return value
+
+
+def _sanitise(bundle: ImportBundle) -> None:
+    """No NUL characters anywhere (PostgreSQL cannot store them in text)."""
+    for item in (*bundle.codes, *bundle.documents, *bundle.codings, *bundle.memos):
+        for name, value in vars(item).items():
+            if isinstance(value, (str, dict, list)):
+                setattr(item, name, _strip_nul(value))
+
+
+def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
+    codes = list(s.scalars(select(Code)))
+    by_guid = {c.guid.lower(): c for c in codes if c.guid}
+    by_place = {(c.parent_key, c.name): c for c in codes}
+    count = len(codes)
+    code_ids: dict[str, int] = {}
+    touched: set[int] = set()
+    made_here: set[int] = set()
+
+    def place(parent_id, name):
+        return by_place.get((parent_id or 0, name))
+
+    def create(name, parent_id, guid=None) -> Code:
+        nonlocal count
+        siblings = sum(1 for (pk, _n) in by_place if pk == (parent_id or 0))
+        code = Code(name=name, parent_id=parent_id, parent_key=parent_id or 0,
+                    color=PALETTE[count % len(PALETTE)], position=siblings,
+                    **({"guid": guid} if guid else {}))
+        s.add(code)
+        s.flush()
+        count += 1
+        by_place[(code.parent_key, name)] = code
+        if code.guid:
+            by_guid[code.guid.lower()] = code
+        made_here.add(code.id)
+        report.add("codes_created")
+        return code
+
+    def ensure_path(names: list[str]) -> int | None:
+        parent_id = None
+        for name in names:
+            code = place(parent_id, name) or create(name, parent_id)
+            parent_id = code.id
+        return parent_id
+
+    def is_below(code_id: int, ancestor_id: int | None) -> bool:
+        while ancestor_id is not None:
+            if ancestor_id == code_id:
+                return True
+            ancestor_id = s.get(Code, ancestor_id).parent_id
+        return False
+
+    for bc in bundle.codes:
+        names = [clean_name(n) for n in bc.path]
+        parent_id = ensure_path(names[:-1])
+        name = names[-1]
+        guid = norm_guid(bc.guid)
+        code = by_guid.get(guid) if guid else None
+        if code is not None:
+            if (code.parent_key, code.name) != (parent_id or 0, name):
+                clash = place(parent_id, name)
+                if clash is None and not is_below(code.id, parent_id):
+                    by_place.pop((code.parent_key, code.name), None)
+                    report.warnings.append(
+                        f"code {' / '.join(names)}: same GUID as an existing code, which was "
+                        f"renamed or moved to match")
+                    code.name, code.parent_id, code.parent_key = name, parent_id, parent_id or 0
+                    by_place[(code.parent_key, name)] = code
+                else:
+                    report.warnings.append(
+                        f"code {' / '.join(names)}: its GUID belongs to an existing code "
+                        f"'{code.name}' that could not be moved there; kept in place")
+            if code.id not in touched:
+                report.add("codes_updated")
+        else:
+            code = place(parent_id, name)
+            if code is None:
+                code = create(name, parent_id, guid)
+            elif guid and code.id in made_here and code.id not in touched:
+                # a level made for a split name ("A::B") before code A itself came: A's GUID
+                by_guid.pop((code.guid or "").lower(), None)
+                code.guid = guid
+                by_guid[guid] = code
+            elif code.id not in touched:
+                report.add("codes_updated")
+        touched.add(code.id)
+        color = norm_color(bc.color)
+        if color:
+            code.color = color
+        for attr in ("description", "inclusion", "exclusion"):
+            value = getattr(bc, attr)
+            if value:
+                setattr(code, attr, value)
+        code_ids[bc.key] = code.id
+    s.flush()
+
+    # documents
+    transcripts = list(s.scalars(select(Transcript)))
+    t_by_guid = {t.guid.lower(): t for t in transcripts if t.guid}
+    t_by_hash = {t.content_hash: t for t in transcripts}
+    names = {t.name for t in transcripts}
+    order = s.scalar(select(func.max(Transcript.interview_order))) or 0
+    doc_ids: dict[str, int] = {}
+    texts: dict[int, str] = {}
+    turn_rows: list[dict] = []
+    for doc in bundle.documents:
+        if not doc.text.strip():
+            report.skipped.append(f"source '{doc.name}': no text")
+            continue
+        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        guid = norm_guid(doc.guid)
+        existing = t_by_guid.get(guid) if guid else None
+        if existing is not None and existing.content_hash != digest:
+            report.warnings.append(
+                f"source '{doc.name}': an existing transcript '{existing.name}' has its GUID "
+                "but another text; imported as a new transcript with a new GUID")
+            existing, guid = None, None
+        existing = existing or t_by_hash.get(digest)
+        if existing is not None:
+            report.add("transcripts_reused")
+            report.came_in.append(f"source '{doc.name}': same text as transcript "
+                                  f"'{existing.name}', already in the project; codings added "
+                                  "to it")
+            _merge_attributes(existing, doc, report)
+            doc_ids[doc.key] = existing.id
+            texts[existing.id] = existing.text
+            continue
+        name = clean_name(doc.name, "Imported source")[:240]
+        candidate, n = name, 2
+        while candidate in names:
+            candidate, n = f"{name} ({n})", n + 1
+        names.add(candidate)
+        if doc.interview_order is None:
+            order += 1
+        t = Transcript(name=candidate, text=doc.text, content_hash=digest,
+                       source_filename=(doc.source_filename or None) and doc.source_filename[:1024],
+                       source_format=doc.source_format[:16],
+                       encoding="utf-8", language=guess_language(doc.text),
+                       interview_order=doc.interview_order if doc.interview_order is not None
+                       else order,
+                       attributes=dict(doc.attributes),
+                       **({"guid": guid} if guid and guid not in t_by_guid else {}),
+                       **({"created_at": doc.created_at} if doc.created_at else {}))
+        s.add(t)
+        s.flush()
+        turn_rows.extend(
+            {"transcript_id": t.id, "index": i, "speaker": tu.speaker, "start": tu.start,
+             "end": tu.end, "time_start": tu.time_start, "time_end": tu.time_end}
+            for i, tu in enumerate(find_turns(doc.text)))
+        t_by_hash[digest] = t
+        if t.guid:
+            t_by_guid[t.guid.lower()] = t
+        doc_ids[doc.key] = t.id
+        texts[t.id] = t.text
+        report.add("transcripts")
+        if doc.attributes:
+            report.add("attributes", len(doc.attributes))
+        report.came_in.append(f"transcript '{candidate}' ({len(doc.text)} characters)")
+
+    if turn_rows:
+        s.execute(insert(Turn), turn_rows)
+
+    # codings
+    have = {}
+    coding_guids = set()
+    if doc_ids:
+        for c in s.scalars(select(Coding).where(Coding.transcript_id.in_(set(doc_ids.values())))):
+            have[(c.transcript_id, c.code_id, c.start, c.end, c.coder)] = c
+            if c.guid:
+                coding_guids.add(c.guid.lower())
+    all_guids = {g.lower() for g in s.scalars(select(Coding.guid).where(Coding.guid.is_not(None)))}
+    new_rows: list[dict] = []
+    for bc in bundle.codings:
+        what = bc.what or "a coding"
+        tid = doc_ids.get(bc.doc)
+        cid = code_ids.get(bc.code)
+        if tid is None:
+            report.skipped.append(f"{what}: its source was not imported")
+            continue
+        if cid is None:
+            report.skipped.append(f"{what}: its code is not in the codebook")
+            continue
+        text = texts[tid]
+        start, end = bc.start, bc.end
+        if not 0 <= start <= end <= len(text):
+            report.skipped.append(f"{what}: position {start}–{end} is outside the text "
+                                  f"(0–{len(text)})")
+            continue
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            report.skipped.append(f"{what}: selects no text (only white space or nothing)")
+            continue
+        coder = (bc.coder or "").strip()[:255]
+        guid = norm_guid(bc.guid)
+        if guid and guid in coding_guids:
+            report.add("codings_already_there")
+            continue
+        key = (tid, cid, start, end, coder)
+        if key in have:
+            existing = have[key]
+            old = existing["memo"] if isinstance(existing, dict) else existing.memo
+            if bc.memo and bc.memo not in (old or ""):
+                memo = "\n\n".join(m for m in (old, bc.memo) if m)
+                if isinstance(existing, dict):
+                    existing["memo"] = memo
+                else:
+                    existing.memo = memo
+            report.add("codings_merged")
+            continue
+        row = {"transcript_id": tid, "code_id": cid, "start": start, "end": end,
+               "coder": coder, "memo": bc.memo or "",
+               "guid": guid if guid and guid not in all_guids else new_guid(),
+               "created_at": bc.created_at or utcnow()}
+        new_rows.append(row)
+        have[key] = row
+        if guid:
+            coding_guids.add(guid)
+            all_guids.add(guid)
+        report.add("codings")
+    if new_rows:
+        s.execute(insert(Coding), new_rows)
+    if report.counts.get("codings_merged"):
+        report.came_in.append(f"{report.counts['codings_merged']} coding(s) that were already "
+                              "in the project or in the file twice (same code, span and coder) "
+                              "were merged")
+    s.flush()
+
+    # memos
+    memo_guids = {g.lower(): m for m in s.scalars(select(Memo)) if (g := m.guid)}
+    for bm in bundle.memos:
+        guid = norm_guid(bm.guid)
+        tid = doc_ids.get(bm.doc) if bm.doc else None
+        cid = code_ids.get(bm.code) if bm.code else None
+        if bm.doc and tid is None:
+            report.warnings.append(f"memo '{bm.title}': its source was not imported; kept as a "
+                                   "free memo")
+        if guid and guid in memo_guids:
+            memo = memo_guids[guid]
+            memo.title, memo.body = (bm.title or memo.title)[:255], bm.body
+            report.add("memos_updated")
+            continue
+        memo = Memo(title=(bm.title.strip() or "Memo")[:255], body=bm.body or "",
+                    author=(bm.author or "")[:255], transcript_id=tid, code_id=cid,
+                    **({"guid": guid} if guid else {}),
+                    **({"created_at": bm.created_at, "updated_at": bm.created_at}
+                       if bm.created_at else {}))
+        s.add(memo)
+        if guid:
+            memo_guids[guid] = memo
+        report.add("memos")
+
+
+def _merge_attributes(t: Transcript, doc: BDocument, report: ImportReport) -> None:
+    attrs = dict(t.attributes or {})
+    new = {k: v for k, v in doc.attributes.items() if attrs.get(k) != v}
+    if new:
+        attrs.update(new)
+        t.attributes = attrs
+        report.add("attributes", len(new))
+
+
+def stable_guid(*parts: str) -> str:
+    """A GUID derived from names, the same on every export (users, variables, cases, sets)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "qualcode:" + ":".join(parts)))
+
+
+def check_not_empty(bundle: ImportBundle, origin: str) -> None:
+    if not (bundle.codes or bundle.documents or bundle.memos):
+        raise ValidationError(f"{origin}: nothing to import (no sources, codes or notes)")

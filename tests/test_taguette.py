@@ -1,0 +1,185 @@
+"""Taguette: a database with Taguette's real schema, HTML documents with multibyte characters,
+highlights as UTF-8 byte offsets of the HTML text nodes; its codebook CSV."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from qualcode.cli import main
+from qualcode.codes import code_tree
+from qualcode.codings import all_codings, list_memos
+from qualcode.errors import ValidationError
+from qualcode.exchange.taguette import import_taguette, import_taguette_codebook, split_tag
+from qualcode.transcripts import list_transcripts
+
+# Taguette 1.5's tables (taguette/database/models.py), as its migrations create them.
+SCHEMA = """
+CREATE TABLE users (login VARCHAR(30) NOT NULL PRIMARY KEY, created DATETIME NOT NULL,
+  hashed_password VARCHAR(192), disabled BOOLEAN NOT NULL, password_set_date DATETIME,
+  language VARCHAR(10), email VARCHAR(256) UNIQUE, email_sent DATETIME);
+CREATE TABLE projects (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, name VARCHAR(200) NOT NULL,
+  description TEXT NOT NULL, created DATETIME NOT NULL);
+CREATE TABLE project_members (project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_login VARCHAR(30) NOT NULL REFERENCES users(login), privileges VARCHAR(8) NOT NULL,
+  PRIMARY KEY (project_id, user_login));
+CREATE TABLE documents (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, name VARCHAR(200) NOT NULL,
+  description TEXT NOT NULL, filename VARCHAR(200) NOT NULL, created DATETIME NOT NULL,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  text_direction VARCHAR(13) NOT NULL, contents TEXT NOT NULL);
+CREATE TABLE commands (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, date DATETIME NOT NULL,
+  user_login VARCHAR(30) NOT NULL REFERENCES users(login), project_id INTEGER NOT NULL,
+  document_id INTEGER, payload TEXT NOT NULL);
+CREATE TABLE highlights (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, snippet TEXT NOT NULL);
+CREATE TABLE tags (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  path VARCHAR(200) NOT NULL, description TEXT NOT NULL, UNIQUE (project_id, path));
+CREATE TABLE highlight_tags (highlight_id INTEGER NOT NULL REFERENCES highlights(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE, PRIMARY KEY (highlight_id, tag_id));
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+"""
+
+DOC1 = ("<p>Interviewer: Hoe voelt het werk nu? 😀</p>\n"
+        "<p>P1: Ik voel me <strong>gewaardeerd</strong> &amp; zeker, ook na 30 jaar.</p>\n"
+        "<p>P1: Mijn collega’s in Zürich zijn <em>geweldig</em>, écht&nbsp;waar.</p>")
+DOC2 = "<h2>Tweede gesprek</h2><p>P2: Soms   twijfel\nik aan mijn rol 👩‍🔬.</p><ul><li>één</li><li>twee</li></ul>"
+
+# (document, words, tags, user): highlight exactly these words
+HIGHLIGHTS = [
+    (1, "gewaardeerd</strong> &amp; zeker", ["gevoel.positief"], "anna"),
+    (1, "collega’s in Zürich", ["gevoel.positief", "mensen"], "bram"),
+    (1, "écht&nbsp;waar", ["gevoel"], "anna"),
+    (2, "twijfel\nik aan mijn rol 👩‍🔬", ["gevoel.negatief"], "bram"),
+    (2, "twee", ["mensen"], "anna"),
+]
+EXPECTED_WORDS = {
+    "gewaardeerd</strong> &amp; zeker": "gewaardeerd & zeker",
+    "collega’s in Zürich": "collega’s in Zürich",
+    "écht&nbsp;waar": "écht\xa0waar",
+    "twijfel\nik aan mijn rol 👩‍🔬": "twijfel ik aan mijn rol 👩‍🔬",
+    "twee": "twee",
+}
+
+
+def text_nodes_bytes(html: str, upto: int) -> int:
+    """UTF-8 bytes of the text nodes of html[:upto], tags not counted, entities as the
+    characters they stand for (what Taguette counts; done here without an HTML parser)."""
+    import html as htmllib
+    import re
+
+    return len(htmllib.unescape(re.sub(r"<[^>]*>", "", html[:upto])).encode("utf-8"))
+
+
+def make_db(path, second_project: bool = False) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA)
+    db.execute("INSERT INTO users VALUES ('anna', '2024-01-01', NULL, 0, NULL, 'nl', NULL, NULL)")
+    db.execute("INSERT INTO users VALUES ('bram', '2024-01-01', NULL, 0, NULL, 'nl', NULL, NULL)")
+    db.execute("INSERT INTO projects VALUES (1, 'Werkbeleving', 'Een studie.', '2024-01-01')")
+    if second_project:
+        db.execute("INSERT INTO projects VALUES (2, 'Ander', '', '2024-01-01')")
+    for did, html in ((1, DOC1), (2, DOC2)):
+        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, '2024-02-01 10:00:00', 1, "
+                   "'LEFT_TO_RIGHT', ?)", (did, f"Interview {did}", "Pilot" if did == 1 else "",
+                                           f"interview{did}.docx", html))
+    tags = {}
+    for path_ in ("gevoel", "gevoel.positief", "gevoel.negatief", "mensen"):
+        cur = db.execute("INSERT INTO tags (project_id, path, description) VALUES (1, ?, ?)",
+                         (path_, f"Beschrijving {path_}"))
+        tags[path_] = cur.lastrowid
+    for hid, (did, words, tag_paths, user) in enumerate(HIGHLIGHTS, 1):
+        html = DOC1 if did == 1 else DOC2
+        i = html.index(words)
+        start = text_nodes_bytes(html, i)
+        end = text_nodes_bytes(html, i + len(words))
+        db.execute("INSERT INTO highlights VALUES (?, ?, ?, ?, ?)",
+                   (hid, did, start, end, words))
+        for t in tag_paths:
+            db.execute("INSERT INTO highlight_tags VALUES (?, ?)", (hid, tags[t]))
+        db.execute("INSERT INTO commands (date, user_login, project_id, document_id, payload) "
+                   "VALUES ('2024-02-02', ?, 1, ?, ?)",
+                   (user, did, json.dumps({"type": "highlight_add", "highlight_id": hid,
+                                           "start_offset": start, "end_offset": end,
+                                           "tags": []})))
+    db.commit()
+    db.close()
+
+
+def test_taguette_highlights_land_on_the_intended_words(project, tmp_path):
+    path = tmp_path / "taguette.sqlite3"
+    make_db(path)
+    report = import_taguette(project, path.read_bytes(), path.name)
+    assert report.warnings == [] and report.skipped == []
+    transcripts = {t.id: t for t in list_transcripts(project)}
+    assert [t.name for t in transcripts.values()] == ["Interview 1", "Interview 2"]
+    t1 = next(t for t in transcripts.values() if t.name == "Interview 1")
+    assert t1.text.startswith("Interviewer: Hoe voelt het werk nu? 😀\n\nP1: Ik voel me gewaardeerd")
+    paths = {n.code.id: n.path for n in code_tree(project)}
+    assert set(paths.values()) == {"gevoel", "gevoel / positief", "gevoel / negatief", "mensen"}
+    got = sorted((transcripts[c.transcript_id].text[c.start:c.end], paths[c.code_id], c.coder)
+                 for c in all_codings(project))
+    want = sorted((EXPECTED_WORDS[words], " / ".join(tag.split(".")), user)
+                  for _did, words, tags, user in HIGHLIGHTS for tag in tags)
+    assert got == want
+    # read as characters, the byte offsets would have landed elsewhere
+    html_chars = DOC1.index("collega’s")
+    assert html_chars != text_nodes_bytes(DOC1, html_chars)
+    memos = {m.title: m for m in list_memos(project)}
+    assert memos["Description of Interview 1"].body == "Pilot"
+    assert "Project description: Werkbeleving" in memos
+    assert {n.code.description for n in code_tree(project) if n.path == "mensen"} == {
+        "Beschrijving mensen"}
+
+
+def test_a_database_with_several_projects_asks_which(sqlite_project, tmp_path, capsys):
+    path = tmp_path / "multi.sqlite3"
+    make_db(path, second_project=True)
+    with pytest.raises(ValidationError, match="2 Taguette projects .*1: Werkbeleving; 2: Ander"):
+        import_taguette(sqlite_project, path.read_bytes(), path.name)
+    assert list_transcripts(sqlite_project) == []
+    assert main(["--db", str(sqlite_project.url.split("///")[1]), "import", str(path),
+                 "--taguette-project", "Werkbeleving"]) == 0
+    assert "6 codings" in capsys.readouterr().out
+    assert len(all_codings(sqlite_project)) == 6
+
+
+def test_not_a_taguette_database(sqlite_project, tmp_path):
+    path = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE x (a)")
+    db.commit()
+    db.close()
+    with pytest.raises(ValidationError, match="not a Taguette database"):
+        import_taguette(sqlite_project, path.read_bytes(), path.name)
+
+
+def test_taguette_codebook_csv(sqlite_project, tmp_path, capsys):
+    csv_text = ("tag,description,number of highlights,number of documents\r\n"
+                "gevoel,Alles over gevoel,3,2\r\n"
+                "gevoel.positief,Blij,2,1\r\n"
+                "Mr. Smith,Een naam met een punt,0,0\r\n")
+    path = tmp_path / "codebook.csv"
+    path.write_bytes(csv_text.encode("cp1252"))
+    report = import_taguette_codebook(sqlite_project, path.read_bytes(), path.name)
+    assert report.counts == {"codes_created": 3, "codes_updated": 0}
+    assert {n.path for n in code_tree(sqlite_project)} == {"gevoel", "gevoel / positief",
+                                                           "Mr. Smith"}
+    # again through the CLI: updated, never duplicated
+    db = sqlite_project.url.split("///")[1]
+    assert main(["--db", db, "import", str(path)]) == 0
+    assert "0 code(s) created, 3 updated" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(ValidationError, match="'tag'"):
+        import_taguette_codebook(sqlite_project, bad.read_bytes(), bad.name)
+
+
+def test_split_tag():
+    assert split_tag("a.b.c", ".") == ["a", "b", "c"]
+    assert split_tag("Mr. Smith", ".") == ["Mr. Smith"]
+    assert split_tag("a..b", ".") == ["a..b"]
+    assert split_tag("a.b", None) == ["a.b"]
