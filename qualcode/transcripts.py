@@ -137,9 +137,13 @@ def get_turns(project: Project, transcript_id: int) -> list[Turn]:
                               .order_by(Turn.index)))
 
 
+KEEP = object()  # update_transcript: leave the interview order as it is
+
+
 def update_transcript(project: Project, transcript_id: int, *, name: str | None = None,
-                      interview_order: int | None = None, attributes: dict | None = None) -> Transcript:
-    """Rename, reorder or replace the attributes of a transcript (its text never changes)."""
+                      interview_order=KEEP, attributes: dict | None = None) -> Transcript:
+    """Rename, reorder or replace the attributes of a transcript (its text never changes).
+    ``interview_order=None`` clears the explicit order (it is then derived)."""
     with project.transaction() as s:
         transcript = get_row(s, Transcript, transcript_id, "transcript")
         if name is not None:
@@ -151,8 +155,9 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
             if clash:
                 raise DuplicateError(f"another transcript is already called '{name}'")
             transcript.name = name
-        if interview_order is not None:
-            transcript.interview_order = _as_order(interview_order)
+        if interview_order is not KEEP:
+            transcript.interview_order = (None if interview_order is None
+                                          else _as_order(interview_order))
         if attributes is not None:
             transcript.attributes = {str(k): v for k, v in attributes.items()}
     return transcript

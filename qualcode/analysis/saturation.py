@@ -130,7 +130,9 @@ class SaturationResult:
             return (f"No interview is assessed yet: the first in interview order, {nxt.label}, "
                     f"is {nxt.status}. Mark interviews coded once their coding is complete.")
         if self.assessed < self.needed:
-            text = (f"Only {self.assessed} interview(s) are assessed; the rule needs "
+            what = ("assessed" if nxt is not None
+                    else "in the selection, all assessed")
+            text = (f"Only {self.assessed} interview(s) are {what}; the rule needs "
                     f"{self.base} + {self.run_length} = {self.needed}.")
             return text + (f" Next to code: {nxt.label} ({nxt.status})." if nxt else "")
         if self.base_count == 0:

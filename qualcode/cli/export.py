@@ -16,10 +16,10 @@ def cmd_export(project: Project, args) -> int:
     if suffix == ".docx":
         saturation = None
         if args.saturation_role is not None:
-            from ..analysis.saturation import project_saturation
+            from ..analysis.saturation_report import saturation_report
 
-            saturation = project_saturation(project, roles=set(args.saturation_role) - {""}
-                                            or None)
+            saturation = saturation_report(project, roles=set(args.saturation_role) - {""}
+                                           or None)
         data = (quote_table_docx(project, title=args.title or "Quote table") if args.quotes
                 else theme_report_docx(project, title=args.title or "Theme report",
                                        language=args.language, saturation=saturation))
@@ -41,6 +41,7 @@ def register(sub) -> None:
     p.add_argument("--title")
     p.add_argument("--language", help="show code labels in this language, e.g. nl")
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
-                   help="add the saturation table (base 4, run 2, ≤5%%) over interviews with "
-                        "this role (repeatable; '' for all interviews)")
+                   help="add the saturation section (Guest rule, base 4, run 2, ≤5%%, with "
+                        "grid, bootstrap and unseen estimate) over interviews with this role "
+                        "(repeatable; '' for all interviews)")
     p.set_defaults(func=cmd_export)
