@@ -106,6 +106,42 @@ def test_saturation_page_reports_four_plus_two(db):
     assert _metric(at, "Saturation") == "6+2"
 
 
+def test_saturation_page_counts_only_coded_interviews(db):
+    from qualcode.coding_status import IN_PROGRESS, set_status
+
+    project = Project(db)
+    fourth = next(t for t in list_transcripts(project) if t.name == "Interview 04 – P3")
+    set_status(project, [fourth.id], IN_PROGRESS)
+    project.close()
+    at = page("page_saturation")
+    assert _metric(at, "Saturation") == "not reached"
+    assert _metric(at, "Assessed interviews") == "2 of 6"
+    assert any("Interview 04" in w.value and "next to code" in w.value for w in at.warning)
+    at.checkbox(key="sat_in_progress").check().run()
+    assert _metric(at, "Saturation") == "4+2"
+    assert _metric(at, "Assessed interviews") == "6 of 6"
+    at.selectbox(key="sat_rule").set_value("francis").run()
+    assert not at.exception and _metric(at, "Saturation") == "not reached"
+    at.selectbox(key="sat_level").set_value(1).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("name", ["page_code", "page_transcripts"])
+def test_mark_coding_complete_in_one_click(db, name):
+    from qualcode.coding_status import statuses
+
+    project = Project(db)
+    first = list_transcripts(project)[0]
+    at = page(name)
+    assert any("Coding status: coded" in c.value for c in at.caption)
+    button(at, "Reopen coding").click().run()
+    assert statuses(project)[first.id] == "in progress"
+    assert any("Coding status: in progress" in c.value for c in at.caption)
+    button(at, "Mark coding complete").click().run()
+    assert statuses(project)[first.id] == "coded"
+    project.close()
+
+
 def test_browser_filters_and_search(db):
     at = page("page_browse")
     at.text_input(key="browse_search").input("loon").run()

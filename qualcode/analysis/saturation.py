@@ -138,8 +138,12 @@ class SaturationResult:
         if self.base_count == 0:
             return f"The first {self.base} interview(s) hold no coded concepts."
         if self.point is None:
-            return (f"No run of {self.run_length} interview(s) met the rule within the "
-                    f"{self.assessed} assessed interview(s).")
+            text = (f"No run of {self.run_length} interview(s) met the rule within the "
+                    f"{self.assessed} assessed interview(s)")
+            if nxt is not None:
+                return text + (f"; the assessment stops at {nxt.label} ({nxt.status}), "
+                               "the next to code.")
+            return text + "."
         return (f"The {self.run_length} interview(s) after interview {self.point} met the rule "
                 f"({self.rule_text()}).")
 

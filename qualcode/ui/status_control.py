@@ -9,7 +9,6 @@ import streamlit as st
 
 from ..coding_status import CODED, IN_PROGRESS, NOT_CODED, coding_counts, set_status, status_of
 from ..store.models import Transcript
-from .state import plain
 
 
 def status_control(proj, transcript: Transcript) -> str:
@@ -21,7 +20,7 @@ def status_control(proj, transcript: Transcript) -> str:
     note = {CODED: "counted in saturation",
             IN_PROGRESS: "not counted in saturation until marked coded",
             NOT_CODED: "not counted in saturation until marked coded"}[status]
-    left.caption(plain(f"Coding status: {status} ({codings} codings) · {note}"))
+    left.caption(f"Coding status: {status} ({codings} codings) · {note}")  # no user text
     if status == CODED:
         if right.button("Reopen coding", key=f"status_reopen_{transcript.id}",
                         help="Mark this interview as in progress again"):
