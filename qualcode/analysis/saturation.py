@@ -219,7 +219,7 @@ def compute_saturation(sequence: list[tuple], base: int | None = None, run: int 
     if len(xs) and (base_count or rule == rules.FRANCIS):
         ok = rules.passes(cum[None, :], xs, rule=rule, base=base, run=run, threshold=frac)[0]
         for after, passed in zip(xs, ok):
-            new = sorted(c for c, i in first_seen.items() if after < i <= after + run)
+            new = sorted(c for st in steps[after:after + run] for c in st.new)
             runs.append(Run(after, new, len(new) / base_count if base_count else 0.0,
                             bool(passed)))
             if point is None and passed:

@@ -88,6 +88,14 @@ def saturation_report(project: Project, *, by: str = "interview", roles: set[str
     return report
 
 
+def coder_names(project: Project) -> list[str]:
+    """The coders who made codings (the page's coder filter), without loading the codings."""
+    from ..store.models import Coding
+
+    with project.reading() as s:
+        return sorted(s.scalars(select(Coding.coder).distinct()))
+
+
 def _placed(project: Project, roles: set[str] | None):
     with project.reading() as s:
         transcripts = list(s.scalars(select(Transcript)))

@@ -11,9 +11,9 @@ import streamlit as st
 from ..analysis import rules
 from ..analysis.bootstrap import DEFAULT_ORDERS, DEFAULT_SEED
 from ..analysis.saturation import saturation_log, saturation_table
-from ..analysis.saturation_report import SaturationReport, order_table, saturation_report
+from ..analysis.saturation_report import (SaturationReport, coder_names, order_table,
+                                          saturation_report)
 from ..analysis.sensitivity import threshold_text
-from ..codings import all_codings
 from ..errors import QualcodeError
 from ..quotes import role_of
 from ..transcripts import list_transcripts
@@ -67,7 +67,7 @@ def _controls(proj, roles: list[str]) -> dict:
                             default=default_roles, key="sat_roles")
     units = ["interview", "participant"]
     by = c6.selectbox("Count by", units, key="sat_by", index=units.index(last.get("by", "interview")))
-    coders = [None, *sorted({c.coder for c in all_codings(proj)})]
+    coders = [None, *coder_names(proj)]
     coder = c7.selectbox("Coder", coders, key="sat_coder",
                          index=coders.index(last.get("coder")) if last.get("coder") in coders else 0,
                          format_func=lambda c: "all coders" if c is None else (c or "(unnamed)"))
