@@ -111,12 +111,12 @@ class SaturationResult:
         return (f"{rules.RULE_NAMES[self.rule]}: base {self.base}, run {self.run_length}, "
                 f"{self.threshold_text}, window {window}")
 
-    def _scope(self) -> str:
+    def _scope(self, with_next: bool = True) -> str:
         counted = "coded or in progress" if self.include_in_progress else "marked coded"
         text = (f"{self.assessed} of {len(self.steps)} interview(s) assessed ({counted}, "
                 f"in interview order)")
         nxt = self.next_to_code
-        if nxt is not None:
+        if nxt is not None and with_next:
             text += f"; next to code: {nxt.label} ({nxt.status})"
         return text + "."
 
@@ -133,8 +133,8 @@ class SaturationResult:
             what = ("assessed" if nxt is not None
                     else "in the selection, all assessed")
             text = (f"Only {self.assessed} interview(s) are {what}; the rule needs "
-                    f"{self.base} + {self.run_length} = {self.needed}.")
-            return text + (f" Next to code: {nxt.label} ({nxt.status})." if nxt else "")
+                    f"{self.base} + {self.run_length} = {self.needed}")
+            return text + (f"; next to code: {nxt.label} ({nxt.status})." if nxt else ".")
         if self.base_count == 0:
             return f"The first {self.base} interview(s) hold no coded concepts."
         if self.point is None:
@@ -147,26 +147,44 @@ class SaturationResult:
         return (f"The {self.run_length} interview(s) after interview {self.point} met the rule "
                 f"({self.rule_text()}).")
 
-    def after_text(self) -> str:
+    def after_text(self, limit: int = 5) -> str:
+        """Interviews after X+r that still added concepts: all of them up to ``limit``, else
+        the count, the total and the ``limit`` that added most."""
         if self.point is None:
             return ""
         if not self.after_point:
             later = self.assessed - self.point - self.run_length
             return (f"No assessed interview after {self.label} added a concept"
                     + (f" ({later} checked)." if later else " (none assessed after it yet)."))
-        parts = [f"{a.label} +{len(a.new)} ({a.share:.0%} of the base)" for a in self.after_point]
-        return f"After {self.label}, interviews still added concepts: " + "; ".join(parts) + "."
 
-    def summary(self) -> str:
+        def item(a: AfterPoint) -> str:
+            return f"{a.label} +{len(a.new)} ({a.share:.0%} of the base)"
+
+        if len(self.after_point) <= limit:
+            return (f"After {self.label}, interviews still added concepts: "
+                    + "; ".join(item(a) for a in self.after_point) + ".")
+        total = sum(len(a.new) for a in self.after_point)
+        top = sorted(self.after_point, key=lambda a: (-len(a.new), a.position))[:limit]
+        return (f"After {self.label}, {len(self.after_point)} interviews still added concepts, "
+                f"{total} in all ({total / self.base_count:.0%} of the base); most: "
+                + "; ".join(item(a) for a in top) + f"; and {len(self.after_point) - limit} more.")
+
+    def statement(self) -> str:
+        """The result and what it rests on, without the interviews after the point."""
         if not self.steps:
             return "No coded interviews yet."
         if not self.assessable or self.point is None:
             head = ("Saturation not assessable. " if not self.assessable
                     else "Saturation not reached. ")
-            return head + self.reason + " " + self._scope()
+            reason = self.reason
+            return head + reason + " " + self._scope("next to code" not in reason.lower())
         return (f"Saturation reached at interview {self.point}: {self.label} "
-                f"({self.rule_text()}; base {self.base_count} concepts). {self._scope()} "
-                + self.after_text())
+                f"({self.rule_text()}; base {self.base_count} concepts). {self._scope()}")
+
+    def summary(self) -> str:
+        """The statement, followed by the interviews after the point that added concepts."""
+        after = self.after_text()
+        return self.statement() + (" " + after if after else "")
 
 
 def _assessed_count(statuses_: list[str], include_in_progress: bool) -> int:

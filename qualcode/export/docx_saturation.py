@@ -64,7 +64,7 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
     report = as_report(saturation)
     r = report.result
     document.add_heading("Saturation", 1)
-    document.add_paragraph(r.summary())
+    document.add_paragraph(r.statement())
     for warning in report.warnings:
         document.add_paragraph(f"Order: {warning}")
     document.add_paragraph(

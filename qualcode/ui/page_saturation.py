@@ -103,13 +103,15 @@ def render() -> None:
         return
     result = report.result
     if result.point is not None:
-        st.success(plain(result.summary()))
+        st.success(plain(result.statement()))
     elif result.assessable:
-        st.info(plain(result.summary()))
+        st.info(plain(result.statement()))
     else:
-        st.warning(plain(result.summary()))
+        st.warning(plain(result.statement()))
     if result.after_point:
         st.warning(plain(result.after_text()))
+    elif result.point is not None:
+        st.caption(plain(result.after_text()))
     for warning in report.warnings:
         st.warning(plain("Interview order: " + warning))
     _figures(report)
@@ -117,8 +119,8 @@ def render() -> None:
         st.altair_chart(curve_chart(report), width="stretch")
         st.caption(plain(report.bootstrap.summary() if report.bootstrap is not None
                          else "Order bootstrap switched off (0 random orders)."))
-    tabs = st.tabs(["Order and coding status", "Per interview", "Sensitivity grid",
-                    "Per tension", "Log of new concepts"])
+    tabs = st.tabs(["Order and coding status", "Per interview", "After the point",
+                    "Sensitivity grid", "Per tension", "Log of new concepts"])
     with tabs[0]:
         st.caption("Saturation counts the interviews in this order: the explicit interview "
                    "order, else the interview date, else the name (P2 before P10). Only "
@@ -129,19 +131,29 @@ def render() -> None:
         table = pd.DataFrame(saturation_table(result))
         st.dataframe(table, hide_index=True, width="stretch")
     with tabs[2]:
+        st.caption("Assessed interviews after X+r that still added concepts, relative to the "
+                   "concepts of the base.")
+        st.dataframe(pd.DataFrame([{"position": a.position, "interview": a.label,
+                                    "new": len(a.new), "share of base": f"{a.share:.0%}",
+                                    "new concepts": "; ".join(a.new)}
+                                   for a in result.after_point],
+                                  columns=["position", "interview", "new", "share of base",
+                                           "new concepts"]),
+                     hide_index=True, width="stretch")
+    with tabs[3]:
         st.caption("Guest, Namey & Chen (2020) over base × run × threshold, on the same "
                    "assessed interviews.")
         st.dataframe(pd.DataFrame([{"base": g["base"], "run": g["run"],
                                     "threshold": threshold_text(g["threshold"]),
                                     "result": g["label"] or "not reached"} for g in report.grid]),
                      hide_index=True, width="stretch")
-    with tabs[3]:
+    with tabs[4]:
         cats = pd.DataFrame([{"tension": c.category, "result": c.result.label or "not reached",
                               "concepts": c.observed} for c in report.categories])
         st.dataframe(cats, hide_index=True, width="stretch")
         if result.assessed and report.categories:
             st.altair_chart(category_chart(report), width="stretch")
-    with tabs[4]:
+    with tabs[5]:
         log = pd.DataFrame(saturation_log(result))
         st.dataframe(log, hide_index=True, width="stretch")
         st.download_button("Download log (CSV)", log.to_csv(index=False).encode("utf-8-sig"),
@@ -167,7 +179,7 @@ def _figures(report: SaturationReport) -> None:
 
 
 def _colour(series: list[str]) -> alt.Color:
-    return alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+    return alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=300),
                      scale=alt.Scale(domain=SERIES, range=COLOURS))
 
 
@@ -189,7 +201,8 @@ def curve_chart(report: SaturationReport) -> alt.LayerChart:
         x=alt.X("x0:Q", scale=alt.Scale(domain=[0.5, m + 0.5], nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True,
                               title="Interview (position in interview order)")),
-        x2="x1:Q", y=alt.Y("new:Q", title="New concepts"), color=_colour(SERIES),
+        x2="x1:Q", y=alt.Y("new:Q", title="New concepts"), y2=alt.datum(0),
+        color=_colour(SERIES),
         tooltip=["position", "interview", "new", "cumulative"])
     layers = []
     boot = report.bootstrap
@@ -222,6 +235,7 @@ def category_chart(report: SaturationReport) -> alt.FacetChart:
             rows.append({"tension": c.category, "position": s.position,
                          "cumulative": s.cumulative, "new": len(s.new)})
         rules_.append({"tension": c.category, "result": res.label or "not reached",
+                       "panel": f"{c.category} · {res.label or 'not reached'}",
                        "point": (res.point + 0.5) if res.point is not None else None})
     data = pd.DataFrame(rows).merge(pd.DataFrame(rules_), on="tension")
     base = alt.Chart(data)
@@ -232,4 +246,5 @@ def category_chart(report: SaturationReport) -> alt.FacetChart:
     rule = base.transform_filter("datum.point != null").mark_rule(
         color="#2e7d32", strokeDash=[6, 4]).encode(x="point:Q")
     return alt.layer(line, rule).properties(height=160, width=220).facet(
-        facet=alt.Facet("tension:N", title=None), columns=3).resolve_scale(y="independent")
+        facet=alt.Facet("panel:N", title=None, sort=[r["panel"] for r in rules_]),
+        columns=3).resolve_scale(y="independent")
