@@ -35,8 +35,11 @@ def chart_png(report: SaturationReport, width: float = 6.3, height: float = 3.0)
     xs = [s.position for s in steps]
     fig = Figure(figsize=(width, height), dpi=150)
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.bar(xs, [len(s.new) for s in steps], color="#90caf9", label="new concepts")
+    bars_ax = fig.add_subplot()
+    bars_ax.bar(xs, [len(s.new) for s in steps], color="#90caf9", label="new concepts")
+    bars_ax.set_ylabel("New concepts")
+    bars_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax = bars_ax.twinx()  # the curves on their own (right) axis, over the bars
     ax.plot(xs, [s.cumulative for s in steps], color="#c62828", marker="o" if len(xs) <= 40
             else None, markersize=3, label="cumulative (this order)")
     boot = report.bootstrap
@@ -47,10 +50,12 @@ def chart_png(report: SaturationReport, width: float = 6.3, height: float = 3.0)
                 label="mean over random orders")
     if r.point is not None:
         ax.axvline(r.point + 0.5, color="#2e7d32", linestyle=":", label=f"saturation {r.label}")
-    ax.set_xlabel("Interview (position in interview order)")
-    ax.set_ylabel("Concepts")
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
-    ax.legend(fontsize=7, loc="lower right")
+    bars_ax.set_xlabel("Interview (position in interview order)")
+    ax.set_ylabel("Cumulative concepts")
+    ax.set_ylim(bottom=0)
+    bars_ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+    handles = [h for a in (ax, bars_ax) for h in a.get_legend_handles_labels()[0]]
+    ax.legend(handles=handles, fontsize=7, loc="lower right")
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     buffer = io.BytesIO()
