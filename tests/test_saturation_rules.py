@@ -209,6 +209,8 @@ def test_bootstrap_of_a_saturating_set():
     assert boot.share_reached == 1.0 and boot.median_point == 4 == boot.p05_point == boot.p95_point
     with pytest.raises(ValidationError):
         order_bootstrap(sets, orders=-1)
+    with pytest.raises(ValidationError, match="fewer orders"):
+        order_bootstrap([{"a"}] * 300, orders=100_000)
 
 
 # -- unseen concepts: bias-corrected Chao2 --------------------------------------------------

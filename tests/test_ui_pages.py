@@ -142,6 +142,25 @@ def test_mark_coding_complete_in_one_click(db, name):
     project.close()
 
 
+def test_transcripts_page_shows_order_source_and_shared_positions(db):
+    from qualcode.transcripts import update_transcript
+
+    project = Project(db)
+    first, second = list_transcripts(project)[:2]
+    update_transcript(project, second.id, interview_order=first.interview_order)
+    at = page("page_transcripts")
+    assert any("share interview order 1" in w.value for w in at.warning)
+    # clearing the explicit order: the date attribute decides again
+    next(c for c in at.checkbox if c.label.startswith("Explicit interview order")).uncheck()
+    button(at, "Save").click().run()
+    assert not at.exception
+    placed = {t.id: t for t in list_transcripts(project)}
+    assert placed[first.id].interview_order is None  # now placed by its date, after the rest
+    assert list_transcripts(project)[-1].id == first.id
+    assert not any("share interview order" in w.value for w in at.warning)
+    project.close()
+
+
 def test_browser_filters_and_search(db):
     at = page("page_browse")
     at.text_input(key="browse_search").input("loon").run()

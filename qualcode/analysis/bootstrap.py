@@ -26,7 +26,8 @@ from . import rules
 
 DEFAULT_ORDERS = 1000
 DEFAULT_SEED = 2020
-_CHUNK_CELLS = 4_000_000  # orders × pairs per chunk: bounded memory for big projects
+_CHUNK_CELLS = 4_000_000
+MAX_CELLS = 20_000_000  # orders × interviews: the curves (int32) stay under ~80 MB  # orders × pairs per chunk: bounded memory for big projects
 
 
 @dataclass
@@ -126,6 +127,10 @@ def order_bootstrap(concept_sets: list[set[str]], *, orders: int = DEFAULT_ORDER
         raise ValidationError("at most 100,000 bootstrap orders")
     rules.check(rule, base, run, step)
     m = len(concept_sets)
+    if orders * m > MAX_CELLS:
+        raise ValidationError(f"{orders} orders of {m} interviews is more than the bootstrap "
+                              f"handles at once ({MAX_CELLS:,} order × interview cells): "
+                              "use fewer orders")
     empty = np.zeros(m)
     if orders == 0 or m == 0:
         return BootstrapResult(orders if m else 0, seed, np.zeros(0, dtype=np.int64), empty,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ..analysis.interview_order import order_transcripts, order_warnings
 from ..errors import QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_files
 from ..transcripts import (delete_transcript, import_attributes, list_transcripts,
@@ -41,6 +42,8 @@ def render() -> None:
         st.info("No transcripts yet.")
         return
     overview = {row["name"]: row for row in transcript_overview(proj)}
+    for warning in order_warnings(order_transcripts(transcripts)):
+        st.warning(plain("Interview order: " + warning))
     st.dataframe(pd.DataFrame([{
         "order": overview[t.name]["order"], "order from": overview[t.name]["order_source"],
         "name": t.name, "status": overview[t.name]["status"], "format": t.source_format,
@@ -74,8 +77,10 @@ def render() -> None:
     status_control(proj, t)
     with st.form(f"transcript_{tid}"):
         name = st.text_input("Name", t.name)
-        order = st.number_input("Interview order (empty: from the date or the name)",
-                                value=t.interview_order, step=1, min_value=0)
+        explicit = st.checkbox("Explicit interview order (else from the interview date or "
+                               "the name)", value=t.interview_order is not None)
+        order = st.number_input("Interview order", step=1, min_value=0,
+                                value=t.interview_order if t.interview_order is not None else 1)
         attrs = pd.DataFrame([{"attribute": k, "value": str(v)}
                               for k, v in (t.attributes or {}).items()],
                              columns=["attribute", "value"])
@@ -85,7 +90,7 @@ def render() -> None:
                          if str(r["attribute"] or "").strip()}
             try:
                 update_transcript(proj, tid, name=name, attributes=new_attrs,
-                                  interview_order=None if order is None else int(order))
+                                  interview_order=int(order) if explicit else None)
             except QualcodeError as exc:
                 st.error(plain(exc))
             else:
