@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .codebook import import_codebook
+from .coding_status import CODED, mark_by_name
 from .codes import find_code
 from .codings import add_coding
 from .errors import ValidationError
@@ -41,6 +42,8 @@ def load_demo(project: Project, *, with_codings: bool = True) -> dict:
     report = ingest_folder(project, DEMO_TRANSCRIPTS)
     counts = import_codebook(project, DEMO_CODEBOOK)
     codings = apply_quote_codings(project, DEMO_CODINGS) if with_codings else 0
+    if with_codings:  # the demo interviews are coded completely: mark them so
+        mark_by_name(project, report.added, CODED)
     return {"transcripts": len(report.added), "codes": counts["created"], "codings": codings,
             "errors": report.errors}
 

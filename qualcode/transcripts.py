@@ -33,8 +33,8 @@ def add_transcript(
                 f"'{existing.name}', which is already in the project"
             )
         name = _free_name(s, name)
-        if order is None:
-            order = (s.scalar(select(func.max(Transcript.interview_order))) or 0) + 1
+        # no order given: left empty, and derived from a date attribute or the name
+        # (analysis/interview_order.py), never from the order in which files happened to arrive
         transcript = Transcript(
             name=name,
             text=doc.text,
@@ -43,7 +43,7 @@ def add_transcript(
             source_format=doc.source_format,
             encoding=doc.encoding,
             language=doc.language,
-            interview_order=_as_order(order),
+            interview_order=None if order is None else _as_order(order),
             attributes=attrs,
         )
         transcript.turns = [
@@ -71,10 +71,55 @@ def _free_name(session, name: str) -> str:
 
 
 def list_transcripts(project: Project) -> list[Transcript]:
-    """All transcripts in interview order (then name)."""
+    """All transcripts in interview order: the explicit order, else an interview-date attribute,
+    else a natural sort of the names (see analysis/interview_order.py)."""
+    from .analysis.interview_order import order_transcripts
+
     with project.reading() as s:
-        return list(s.scalars(select(Transcript).order_by(
-            Transcript.interview_order.is_(None), Transcript.interview_order, Transcript.name)))
+        transcripts = list(s.scalars(select(Transcript)))
+    return [p.transcript for p in order_transcripts(transcripts)]
+
+
+def transcript_overview(project: Project) -> list[dict]:
+    """One row per transcript in interview order: the rows of ``qualcode transcripts --json``
+    (name, order, order_source, status, format, characters, turns, speakers, timestamps,
+    codings)."""
+    from .analysis.interview_order import order_transcripts
+    from .coding_status import coding_counts, status_of
+
+    with project.reading() as s:
+        transcripts = list(s.scalars(select(Transcript)))
+        turn_rows = s.execute(select(Turn.transcript_id, Turn.speaker,
+                                     func.count(), func.count(Turn.time_start))
+                              .group_by(Turn.transcript_id, Turn.speaker)).all()
+    counts = coding_counts(project)
+    speakers: dict[int, dict[str, int]] = {}
+    turns: dict[int, int] = {}
+    timed: dict[int, int] = {}
+    for tid, speaker, n, with_time in turn_rows:
+        turns[tid] = turns.get(tid, 0) + n
+        timed[tid] = timed.get(tid, 0) + with_time
+        if speaker:
+            speakers.setdefault(tid, {})[speaker] = n
+    rows = []
+    for p in order_transcripts(transcripts):
+        t = p.transcript
+        rows.append({
+            "name": t.name, "order": p.position, "order_source": p.source,
+            "status": status_of(t.coding_status, counts.get(t.id, 0)),
+            "format": t.source_format, "characters": len(t.text), "turns": turns.get(t.id, 0),
+            "speakers": dict(sorted(speakers.get(t.id, {}).items(), key=lambda kv: -kv[1])),
+            "timestamps": timed.get(t.id, 0), "codings": counts.get(t.id, 0)})
+    return rows
+
+
+def set_interview_order(project: Project, transcript_id: int, order: int | None) -> Transcript:
+    """Set the explicit interview order, or clear it (None): the order is then derived from an
+    interview-date attribute or the name."""
+    with project.transaction() as s:
+        transcript = get_row(s, Transcript, transcript_id, "transcript")
+        transcript.interview_order = None if order is None else _as_order(order)
+    return transcript
 
 
 def get_transcript(project: Project, ref: int | str) -> Transcript:
@@ -92,9 +137,13 @@ def get_turns(project: Project, transcript_id: int) -> list[Turn]:
                               .order_by(Turn.index)))
 
 
+KEEP = object()  # update_transcript: leave the interview order as it is
+
+
 def update_transcript(project: Project, transcript_id: int, *, name: str | None = None,
-                      interview_order: int | None = None, attributes: dict | None = None) -> Transcript:
-    """Rename, reorder or replace the attributes of a transcript (its text never changes)."""
+                      interview_order=KEEP, attributes: dict | None = None) -> Transcript:
+    """Rename, reorder or replace the attributes of a transcript (its text never changes).
+    ``interview_order=None`` clears the explicit order (it is then derived)."""
     with project.transaction() as s:
         transcript = get_row(s, Transcript, transcript_id, "transcript")
         if name is not None:
@@ -106,8 +155,9 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
             if clash:
                 raise DuplicateError(f"another transcript is already called '{name}'")
             transcript.name = name
-        if interview_order is not None:
-            transcript.interview_order = _as_order(interview_order)
+        if interview_order is not KEEP:
+            transcript.interview_order = (None if interview_order is None
+                                          else _as_order(interview_order))
         if attributes is not None:
             transcript.attributes = {str(k): v for k, v in attributes.items()}
     return transcript

@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from qualcode.coding_status import mark_by_name
 from qualcode.codings import codings_for_transcript
 from qualcode.demo import load_demo
 from qualcode.ingest import ingest_file
@@ -51,6 +52,7 @@ def app(tmp_path_factory):
     load_demo(project)
     ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9",
                 attributes={"participant": "P9", "role": "participant", "interview_order": 0})
+    mark_by_name(project, ["Interview 00 – P9"], "coded")  # counted in the saturation section
     project.close()
     port = _free_port()
     env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1"}

@@ -84,6 +84,13 @@ def test_theme_report_with_saturation_section(demo_project):
     paragraphs, tables = _all_text(theme_report_docx(demo_project, saturation=result))
     assert "Saturation" in paragraphs
     assert any("4+2" in p for p in paragraphs)
-    last = tables[-1]
-    assert last[0] == ["#", "Interview", "Role", "New", "Cumulative", "New concepts"]
-    assert [row[3] for row in last[1:]] == ["4", "3", "3", "3", "0", "0"]
+    interviews = next(t for t in tables if t[0][:3] == ["#", "Interview", "Role"])
+    assert interviews[0][:5] == ["#", "Interview", "Role", "New", "Cumulative"]
+    assert [row[3] for row in interviews[1:]] == ["4", "3", "3", "3", "0", "0"]
+    grid = next(t for t in tables if t[0] == ["Base", "Run", "Threshold", "Result"])
+    assert len(grid) == 13 and grid[1] == ["4", "2", "≤5%", "4+2"]
+    assert any(p.startswith("Over 1000 random interview orders") for p in paragraphs)
+    assert any("Chao2" in p for p in paragraphs)
+    assert any(t[0] == ["Category", "Result", "Concepts"] for t in tables)
+    document = docx.Document(io.BytesIO(theme_report_docx(demo_project, saturation=result)))
+    assert len(document.inline_shapes) == 1  # the chart

@@ -95,11 +95,70 @@ def test_transcripts_page_rename_and_delete(db):
     project.close()
 
 
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
 def test_saturation_page_reports_four_plus_two(db):
     at = page("page_saturation")
-    assert any("4+2" in s.value for s in at.success)
+    assert _metric(at, "Saturation") == "4+2" and len(at.success) == 1
     at.multiselect(key="sat_roles").set_value([]).run()
-    assert any("6+2" in s.value for s in at.success)
+    assert _metric(at, "Saturation") == "6+2"
+
+
+def test_saturation_page_counts_only_coded_interviews(db):
+    from qualcode.coding_status import IN_PROGRESS, set_status
+
+    project = Project(db)
+    fourth = next(t for t in list_transcripts(project) if t.name == "Interview 04 – P3")
+    set_status(project, [fourth.id], IN_PROGRESS)
+    project.close()
+    at = page("page_saturation")
+    assert _metric(at, "Saturation") == "not reached"
+    assert _metric(at, "Assessed interviews") == "2 of 6"
+    assert any("Interview 04" in w.value and "next to code" in w.value for w in at.warning)
+    at.checkbox(key="sat_in_progress").check().run()
+    assert _metric(at, "Saturation") == "4+2"
+    assert _metric(at, "Assessed interviews") == "6 of 6"
+    at.selectbox(key="sat_rule").set_value("francis").run()
+    assert not at.exception and _metric(at, "Saturation") == "not reached"
+    at.selectbox(key="sat_level").set_value(1).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("name", ["page_code", "page_transcripts"])
+def test_mark_coding_complete_in_one_click(db, name):
+    from qualcode.coding_status import statuses
+
+    project = Project(db)
+    first = list_transcripts(project)[0]
+    at = page(name)
+    assert any("Coding status: coded" in c.value for c in at.caption)
+    button(at, "Reopen coding").click().run()
+    assert statuses(project)[first.id] == "in progress"
+    assert any("Coding status: in progress" in c.value for c in at.caption)
+    button(at, "Mark coding complete").click().run()
+    assert statuses(project)[first.id] == "coded"
+    project.close()
+
+
+def test_transcripts_page_shows_order_source_and_shared_positions(db):
+    from qualcode.transcripts import update_transcript
+
+    project = Project(db)
+    first, second = list_transcripts(project)[:2]
+    update_transcript(project, second.id, interview_order=first.interview_order)
+    at = page("page_transcripts")
+    assert any("share interview order 1" in w.value for w in at.warning)
+    # clearing the explicit order: the date attribute decides again
+    next(c for c in at.checkbox if c.label.startswith("Explicit interview order")).uncheck()
+    button(at, "Save").click().run()
+    assert not at.exception
+    placed = {t.id: t for t in list_transcripts(project)}
+    assert placed[first.id].interview_order is None  # now placed by its date, after the rest
+    assert list_transcripts(project)[-1].id == first.id
+    assert not any("share interview order" in w.value for w in at.warning)
+    project.close()
 
 
 def test_browser_filters_and_search(db):
@@ -129,7 +188,7 @@ def test_an_empty_default_project_starts_with_the_demo(tmp_path, monkeypatch):
     monkeypatch.setenv("QUALCODE_DB_URL", str(path))
     monkeypatch.delenv("QUALCODE_NO_DEMO", raising=False)
     at = page("page_saturation")
-    assert any("4+2" in s.value for s in at.success)
+    assert _metric(at, "Saturation") == "4+2"
     project = Project(path)
     assert len(list_transcripts(project)) == 10 and len(all_codings(project)) == 31
     project.close()

@@ -16,10 +16,10 @@ def cmd_export(project: Project, args) -> int:
     if suffix == ".docx":
         saturation = None
         if args.saturation_role is not None:
-            from ..analysis.saturation import project_saturation
+            from ..analysis.saturation_report import saturation_report
 
-            saturation = project_saturation(project, roles=set(args.saturation_role) - {""}
-                                            or None)
+            saturation = saturation_report(project, roles=set(args.saturation_role) - {""}
+                                           or None, coder=args.coder)
         agreement = None
         if args.agreement_coders:
             from ..analysis.agreement import compute_agreement
@@ -54,8 +54,9 @@ def register(sub) -> None:
     p.add_argument("--title")
     p.add_argument("--language", help="show code labels in this language, e.g. nl")
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
-                   help="add the saturation table (base 4, run 2, ≤5%%) over interviews with "
-                        "this role (repeatable; '' for all interviews)")
+                   help="add the saturation section (Guest rule, base 4, run 2, ≤5%%, with "
+                        "grid, bootstrap and unseen estimate) over interviews with this role "
+                        "(repeatable; '' for all interviews)")
     p.add_argument("--coder", help="only this coder's codings (e.g. consensus)")
     p.add_argument("--agreement-coders", nargs="+", metavar="CODER",
                    help=".docx theme report: add the inter-coder agreement of these coders")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
+from ..errors import QualcodeError
 from ..store.project import Project
 from .common import attrs_from_pairs, progress_bar
 
@@ -32,11 +34,29 @@ def cmd_ingest(project: Project, args) -> int:
 
 
 def cmd_transcripts(project: Project, args) -> int:
-    from ..transcripts import list_transcripts
+    from ..transcripts import list_transcripts, transcript_overview
 
-    for t in list_transcripts(project):
+    rows = transcript_overview(project)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    by_name = {t.name: t for t in list_transcripts(project)}
+    for row in rows:
+        t = by_name[row["name"]]
         attrs = ", ".join(f"{k}={v}" for k, v in (t.attributes or {}).items())
-        print(f"{t.interview_order or '-':>3}  {t.name}  [{t.source_format}, {len(t.text)} chars] {attrs}")
+        print(f"{row['order']:>3} ({row['order_source']})  {t.name}  [{t.source_format}, "
+              f"{len(t.text)} chars, {row['status']}] {attrs}")
+    return 0
+
+
+def cmd_mark(project: Project, args) -> int:
+    from ..coding_status import mark_all, mark_by_name, normalise_status
+
+    status = normalise_status(args.status)
+    if args.all == bool(args.names):
+        raise QualcodeError("name the transcripts to mark, or give --all (not both)")
+    n = mark_all(project, status) if args.all else len(mark_by_name(project, args.names, status))
+    print(f"marked {n} transcript(s) {status}")
     return 0
 
 
@@ -56,7 +76,15 @@ def register(sub) -> None:
                    help="case attribute, e.g. role=participant (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
-    sub.add_parser("transcripts", help="list transcripts").set_defaults(func=cmd_transcripts)
+    p = sub.add_parser("transcripts", help="list transcripts in interview order")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per "
+                   "transcript")
+    p.set_defaults(func=cmd_transcripts)
+    p = sub.add_parser("mark", help="set the coding status of transcripts")
+    p.add_argument("names", nargs="*", metavar="NAME")
+    p.add_argument("--status", required=True, choices=["coded", "in-progress", "not-coded"])
+    p.add_argument("--all", action="store_true", help="every transcript")
+    p.set_defaults(func=cmd_mark)
     p = sub.add_parser("attributes", help="set case attributes from a CSV sheet "
                        "(columns: name, interview_order, role, ...)")
     p.add_argument("file")

@@ -15,7 +15,7 @@ from docx.shared import Inches, Pt, RGBColor
 from ..codes import code_tree, in_subtree
 from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
-from ..analysis.saturation import SaturationResult, saturation_table
+from .docx_saturation import add_saturation_section
 
 QUOTE_HEADERS = ("Quote", "Participant", "Role", "Location")
 # Column widths in inches (the usable width of a Letter/A4 page with 1" margins is ~6.3").
@@ -71,12 +71,13 @@ def _save(document) -> bytes:
 
 def theme_report_docx(project: Project, title: str = "Theme report",
                       themes: list[int] | None = None, language: str | None = None,
-                      saturation: SaturationResult | None = None, *, coder: str | None = None,
+                      saturation=None, *, coder: str | None = None,
                       viewer: str | None = None, agreement=None) -> bytes:
     """One section per top-level code: definition, criteria, sub-codes with counts, quote table;
-    with ``saturation``, a closing section with the saturation statement and table; with
-    ``agreement`` (an AgreementResult), the inter-coder agreement tables. ``coder``: the
-    quotes of one coder (e.g. "consensus"); ``viewer``: only their own under blind coding."""
+    with ``saturation`` (a SaturationReport or SaturationResult), a closing saturation section
+    (export/docx_saturation.py); with ``agreement`` (an AgreementResult), the inter-coder
+    agreement tables. ``coder``: the quotes of one coder (e.g. "consensus"); ``viewer``: only
+    their own under blind coding."""
     nodes = code_tree(project)
     rows = quote_rows(project, coder=coder, viewer=viewer)
     document = Document()
@@ -117,24 +118,12 @@ def theme_report_docx(project: Project, title: str = "Theme report",
             note.italic = True
             note.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
     if saturation is not None:
-        _saturation_section(document, saturation)
+        add_saturation_section(document, saturation)
     if agreement is not None:
         from .docx_agreement import add_agreement_section
 
         add_agreement_section(document, agreement)
     return _save(document)
-
-
-def _saturation_section(document, result: SaturationResult) -> None:
-    document.add_heading("Saturation", 1)
-    document.add_paragraph(result.summary())
-    document.add_paragraph(
-        "New concepts (codes applied for the first time) per interview, in interview order; "
-        "stopping rule after Guest, Namey & Chen (2020).")
-    _table(document, ("#", "Interview", "Role", "New", "Cumulative", "New concepts"),
-           [(r["position"], r["interview"], r["role"], r["new"], r["cumulative"],
-             r["new_concepts"]) for r in saturation_table(result)],
-           (0.35, 1.4, 0.9, 0.45, 0.8, 2.4))
 
 
 def quote_table_docx(project: Project, title: str = "Quote table",

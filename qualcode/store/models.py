@@ -58,7 +58,12 @@ class Transcript(Base):
     source_format: Mapped[str] = mapped_column(String(16))
     encoding: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(8))
+    # Set explicitly (front matter, attribute sheet, UI, CLI) or NULL: then the order is derived
+    # from an interview-date attribute or the name (see analysis/interview_order.py).
     interview_order: Mapped[int | None] = mapped_column(Integer)
+    # "coded" (marked complete by the researcher), "in progress", or NULL: derived from the
+    # codings (some: in progress, none: not coded). See qualcode/coding_status.py.
+    coding_status: Mapped[str | None] = mapped_column(String(16))
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # REFI-QDA identity, kept across exports and imports (NULL on rows made before it existed)

@@ -13,6 +13,7 @@ from ..transcripts import get_turns, list_transcripts, turn_at
 from .segments import Mark, segments
 from .span_selector import span_selector
 from .state import coder, plain, project
+from .status_control import status_control
 
 SELECTION = "qc_selection"
 SUGGESTIONS = "qc_suggestions"
@@ -35,6 +36,7 @@ def render() -> None:
         "Transcript", [t.id for t in transcripts], key="code_transcript",
         format_func=lambda i: f"{by_id[i].interview_order or '–'}. {by_id[i].name}")
     transcript = by_id[transcript_id]
+    status_control(proj, transcript)
     attrs = " · ".join(f"{k}: {v}" for k, v in (transcript.attributes or {}).items())
     if attrs:
         st.text(attrs)

@@ -7,7 +7,7 @@ import streamlit as st
 from ..codebook import export_codebook
 from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
-from ..analysis.saturation import project_saturation
+from ..analysis.saturation_report import saturation_report
 from .page_saturation import saturation_settings
 from .state import coder, project
 
@@ -26,14 +26,14 @@ def render() -> None:
     language = st.selectbox("Show code labels in", [None, "nl", "en"], key="export_language",
                             format_func=lambda x: "(code names only)" if x is None else x)
     with_saturation = st.checkbox(
-        "Add the saturation table (with the settings of the Saturation page)", value=True,
+        "Add the saturation section (with the settings of the Saturation page)", value=True,
         key="export_saturation")
 
     settings = saturation_settings(proj) if with_saturation else None
     viewer = coder()  # blind coding: a coder exports only their own codings
 
     def report() -> bytes:  # runs outside the script run: no session state in here
-        result = project_saturation(proj, **settings) if settings is not None else None
+        result = saturation_report(proj, **settings) if settings is not None else None
         return theme_report_docx(proj, title=title, themes=themes or None, language=language,
                                  saturation=result, viewer=viewer)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ..analysis.interview_order import order_transcripts, order_warnings
 from ..errors import QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_files
-from ..transcripts import (delete_transcript, import_attributes, list_transcripts, turn_counts,
-                           update_transcript)
+from ..transcripts import (delete_transcript, import_attributes, list_transcripts,
+                           transcript_overview, update_transcript)
 from .state import plain, project
+from .status_control import status_control
 
 
 def render() -> None:
@@ -39,12 +41,19 @@ def render() -> None:
     if not transcripts:
         st.info("No transcripts yet.")
         return
-    turns = turn_counts(proj)
+    overview = {row["name"]: row for row in transcript_overview(proj)}
+    for warning in order_warnings(order_transcripts(transcripts)):
+        st.warning(plain("Interview order: " + warning))
     st.dataframe(pd.DataFrame([{
-        "order": t.interview_order, "name": t.name, "format": t.source_format,
-        "characters": len(t.text), "language": t.language, "turns": turns.get(t.id, 0),
+        "order": overview[t.name]["order"], "order from": overview[t.name]["order_source"],
+        "name": t.name, "status": overview[t.name]["status"], "format": t.source_format,
+        "characters": len(t.text), "language": t.language, "turns": overview[t.name]["turns"],
+        "codings": overview[t.name]["codings"],
         **{f"attr: {k}": v for k, v in (t.attributes or {}).items()}} for t in transcripts]),
         hide_index=True, width="stretch")
+    st.caption("Order: the explicit interview order, else an interview date attribute "
+               "(interview_date, date), else the name (P2 before P10). Status: marked coded, "
+               "in progress (has codings), or not coded; saturation counts only coded interviews.")
 
     with st.expander("Set attributes from a CSV sheet"):
         st.text("Columns: name (the transcript name), interview_order (optional), and one\n"
@@ -65,10 +74,13 @@ def render() -> None:
     tid = st.selectbox("Transcript", list(by_id), format_func=lambda i: by_id[i].name,
                        key="edit_transcript")
     t = by_id[tid]
+    status_control(proj, t)
     with st.form(f"transcript_{tid}"):
         name = st.text_input("Name", t.name)
-        order = st.number_input("Interview order", value=t.interview_order
-                                if t.interview_order is not None else 1, step=1)
+        explicit = st.checkbox("Explicit interview order (else from the interview date or "
+                               "the name)", value=t.interview_order is not None)
+        order = st.number_input("Interview order", step=1, min_value=0,
+                                value=t.interview_order if t.interview_order is not None else 1)
         attrs = pd.DataFrame([{"attribute": k, "value": str(v)}
                               for k, v in (t.attributes or {}).items()],
                              columns=["attribute", "value"])
@@ -77,8 +89,8 @@ def render() -> None:
             new_attrs = {str(r["attribute"]).strip(): r["value"] for _, r in edited.iterrows()
                          if str(r["attribute"] or "").strip()}
             try:
-                update_transcript(proj, tid, name=name, interview_order=int(order),
-                                  attributes=new_attrs)
+                update_transcript(proj, tid, name=name, attributes=new_attrs,
+                                  interview_order=int(order) if explicit else None)
             except QualcodeError as exc:
                 st.error(plain(exc))
             else:

@@ -1,0 +1,121 @@
+"""The whole saturation analysis in one call: the rule on the assessed interviews, the interviews
+after the point, the sensitivity grid, the order bootstrap, the unseen-concept estimate and the
+per-category results; behind the Saturation page, the Word report and ``qualcode saturation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..codes import code_tree
+from ..coding_status import coding_counts, status_of
+from ..quotes import role_of
+from ..store.models import Transcript
+from ..store.project import Project
+from . import rules
+from .bootstrap import DEFAULT_ORDERS, DEFAULT_SEED, BootstrapResult, order_bootstrap
+from .categories import CategoryResult, per_category
+from .interview_order import order_transcripts, order_warnings
+from .saturation import SaturationResult, compute_saturation, project_sequence
+from .sensitivity import sensitivity_grid
+from .unseen import UnseenEstimate, estimate_unseen
+
+
+@dataclass
+class SaturationReport:
+    result: SaturationResult
+    grid: list[dict]
+    bootstrap: BootstrapResult | None
+    unseen: UnseenEstimate
+    categories: list[CategoryResult]
+    warnings: list[str] = field(default_factory=list)  # interviews sharing a position
+
+    def as_json(self) -> dict:
+        """The ``qualcode saturation --json`` object (a public contract: keep the names)."""
+        r = self.result
+        return {
+            "sequence": [{"position": s.position, "name": s.label, "status": s.status,
+                          "concepts": len(s.concepts), "new": len(s.new),
+                          "cumulative": s.cumulative} for s in r.steps],
+            "assessed": r.assessed,
+            "assessable": r.assessable,
+            "reason": r.reason,
+            "point": r.point,
+            "label": r.label,
+            "after_point": [{"position": a.position, "name": a.label, "new": len(a.new)}
+                            for a in r.after_point],
+            "grid": [dict(row) for row in self.grid],
+            "bootstrap": None if self.bootstrap is None else self.bootstrap.as_dict(),
+            "unseen": self.unseen.as_dict(),
+            "categories": [c.as_dict() for c in self.categories],
+        }
+
+
+def analyse(sequence: list[tuple], *, categories: list[str] | None = None,
+            base: int | None = None, run: int | None = None, threshold: float = 0.05,
+            rule: str = rules.GUEST, step: str = rules.SLIDE, include_in_progress: bool = False,
+            bootstrap: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> SaturationReport:
+    """The analysis of a (label, role, concepts, status) sequence in interview order."""
+    options = dict(base=base, run=run, threshold=threshold, rule=rule, step=step,
+                   include_in_progress=include_in_progress)
+    result = compute_saturation(sequence, **options)
+    assessed = [s.concepts for s in result.steps[:result.assessed]]
+    new_counts = [len(s.new) for s in result.steps[:result.assessed]]
+    boot = None
+    if bootstrap:
+        boot = order_bootstrap(assessed, orders=bootstrap, seed=seed, rule=rule,
+                               base=result.base, run=result.run_length, threshold=threshold,
+                               step=step)
+    return SaturationReport(
+        result=result,
+        grid=sensitivity_grid(new_counts, step=step),
+        bootstrap=boot,
+        unseen=estimate_unseen(assessed),
+        categories=per_category(sequence, categories, **options))
+
+
+def saturation_report(project: Project, *, by: str = "interview", roles: set[str] | None = None,
+                      coder: str | None = None, level: int | None = None,
+                      **options) -> SaturationReport:
+    """``analyse`` over the project's interviews (``options``: base, run, threshold, rule, step,
+    include_in_progress, bootstrap, seed)."""
+    sequence = project_sequence(project, by=by, roles=roles, coder=coder, level=level)
+    tops = [n.code.name for n in code_tree(project) if n.depth == 0]
+    report = analyse(sequence, categories=tops, **options)
+    report.warnings = order_warnings(_placed(project, roles))
+    return report
+
+
+def coder_names(project: Project) -> list[str]:
+    """The coders who made codings (the page's coder filter), without loading the codings."""
+    from ..store.models import Coding
+
+    with project.reading() as s:
+        return sorted(s.scalars(select(Coding.coder).distinct()))
+
+
+def _placed(project: Project, roles: set[str] | None):
+    with project.reading() as s:
+        transcripts = list(s.scalars(select(Transcript)))
+    return [p for p in order_transcripts(transcripts) if not roles or role_of(p.transcript) in roles]
+
+
+def order_table(project: Project, roles: set[str] | None = None) -> list[dict]:
+    """The interviews in saturation order with where the order comes from and their coding
+    status: the table on the Saturation page."""
+    counts = coding_counts(project)
+    rows = []
+    for p in _placed(project, roles):
+        t = p.transcript
+        rows.append({"position": p.position, "interview": t.name, "role": role_of(t),
+                     "order from": p.source,
+                     "interview order": t.interview_order,
+                     "date": p.date.isoformat() if p.date else "",
+                     "status": status_of(t.coding_status, counts.get(t.id, 0)),
+                     "codings": counts.get(t.id, 0),
+                     "shares position with": ", ".join(p.shared_with)})
+    for i, row in enumerate(rows, 1):
+        row["position"] = i  # place within the selection (roles)
+    return rows

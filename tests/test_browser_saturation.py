@@ -1,0 +1,35 @@
+"""The Saturation page and the one-click coding status in a real headless chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.coding_status import statuses
+from qualcode.store.project import Project
+from qualcode.transcripts import get_transcript
+from tests.test_browser import app, page  # noqa: F401  (the app server and browser fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+def test_saturation_page_and_mark_complete(app, page):  # noqa: F811
+    url, db = app
+    page.goto(f"{url}/saturation")
+    page.get_by_text("Assessed interviews", exact=True).wait_for()
+    page.locator(".vega-embed").first.wait_for()  # the curve is drawn
+    assert page.get_by_text("Random orders reaching it", exact=True).count() == 1
+    page.get_by_role("tab", name="Per tension").click()
+    page.locator(".vega-embed >> visible=true").nth(1).wait_for()  # curve and small multiples
+
+    # the Transcripts page edits the first transcript in order: the emoji interview (order 0)
+    project = Project(db)
+    emoji = get_transcript(project, "Interview 00 – P9")
+    page.goto(f"{url}/transcripts")
+    page.get_by_text("Coding status: coded").first.wait_for()
+    page.get_by_role("button", name="Reopen coding").click()
+    page.get_by_text("Coding status: in progress").wait_for()
+    assert statuses(project)[emoji.id] == "in progress"
+    page.get_by_role("button", name="Mark coding complete").click()
+    page.get_by_text("Coding status: coded").first.wait_for()
+    assert statuses(project)[emoji.id] == "coded"
+    project.close()
