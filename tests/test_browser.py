@@ -177,7 +177,7 @@ def test_select_code_and_export_in_browser(app, page, tmp_path):
     e2 = text.index("leer enorm") + len("leer enorm")
     pg.get_by_text(f"characters {s2}–{e2}").wait_for()
 
-    pg.get_by_role("link", name="Export").click()
+    pg.get_by_role("link", name="Export", exact=True).click()
     button = pg.get_by_role("button", name="Download theme report (.docx)")
     with pg.expect_download() as info:
         button.click()
