@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied
 from .models import AuditEntry, Coding, Transcript, TrashItem, Turn, utcnow
-from .permissions import ADMIN, allowed, deny_message, table_permission
+from .permissions import ADMIN, MANAGE_DOCUMENTS, allowed, deny_message, table_permission
 
 SKIP_TABLES = {"audit_log", "alembic_version"}
 MAX_AUDIT_TEXT = 1000  # long strings (a transcript's text) are shortened in the audit log
@@ -125,11 +125,12 @@ def _check(actor, table: str, action: str, row: dict | None) -> None:
     permission = table_permission(table)
     if not allowed(actor, permission):
         raise PermissionDenied(deny_message(actor, permission, f"{action} in {table}"))
-    if (table == "codings" and actor is not None and not actor.local and not actor.can(ADMIN)
+    if (table == "codings" and actor is not None and not actor.local
+            and not actor.can(MANAGE_DOCUMENTS)
             and row is not None and (row.get("coder") or "") != actor.name):
         raise PermissionDenied(
             f"{actor.name} may change only their own codings (this one is by "
-            f"{row.get('coder') or 'nobody'}); an admin may change anyone's")
+            f"{row.get('coder') or 'nobody'}); admins and document managers may change anyone's")
 
 
 def _before_flush(project, session: Session) -> None:

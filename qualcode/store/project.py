@@ -82,25 +82,28 @@ def _is_transient(exc: BaseException) -> bool:
     return code in {"40001", "40P01", "55P03"} or _is_locked(exc)
 
 
-_CONSTRAINTS = {
-    "coding_once": "this span already has this code from this coder",
-    "code_name_per_parent": "a code with this name already exists at that level",
-    "codes_guid": "a code with this identifier already exists",
-    "transcripts_name": "another transcript already has this name",
-    "transcripts_content_hash": "a transcript with the same text is already in the project",
-    "users_name": "a user with this name already exists",
-    "coding_span": "a coding must cover at least one character inside the transcript",
-    "turn_span": "a speaker turn must end after it starts",
-}
+# (what PostgreSQL names, what SQLite names) -> message
+_CONSTRAINTS = [
+    (("coding_once", "codings.transcript_id, codings.code_id"),
+     "this span already has this code from this coder"),
+    (("code_name_per_parent", "codes.parent_key, codes.name"),
+     "a code with this name already exists at that level"),
+    (("codes_guid", "codes.guid"), "a code with this identifier already exists"),
+    (("transcripts_name", "transcripts.name"), "another transcript already has this name"),
+    (("transcripts_content_hash", "transcripts.content_hash"),
+     "a transcript with the same text is already in the project"),
+    (("users_name", "users.name"), "a user with this name already exists"),
+    (("coding_span",), "a coding must cover at least one character inside the transcript"),
+    (("turn_span",), "a speaker turn must end after it starts"),
+]
 
 
 def friendly_integrity(exc: IntegrityError) -> str:
     """A researcher's message for a constraint clash (names the clash, never raw SQL)."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
     low = text.lower()
-    for key, message in _CONSTRAINTS.items():
-        table, _, column = key.partition("_")
-        if key in low or (column and f"{table}.{column}" in low):
+    for names, message in _CONSTRAINTS:
+        if any(name in low for name in names):
             return f"{message}; nothing was saved"
     if "foreign key" in low or "violates foreign key" in low:
         return ("this refers to something that no longer exists (another user may have just "
