@@ -79,6 +79,17 @@ def can(permission: str) -> bool:
     return current_actor().can(permission)
 
 
+def opened_version(kind: str, row) -> int:
+    """The version of ``row`` when this session first showed it in an editor: passed as
+    ``expected_version``, so saving over a colleague's newer change is refused."""
+    return st.session_state.setdefault(f"qc_version_{kind}_{row.id}", row.version)
+
+
+def forget_version(kind: str, row_id: int) -> None:
+    """After a save (or a refused one): the editor shows the current version next time."""
+    st.session_state.pop(f"qc_version_{kind}_{row_id}", None)
+
+
 _MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:\"'&=^")
 
 
