@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,26 +26,14 @@ from tests.test_browser import (CHROMIUM, CHROMIUM_ARGS, EMOJI_TEXT, NEEDLE, _dr
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def team_app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
-        pytest.skip("Debian chromium is not installed")
-    db = tmp_path_factory.mktemp("team") / "team.sqlite"
-    project = Project(db)
-    load_demo(project, with_codings=False)
-    ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9",
-                attributes={"participant": "P9", "role": "participant", "interview_order": 0})
-    add_user(project, "ann", "admin password", "admin")
-    add_user(project, "cy", "coder password", "coder")
-    add_user(project, "ro", "reader password", "read-only")
-    project.close()
+@contextmanager
+def _server(db: Path, **extra_env):
     port = _free_port()
-    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1",
-           "QUALCODE_LOGIN": "required"}
-    log_path = db.parent / "streamlit.log"
-    log = open(log_path, "wb")
+    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1", **extra_env}
+    if not extra_env.get("QUALCODE_LOGIN"):
+        env.pop("QUALCODE_LOGIN", None)
+    log_path = db.parent / f"streamlit-{port}.log"
+    log = open(log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
@@ -64,7 +53,7 @@ def team_app(tmp_path_factory):
                     raise RuntimeError("streamlit did not start:\n"
                                        + log_path.read_text(errors="replace")) from exc
                 time.sleep(0.3)
-        yield url, db
+        yield url
     finally:
         proc.terminate()
         try:
@@ -73,6 +62,25 @@ def team_app(tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def team_app(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
+        pytest.skip("Debian chromium is not installed")
+    db = tmp_path_factory.mktemp("team") / "team.sqlite"
+    project = Project(db)
+    load_demo(project, with_codings=False)
+    ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9",
+                attributes={"participant": "P9", "role": "participant", "interview_order": 0})
+    add_user(project, "ann", "admin password", "admin")
+    add_user(project, "cy", "coder password", "coder")
+    add_user(project, "ro", "reader password", "read-only")
+    project.close()
+    with _server(db, QUALCODE_LOGIN="required") as url:
+        yield url, db
 
 
 @pytest.fixture
@@ -162,3 +170,28 @@ def test_an_admin_sees_the_audit_trail(team_app, browser_page):
     pg.get_by_role("link", name="Audit trail").click()
     pg.get_by_role("heading", name="Audit trail").wait_for()
     pg.get_by_text("entries (newest first").wait_for()
+
+
+def test_local_mode_needs_no_login_but_a_proxied_request_does(tmp_path):
+    """Bound to 127.0.0.1 on SQLite: no login — unless the request came through a reverse proxy
+    (which would make a local-looking server reachable from anywhere)."""
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "local.sqlite"
+    project = Project(db)
+    ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9")
+    project.close()
+    with _server(db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            local = browser.new_context().new_page()
+            local.goto(url)
+            local.get_by_label("Coder", exact=True).wait_for()
+            local.locator(".qc-span-selector .qc-text span").first.wait_for()
+            proxied = browser.new_context(
+                extra_http_headers={"X-Forwarded-For": "203.0.113.9"}).new_page()
+            proxied.goto(url)
+            proxied.get_by_role("button", name="Log in").wait_for()
+            assert proxied.locator(".qc-span-selector").count() == 0
+        finally:
+            browser.close()

@@ -19,6 +19,7 @@ same transaction: a rolled-back change leaves no audit row, a committed one alwa
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -347,12 +348,18 @@ def list_audit(project, *, user: str | None = None, table: str | None = None,
             q = q.where(AuditEntry.at >= since)
         if until is not None:
             q = q.where(AuditEntry.at <= until)
-        entries = list(s.scalars(q if not limit or text else q.limit(limit)))
-    if text:
-        needle = text.lower()
-        entries = [e for e in entries
-                   if needle in f"{e.before or ''} {e.after or ''}".lower()][:limit or None]
-    return entries
+        if not text:
+            return list(s.scalars(q.limit(limit) if limit else q))
+        # text inside the JSON values: filtered here (JSON escapes differ per database),
+        # streaming the rows so a long trail never sits in memory whole
+        needle, entries = text.lower(), []
+        for entry in s.scalars(q.execution_options(yield_per=500)):
+            values = json.dumps([entry.before, entry.after], ensure_ascii=False, default=str)
+            if needle in values.lower():
+                entries.append(entry)
+                if limit and len(entries) >= limit:
+                    break
+        return entries
 
 
 def last_change(session: Session, table: str, row_id) -> AuditEntry | None:

@@ -3,7 +3,9 @@
 Local mode — a SQLite project and the server bound to this machine (127.0.0.1, the default in
 .streamlit/config.toml) — needs no login: the researcher types their initials as coder. Any
 other setup (a PostgreSQL URL, or the server bound to another address) requires a login
-(ui/login.py), and the logged-in user is the coder. QUALCODE_LOGIN=required forces logins.
+(ui/login.py), and the logged-in user is the coder. A request that came through a reverse
+proxy (X-Forwarded-For, Forwarded, X-Real-IP headers) also needs a login, and
+QUALCODE_LOGIN=required forces logins everywhere.
 """
 
 from __future__ import annotations
@@ -41,11 +43,24 @@ def login_required(url: str | None = None) -> bool:
         return True
     if not (url or project_url()).startswith("sqlite"):
         return True
+    if _proxied():  # behind a reverse proxy, 127.0.0.1 says nothing about who connects
+        return True
     try:
         address = st.get_option("server.address")
     except Exception:  # noqa: BLE001
         address = None
     return (address or "").strip() not in LOCAL_ADDRESSES
+
+
+PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "forwarded", "x-real-ip")
+
+
+def _proxied() -> bool:
+    try:
+        headers = st.context.headers
+        return any(headers.get(h) for h in PROXY_HEADERS)
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        return False
 
 
 def current_actor() -> Actor:
