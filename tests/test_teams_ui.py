@@ -113,3 +113,21 @@ def test_local_mode_switches_and_creates_projects(db, tmp_path):
     project.close()
     assert at.selectbox(key="qc_project_pick").value.endswith("Second%20study.sqlite") or \
         at.selectbox(key="qc_project_pick").value.endswith("Second study.sqlite")
+
+
+def test_repeated_failed_logins_lock_the_name(db, monkeypatch):
+    monkeypatch.setenv("QUALCODE_LOGIN", "required")
+    project = Project(db)
+    add_user(project, "zed", "the right password", "coder")
+    project.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    for _ in range(5):
+        next(t for t in at.text_input if t.label == "User name").input("zed")
+        next(t for t in at.text_input if t.label == "Password").input("guess")
+        at.button[0].click().run()
+    next(t for t in at.text_input if t.label == "User name").input("zed")
+    next(t for t in at.text_input if t.label == "Password").input("the right password")
+    at.button[0].click().run()
+    assert any("Too many failed logins" in e.value for e in at.error)
+    assert "zed (code)" not in [t.value for t in at.sidebar.text]

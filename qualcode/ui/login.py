@@ -8,6 +8,9 @@ browser session reads it from ``st.context.cookies``. Logging out deletes it.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import streamlit as st
 
 from ..errors import QualcodeError
@@ -52,6 +55,29 @@ def _cookie_token() -> str | None:
         return None
 
 
+MAX_FAILURES = 5       # failed logins per user name …
+FAILURE_WINDOW = 300   # … within this many seconds lock that name for the rest of the window
+
+
+@st.cache_resource
+def _failures() -> dict:
+    return {"lock": threading.Lock(), "by_name": {}}
+
+
+def _locked_out(name: str) -> bool:
+    book = _failures()
+    with book["lock"]:
+        recent = [t for t in book["by_name"].get(name, []) if time.time() - t < FAILURE_WINDOW]
+        book["by_name"][name] = recent
+        return len(recent) >= MAX_FAILURES
+
+
+def _failed(name: str) -> None:
+    book = _failures()
+    with book["lock"]:
+        book["by_name"].setdefault(name, []).append(time.time())
+
+
 def _log_in(proj, user) -> None:
     st.session_state[ACTOR] = actor_for(user)
     st.session_state[TOKEN] = login_token(proj, user.name)
@@ -91,8 +117,13 @@ def _login_form(proj) -> None:
         name = st.text_input("User name")
         password = st.text_input("Password", type="password")
         if st.form_submit_button("Log in"):
+            key = (name or "").strip().lower()
+            if _locked_out(key):
+                st.error("Too many failed logins for this name; wait five minutes.")
+                return
             user = authenticate(proj, name, password)
             if user is None:
+                _failed(key)
                 st.error("Unknown user name or wrong password.")
             else:
                 _log_in(proj, user)
