@@ -309,3 +309,12 @@ def test_the_actor_is_per_context(project):
     project.default_actor = local_actor("me")
     assert project.user.name == "me"
     project.default_actor = None
+
+
+def test_audit_text_search(project):
+    t = _transcript(project)
+    update_transcript(project, t.id, attribute_changes={"naam": "Zoë \"Z\" 100%_x"})
+    assert len(list_audit(project, text="ZOË")) == 1
+    assert len(list_audit(project, text='"Z" 100%_x')) == 1
+    assert len(list_audit(project, text="100%x")) == 0
+    assert len(list_audit(project, text="naam", action="update")) == 1

@@ -24,7 +24,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Text, cast, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied
@@ -350,9 +350,15 @@ def list_audit(project, *, user: str | None = None, table: str | None = None,
             q = q.where(AuditEntry.at <= until)
         if not text:
             return list(s.scalars(q.limit(limit) if limit else q))
-        # text inside the JSON values: filtered here (JSON escapes differ per database),
-        # streaming the rows so a long trail never sits in memory whole
-        needle, entries = text.lower(), []
+        # text inside the JSON values: the database narrows (JSON is stored unescaped, see
+        # project.py), Python decides (case-insensitive beyond ASCII), rows are streamed
+        escaped = json.dumps(text, ensure_ascii=False)[1:-1]  # as it appears inside JSON
+        needle, entries = escaped.lower(), []
+        pattern = "%" + escaped.replace(
+            "\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if pattern.isascii():
+            q = q.where(or_(cast(AuditEntry.before, Text).ilike(pattern, escape="\\"),
+                            cast(AuditEntry.after, Text).ilike(pattern, escape="\\")))
         for entry in s.scalars(q.execution_options(yield_per=500)):
             values = json.dumps([entry.before, entry.after], ensure_ascii=False, default=str)
             if needle in values.lower():

@@ -16,6 +16,7 @@ a transient conflict (deadlock, serialization failure, stale version).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -122,7 +123,9 @@ class Project:
         from . import audit, migrate as migrations
 
         self.url = resolve_url(target)
-        self.engine: Engine = create_engine(self.url)
+        # JSON stored as written (no \\u escapes): readable, smaller, searchable (audit text)
+        self.engine: Engine = create_engine(
+            self.url, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_connect)

@@ -39,22 +39,26 @@ def _restore_codings(s, codings: list[dict]) -> tuple[list[tuple], list[str]]:
     """Insert codings back; skip (and report) those whose code is gone or that exist again."""
     table = Coding.__table__
     codes = set(s.scalars(select(Code.id)))
-    audit, skipped = [], []
+    transcripts = {c.get("transcript_id") for c in codings}
+    taken_ids = set(s.scalars(select(Coding.id).where(Coding.id.in_([c.get("id") for c in codings]))))
+    taken_keys = {tuple(r) for r in s.execute(select(
+        Coding.transcript_id, Coding.code_id, Coding.start, Coding.end, Coding.coder)
+        .where(Coding.transcript_id.in_(transcripts)))}
+    audit, skipped, rows = [], [], []
     for data in codings:
         row = _row(table, data)
+        key = (row.get("transcript_id"), row.get("code_id"), row.get("start_offset"),
+               row.get("end_offset"), row.get("coder"))
         if row.get("code_id") not in codes:
             skipped.append(f"coding {data.get('id')}: its code was deleted")
-            continue
-        clash = s.scalar(select(Coding.id).where(
-            (Coding.id == row["id"]) | (
-                (Coding.transcript_id == row["transcript_id"]) & (Coding.code_id == row["code_id"])
-                & (Coding.start == row["start_offset"]) & (Coding.end == row["end_offset"])
-                & (Coding.coder == row["coder"]))))
-        if clash is not None:
+        elif row.get("id") in taken_ids or key in taken_keys:
             skipped.append(f"coding {data.get('id')}: already there again")
-            continue
-        s.connection().execute(insert(table), [row])
-        audit.append(("codings", str(row["id"]), "restore", None, data))
+        else:
+            taken_keys.add(key)
+            rows.append(row)
+            audit.append(("codings", str(row["id"]), "restore", None, data))
+    if rows:
+        s.connection().execute(insert(table), rows)
     return audit, skipped
 
 
