@@ -131,3 +131,18 @@ def test_repeated_failed_logins_lock_the_name(db, monkeypatch):
     at.button[0].click().run()
     assert any("Too many failed logins" in e.value for e in at.error)
     assert "zed (code)" not in [t.value for t in at.sidebar.text]
+
+
+def test_local_mode_opens_a_project_file(db, tmp_path):
+    other = tmp_path / "elsewhere" / "study.sqlite"
+    other.parent.mkdir()
+    Project(other).close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    next(t for t in at.text_input if t.label.startswith("Project file")).input(str(tmp_path / "nope.sqlite"))
+    next(b for b in at.button if b.label == "Open").click().run()
+    assert any("no project file" in e.value for e in at.error)
+    next(t for t in at.text_input if t.label.startswith("Project file")).input(str(other))
+    next(b for b in at.button if b.label == "Open").click().run()
+    assert not at.exception
+    assert str(other) in " ".join(t.value for t in at.sidebar.text)

@@ -18,7 +18,7 @@ from ..store.permissions import ROLE_LABELS
 from ..store.projects import create_project, list_projects, projects_dir
 from ..store.users import (actor_for, authenticate, change_password, has_users, login_token,
                            user_from_token)
-from .state import ACTOR, PROJECT_URL, login_required, plain, project_url
+from .state import ACTOR, PROJECT_URL, _open, login_required, plain, project_url
 
 COOKIE = "qualcode_auth"
 TOKEN = "qc_token"
@@ -163,6 +163,22 @@ def sidebar(proj) -> None:
         _project_switcher()
 
 
+def _open_target(target: str) -> str:
+    """The URL of an existing project file (or a database URL) typed by the user."""
+    from pathlib import Path
+
+    from ..store.project import resolve_url
+
+    target = (target or "").strip()
+    if not target:
+        raise QualcodeError("give the path of a project file or a database URL")
+    if "://" not in target and not Path(target).expanduser().is_file():
+        raise QualcodeError(f"no project file at {target}")
+    url = resolve_url(target)
+    _open(url)  # opens (and upgrades) it now, so a bad file is reported here
+    return url
+
+
 def _project_switcher() -> None:
     url = project_url()
     folder = projects_dir(url if url.startswith("sqlite") else None)
@@ -176,7 +192,20 @@ def _project_switcher() -> None:
     if chosen != url:
         st.session_state[PROJECT_URL] = chosen
         st.rerun()
-    with st.popover("New project"):
+    c1, c2 = st.columns(2)
+    with c2.popover("Open…"):
+        with st.form("open_project", clear_on_submit=True):
+            target = st.text_input("Project file (.sqlite) or database URL")
+            if st.form_submit_button("Open"):
+                try:
+                    opened = _open_target(target)
+                except QualcodeError as exc:
+                    st.error(plain(exc))
+                else:
+                    st.session_state[PROJECT_URL] = opened
+                    st.session_state.pop("qc_project_pick", None)
+                    st.rerun()
+    with c1.popover("New project"):
         with st.form("new_project", clear_on_submit=True):
             name = st.text_input("Project name")
             demo = st.checkbox("Fill with the demo project")
