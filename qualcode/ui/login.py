@@ -8,6 +8,7 @@ browser session reads it from ``st.context.cookies``. Logging out deletes it.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 
@@ -27,13 +28,15 @@ LOGGED_OUT = "qc_logged_out"
 _JS = """
 export default function (component) {
   const { data } = component;
-  if (!data || typeof data.token !== 'string') { return; }
+  if (!data || typeof data.token !== 'string' || !/^qualcode_auth_[0-9a-f]+$/.test(data.name)) {
+    return;
+  }
   const secure = window.location.protocol === 'https:' ? '; Secure' : '';
   if (data.token) {
-    document.cookie = 'qualcode_auth=' + encodeURIComponent(data.token) +
+    document.cookie = data.name + '=' + encodeURIComponent(data.token) +
       '; Path=/; Max-Age=' + String(data.max_age) + '; SameSite=Strict' + secure;
   } else {
-    document.cookie = 'qualcode_auth=; Path=/; Max-Age=0; SameSite=Strict' + secure;
+    document.cookie = data.name + '=; Path=/; Max-Age=0; SameSite=Strict' + secure;
   }
 }
 """
@@ -42,15 +45,21 @@ _cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span
                                      isolate_styles=False)
 
 
+def _cookie_name() -> str:
+    """One cookie per project: cookies ignore ports, and one host may serve several projects."""
+    return f"{COOKIE}_{hashlib.sha256(project_url().encode()).hexdigest()[:12]}"
+
+
 def _set_cookie(token: str) -> None:
     from ..store.users import TOKEN_MAX_AGE
 
-    _cookie(key="qc_cookie", data={"token": token, "max_age": TOKEN_MAX_AGE})
+    _cookie(key="qc_cookie", data={"token": token, "max_age": TOKEN_MAX_AGE,
+                                   "name": _cookie_name()})
 
 
 def _cookie_token() -> str | None:
     try:
-        return st.context.cookies.get(COOKIE)
+        return st.context.cookies.get(_cookie_name())
     except Exception:  # noqa: BLE001 - no browser context (tests)
         return None
 
