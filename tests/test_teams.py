@@ -318,3 +318,51 @@ def test_audit_text_search(project):
     assert len(list_audit(project, text='"Z" 100%_x')) == 1
     assert len(list_audit(project, text="100%x")) == 0
     assert len(list_audit(project, text="naam", action="update")) == 1
+
+
+def _hold_write_lock(path, seconds):
+    import threading
+    import time as _time
+
+    ready = threading.Event()
+
+    def hold():
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO qualcode_meta (key, value) VALUES ('lock-holder', 'x')")
+        ready.set()
+        _time.sleep(seconds)
+        db.execute("ROLLBACK")
+        db.close()
+
+    th = threading.Thread(target=hold)
+    th.start()
+    ready.wait()
+    return th
+
+
+def test_a_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
+    from qualcode.store.project import Project
+    path = tmp_path / "busy.sqlite"
+    p = Project(path)
+    code = create_code(p, "A")
+    th = _hold_write_lock(path, 7)  # longer than SQLite's own busy timeout (5 s)
+    update_code(p, code.id, description="saved after the wait")
+    th.join()
+    assert p.reading().__enter__().get(type(code), code.id).description == "saved after the wait"
+    p.close()
+
+
+def test_a_lock_held_too_long_is_a_clear_message(tmp_path, monkeypatch):
+    from qualcode.errors import BusyError
+    from qualcode.store import project as project_module
+    from qualcode.store.project import Project
+    path = tmp_path / "busy.sqlite"
+    p = Project(path)
+    code = create_code(p, "A")
+    monkeypatch.setattr(project_module, "LOCK_WAIT_SECONDS", 0.5)
+    th = _hold_write_lock(path, 7)
+    with pytest.raises(BusyError, match="the project is busy"):
+        update_code(p, code.id, description="not saved")
+    th.join()
+    p.close()
