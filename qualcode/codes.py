@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
 from .store.models import Code, Coding, Memo
+from .store.concurrency import check_version
 from .store.project import Project, get_row
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -74,14 +75,18 @@ def create_code(project: Project, name: str, parent_id: int | None = None, *,
     return code
 
 
-def update_code(project: Project, code_id: int, **fields) -> Code:
-    """Change description, inclusion, exclusion, examples, labels or color."""
+def update_code(project: Project, code_id: int, *, expected_version: int | None = None,
+                **fields) -> Code:
+    """Change description, inclusion, exclusion, examples, labels or color. With
+    ``expected_version`` (the ``version`` the editor showed) a save over someone else's newer
+    change is refused (ConflictError "changed by NAME at TIME")."""
     allowed = {"description", "inclusion", "exclusion", "examples", "labels", "color"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"cannot set {', '.join(sorted(unknown))} on a code")
     with project.transaction() as s:
         code = _get(s, code_id)
+        check_version(s, code, expected_version, f"code '{code.name}'")
         for key, value in fields.items():
             if key == "color":
                 value = _check_color(value)
@@ -95,10 +100,24 @@ def update_code(project: Project, code_id: int, **fields) -> Code:
     return code
 
 
-def rename_code(project: Project, code_id: int, new_name: str) -> Code:
+def add_code_example(project: Project, code_id: int, example: str) -> Code:
+    """Append an example quote to a code, atomically (concurrent additions are all kept)."""
+    example = str(example or "").strip()
+    if not example:
+        raise ValidationError("an example needs some text")
+    with project.transaction() as s:
+        code = _get(s, code_id)
+        if example not in (code.examples or []):
+            code.examples = list(code.examples or []) + [example]
+    return code
+
+
+def rename_code(project: Project, code_id: int, new_name: str, *,
+                expected_version: int | None = None) -> Code:
     new_name = _check_name(new_name)
     with project.transaction() as s:
         code = _get(s, code_id)
+        check_version(s, code, expected_version, f"code '{code.name}'")
         _sibling_clash(s, code.parent_id, new_name, exclude=code_id)
         code.name = new_name
     return code

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from .errors import DuplicateError, ValidationError
 from .store.models import Code, Coding, Memo, Transcript
+from .store.concurrency import check_version
 from .store.project import Project, get_row
 
 
@@ -30,6 +31,9 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
         if start == end:
             raise ValidationError("the selected span holds only white space")
         coder = (coder or "").strip()
+        actor = project.user
+        if not coder and actor is not None and not actor.local:
+            coder = actor.name  # a logged-in user codes as themselves
         clash = s.scalar(select(Coding.id).where(
             Coding.transcript_id == transcript_id, Coding.code_id == code_id,
             Coding.start == start, Coding.end == end, Coding.coder == coder))
@@ -106,9 +110,11 @@ def list_memos(project: Project) -> list[Memo]:
 
 
 def update_memo(project: Project, memo_id: int, *, title: str | None = None,
-                body: str | None = None) -> Memo:
+                body: str | None = None, expected_version: int | None = None) -> Memo:
+    """Edit a memo; with ``expected_version`` a save over a colleague's newer edit is refused."""
     with project.transaction() as s:
         memo = get_row(s, Memo, memo_id, "memo")
+        check_version(s, memo, expected_version, f"memo '{memo.title}'")
         if title is not None:
             if not title.strip():
                 raise ValidationError("a memo needs a title")

@@ -24,3 +24,16 @@ class IngestError(QualcodeError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class PermissionDenied(QualcodeError):
+    """The acting user's role does not allow this change (store/permissions.py)."""
+
+
+class ConflictError(QualcodeError):
+    """A save was refused because someone else changed the same thing meanwhile, or because it
+    clashes with what is stored (a unique name, a deleted row). Nothing was overwritten."""
+
+
+class BusyError(QualcodeError):
+    """The project stayed locked by other writers for too long; nothing was saved."""

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from .errors import DuplicateError, NotFound, ValidationError
 from .ingest.document import IngestedDocument
 from .store.models import Coding, Transcript, Turn
+from .store.concurrency import check_version
 from .store.project import Project, get_row
 
 
@@ -141,11 +142,17 @@ KEEP = object()  # update_transcript: leave the interview order as it is
 
 
 def update_transcript(project: Project, transcript_id: int, *, name: str | None = None,
-                      interview_order=KEEP, attributes: dict | None = None) -> Transcript:
+                      interview_order=KEEP, attributes: dict | None = None,
+                      attribute_changes: dict | None = None,
+                      expected_version: int | None = None) -> Transcript:
     """Rename, reorder or replace the attributes of a transcript (its text never changes).
-    ``interview_order=None`` clears the explicit order (it is then derived)."""
+    ``interview_order=None`` clears the explicit order (it is then derived).
+    ``attribute_changes`` sets (or, with None as value, removes) single attributes and keeps
+    the others as they are now in the database, so concurrent edits of other keys survive.
+    With ``expected_version`` a save over a colleague's newer change is refused."""
     with project.transaction() as s:
         transcript = get_row(s, Transcript, transcript_id, "transcript")
+        check_version(s, transcript, expected_version, f"transcript '{transcript.name}'")
         if name is not None:
             name = name.strip()
             if not name:
@@ -160,6 +167,14 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
                                           else _as_order(interview_order))
         if attributes is not None:
             transcript.attributes = {str(k): v for k, v in attributes.items()}
+        if attribute_changes:
+            attrs = dict(transcript.attributes or {})
+            for key, value in attribute_changes.items():
+                if value is None:
+                    attrs.pop(str(key), None)
+                else:
+                    attrs[str(key)] = value
+            transcript.attributes = attrs
     return transcript
 
 
@@ -207,8 +222,15 @@ def import_attributes(project: Project, data: bytes, origin: str = "attributes.c
     if not rows or "name" not in rows[0]:
         raise ValidationError(f"{origin}: needs a header row with a 'name' column "
                               "(the transcript names) and one column per attribute")
-    with project.transaction() as s:
-        by_name = {t.name: t for t in s.scalars(select(Transcript))}
+    names = {(r.get("name") or "").strip() for r in rows}
+
+    def apply(s) -> int:
+        # Lock the rows (PostgreSQL; SQLite holds the write lock already) in one order, then
+        # merge per key into what is stored now: concurrent sheets keep each other's values.
+        query = select(Transcript).where(Transcript.name.in_(names)).order_by(Transcript.id)
+        if s.bind.dialect.name == "postgresql":
+            query = query.with_for_update(key_share=True)
+        by_name = {t.name: t for t in s.scalars(query)}
         unknown = [r["name"] for r in rows if (r.get("name") or "").strip() not in by_name]
         if unknown:
             raise NotFound(f"{origin}: no transcript called {', '.join(map(repr, unknown[:5]))}"
@@ -224,4 +246,6 @@ def import_attributes(project: Project, data: bytes, origin: str = "attributes.c
                 else:
                     attrs[key.strip()] = value.strip()
             transcript.attributes = attrs
-    return len(rows)
+        return len(rows)
+
+    return project.write(apply)

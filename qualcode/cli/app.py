@@ -31,11 +31,15 @@ def cmd_app(_project, args) -> int:
     if args.db:
         env[ENV_URL] = resolve_url(args.db)
     return subprocess.call([sys.executable, "-m", "streamlit", "run", str(app),
-                            "--server.port", str(args.port)], env=env)
+                            "--server.port", str(args.port), "--server.address", args.address],
+                           env=env)
 
 
 def register(sub) -> None:
     sub.add_parser("demo", help="load the demo project").set_defaults(func=cmd_demo)
     p = sub.add_parser("app", help="start the Streamlit app")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only, no login; "
+                        "any other address requires logins)")
     p.set_defaults(func=cmd_app, needs_project=False)

@@ -11,10 +11,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -51,6 +53,9 @@ class Transcript(Base):
     __tablename__ = "transcripts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic concurrency: bumped on every UPDATE; a stale save is refused (store/concurrency.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(String(255), unique=True)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -97,6 +102,9 @@ class Code(Base):
     __table_args__ = (UniqueConstraint("parent_key", "name", name="code_name_per_parent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic concurrency: bumped on every UPDATE; a stale save is refused (store/concurrency.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     guid: Mapped[str] = mapped_column(String(38), unique=True, default=new_guid)  # REFI-QDA
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"))
     # parent_id with NULL folded to 0, so that top-level names are unique too.
@@ -136,6 +144,9 @@ class Memo(Base):
     __tablename__ = "memos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic concurrency: bumped on every UPDATE; a stale save is refused (store/concurrency.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     title: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(255), default="")
@@ -146,3 +157,55 @@ class Memo(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     guid: Mapped[str | None] = mapped_column(String(38), nullable=True, default=new_guid)  # REFI
+
+
+# --- Teams: accounts, audit trail, trash (qualcode/store/users.py, audit.py, trash.py) ---------
+
+
+class User(Base):
+    """An account of this project (a project is one database, so a role is per project)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))  # see store/permissions.py ROLES
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One row per insert, update or delete: who, when, which row, before and after (the changed
+    columns). Written by the session hooks in store/audit.py, never through the ORM."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("audit_row", "table_name", "row_id"), Index("audit_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_name: Mapped[str] = mapped_column(String(255), default="")
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # insert | update | delete | restore
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class TrashItem(Base):
+    """A deleted transcript (with its turns and codings) or coding, restorable by an admin."""
+
+    __tablename__ = "trash"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # transcript | coding
+    object_id: Mapped[int] = mapped_column(Integer)
+    transcript_id: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(255), default="")
+    batch: Mapped[str] = mapped_column(String(36), default="")  # one per transaction
+    deleted_by: Mapped[str] = mapped_column(String(255), default="")
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    restored_at: Mapped[datetime | None] = mapped_column(DateTime)
+    restored_by: Mapped[str | None] = mapped_column(String(255))

@@ -1,22 +1,43 @@
-"""Opening a project store: a SQLite file by default, any SQLAlchemy URL (PostgreSQL for teams)."""
+"""Opening a project store: a SQLite file by default, any SQLAlchemy URL (PostgreSQL for teams).
+
+A project knows who is acting on it (``project.user``, see store/permissions.py); every write
+through its sessions is permission-checked and recorded in the audit trail (store/audit.py).
+Opening a database of an older schema upgrades it with Alembic (store/migrate.py).
+
+Writes: ``with project.transaction() as s:`` — one transaction, committed at the end or rolled
+back whole. On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``, WAL journal), so
+writers queue instead of failing, retrying with backoff while another writer holds the lock; on
+PostgreSQL rows loaded with ``get_row`` inside it are locked (``SELECT … FOR NO KEY UPDATE``),
+so two read-modify-write transactions on one row run one after the other. Database errors
+(constraint clashes, stale versions, deadlocks, a lock held too long) become QualcodeErrors with
+a message for the researcher. ``project.write(fn)`` additionally re-runs ``fn(session)`` after
+a transient conflict (deadlock, serialization failure, stale version).
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import random
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import QualcodeError
-from .models import SCHEMA_VERSION, Base, Meta
+from ..errors import BusyError, ConflictError, QualcodeError
+from .permissions import Actor
 
 DEFAULT_DB_PATH = Path(".qualcode") / "demo.sqlite"
 ENV_URL = "QUALCODE_DB_URL"
+LOCK_WAIT_SECONDS = 120.0  # how long a SQLite writer keeps retrying for the write lock
+T = TypeVar("T")
 
 
 def resolve_url(target: str | os.PathLike | None = None) -> str:
@@ -31,56 +52,189 @@ def resolve_url(target: str | os.PathLike | None = None) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    except Exception:  # noqa: BLE001 - a read-only or in-memory database keeps its mode
+        pass
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    write = conn.get_execution_options().get("qualcode_write")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Deadlock / serialization failure (PostgreSQL), stale version, a lock held too long."""
+    if isinstance(exc, (StaleDataError, BusyError)):
+        return True
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code in {"40001", "40P01", "55P03"} or _is_locked(exc)
+
+
+# (what PostgreSQL names, what SQLite names) -> message
+_CONSTRAINTS = [
+    (("coding_once", "codings.transcript_id, codings.code_id"),
+     "this span already has this code from this coder"),
+    (("code_name_per_parent", "codes.parent_key, codes.name"),
+     "a code with this name already exists at that level"),
+    (("codes_guid", "codes.guid"), "a code with this identifier already exists"),
+    (("transcripts_name", "transcripts.name"), "another transcript already has this name"),
+    (("transcripts_content_hash", "transcripts.content_hash"),
+     "a transcript with the same text is already in the project"),
+    (("users_name", "users.name"), "a user with this name already exists"),
+    (("coding_span",), "a coding must cover at least one character inside the transcript"),
+    (("turn_span",), "a speaker turn must end after it starts"),
+]
+
+
+def friendly_integrity(exc: IntegrityError) -> str:
+    """A researcher's message for a constraint clash (names the clash, never raw SQL)."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    low = text.lower()
+    for names, message in _CONSTRAINTS:
+        if any(name in low for name in names):
+            return f"{message}; nothing was saved"
+    if "foreign key" in low or "violates foreign key" in low:
+        return ("this refers to something that no longer exists (another user may have just "
+                "deleted it); reload and try again — nothing was saved")
+    if "not null" in low or "null value" in low:
+        return "a required value is missing; nothing was saved"
+    if "unique" in low or "duplicate key" in low:
+        return "this would duplicate something already in the project; nothing was saved"
+    return "this change clashes with what is stored in the project; nothing was saved"
 
 
 class Project:
     """A qualcode project: one database holding transcripts, codebook, codings and memos."""
 
-    def __init__(self, target: str | os.PathLike | None = None):
+    def __init__(self, target: str | os.PathLike | None = None, *, migrate: bool = True):
+        from . import audit, migrate as migrations
+
         self.url = resolve_url(target)
-        self.engine: Engine = create_engine(self.url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        # JSON stored as written (no \\u escapes): readable, smaller, searchable (audit text)
+        self.engine: Engine = create_engine(
+            self.url, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        #: The actor when none is set for the current context; None = local mode (all allowed).
+        self.default_actor: Actor | None = None
+        self._actor: ContextVar[Actor | None] = ContextVar(f"qualcode_actor_{id(self)}")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._check_schema()
-
-    def _check_schema(self, retry: bool = True) -> None:
+        audit.install(self, self._sessions)
+        #: Path of the backup written before the last schema upgrade (SQLite), if any.
+        self.backup_path: Path | None = None
         try:
-            self._check_schema_once()
-        except IntegrityError:  # another process stamped the new database at the same moment
-            if not retry:
-                raise
-            self._check_schema(retry=False)
+            migrations.prepare(self, upgrade=migrate)
+        except Exception:
+            self.engine.dispose()
+            raise
 
-    def _check_schema_once(self) -> None:
-        inspector = inspect(self.engine)
-        for table in Base.metadata.sorted_tables:
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            missing = sorted(c.name for c in table.columns if c.name not in have)
-            if missing:
-                raise QualcodeError(
-                    f"this project database was made by another qualcode version: table "
-                    f"'{table.name}' lacks {', '.join(missing)}; open it with that version")
-        with self.transaction() as s:
-            row = s.get(Meta, "schema_version")
-            if row is None:
-                s.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif row.value != str(SCHEMA_VERSION):
-                raise QualcodeError(
-                    f"this project database has schema version {row.value}, but this qualcode "
-                    f"reads version {SCHEMA_VERSION}; open it with a matching qualcode version")
+    # --- who is acting --------------------------------------------------------------------
+
+    @property
+    def user(self) -> Actor | None:
+        """The acting user: set by ``acting_as`` for this context, else ``default_actor``."""
+        return self._actor.get(self.default_actor)
+
+    @contextmanager
+    def acting_as(self, actor: Actor | None) -> Iterator[Project]:
+        """Act as ``actor`` (an Actor, see store/users.actor_for) inside the block, in this
+        thread/context only; ``None`` is local mode."""
+        token = self._actor.set(actor)
+        try:
+            yield self
+        finally:
+            self._actor.reset(token)
+
+    def set_user(self, actor: Actor | None) -> None:
+        """Act as ``actor`` for the rest of this context (thread) — the UI calls this on every
+        rerun; use ``acting_as`` where a block is possible."""
+        self._actor.set(actor)
+
+    # --- sessions -------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end, or rolled back whole on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        session = self._sessions()
+        session.info["qualcode_write"] = True
+        try:
+            self._begin_write(session)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        except IntegrityError as exc:
+            raise ConflictError(friendly_integrity(exc)) from exc
+        except StaleDataError as exc:
+            raise ConflictError(
+                "someone else changed this at the same moment; nothing was saved — reload "
+                "and apply your change again") from exc
+        except OperationalError as exc:
+            if _is_locked(exc):
+                raise BusyError("the project is busy (another user is saving a large "
+                                "change); nothing was saved — try again in a moment") from exc
+            if _is_transient(exc):
+                raise ConflictError("this clashed with a colleague's change saved at the same "
+                                    "moment; nothing was saved — try again") from exc
+            raise
+        except DBAPIError as exc:
+            if _is_transient(exc):
+                raise ConflictError("this clashed with a colleague's change saved at the same "
+                                    "moment; nothing was saved — try again") from exc
+            raise
+        finally:
+            session.close()
+
+    def _begin_write(self, session: Session) -> None:
+        """Start the transaction; on SQLite take the write lock now, retrying with backoff."""
+        if not self.is_sqlite:
+            session.connection()
+            return
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                session.connection(execution_options={"qualcode_write": True})
+                return
+            except OperationalError as exc:
+                session.rollback()
+                if not _is_locked(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 2.0)
+
+    def write(self, fn: Callable[[Session], T], *, attempts: int = 8) -> T:
+        """Run ``fn(session)`` in a transaction; re-run it from the start after a transient
+        conflict (deadlock, serialization failure, stale version, lock timeout)."""
+        delay = 0.05
+        for attempt in range(attempts):
+            try:
+                with self.transaction() as s:
+                    return fn(s)
+            except QualcodeError as exc:
+                cause = exc.__cause__
+                if attempt == attempts - 1 or cause is None or not _is_transient(cause):
+                    raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -88,7 +242,7 @@ class Project:
             yield session
 
     def is_empty(self) -> bool:
-        from .models import Transcript, Code
+        from .models import Code, Transcript
 
         with self.reading() as s:
             return s.query(Transcript.id).first() is None and s.query(Code.id).first() is None
@@ -101,10 +255,16 @@ class Project:
 
 
 def get_row(session: Session, model, ident: int, what: str):
-    """``session.get`` that raises NotFound ("no <what> with id N") instead of returning None."""
+    """``session.get`` that raises NotFound ("no <what> with id N") instead of returning None.
+    Inside ``project.transaction()`` the row is locked until commit (PostgreSQL), so concurrent
+    read-modify-write transactions on it queue instead of overwriting each other."""
     from ..errors import NotFound
 
-    row = session.get(model, ident)
+    lock = None
+    if session.info.get("qualcode_write") and session.bind is not None \
+            and session.bind.dialect.name == "postgresql":
+        lock = {"key_share": True}  # FOR NO KEY UPDATE: does not block inserts referencing it
+    row = session.get(model, ident, with_for_update=lock)
     if row is None:
         raise NotFound(f"no {what} with id {ident}")
     return row

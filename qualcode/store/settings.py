@@ -22,9 +22,10 @@ _DEFAULTS = {BLIND_CODING: "0"}
 
 
 def _require_admin(project: Project) -> None:
-    """Refuse unless the acting user is an admin of the project."""
-    # wired to store permissions at integration
-    return None
+    """Refuse unless the acting user is an admin of the project (local mode: always allowed)."""
+    from .permissions import ADMIN, require
+
+    require(project, ADMIN, "only an admin turns blind coding on or off")
 
 
 def get_setting(project: Project, name: str, default: str | None = None) -> str | None:
@@ -64,7 +65,7 @@ def set_blind_coding(project: Project, on: bool) -> None:
 def visible_coder(project: Project, viewer: str | None) -> str | None:
     """The one coder whose codings ``viewer`` may see, or None when they may see all codings
     (no viewer given, or blind coding off)."""
-    # at integration, an admin viewer may be let through here (return None) as well
+    # Admins are blind too while they code: reconciling needs blind coding turned off first.
     if viewer is None or not blind_coding(project):
         return None
     return (viewer or "").strip()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import (page_browse, page_code, page_codebook, page_export, page_memos,
-               page_saturation, page_transcripts)
-from . import page_agreement
-from . import page_import
+from . import (login, page_agreement, page_audit, page_browse, page_code, page_codebook,
+               page_export, page_import, page_memos, page_saturation, page_transcripts,
+               page_trash, page_users)
 from ..errors import QualcodeError
-from .state import plain, project
+from ..store.permissions import ADMIN
+from .state import can, plain, project
 
 
 def main() -> None:
@@ -19,10 +19,11 @@ def main() -> None:
     except QualcodeError as exc:
         st.error(plain(f"Cannot open the project: {exc}"))
         st.stop()
+    if not login.gate(proj):  # a shared server: the login form is showing
+        st.stop()
     with st.sidebar:
         st.title("qualcode")
-        st.text_input("Coder", key="coder", placeholder="your initials",
-                      help="Stored with every coding you make.")
+        login.sidebar(proj)
         st.caption("Project database")
         st.text(proj.engine.url.render_as_string(hide_password=True))
     pages = [
@@ -36,4 +37,8 @@ def main() -> None:
         st.Page(page_agreement.render, title="Agreement", url_path="agreement"),
         st.Page(page_import.render, title="Import / export", url_path="import"),
     ]
+    if can(ADMIN):
+        pages += [st.Page(page_users.render, title="Users", url_path="users"),
+                  st.Page(page_audit.render, title="Audit trail", url_path="audit"),
+                  st.Page(page_trash.render, title="Trash", url_path="trash")]
     st.navigation(pages).run()

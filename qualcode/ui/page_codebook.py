@@ -11,7 +11,7 @@ from ..codebook import codebook_from_bytes, export_codebook, import_codebook
 from ..codings import all_codings
 from ..errors import QualcodeError
 from ..exchange.refi_codebook import export_qdc
-from .state import plain, project
+from .state import forget_version, opened_version, plain, project
 
 
 def _run(action, success: str) -> None:
@@ -74,10 +74,12 @@ def render() -> None:
                 examples = st.text_area("Example quotes (one per line)",
                                         "\n".join(code.examples or []))
                 color = st.color_picker("Colour", code.color)
+                version = opened_version("code", code)
                 if st.form_submit_button("Save"):
+                    forget_version("code", code_id)
                     _run(lambda: ops.update_code(
                         proj, code_id, description=description, inclusion=inclusion,
-                        exclusion=exclusion, color=color,
+                        exclusion=exclusion, color=color, expected_version=version,
                         labels={**(code.labels or {}), "nl": label_nl},
                         examples=[e.strip() for e in examples.splitlines() if e.strip()]),
                         "Code saved.")

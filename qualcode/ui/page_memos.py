@@ -9,7 +9,7 @@ from ..codes import code_tree
 from ..codings import add_memo, list_memos, update_memo
 from ..errors import QualcodeError
 from ..transcripts import list_transcripts
-from .state import coder, plain, project
+from .state import coder, forget_version, opened_version, plain, project
 
 
 def render() -> None:
@@ -53,9 +53,11 @@ def render() -> None:
         with st.form(f"memo_{memo_id}"):
             title = st.text_input("Title", by_id[memo_id].title)
             body = st.text_area("Memo", by_id[memo_id].body, height=240)
+            version = opened_version("memo", by_id[memo_id])
             if st.form_submit_button("Save changes"):
+                forget_version("memo", memo_id)
                 try:
-                    update_memo(proj, memo_id, title=title, body=body)
+                    update_memo(proj, memo_id, title=title, body=body, expected_version=version)
                 except QualcodeError as exc:
                     st.error(plain(exc))
                 else:

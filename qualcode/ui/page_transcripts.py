@@ -10,7 +10,7 @@ from ..errors import QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_files
 from ..transcripts import (delete_transcript, import_attributes, list_transcripts,
                            transcript_overview, update_transcript)
-from .state import plain, project
+from .state import forget_version, opened_version, plain, project
 from .status_control import status_control
 
 
@@ -85,12 +85,18 @@ def render() -> None:
                               for k, v in (t.attributes or {}).items()],
                              columns=["attribute", "value"])
         edited = st.data_editor(attrs, num_rows="dynamic", hide_index=True, key=f"attrs_{tid}")
+        version = opened_version("transcript", t)
         if st.form_submit_button("Save"):
+            forget_version("transcript", tid)
             new_attrs = {str(r["attribute"]).strip(): r["value"] for _, r in edited.iterrows()
                          if str(r["attribute"] or "").strip()}
+            old_attrs = {str(k): v for k, v in (t.attributes or {}).items()}
+            changes = {k: v for k, v in new_attrs.items() if old_attrs.get(k) != v}
+            changes.update({k: None for k in old_attrs if k not in new_attrs})
             try:
-                update_transcript(proj, tid, name=name, attributes=new_attrs,
-                                  interview_order=int(order) if explicit else None)
+                update_transcript(proj, tid, name=name, attribute_changes=changes,
+                                  interview_order=int(order) if explicit else None,
+                                  expected_version=version)
             except QualcodeError as exc:
                 st.error(plain(exc))
             else:

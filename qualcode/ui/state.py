@@ -1,4 +1,12 @@
-"""Per-process project handle and per-session settings (coder name, current selection)."""
+"""Per-process project handle and per-session settings (who is logged in, coder name, project).
+
+Local mode — a SQLite project and the server bound to this machine (127.0.0.1, the default in
+.streamlit/config.toml) — needs no login: the researcher types their initials as coder. Any
+other setup (a PostgreSQL URL, or the server bound to another address) requires a login
+(ui/login.py), and the logged-in user is the coder. A request that came through a reverse
+proxy (X-Forwarded-For, Forwarded, X-Real-IP headers) also needs a login, and
+QUALCODE_LOGIN=required forces logins everywhere.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +15,94 @@ import os
 import streamlit as st
 
 from ..demo import ensure_demo
+from ..store.permissions import NOBODY, Actor, local_actor
 from ..store.project import Project, resolve_url
+from ..store.projects import is_demo_url
+
+LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ACTOR = "qc_actor"        # session key: the logged-in Actor
+PROJECT_URL = "qc_project_url"  # session key: the project chosen in the sidebar (local mode)
 
 
 @st.cache_resource(show_spinner="Opening the project…")
 def _open(url: str) -> Project:
     project = Project(url)
-    if os.environ.get("QUALCODE_NO_DEMO") != "1":
+    if os.environ.get("QUALCODE_NO_DEMO") != "1" and is_demo_url(url):
         ensure_demo(project)
     return project
 
 
+def project_url() -> str:
+    return st.session_state.get(PROJECT_URL) or resolve_url(None)
+
+
+def login_required(url: str | None = None) -> bool:
+    """Whether this server needs logins: PostgreSQL, a non-local address, or forced."""
+    forced = os.environ.get("QUALCODE_LOGIN", "").strip().lower()
+    if forced in {"required", "1", "yes", "true"}:
+        return True
+    if not (url or project_url()).startswith("sqlite"):
+        return True
+    if _proxied():  # behind a reverse proxy, 127.0.0.1 says nothing about who connects
+        return True
+    try:
+        address = st.get_option("server.address")
+    except Exception:  # noqa: BLE001
+        address = None
+    return (address or "").strip() not in LOCAL_ADDRESSES
+
+
+PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "forwarded", "x-real-ip")
+
+
+def _proxied() -> bool:
+    try:
+        headers = st.context.headers
+        return any(headers.get(h) for h in PROXY_HEADERS)
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        return False
+
+
+def current_actor() -> Actor:
+    """Who acts in this browser session: the logged-in user, or the local researcher."""
+    actor = st.session_state.get(ACTOR)
+    if actor is not None:
+        return actor
+    if login_required():
+        return NOBODY
+    return local_actor(st.session_state.get("coder", "") or "")
+
+
 def project() -> Project:
-    return _open(resolve_url(None))
+    """The project of this session, acting as this session's user (every page calls this, so
+    each rerun and callback writes as the right person)."""
+    proj = _open(project_url())
+    if login_required():
+        proj.default_actor = NOBODY  # a write outside a session's context is refused
+    proj.set_user(current_actor())
+    return proj
 
 
 def coder() -> str:
+    actor = st.session_state.get(ACTOR)
+    if actor is not None:
+        return actor.name
     return st.session_state.get("coder", "") or ""
 
+
+def can(permission: str) -> bool:
+    return current_actor().can(permission)
+
+
+def opened_version(kind: str, row) -> int:
+    """The version of ``row`` when this session first showed it in an editor: passed as
+    ``expected_version``, so saving over a colleague's newer change is refused."""
+    return st.session_state.setdefault(f"qc_version_{kind}_{row.id}", row.version)
+
+
+def forget_version(kind: str, row_id: int) -> None:
+    """After a save (or a refused one): the editor shows the current version next time."""
+    st.session_state.pop(f"qc_version_{kind}_{row_id}", None)
 
 
 _MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:\"'&=^")

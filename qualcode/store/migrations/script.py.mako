@@ -1,0 +1,29 @@
+"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+Rules for qualcode revisions: only additive changes that keep existing data (new tables; new
+columns that are nullable or carry a server_default). On SQLite use ``op.add_column`` or
+``with op.batch_alter_table(...)`` (qualcode turns foreign keys off while migrating, so a
+batch table copy cannot cascade-delete rows).
+"""
+from __future__ import annotations
+
+from alembic import op
+import sqlalchemy as sa
+${imports if imports else ""}
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade() -> None:
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    ${downgrades if downgrades else "pass"}

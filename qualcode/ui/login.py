@@ -1,0 +1,229 @@
+"""Login, logout and the sidebar's "who and which project" block.
+
+A login survives a page reload: after logging in, the browser keeps a signed token
+(store/users.py ``login_token``; HMAC with a per-project secret, ended by a password reset) in a
+``SameSite=Strict`` cookie (``Secure`` over HTTPS), set by a tiny components-v2 element; a new
+browser session reads it from ``st.context.cookies``. Logging out deletes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+import streamlit as st
+
+from ..errors import QualcodeError
+from ..store.permissions import ROLE_LABELS
+from ..store.projects import create_project, list_projects, projects_dir
+from ..store.users import (actor_for, authenticate, change_password, has_users, login_token,
+                           user_from_token)
+from .state import ACTOR, PROJECT_URL, _open, login_required, plain, project_url
+
+COOKIE = "qualcode_auth"
+TOKEN = "qc_token"
+LOGGED_OUT = "qc_logged_out"
+
+_JS = """
+export default function (component) {
+  const { data } = component;
+  if (!data || typeof data.token !== 'string' || !/^qualcode_auth_[0-9a-f]+$/.test(data.name)) {
+    return;
+  }
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  if (data.token) {
+    document.cookie = data.name + '=' + encodeURIComponent(data.token) +
+      '; Path=/; Max-Age=' + String(data.max_age) + '; SameSite=Strict' + secure;
+  } else {
+    document.cookie = data.name + '=; Path=/; Max-Age=0; SameSite=Strict' + secure;
+  }
+}
+"""
+
+_cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span>", js=_JS,
+                                     isolate_styles=False)
+
+
+def _cookie_name() -> str:
+    """One cookie per project: cookies ignore ports, and one host may serve several projects."""
+    return f"{COOKIE}_{hashlib.sha256(project_url().encode()).hexdigest()[:12]}"
+
+
+def _set_cookie(token: str) -> None:
+    from ..store.users import TOKEN_MAX_AGE
+
+    _cookie(key="qc_cookie", data={"token": token, "max_age": TOKEN_MAX_AGE,
+                                   "name": _cookie_name()})
+
+
+def _cookie_token() -> str | None:
+    try:
+        return st.context.cookies.get(_cookie_name())
+    except Exception:  # noqa: BLE001 - no browser context (tests)
+        return None
+
+
+MAX_FAILURES = 5       # failed logins per user name …
+FAILURE_WINDOW = 300   # … within this many seconds lock that name for the rest of the window
+
+
+@st.cache_resource
+def _failures() -> dict:
+    return {"lock": threading.Lock(), "by_name": {}}
+
+
+def _locked_out(name: str) -> bool:
+    book = _failures()
+    with book["lock"]:
+        recent = [t for t in book["by_name"].get(name, []) if time.time() - t < FAILURE_WINDOW]
+        book["by_name"][name] = recent
+        return len(recent) >= MAX_FAILURES
+
+
+def _failed(name: str) -> None:
+    book = _failures()
+    with book["lock"]:
+        book["by_name"].setdefault(name, []).append(time.time())
+
+
+def _log_in(proj, user) -> None:
+    st.session_state[ACTOR] = actor_for(user)
+    st.session_state[TOKEN] = login_token(proj, user.name)
+    st.session_state.pop(LOGGED_OUT, None)
+
+
+def gate(proj) -> bool:
+    """True when this session may use the app; otherwise shows the login form (False)."""
+    if not login_required(project_url()):
+        return True
+    token = st.session_state.get(TOKEN)
+    if token is None and not st.session_state.get(LOGGED_OUT):
+        token = _cookie_token()
+    user = user_from_token(proj, token) if token else None
+    if user is not None:
+        if st.session_state.get(TOKEN) != token:
+            _log_in(proj, user)
+        else:
+            st.session_state[ACTOR] = actor_for(user)  # role changes apply at once
+        proj.set_user(st.session_state[ACTOR])
+        return True
+    st.session_state.pop(ACTOR, None)
+    st.session_state.pop(TOKEN, None)
+    _login_form(proj)
+    return False
+
+
+def _login_form(proj) -> None:
+    if st.session_state.get(LOGGED_OUT):
+        _set_cookie("")
+    st.title("qualcode")
+    st.caption("This project is shared: log in with the account your project admin gave you.")
+    if not has_users(proj):
+        st.warning("This project has no accounts yet. On the server, create the first admin:")
+        st.code("qualcode users add NAME --role admin", language="bash")
+    with st.form("login"):
+        name = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        if st.form_submit_button("Log in"):
+            key = (name or "").strip().lower()
+            if _locked_out(key):
+                st.error("Too many failed logins for this name; wait five minutes.")
+                return
+            user = authenticate(proj, name, password)
+            if user is None:
+                _failed(key)
+                st.error("Unknown user name or wrong password.")
+            else:
+                _log_in(proj, user)
+                st.rerun()
+
+
+def sidebar(proj) -> None:
+    """Who is coding (logged-in user or the local coder box) and the project switcher."""
+    actor = st.session_state.get(ACTOR)
+    if actor is not None:
+        _set_cookie(st.session_state.get(TOKEN) or "")
+        st.caption("Logged in as")
+        st.text(f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})")
+        c1, c2 = st.columns(2)
+        if c1.button("Log out", key="qc_logout"):
+            for key in (ACTOR, TOKEN):
+                st.session_state.pop(key, None)
+            st.session_state[LOGGED_OUT] = True
+            st.rerun()
+        with c2.popover("Password"):
+            with st.form("change_password", clear_on_submit=True):
+                old = st.text_input("Current password", type="password")
+                new = st.text_input("New password", type="password")
+                if st.form_submit_button("Change"):
+                    try:
+                        change_password(proj, actor.name, old, new)
+                    except QualcodeError as exc:
+                        st.error(plain(exc))
+                    else:
+                        user = authenticate(proj, actor.name, new)
+                        _log_in(proj, user)
+                        st.success("Password changed.")
+        return
+    st.text_input("Coder", key="coder", placeholder="your initials",
+                  help="Stored with every coding you make.")
+    if not login_required(project_url()):
+        _project_switcher()
+
+
+def _open_target(target: str) -> str:
+    """The URL of an existing project file (or a database URL) typed by the user."""
+    from pathlib import Path
+
+    from ..store.project import resolve_url
+
+    target = (target or "").strip()
+    if not target:
+        raise QualcodeError("give the path of a project file or a database URL")
+    if "://" not in target and not Path(target).expanduser().is_file():
+        raise QualcodeError(f"no project file at {target}")
+    url = resolve_url(target)
+    _open(url)  # opens (and upgrades) it now, so a bad file is reported here
+    return url
+
+
+def _project_switcher() -> None:
+    url = project_url()
+    folder = projects_dir(url if url.startswith("sqlite") else None)
+    projects = list_projects(folder)
+    urls = [p.url for p in projects]
+    if url not in urls:
+        urls.insert(0, url)
+    names = {p.url: p.name for p in projects}
+    chosen = st.selectbox("Project", urls, index=urls.index(url),
+                          format_func=lambda u: names.get(u, u), key="qc_project_pick")
+    if chosen != url:
+        st.session_state[PROJECT_URL] = chosen
+        st.rerun()
+    c1, c2 = st.columns(2)
+    with c2.popover("Open…"):
+        with st.form("open_project", clear_on_submit=True):
+            target = st.text_input("Project file (.sqlite) or database URL")
+            if st.form_submit_button("Open"):
+                try:
+                    opened = _open_target(target)
+                except QualcodeError as exc:
+                    st.error(plain(exc))
+                else:
+                    st.session_state[PROJECT_URL] = opened
+                    st.session_state.pop("qc_project_pick", None)
+                    st.rerun()
+    with c1.popover("New project"):
+        with st.form("new_project", clear_on_submit=True):
+            name = st.text_input("Project name")
+            demo = st.checkbox("Fill with the demo project")
+            if st.form_submit_button("Create"):
+                try:
+                    info = create_project(name, folder, demo=demo)
+                except QualcodeError as exc:
+                    st.error(plain(exc))
+                else:
+                    st.session_state[PROJECT_URL] = info.url
+                    st.session_state.pop("qc_project_pick", None)
+                    st.rerun()

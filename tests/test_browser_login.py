@@ -1,0 +1,197 @@
+"""Logins in a real headless chromium: a shared server asks for a login, a login survives a
+page reload, a read-only user cannot code, logging out ends it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from qualcode.codings import codings_for_transcript
+from qualcode.demo import load_demo
+from qualcode.ingest import ingest_file
+from qualcode.store.project import Project
+from qualcode.store.users import add_user
+from qualcode.transcripts import get_transcript
+from tests.conftest import ROOT
+from tests.test_browser import (CHROMIUM, CHROMIUM_ARGS, EMOJI_TEXT, NEEDLE, _drag_select,
+                                _free_port)
+
+pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def _server(db: Path, **extra_env):
+    port = _free_port()
+    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1", **extra_env}
+    if not extra_env.get("QUALCODE_LOGIN"):
+        env.pop("QUALCODE_LOGIN", None)
+    log_path = db.parent / f"streamlit-{port}.log"
+    log = open(log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError as exc:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("streamlit did not start:\n"
+                                       + log_path.read_text(errors="replace")) from exc
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def team_app(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
+        pytest.skip("Debian chromium is not installed")
+    db = tmp_path_factory.mktemp("team") / "team.sqlite"
+    project = Project(db)
+    load_demo(project, with_codings=False)
+    ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9",
+                attributes={"participant": "P9", "role": "participant", "interview_order": 0})
+    add_user(project, "ann", "admin password", "admin")
+    add_user(project, "cy", "coder password", "coder")
+    add_user(project, "ro", "reader password", "read-only")
+    project.close()
+    with _server(db, QUALCODE_LOGIN="required") as url:
+        yield url, db
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.set_default_timeout(60000)  # the machine is shared: be patient, not flaky
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _log_in(pg, url, name, password):
+    pg.goto(url)
+    pg.get_by_label("User name").fill(name)
+    pg.get_by_label("Password", exact=True).fill(password)
+    pg.get_by_role("button", name="Log in").click()
+
+
+def _apply_code(pg):
+    _drag_select(pg, NEEDLE)
+    codes = pg.get_by_role("combobox", name="Codes to apply")
+    codes.click()
+    codes.fill("Trial: learning")
+    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
+    pg.keyboard.press("Escape")
+    pg.get_by_role("button", name="Apply code").click()
+
+
+def _codings(db):
+    project = Project(db)
+    try:
+        return codings_for_transcript(project, get_transcript(project, "Interview 00 – P9").id)
+    finally:
+        project.close()
+
+
+def test_login_survives_a_reload_and_the_user_is_the_coder(team_app, browser_page):
+    url, db = team_app
+    pg = browser_page
+    pg.goto(url)
+    pg.get_by_role("button", name="Log in").wait_for()
+    assert pg.locator(".qc-span-selector").count() == 0  # nothing readable before login
+    _log_in(pg, url, "cy", "wrong password")
+    pg.get_by_text("Unknown user name or wrong password.").wait_for()
+    _log_in(pg, url, "cy", "coder password")
+    pg.get_by_text("cy (code)").wait_for()
+    assert pg.get_by_label("Coder", exact=True).count() == 0  # no free-text coder box
+    pg.wait_for_function("document.cookie.includes('qualcode_auth_')")
+    pg.reload()
+    pg.get_by_text("cy (code)").wait_for()
+    pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+    _apply_code(pg)
+    pg.get_by_text("Select a passage in the transcript").wait_for()
+    [coding] = _codings(db)
+    assert coding.coder == "cy"
+    # admin pages are not offered to a coder
+    assert pg.get_by_role("link", name="Audit trail").count() == 0
+    pg.get_by_role("button", name="Log out").click()
+    pg.get_by_role("button", name="Log in").wait_for()
+    pg.reload()
+    pg.get_by_role("button", name="Log in").wait_for()
+    assert pg.get_by_text("cy (code)").count() == 0
+
+
+def test_a_read_only_user_cannot_code(team_app, browser_page):
+    url, db = team_app
+    pg = browser_page
+    before = len(_codings(db))
+    _log_in(pg, url, "ro", "reader password")
+    pg.get_by_text("ro (read-only)").wait_for()
+    pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+    _apply_code(pg)
+    pg.get_by_text("may not code").wait_for()
+    assert len(_codings(db)) == before
+
+
+def test_an_admin_sees_the_audit_trail(team_app, browser_page):
+    url, db = team_app
+    pg = browser_page
+    _log_in(pg, url, "ann", "admin password")
+    pg.get_by_text("ann (admin)").wait_for()
+    pg.get_by_role("link", name="Audit trail").click()
+    pg.get_by_role("heading", name="Audit trail").wait_for()
+    pg.get_by_text("entries (newest first").wait_for()
+
+
+def test_local_mode_needs_no_login_but_a_proxied_request_does(tmp_path):
+    """Bound to 127.0.0.1 on SQLite: no login — unless the request came through a reverse proxy
+    (which would make a local-looking server reachable from anywhere)."""
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "local.sqlite"
+    project = Project(db)
+    ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9")
+    project.close()
+    with _server(db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            local = browser.new_context().new_page()
+            local.goto(url)
+            local.get_by_label("Coder", exact=True).wait_for()
+            local.locator(".qc-span-selector .qc-text span").first.wait_for()
+            proxied = browser.new_context(
+                extra_http_headers={"X-Forwarded-For": "203.0.113.9"}).new_page()
+            proxied.goto(url)
+            proxied.get_by_role("button", name="Log in").wait_for()
+            assert proxied.locator(".qc-span-selector").count() == 0
+        finally:
+            browser.close()
