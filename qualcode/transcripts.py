@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from sqlalchemy import func, select
+import math
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .errors import DuplicateError, NotFound, ValidationError
 from .ingest.document import IngestedDocument
 from .store.models import Coding, Transcript, Turn
+from .store.clean import BAD_CHARS, clean
 from .store.project import Project, get_row
 
 
@@ -18,13 +22,39 @@ def add_transcript(
     name: str,
     source_filename: str | None = None,
     attributes: dict | None = None,
+    on_stored=None,
 ) -> Transcript:
-    """Store an ingested document. Raises DuplicateError if the same text is already stored."""
-    name = (name or "").strip()
+    """Store an ingested document. Raises DuplicateError if the same text is already stored
+    (also when another upload of it commits at the same moment). ``on_stored(session,
+    transcript)`` runs in the same transaction (e.g. to add codings from Word comments)."""
+    name = clean(name or "").strip()
     if not name:
         raise ValidationError("a transcript needs a name")
     attrs = {**doc.attributes, **(attributes or {})}
     order = attrs.pop("interview_order", attrs.pop("order", None))
+    if order is not None:
+        order = _as_order(order)
+    for attempt in range(3):
+        try:
+            return _store(project, doc, name, source_filename, attrs, order, on_stored)
+        except IntegrityError:
+            with project.reading() as s:
+                existing = s.scalar(select(Transcript.name)
+                                    .where(Transcript.content_hash == doc.content_hash))
+            if existing is not None:
+                raise DuplicateError(
+                    f"'{source_filename or name}' has the same text as transcript "
+                    f"'{existing}', which is already in the project") from None
+            if attempt == 2:
+                raise ValidationError(f"'{source_filename or name}' could not be stored: "
+                                      "another upload took its name at the same moment") from None
+    raise AssertionError("unreachable")
+
+
+def _store(project, doc, name, source_filename, attrs, order, on_stored) -> Transcript:
+    if BAD_CHARS.search(doc.text):  # the readers' canonical text never holds them
+        raise ValidationError(f"'{source_filename or name}': the text holds control characters; "
+                              "read files through qualcode.ingest")
     with project.transaction() as s:
         existing = s.scalar(select(Transcript).where(Transcript.content_hash == doc.content_hash))
         if existing is not None:
@@ -43,22 +73,33 @@ def add_transcript(
             source_format=doc.source_format,
             encoding=doc.encoding,
             language=doc.language,
-            interview_order=_as_order(order),
+            interview_order=order,
             attributes=attrs,
         )
-        transcript.turns = [
-            Turn(index=i, speaker=t.speaker, start=t.start, end=t.end,
-                 time_start=t.time_start, time_end=t.time_end)
-            for i, t in enumerate(doc.turns)
-        ]
         s.add(transcript)
+        s.flush()
+        if doc.turns:  # one multi-row INSERT: 200k turns stay fast
+            s.execute(insert(Turn), [
+                {"transcript_id": transcript.id, "index": i,
+                 "speaker": clean(t.speaker)[:255] if t.speaker else t.speaker,
+                 "start": t.start, "end": t.end, "time_start": t.time_start,
+                 "time_end": t.time_end}
+                for i, t in enumerate(doc.turns)])
+        if on_stored is not None:
+            on_stored(s, transcript)
     return transcript
 
 
 def _as_order(value) -> int:
+    """A whole interview order; ``.inf``, NaN, 2.5 and text are refused with a clear message."""
+    if isinstance(value, bool):
+        raise ValidationError(f"interview order must be a whole number, not {value!r}")
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = float(value)
+        if not math.isfinite(number) or number != int(number):
+            raise ValueError
+        return int(number)
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"interview order must be a whole number, not {value!r}") from None
 
 

@@ -78,22 +78,24 @@ def _make_cue(start: float, end: float, raw: str, fmt: str) -> Cue:
 
 
 def cues_to_text(cues: list[Cue]) -> tuple[str, list[TurnSpan]]:
-    """Merge same-speaker runs into turns; return the canonical text and its turns."""
-    merged: list[Cue] = []
-    for cue in cues:
-        if merged and merged[-1].speaker == cue.speaker:
-            last = merged[-1]
-            merged[-1] = Cue(last.start, cue.end, last.speaker, f"{last.text} {cue.text}")
-        else:
-            merged.append(cue)
+    """Merge same-speaker runs into turns; return the canonical text and its turns.
+    Linear: each run's words are collected in a list and joined once."""
     parts: list[str] = []
     turns: list[TurnSpan] = []
     offset = 0
-    for cue in merged:
-        label = f"{cue.speaker}: " if cue.speaker else ""
+    i = 0
+    while i < len(cues):
+        first = cues[i]
+        words = [first.text]
+        j = i + 1
+        while j < len(cues) and cues[j].speaker == first.speaker:
+            words.append(cues[j].text)
+            j += 1
+        body = " ".join(words)
+        label = f"{first.speaker}: " if first.speaker else ""
         start = offset + len(label)
-        line = label + cue.text
-        parts.append(line)
-        turns.append(TurnSpan(cue.speaker, start, start + len(cue.text), cue.start, cue.end))
-        offset += len(line) + 1
+        parts.append(label + body)
+        turns.append(TurnSpan(first.speaker, start, start + len(body), first.start, cues[j - 1].end))
+        offset += len(label) + len(body) + 1
+        i = j
     return "\n".join(parts), turns

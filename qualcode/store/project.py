@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import JSON, String, create_engine, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import QualcodeError
+from ..errors import QualcodeError, ValidationError
+from .clean import clean, clean_value
 from .models import SCHEMA_VERSION, Base, Meta
 
 DEFAULT_DB_PATH = Path(".qualcode") / "demo.sqlite"
@@ -46,9 +47,29 @@ class Project:
         self.engine: Engine = create_engine(self.url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        try:
+            self._refuse_foreign_database()
+            Base.metadata.create_all(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _clean_rows)
         self._check_schema()
+
+    def _refuse_foreign_database(self) -> None:
+        """A database that holds tables but is not a qualcode project is left untouched."""
+        try:
+            tables = set(inspect(self.engine).get_table_names())
+        except DatabaseError as exc:
+            raise QualcodeError(f"{self!r} is not a database qualcode can open "
+                                f"({getattr(exc, 'orig', exc)}); nothing was changed") from None
+        if tables and Meta.__tablename__ not in tables and tables - set(Base.metadata.tables):
+            shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+            raise QualcodeError(
+                f"{self!r} is not a qualcode project: it already holds other tables ({shown}) "
+                "and no qualcode_meta table; refusing to add qualcode's tables to it. "
+                "Use a new file or an empty database.")
 
     def _check_schema(self, retry: bool = True) -> None:
         try:
@@ -98,6 +119,41 @@ class Project:
 
     def __repr__(self) -> str:
         return f"Project({self.engine.url.render_as_string(hide_password=True)!r})"
+
+
+_WHAT = {"transcripts": "transcript", "turns": "speaker turn", "codes": "code",
+         "codings": "coding", "memos": "memo", "qualcode_meta": "project setting"}
+
+
+def _clean_rows(session: Session, _context, _instances) -> None:
+    """Before anything is written: strip characters PostgreSQL/XML refuse from every text
+    column (JSON ones too) and refuse texts longer than their column, on every backend alike."""
+    for obj in list(session.new) + list(session.dirty):
+        state = inspect(obj)
+        table = state.mapper.local_table.name
+        is_new = obj in session.new
+        for attr in state.mapper.column_attrs:
+            column = attr.columns[0]
+            if table == "transcripts" and attr.key == "text":
+                continue  # canonical text: cleaned by the readers, its offsets must not move
+            if not is_new and not state.attrs[attr.key].history.has_changes():
+                continue
+            value = getattr(obj, attr.key)
+            if isinstance(value, str) and isinstance(column.type, String):
+                cleaned = clean(value)
+                limit = getattr(column.type, "length", None)
+                if limit and len(cleaned) > limit:
+                    what = _WHAT.get(table, table)
+                    field = attr.key.replace("_", " ")
+                    raise ValidationError(
+                        f"the {what} {field} is too long: {len(cleaned)} characters, at most "
+                        f"{limit} ({cleaned[:40]!r}…)")
+                if cleaned != value:
+                    setattr(obj, attr.key, cleaned)
+            elif value is not None and isinstance(column.type, JSON):
+                cleaned = clean_value(value)
+                if cleaned != value:
+                    setattr(obj, attr.key, cleaned)
 
 
 def get_row(session: Session, model, ident: int, what: str):
