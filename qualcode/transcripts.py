@@ -5,9 +5,10 @@ from __future__ import annotations
 from bisect import bisect_right
 
 import math
+import time
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .errors import DuplicateError, NotFound, ValidationError
 from .ingest.document import IngestedDocument
@@ -37,6 +38,13 @@ def add_transcript(
     for attempt in range(3):
         try:
             return _store(project, doc, name, source_filename, attrs, order, on_stored)
+        except OperationalError as exc:  # SQLite: another writer held the lock; look again
+            if "locked" not in str(exc):
+                raise
+            if attempt == 2:
+                raise ValidationError(f"'{source_filename or name}' could not be stored: the "
+                                      "project is busy; try again") from None
+            time.sleep(0.2 * (attempt + 1))
         except IntegrityError:
             with project.reading() as s:
                 existing = s.scalar(select(Transcript.name)

@@ -109,13 +109,20 @@ class _Line:
     x1: float
     top: float
     bottom: float
-    box: int
+    page: int
 
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:(?:page|p\.|pag\.|pagina|seite|blz\.?|bladzijde)\s*)?\d{1,4}"
     r"(?:\s*(?:/|of|van|von|de|sur)\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
-_EDGE = 3  # lines at the top and at the bottom of a page that may be header/footer
+_EDGE = 3
+# Glyphs pdfminer cannot map print as "(cid:N)": a TAB (9) or other blank separates words.
+_CID = re.compile(r"\(cid:(\d+)\)")
+
+
+def _cid(m: re.Match) -> str:
+    return " " if m.group(1) in ("9", "10", "13", "32", "160") else ""
+  # lines at the top and at the bottom of a page that may be header/footer
 
 
 def _pages(data: bytes) -> list[list[_Line]]:
@@ -124,7 +131,6 @@ def _pages(data: bytes) -> list[list[_Line]]:
 
     _install()
     pages: list[list[_Line]] = []
-    box = 0
     _budget.left = MAX_TOTAL
     try:
         for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
@@ -132,12 +138,12 @@ def _pages(data: bytes) -> list[list[_Line]]:
             for element in page:
                 if not isinstance(element, LTTextContainer):
                     continue
-                box += 1
                 for line in element:
                     if isinstance(line, LTTextLine):
-                        text = re.sub(r"[ \t\u00a0]+", " ", line.get_text().replace("\n", " ")).strip()
+                        text = _CID.sub(_cid, line.get_text().replace("\n", " "))
+                        text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
                         if text:
-                            lines.append(_Line(text, line.x0, line.x1, line.y1, line.y0, box))
+                            lines.append(_Line(text, line.x0, line.x1, line.y1, line.y0, len(pages)))
             pages.append(lines)
     finally:
         _budget.left = None
@@ -190,27 +196,35 @@ def read_pdf(data: bytes) -> str:
             IndexError, AssertionError, zlib.error, RecursionError) as exc:
         raise PdfError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
     pages = _strip_furniture(pages)
-    right = max((line.x1 for lines in pages for line in lines), default=0.0)
-    left = min((line.x0 for lines in pages for line in lines), default=0.0)
+    return _paragraphs([line for lines in pages for line in lines])
+
+
+def _paragraphs(lines: list[_Line]) -> str:
+    """Join hard-wrapped lines: a full-width line continues on the next line (also over a page
+    break); a larger gap than the usual line spacing, a short line or a speaker label ends it."""
+    if not lines:
+        return ""
+    right = max(line.x1 for line in lines)
+    left = min(line.x0 for line in lines)
     width = max(right - left, 1.0)
-    out: list[str] = []
-    prev: _Line | None = None
-    for lines in pages:
-        for line in lines:
-            if prev is None:
-                out.append(line.text)
-            else:
-                full = prev.x1 >= right - 0.15 * width
-                if _starts_turn(line.text):
-                    sep = "\n\n" if line.box != prev.box else "\n"
-                elif line.box == prev.box or (full and not prev.text.endswith((".", "?", "!", ":"))
-                                              and line.box == prev.box + 1 and line is lines[0]):
-                    sep = " " if full else "\n"
-                else:
-                    sep = "\n\n"
-                if sep == " " and prev.text.endswith("-") and line.text[:1].islower():
-                    sep = ""
-                out.append(sep)
-                out.append(line.text)
-            prev = line
+    gaps = sorted(a.bottom - b.top for a, b in zip(lines, lines[1:])
+                  if a.page == b.page and a.bottom > b.top)
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    out: list[str] = [lines[0].text]
+    for prev, line in zip(lines, lines[1:]):
+        height = max(prev.top - prev.bottom, 1.0)
+        same_page = prev.page == line.page
+        gap = prev.bottom - line.top
+        big_gap = same_page and (gap > usual + 0.4 * height or gap < -height)
+        full = prev.x1 >= right - 0.12 * width
+        if _starts_turn(line.text):
+            sep = "\n\n" if big_gap or not same_page else "\n"
+        elif big_gap:
+            sep = "\n\n"
+        elif full:
+            sep = "" if prev.text.endswith("-") and line.text[:1].islower() else " "
+        else:
+            sep = "\n" if same_page else "\n\n"
+        out.append(sep)
+        out.append(line.text)
     return "".join(out)
