@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
 from .store.models import Code, Coding, Memo
+from .store.clean import clean
 from .store.project import Project, get_row
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -24,7 +25,7 @@ class CodeNode:
 
 
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
+    name = clean(name or "").strip()
     if not name:
         raise ValidationError("a code needs a name")
     if "/" in name:

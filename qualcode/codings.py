@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from .errors import DuplicateError, ValidationError
 from .store.models import Code, Coding, Memo, Transcript
+from .store.clean import clean
 from .store.project import Project, get_row
 
 
@@ -29,7 +30,7 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
             end -= 1
         if start == end:
             raise ValidationError("the selected span holds only white space")
-        coder = (coder or "").strip()
+        coder = clean(coder or "").strip()
         clash = s.scalar(select(Coding.id).where(
             Coding.transcript_id == transcript_id, Coding.code_id == code_id,
             Coding.start == start, Coding.end == end, Coding.coder == coder))
@@ -67,7 +68,7 @@ def all_codings(project: Project) -> list[Coding]:
 
 def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
              transcript_id: int | None = None, code_id: int | None = None) -> Memo:
-    title = (title or "").strip()
+    title = clean(title or "").strip()
     if not title:
         raise ValidationError("a memo needs a title")
     with project.transaction() as s:

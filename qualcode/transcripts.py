@@ -147,7 +147,7 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
     with project.transaction() as s:
         transcript = get_row(s, Transcript, transcript_id, "transcript")
         if name is not None:
-            name = name.strip()
+            name = clean(name).strip()
             if not name:
                 raise ValidationError("a transcript needs a name")
             clash = s.scalar(select(Transcript.id).where(Transcript.name == name,

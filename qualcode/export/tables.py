@@ -33,9 +33,8 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     frame = frame.copy()
     frame.columns = [neutralise(clean(str(c))) for c in frame.columns]
     for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(
-                lambda v: neutralise(clean(v)) if isinstance(v, str) else v)
+        frame[column] = frame[column].astype(object).map(
+            lambda v: neutralise(clean(v)) if isinstance(v, str) else v)
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 

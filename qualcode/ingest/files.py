@@ -119,11 +119,11 @@ def _whole(value) -> bool:
 
 
 def _odt_text(data: bytes) -> str:
+    check_zip(data, "OpenDocument .odt file")
     from odf import teletype
     from odf.opendocument import load
     from odf.namespaces import TEXTNS
 
-    check_zip(data, "OpenDocument .odt file")
     try:
         document = load(io.BytesIO(data))
     except Exception as exc:  # odfpy raises zip, XML and key errors alike
