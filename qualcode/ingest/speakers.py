@@ -87,14 +87,15 @@ def _candidates(text: str):
                     right = m.group("ts_d") or m.group("ts_e")
                     after = m.group("ts_f") or m.group("ts_g") or m.group("ts_h")
                     yield (pos, "inline", label, before or right or after, bool(before or right),
-                           pos + m.end())
+                           pos + m.end(), _key(label))
                     pos += len(line) + 1
                     continue
             h = header(line)
             if h:
                 label = (h.group("label") or h.group("label2")).strip()
                 if label.split(" ", 1)[0].casefold() not in NON_SPEECH:
-                    yield pos, "header", label, h.group("ts") or h.group("ts2"), True, pos + len(line)
+                    yield (pos, "header", label, h.group("ts") or h.group("ts2"), True,
+                           pos + len(line), _key(label))
         pos += len(line) + 1
 
 
@@ -116,27 +117,23 @@ def _within(a: str, b: str, limit: int) -> bool:
 def find_turns(text: str) -> list[TurnSpan]:
     """Speaker turns in ``text``; text without recognisable labels is one turn per paragraph."""
     found = list(_candidates(text))
-    counts = Counter(_key(c[2]) for c in found)
+    counts = Counter(c[6] for c in found)
     # The most frequent spelling of each label (case-insensitive) names the speaker.
-    spelling: dict[str, Counter] = {}
-    for c in found:
-        spelling.setdefault(_key(c[2]), Counter())[c[2]] += 1
-    name = {k: v.most_common(1)[0][0] for k, v in spelling.items()}
-
-    def plausible(c) -> bool:
-        k = _key(c[2])
-        return c[1] == "header" or c[4] or bool(KNOWN_LABELS.match(c[2])) or counts[k] >= 2
-
-    speakers = {_key(c[2]) for c in found if plausible(c)}
+    spelling = Counter((c[6], c[2]) for c in found)
+    name: dict[str, str] = {}
+    for (k, label), _n in spelling.most_common():
+        name.setdefault(k, label)
+    known = {k: bool(KNOWN_LABELS.match(name[k])) for k in counts}
+    strong = {c[6] for c in found if c[4]}
+    speakers = {k for k in counts if counts[k] >= 2 or known[k] or k in strong}
     speakers |= {k for k in counts if k in STRONG_SECTION_WORDS}
     markers = _section_markers(found, speakers)
     speakers -= markers
     # A once-only label close to a recurring (or well-known) speaker is that speaker, misspelt.
-    recurring = [k for k in speakers if len(k) >= 4
-                 and (counts[k] >= 2 or KNOWN_LABELS.match(name[k]))]
+    recurring = [k for k in speakers if len(k) >= 4 and (counts[k] >= 2 or known[k])]
     alias: dict[str, str] = {}
     if recurring and len(recurring) <= 50:
-        for k in {_key(c[2]) for c in found} - speakers - markers:
+        for k in set(counts) - speakers - markers:
             if counts[k] != 1 or len(k) < 4:
                 continue
             limit = 1 if len(k) < 8 else 2
@@ -146,11 +143,11 @@ def find_turns(text: str) -> list[TurnSpan]:
 
     accepted = []  # (line_start, speaker or None, ts, content_start)
     for c in found:
-        k = _key(c[2])
-        if k in markers:
-            accepted.append((c[0], None, c[3], c[0]))
-        elif k in speakers:
+        k = c[6]
+        if k in speakers:
             accepted.append((c[0], name[k], c[3], c[5]))
+        elif k in markers:
+            accepted.append((c[0], None, c[3], c[0]))
         elif k in alias:
             accepted.append((c[0], name[alias[k]], c[3], c[5]))
     if not accepted:
@@ -159,17 +156,32 @@ def find_turns(text: str) -> list[TurnSpan]:
     turns: list[TurnSpan] = []
     if text[: accepted[0][0]].strip():
         turns.extend(paragraphs(text, end=accepted[0][0]))
-    for i, (_ls, speaker, ts, content_start) in enumerate(accepted):
-        next_start = accepted[i + 1][0] if i + 1 < len(accepted) else len(text)
-        start, end = _trim(text, content_start, next_start)
-        time = _seconds(ts)
-        turns.append(TurnSpan(speaker=speaker, start=start, end=end, time_start=time))
-    return _with_end_times(turns)
+    # Each timed turn ends where the next timed turn starts: one backward pass.
+    times = [_seconds(a[2]) for a in accepted]
+    ends: list[float | None] = [None] * len(accepted)
+    nxt = None
+    for i in range(len(accepted) - 1, -1, -1):
+        if times[i] is not None:
+            if nxt is not None and nxt >= times[i]:
+                ends[i] = nxt
+            nxt = times[i]
+    n = len(text)
+    for i, (_ls, speaker, _ts, content_start) in enumerate(accepted):
+        start = content_start
+        end = accepted[i + 1][0] if i + 1 < len(accepted) else n
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        turns.append(TurnSpan(speaker, start, end, times[i], ends[i]))
+    return turns
 
 
 def _seconds(ts: str | None) -> float | None:
     if not ts:
         return None
+    if len(ts) == 5 and ts[2] == ":" and ts[:2].isdigit() and ts[3:].isdigit():
+        return float(int(ts[:2]) * 60 + int(ts[3:]))  # MM:SS, the common case, fast
     try:
         return parse_timecode(ts)
     except ValueError:
@@ -182,7 +194,7 @@ def _section_markers(found, speakers: set[str]) -> set[str]:
     names = {k for k in speakers if k in SECTION_WORDS and not KNOWN_LABELS.match(k)}
     if not names:
         return set()
-    seq = [_key(c[2]) for c in found if _key(c[2]) in speakers]
+    seq = [c[6] for c in found if c[6] in speakers]
     alternating = {seq[i] for i in range(len(seq) - 2)
                    if seq[i] in names and seq[i + 2] == seq[i] and seq[i + 1] != seq[i]}
     return names - alternating
@@ -205,17 +217,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _with_end_times(turns: list[TurnSpan]) -> list[TurnSpan]:
-    """Each timed turn ends where the next timed turn starts (one backward pass)."""
-    out: list[TurnSpan] = []
-    nxt = None
-    for turn in reversed(turns):
-        if turn.time_start is not None:
-            if nxt is not None and nxt >= turn.time_start and turn.time_end is None:
-                turn = TurnSpan(turn.speaker, turn.start, turn.end, turn.time_start, nxt)
-            nxt = turn.time_start
-        out.append(turn)
-    out.reverse()
-    return out
