@@ -308,3 +308,26 @@ def test_survey_text_column_per_column_and_xlsx(project, tmp_path, capsys):
     capsys.readouterr()
     assert main(["--db", project.url, "ingest", str(path), "--text-column", "nope"]) == 1
     assert "no column 'nope'" in capsys.readouterr().err
+
+
+def test_pdf_speaker_header_lines_on_every_page_are_kept(tmp_path):
+    """Teams-style "Name  0:03" lines at the top of each page look like running headers
+    (the same but for digits) and must stay."""
+    from fpdf import FPDF
+
+    said = ["It began with a stop.", "Then I moved on.", "Now I learn a lot.", "That is all."]
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    for i in range(4):
+        pdf.add_page()
+        pdf.cell(0, 6, f"Anna de Vries   {i}:0{i}")
+        pdf.ln(8)
+        pdf.multi_cell(0, 6, said[i])
+        pdf.set_y(-20)
+        pdf.cell(0, 6, f"- {i + 1} -", align="C")
+    path = tmp_path / "teams.pdf"
+    pdf.output(str(path))
+    doc = read_document(path)
+    assert [(t.speaker, doc.text[t.start:t.end]) for t in doc.turns] == [
+        ("Anna de Vries", words) for words in said]
+    assert [t.time_start for t in doc.turns] == [0.0, 61.0, 122.0, 183.0]

@@ -24,6 +24,8 @@ import threading
 import zlib
 from dataclasses import dataclass
 
+from .speakers import _HEADER, _INLINE
+
 MAX_STREAM = 128 * 2**20  # one decompressed stream
 MAX_TOTAL = 512 * 2**20  # all streams of one PDF together
 
@@ -151,7 +153,9 @@ def _pages(data: bytes) -> list[list[_Line]]:
 
 
 def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Remove running headers/footers and page numbers from the top and bottom of each page."""
+    """Remove running headers/footers and page numbers from the top and bottom of each page.
+    A line repeated on most pages is furniture; one that repeats only with other digits is
+    too ("Interview 3 – page 2"), unless it looks like a speaker line ("Anna de Vries 0:03")."""
     def edges(lines):
         ordered = sorted(range(len(lines)), key=lambda i: -lines[i].top)
         return set(ordered[:_EDGE]) | set(ordered[-_EDGE:])
@@ -159,25 +163,30 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     def key(text):
         return re.sub(r"\d+", "#", text.casefold())
 
-    seen: dict[str, int] = {}
+    exact: dict[str, int] = {}
+    loose: dict[str, int] = {}
     page_edges = []
     for lines in pages:
         idx = edges(lines)
         page_edges.append(idx)
+        for text in {lines[i].text for i in idx}:
+            exact[text] = exact.get(text, 0) + 1
         for k in {key(lines[i].text) for i in idx}:
-            seen[k] = seen.get(k, 0) + 1
-    repeated = {k for k, n in seen.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
-    out = []
-    for lines, idx in zip(pages, page_edges):
-        out.append([line for i, line in enumerate(lines)
-                    if not (i in idx and (key(line.text) in repeated
-                                          or _PAGE_NUMBER.match(line.text)))])
-    return out
+            loose[k] = loose.get(k, 0) + 1
+    need = max(2, len(pages) / 2)
+
+    def furniture(line: _Line) -> bool:
+        if _PAGE_NUMBER.match(line.text) or (len(pages) >= 2 and exact[line.text] >= need):
+            return True
+        k = key(line.text)
+        return (len(pages) >= 2 and k != line.text.casefold() and loose[k] >= need
+                and not _starts_turn(line.text))
+
+    return [[line for i, line in enumerate(lines) if not (i in idx and furniture(line))]
+            for lines, idx in zip(pages, page_edges)]
 
 
 def _starts_turn(text: str) -> bool:
-    from .speakers import _HEADER, _INLINE
-
     return bool(_INLINE.match(text) or _HEADER.match(text) or re.match(r"^[\[(]?\d{1,3}:\d{2}", text))
 
 
@@ -217,7 +226,9 @@ def _paragraphs(lines: list[_Line]) -> str:
         gap = prev.bottom - line.top
         big_gap = same_page and (gap > usual + 0.4 * height or gap < -height)
         full = prev.x1 >= right - 0.12 * width
-        if _starts_turn(line.text):
+        if _HEADER.match(prev.text):  # "Anna de Vries  0:03": the words follow on a new line
+            sep = "\n"
+        elif _starts_turn(line.text):
             sep = "\n\n" if big_gap or not same_page else "\n"
         elif big_gap:
             sep = "\n\n"

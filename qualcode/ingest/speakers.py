@@ -133,9 +133,9 @@ def find_turns(text: str) -> list[TurnSpan]:
     recurring = [k for k in speakers if len(k) >= 4 and (counts[k] >= 2 or known[k])]
     alias: dict[str, str] = {}
     if recurring and len(recurring) <= 50:
-        for k in set(counts) - speakers - markers:
-            if counts[k] != 1 or len(k) < 4:
-                continue
+        once = sorted(k for k in set(counts) - speakers - markers
+                      if counts[k] == 1 and len(k) >= 4)
+        for k in once[:5000]:  # bounded: a transcript has a few misspellings, not thousands
             limit = 1 if len(k) < 8 else 2
             match = [r for r in recurring if _within(k, r, limit)]
             if len(match) == 1:
