@@ -92,9 +92,10 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None,
     with project.transaction() as s:
         memo = get_row(s, Memo, memo_id, "memo")
         if title is not None:
-            if not title.strip():
+            title = clean(title).strip()
+            if not title:
                 raise ValidationError("a memo needs a title")
-            memo.title = title.strip()
+            memo.title = title
         if body is not None:
             memo.body = body
     return memo

@@ -129,23 +129,27 @@ def _cid(m: re.Match) -> str:
 
 def _pages(data: bytes) -> list[list[_Line]]:
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.layout import LAParams, LTFigure, LTTextContainer, LTTextLine
 
     _install()
     pages: list[list[_Line]] = []
     _budget.left = MAX_TOTAL
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True)):
             lines: list[_Line] = []
-            for element in page:
-                if not isinstance(element, LTTextContainer):
-                    continue
-                for line in element:
-                    if isinstance(line, LTTextLine):
-                        text = _CID.sub(_cid, line.get_text().replace("\n", " "))
+
+            def walk(container) -> None:  # text boxes, also inside figures (form XObjects)
+                for element in container:
+                    if isinstance(element, LTTextLine):
+                        text = _CID.sub(_cid, element.get_text().replace("\n", " "))
                         text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
                         if text:
-                            lines.append(_Line(text, line.x0, line.x1, line.y1, line.y0, len(pages)))
+                            lines.append(_Line(text, element.x0, element.x1, element.y1,
+                                               element.y0, len(pages)))
+                    elif isinstance(element, (LTTextContainer, LTFigure)):
+                        walk(element)
+
+            walk(page)
             pages.append(lines)
     finally:
         _budget.left = None

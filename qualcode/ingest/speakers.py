@@ -37,7 +37,7 @@ _INLINE = re.compile(
     rf"(?:\[(?P<blabel>{_LABEL})\]|(?P<label>{_LABEL}))"
     rf"(?:[ \t]*(?:\[(?P<ts_d>{_TS})\]|\((?P<ts_e>{_TS})\)))?"
     r"[ \t]*:(?![/\d])[ \t]*"
-    rf"(?:(?:\[(?P<ts_f>{_TS})\]|\((?P<ts_g>{_TS})\)|(?P<ts_h>{_TS}))(?:[ \t]+|$))?"
+    rf"(?:(?:\[(?P<ts_f>{_TS})\]|\((?P<ts_g>{_TS})\))(?:[ \t]+|$))?"
 )
 _HEADER = re.compile(
     rf"^[ \t]*\[?(?P<label>{_LABEL})\]?[ \t]*[\[(]?(?P<ts>{_TS})[\])]?[ \t]*$"
@@ -85,7 +85,7 @@ def _candidates(text: str):
                 if first not in NON_SPEECH:
                     before = m.group("ts_a") or m.group("ts_b") or m.group("ts_c")
                     right = m.group("ts_d") or m.group("ts_e")
-                    after = m.group("ts_f") or m.group("ts_g") or m.group("ts_h")
+                    after = m.group("ts_f") or m.group("ts_g")
                     yield (pos, "inline", label, before or right or after, bool(before or right),
                            pos + m.end(), _key(label))
                     pos += len(line) + 1

@@ -28,11 +28,14 @@ def render() -> None:
                          key="upload_role").strip()
     text_column = st.text_input("Survey sheets: column holding the answers (default: the "
                                 "longest texts)", key="upload_text_column").strip()
+    per_column = st.checkbox("Survey sheets: one document per answer column (instead of per row)",
+                             key="upload_per_column")
     if uploads and st.button("Ingest", type="primary", key="ingest_button"):
         bar = st.progress(0.0, text="Reading files…")
         report = ingest_files(
             proj, [(u.name, u.getvalue(), None) for u in uploads],
             attributes={"role": role} if role else None, text_column=text_column or None,
+            per_column=per_column,
             progress=lambda i, n, name: bar.progress(i / n, text=f"{i}/{n}: {name}"))
         st.session_state["ingest_messages"] = (
             [("success", f"Added {name}.") for name in report.added]
