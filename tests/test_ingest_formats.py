@@ -331,3 +331,62 @@ def test_pdf_speaker_header_lines_on_every_page_are_kept(tmp_path):
     assert [(t.speaker, doc.text[t.start:t.end]) for t in doc.turns] == [
         ("Anna de Vries", words) for words in said]
     assert [t.time_start for t in doc.turns] == [0.0, 61.0, 122.0, 183.0]
+
+
+def _raw_docx(path, body: str, comments: str = "", extended: str = ""):
+    """A .docx written from raw WordprocessingML, for features python-docx cannot write."""
+    import zipfile
+
+    w = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+         'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+         'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" '
+         'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", f"<w:document {w}><w:body>{body}</w:body></w:document>")
+        if comments:
+            z.writestr("word/comments.xml", f"<w:comments {w}>{comments}</w:comments>")
+        if extended:
+            z.writestr("word/commentsExtended.xml",
+                       f"<w15:commentsEx {w}>{extended}</w15:commentsEx>")
+    return path
+
+
+def test_docx_tracked_changes_text_boxes_tables_and_comment_replies(project, tmp_path):
+    from qualcode.ingest import ingest_files
+
+    body = (
+        '<w:p><w:r><w:t>Interviewer: Hoe ging </w:t></w:r>'
+        '<w:del><w:r><w:delText>NIET </w:delText></w:r></w:del>'
+        '<w:ins><w:r><w:t>het</w:t></w:r></w:ins><w:r><w:t>?</w:t></w:r></w:p>'
+        '<w:p><w:r><mc:AlternateContent><mc:Choice><w:t>P2: Box.</w:t></mc:Choice>'
+        '<mc:Fallback><w:t>DUPLICATE</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>'
+        '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>P2</w:t></w:r></w:p></w:tc>'
+        '<w:tc><w:p><w:commentRangeStart w:id="7"/><w:r><w:t xml:space="preserve">Cafe\u0301 '
+        'in de cel.</w:t></w:r><w:commentRangeEnd w:id="7"/>'
+        '<w:r><w:commentReference w:id="7"/></w:r></w:p></w:tc></w:tr></w:tbl>'
+        '<w:p><w:commentRangeStart w:id="8"/><w:r><w:t>Interviewer: Dank.</w:t></w:r>'
+        '<w:commentRangeEnd w:id="8"/></w:p>'
+        '<w:p><w:r><w:t>P2: Graag.</w:t></w:r><w:r><w:commentReference w:id="9"/></w:r></w:p>')
+    comments = (
+        '<w:comment w:id="7" w:author="Eva"><w:p w14:paraId="A1"><w:r><w:t>Place</w:t></w:r>'
+        '</w:p></w:comment>'
+        '<w:comment w:id="8" w:author="Eva"><w:p w14:paraId="A2"><w:r><w:t>I agree</w:t></w:r>'
+        '</w:p></w:comment>'
+        '<w:comment w:id="9" w:author="Eva"><w:p w14:paraId="A3"><w:r><w:t>Gratitude</w:t>'
+        '</w:r></w:p></w:comment>')
+    extended = ('<w15:commentEx w15:paraId="A1"/>'
+                '<w15:commentEx w15:paraId="A2" w15:paraIdParent="A1"/>'
+                '<w15:commentEx w15:paraId="A3"/>')
+    path = _raw_docx(tmp_path / "raw.docx", body, comments, extended)
+    doc = read_document(path)
+    assert doc.text == ("Interviewer: Hoe ging het?\n\nP2: Box.\n\nP2: Café in de cel.\n\n"
+                        "Interviewer: Dank.\n\nP2: Graag.")
+    report = ingest_files(project, [(path, None, None)])
+    assert report.comments.comments == 2 and report.comments.replies_skipped == 1
+    t = get_transcript(project, "raw")
+    paths = {n.code.id: n.path for n in code_tree(project)}
+    assert sorted((paths[c.code_id], t.text[c.start:c.end]) for c in all_codings(project)) == [
+        ("Gratitude", "P2: Graag."),  # a comment without a range codes its paragraph
+        ("Place", "Café in de cel."),  # offsets after NFC (e + combining accent -> é)
+    ]
