@@ -390,3 +390,12 @@ def test_docx_tracked_changes_text_boxes_tables_and_comment_replies(project, tmp
         ("Gratitude", "P2: Graag."),  # a comment without a range codes its paragraph
         ("Place", "Café in de cel."),  # offsets after NFC (e + combining accent -> é)
     ]
+
+
+def test_captions_without_speakers_are_turns_at_pauses():
+    cues = [(1, 2, "Eerste zin."), (2, 3, "Nog iets."), (6, 7, "Na een pauze."), (7, 8, "Einde.")]
+    srt = "\n".join(f"{i}\n00:00:{a:02d},000 --> 00:00:{b:02d},000\n{w}\n"
+                    for i, (a, b, w) in enumerate(cues, 1))
+    doc = read_document("s.srt", srt.encode())
+    assert [(t.speaker, doc.text[t.start:t.end], t.time_start, t.time_end) for t in doc.turns] == [
+        (None, "Eerste zin. Nog iets.", 1.0, 3.0), (None, "Na een pauze. Einde.", 6.0, 8.0)]

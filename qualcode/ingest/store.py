@@ -188,6 +188,9 @@ def skip_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if path.name.startswith(".") or path.name.startswith("~$"):
         return "hidden or temporary file"
+    if suffix in (".csv", ".xlsx"):
+        return ("sheet (attributes or codings?), not a transcript; to read it as survey "
+                f"answers, ingest it by name: qualcode ingest '{path.name}' --text-column …")
     if suffix in SIDECAR_SUFFIXES:
         return "sidecar file (attributes, codings or codebook), not a transcript"
     if _NOT_TRANSCRIPTS.match(path.name):

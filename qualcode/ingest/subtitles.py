@@ -1,7 +1,8 @@
 """WebVTT (.vtt, Zoom/Teams) and SubRip (.srt) captions to canonical text with timed turns.
 
 Speakers come from ``<v Name>`` voice tags (Teams) or a ``Name:`` prefix (Zoom). Consecutive cues
-of one speaker are joined into one turn; each turn is one line ``Name: words`` of the canonical
+of one speaker are joined into one turn (captions without speakers: until a pause or ~1,000
+characters); each turn is one line ``Name: words`` of the canonical
 text, and its times are kept on the turn, not in the text.
 """
 
@@ -21,6 +22,10 @@ _ARROW = re.compile(
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
 _PREFIX = re.compile(r"^(?P<name>[^\W\d_][\w.'’\- ]{0,40}?):\s+(?=\S)")
+
+
+PAUSE = 2.0  # seconds between captions without speakers that start a new turn
+MAX_UNVOICED = 1000  # characters of captions without speakers in one turn
 
 
 @dataclass
@@ -87,9 +92,16 @@ def cues_to_text(cues: list[Cue]) -> tuple[str, list[TurnSpan]]:
     while i < len(cues):
         first = cues[i]
         words = [first.text]
+        size = len(first.text)
         j = i + 1
         while j < len(cues) and cues[j].speaker == first.speaker:
+            # Captions without speakers: a pause of 2 s or ~1,000 characters ends a turn, so
+            # a quote is located by its own turn and time, not "turn 1" of one endless line.
+            if first.speaker is None and (cues[j].start - cues[j - 1].end >= PAUSE
+                                          or size >= MAX_UNVOICED):
+                break
             words.append(cues[j].text)
+            size += len(cues[j].text) + 1
             j += 1
         body = " ".join(words)
         label = f"{first.speaker}: " if first.speaker else ""
