@@ -54,6 +54,9 @@ def test_markdown_emphasis_and_escaped_timestamps(tmp_path):
     ("01:46 - Tim Smith: words here", "Tim Smith", 106.0, "words here"),
     ("\tTim Smith: words here", "Tim Smith", None, "words here"),
     ("    Tim Smith: words here", "Tim Smith", None, "words here"),
+    ("- Tim Smith: words here", "Tim Smith", None, "words here"),
+    ("Tim Smith (moderator): words here", "Tim Smith (moderator)", None, "words here"),
+    ("Tim Smith (moderator) [01:46]: words here", "Tim Smith (moderator)", 106.0, "words here"),
 ])
 def test_label_forms(line, speaker, time, words):
     text = f"{line}\nInterviewer: next\n{line}\n"
@@ -358,7 +361,8 @@ def test_docx_tracked_changes_text_boxes_tables_and_comment_replies(project, tmp
     body = (
         '<w:p><w:r><w:t>Interviewer: Hoe ging </w:t></w:r>'
         '<w:del><w:r><w:delText>NIET </w:delText></w:r></w:del>'
-        '<w:ins><w:r><w:t>het</w:t></w:r></w:ins><w:r><w:t>?</w:t></w:r></w:p>'
+        '<w:ins><w:r><w:t>het</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>WEG</w:t></w:r>'
+        '</w:moveFrom><w:r><w:t>?</w:t></w:r></w:p>'
         '<w:p><w:r><mc:AlternateContent><mc:Choice><w:t>P2: Box.</w:t></mc:Choice>'
         '<mc:Fallback><w:t>DUPLICATE</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>'
         '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>P2</w:t></w:r></w:p></w:tc>'

@@ -143,8 +143,11 @@ def read_docx(data: bytes) -> tuple[str, list[WordComment]]:
         root = etree.fromstring(xml, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
         raise DocxError(f"the Word file is damaged ({exc})") from None
-    for fallback in list(root.iter(f"{{{MC}}}Fallback")):
-        fallback.getparent().remove(fallback)
+    # Not text: fallback copies of text boxes, deleted and moved-away tracked changes.
+    for gone in list(root.iter(f"{{{MC}}}Fallback", _w("del"), _w("moveFrom"))):
+        parent = gone.getparent()
+        if parent is not None:
+            parent.remove(gone)
     body = root.find(_w("body"))
     paras: list[_Para] = []
     if body is not None:

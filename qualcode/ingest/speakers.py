@@ -4,6 +4,7 @@ Recognised forms, each indented or not, with an optional timestamp before the la
 after it, or after the colon:
   ``Interviewer: ...``, ``I: ...``, ``R: ...``, ``P1: ...``, ``Anna de Vries: ...`` (inline label)
   ``[00:01:02] P1: ...``, ``00:01:02 P1: ...``, ``P1 (00:01:02): ...``, ``Tim Smith: [01:46] ...``
+  ``Anna (moderator): ...`` (a role in brackets is part of the speaker), ``- P1: ...`` (bullet)
   ``Anna de Vries   0:03`` or ``[Anna de Vries] 00:01:02`` on a line of its own (Teams/Otter style
   header), the words following on the next lines.
 
@@ -33,8 +34,9 @@ _NAME = r"[^\W\d_][\w.'’\-]*(?:[ ][\w.'’\-]+){0,3}"
 _LABEL = rf"(?:{_NAME}|[A-Z]{{1,3}}\d{{1,3}})"
 
 _INLINE = re.compile(
-    rf"^[ \t]*(?:(?:\[(?P<ts_a>{_TS})\]|\((?P<ts_b>{_TS})\)|(?P<ts_c>{_TS}))[ \t]+(?:[-–—][ \t]+)?)?"
-    rf"(?:\[(?P<blabel>{_LABEL})\]|(?P<label>{_LABEL}))"
+    rf"^[ \t]*(?:[-–•*][ \t]+)?"
+    rf"(?:(?:\[(?P<ts_a>{_TS})\]|\((?P<ts_b>{_TS})\)|(?P<ts_c>{_TS}))[ \t]+(?:[-–—][ \t]+)?)?"
+    rf"(?:\[(?P<blabel>{_LABEL})\]|(?P<label>{_LABEL}(?:[ \t]*\([^()\d:\n]{{1,30}}\))?))"
     rf"(?:[ \t]*(?:\[(?P<ts_d>{_TS})\]|\((?P<ts_e>{_TS})\)))?"
     r"[ \t]*:(?![/\d])[ \t]*"
     rf"(?:(?:\[(?P<ts_f>{_TS})\]|\((?P<ts_g>{_TS})\))(?:[ \t]+|$))?"
