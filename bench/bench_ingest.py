@@ -111,6 +111,13 @@ def main() -> None:
     floor = cpu(lambda: decode_bytes(txt.read_bytes()), 20)
     ours = cpu(lambda: read_document(txt), 20)
     line(".txt (typical)", ours, floor, "≤ 1.5× floor", ours <= 1.5 * floor)
+    from qualcode.ingest.decode import normalise
+    from qualcode.ingest.speakers import find_turns
+
+    canonical = cpu(lambda: normalise(decode_bytes(txt.read_bytes())[0]), 20)
+    line("  of which decode+normalise", canonical, floor, "(report)", None)
+    text = normalise(typical)
+    line("  of which speaker turns", cpu(lambda: find_turns(text), 20), None, "(report)", None)
 
     # .md
     md = tmp / "typical.md"
