@@ -24,6 +24,7 @@ from .speakers import find_turns
 
 SURVEY_SUFFIXES = (".csv", ".xlsx")
 MAX_ROWS = 200_000
+MAX_BYTES = 50 * 2**20
 _ID_COLUMNS = ("id", "respondent", "respondent id", "respondent_id", "respondentid",
                "participant", "participant id", "case", "name", "response id", "responseid")
 _NUMBER = re.compile(r"^[\s\d.,:/+\-%]*$")
@@ -110,6 +111,8 @@ def read_survey(path: str | Path, data: bytes | None = None, *, text_column: str
             data = path.read_bytes()
         except OSError as exc:
             raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:
+        raise IngestError(path, f"file is larger than {MAX_BYTES // 2**20} MiB")
     if not data.strip():
         raise IngestError(path, "the file is empty")
     if path.suffix.lower() == ".xlsx":
