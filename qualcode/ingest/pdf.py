@@ -217,7 +217,9 @@ def _paragraphs(lines: list[_Line]) -> str:
     break); a larger gap than the usual line spacing, a short line or a speaker label ends it."""
     if not lines:
         return ""
-    right = max(line.x1 for line in lines)
+    # The text block's right edge: most lines reach it (an odd wide line does not move it).
+    ends = sorted(line.x1 for line in lines)
+    right = ends[int(len(ends) * 0.9)] if len(ends) >= 10 else ends[-1]
     left = min(line.x0 for line in lines)
     width = max(right - left, 1.0)
     gaps = sorted(a.bottom - b.top for a, b in zip(lines, lines[1:])
