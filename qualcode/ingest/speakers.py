@@ -54,9 +54,9 @@ KNOWN_LABELS = re.compile(
 # Words that open bracketed or labelled non-speech: never a speaker.
 NON_SPEECH = frozenset("""
 inaudible unintelligible indistinct crosstalk cross-talk laughter laughs laughing laugh
-pause pauses silence silent music noise applause coughs cough sighs sigh unclear overlapping
+silence silent music noise applause coughs cough sighs sigh unclear overlapping
 background phone interruption interrupted inaudable onverstaanbaar onhoorbaar lacht lachen
-gelach stilte pauze door-elkaar
+gelach stilte door-elkaar
 """.split())
 # Section markers: not speakers unless they alternate with others like a speaker does.
 SECTION_WORDS = frozenset("""
@@ -75,7 +75,8 @@ def _key(label: str) -> str:
 
 
 def _candidates(text: str):
-    """Yield (line_start, kind, label, ts, strong, content_start) for each labelled line."""
+    """Yield (line_start, kind, label, ts, strong, content_start, key) per labelled line;
+    ``strong``: a timestamp before or right after the label, or a header line."""
     pos = 0
     inline, header = _INLINE.match, _HEADER.match
     for line in text.split("\n"):
