@@ -98,6 +98,72 @@ def _store(project, doc, name, source_filename, attrs, order, on_stored) -> Tran
     return transcript
 
 
+def add_transcripts(project: Project, docs: list[tuple[str, IngestedDocument]],
+                    source_filename: str | None = None, attributes: dict | None = None
+                    ) -> tuple[list[Transcript], list[str]]:
+    """Store many ``(name, document)`` pairs cut from one file (survey rows) in one
+    transaction: returns the
+    stored transcripts and a message per duplicate. If another upload commits the same text
+    at the same moment, falls back to storing them one by one."""
+    prepared = []
+    for name, doc in docs:
+        name = clean(name or "").strip()
+        if not name:
+            raise ValidationError("a transcript needs a name")
+        if BAD_CHARS.search(doc.text):
+            raise ValidationError(f"'{name}': the text holds control characters")
+        attrs = {**doc.attributes, **(attributes or {})}
+        order = attrs.pop("interview_order", attrs.pop("order", None))
+        prepared.append((doc, name, attrs, None if order is None else _as_order(order)))
+    try:
+        with project.transaction() as s:
+            hashes = [d.content_hash for d, *_ in prepared]
+            existing = {}
+            for i in range(0, len(hashes), 500):
+                existing.update(s.execute(select(Transcript.content_hash, Transcript.name)
+                                          .where(Transcript.content_hash.in_(hashes[i:i + 500]))).all())
+            taken = set(s.scalars(select(Transcript.name)))
+            order_next = (s.scalar(select(func.max(Transcript.interview_order))) or 0) + 1
+            added, duplicates = [], []
+            for doc, name, attrs, order in prepared:
+                if doc.content_hash in existing:
+                    duplicates.append(f"'{source_filename or name}': '{name}' has the same text as "
+                                      f"transcript '{existing[doc.content_hash]}', which is "
+                                      "already in the project")
+                    continue
+                name = _free_name(s, name, taken)
+                taken.add(name)
+                existing[doc.content_hash] = name
+                if order is None:
+                    order, order_next = order_next, order_next + 1
+                transcript = Transcript(
+                    name=name, text=doc.text, content_hash=doc.content_hash,
+                    source_filename=source_filename, source_format=doc.source_format,
+                    encoding=doc.encoding, language=doc.language, interview_order=order,
+                    attributes=attrs)
+                s.add(transcript)
+                added.append((transcript, doc))
+            s.flush()
+            rows = [{"transcript_id": t.id, "index": i,
+                     "speaker": clean(x.speaker)[:255] if x.speaker else x.speaker,
+                     "start": x.start, "end": x.end, "time_start": x.time_start,
+                     "time_end": x.time_end}
+                    for t, doc in added for i, x in enumerate(doc.turns)]
+            if rows:
+                s.execute(insert(Turn), rows)
+        return [t for t, _doc in added], duplicates
+    except (IntegrityError, OperationalError):
+        added, duplicates = [], []
+        for doc, name, attrs, order in prepared:
+            try:
+                added.append(add_transcript(project, doc, name, source_filename,
+                                            {**attrs, "interview_order": order}
+                                            if order is not None else attrs))
+            except DuplicateError as exc:
+                duplicates.append(str(exc))
+        return added, duplicates
+
+
 def _as_order(value) -> int:
     """A whole interview order; ``.inf``, NaN, 2.5 and text are refused with a clear message."""
     if isinstance(value, bool):
@@ -111,8 +177,13 @@ def _as_order(value) -> int:
         raise ValidationError(f"interview order must be a whole number, not {value!r}") from None
 
 
-def _free_name(session, name: str) -> str:
-    taken = set(session.scalars(select(Transcript.name)))
+def _free_name(session, name: str, taken: set[str] | None = None) -> str:
+    """``name``, or ``name (2)``, ``name (3)``, … if taken. Only names that start like it are
+    read (reading every name for every new transcript made big ingests quadratic)."""
+    if taken is None:
+        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%"
+        taken = set(session.scalars(select(Transcript.name).where(
+            (Transcript.name == name) | Transcript.name.like(pattern, escape="\\"))))
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name} ({n})", n + 1

@@ -110,26 +110,21 @@ def ingest_file(project: Project, path: str | Path, *, data: bytes | None = None
 
 
 def _ingest_survey(project, path, data, attributes, report, text_column, per_column):
-    from ..transcripts import add_transcript
+    from ..transcripts import add_transcripts
 
     survey = read_survey(path, data, text_column=text_column, per_column=per_column)
     if report is not None:
         report.notes.extend(survey.notes)
-    stored = []
-    for name, doc in survey.documents:
-        try:
-            stored.append(add_transcript(project, doc, name, source_filename=path.name,
-                                         attributes=attributes))
-        except DuplicateError as exc:
-            if report is None:
-                raise
-            report.duplicates.append(str(exc))
-            report.files.append(FileOutcome(f"{path}#{name}", "duplicate", str(exc)))
-        else:
-            if report is not None:
-                report.added.append(stored[-1].name)
-    if not stored and report is None:
-        raise DuplicateError(f"{path}: every answer is already in the project")
+    stored, duplicates = add_transcripts(project, survey.documents, source_filename=path.name,
+                                         attributes=attributes)
+    if report is None:
+        if not stored:
+            raise DuplicateError(f"{path}: every answer is already in the project")
+        return stored
+    for message in duplicates:
+        report.duplicates.append(message)
+        report.files.append(FileOutcome(str(path), "duplicate", message))
+    report.added.extend(t.name for t in stored)
     return stored
 
 
@@ -170,8 +165,9 @@ def ingest_files(project: Project, items: list[tuple[str | Path, bytes | None, s
             report.files.append(FileOutcome(str(path), "failed", message))
         else:
             if isinstance(result, list):
-                report.files.append(FileOutcome(str(path), "added",
-                                                f"{len(result)} document(s)"))
+                if result:
+                    report.files.append(FileOutcome(str(path), "added",
+                                                    f"{len(result)} document(s)"))
             else:
                 report.added.append(result.name)
                 report.files.append(FileOutcome(str(path), "added", result.name))
