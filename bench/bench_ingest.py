@@ -43,10 +43,11 @@ def cpu(fn, repeat: int = 3) -> float:
 
 
 def line(label: str, ours: float, floor: float | None, target: str, ok: bool | None) -> None:
-    ratio = f"{ours / floor:5.2f}×" if floor else "   -  "
-    floor_s = f"{floor:8.3f} s" if floor is not None else "       -  "
+    ratio = f"{ours / floor:7.1f}×" if floor else "      - "
+    floor_s = f"{floor * 1000:9.2f} ms" if floor is not None else "        -   "
     verdict = "" if ok is None else ("ok" if ok else "MISSED")
-    print(f"{label:<34} {ours:8.3f} s  floor {floor_s}  {ratio}  target {target:<14} {verdict}")
+    print(f"{label:<34} {ours * 1000:9.2f} ms  floor {floor_s}  {ratio}  target {target:<14} "
+          f"{verdict}")
 
 
 def interview(turns: int) -> str:
