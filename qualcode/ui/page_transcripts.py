@@ -37,10 +37,17 @@ def render() -> None:
             attributes={"role": role} if role else None, text_column=text_column or None,
             per_column=per_column,
             progress=lambda i, n, name: bar.progress(i / n, text=f"{i}/{n}: {name}"))
+        many = 20  # a survey sheet can add thousands: one line for them then
+        added = ([("success", f"Added {name}.") for name in report.added]
+                 if len(report.added) <= many else
+                 [("success", f"Added {len(report.added)} transcripts ({report.added[0]} … "
+                              f"{report.added[-1]}).")])
+        duplicates = ([("warning", f"Skipped duplicate: {msg}") for msg in report.duplicates]
+                      if len(report.duplicates) <= many else
+                      [("warning", f"Skipped {len(report.duplicates)} duplicates, e.g. "
+                                   f"{report.duplicates[0]}")])
         st.session_state["ingest_messages"] = (
-            [("success", f"Added {name}.") for name in report.added]
-            + [("warning", f"Skipped duplicate: {msg}") for msg in report.duplicates]
-            + [("info", msg) for msg in report.notes]
+            added + duplicates + [("info", msg) for msg in report.notes]
             + [("error", msg) for msg in report.errors])
         st.rerun()
 
