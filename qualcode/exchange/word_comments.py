@@ -33,6 +33,7 @@ class CommentImport:
     codes_created: list[str] = field(default_factory=list)
     replies_skipped: int = 0
     empty_skipped: int = 0
+    names_too_long: int = 0  # code names over 255 characters (a note, not a code?)
     coders: set[str] = field(default_factory=set)
 
     def add(self, other: "CommentImport") -> None:
@@ -41,6 +42,7 @@ class CommentImport:
         self.codes_created += [c for c in other.codes_created if c not in self.codes_created]
         self.replies_skipped += other.replies_skipped
         self.empty_skipped += other.empty_skipped
+        self.names_too_long += other.names_too_long
         self.coders |= other.coders
 
     def summary(self) -> str:
@@ -54,6 +56,9 @@ class CommentImport:
             parts.append(f"{self.replies_skipped} repl(y/ies) skipped")
         if self.empty_skipped:
             parts.append(f"{self.empty_skipped} empty or unanchored comment(s) skipped")
+        if self.names_too_long:
+            parts.append(f"{self.names_too_long} code name(s) over {MAX_CODE_NAME} characters "
+                         "skipped")
         return "; ".join(parts)
 
 
@@ -72,6 +77,7 @@ def _code_for(session, path: str, summary: CommentImport, cache: dict) -> Code |
         return cache[path]
     parts = [p.strip() for p in path.split("/") if p.strip()]
     if not parts or any(len(p) > MAX_CODE_NAME for p in parts):
+        summary.names_too_long += 1
         cache[path] = None
         return None
     code = None
