@@ -403,3 +403,26 @@ def test_captions_without_speakers_are_turns_at_pauses():
     doc = read_document("s.srt", srt.encode())
     assert [(t.speaker, doc.text[t.start:t.end], t.time_start, t.time_end) for t in doc.turns] == [
         (None, "Eerste zin. Nog iets.", 1.0, 3.0), (None, "Na een pauze. Einde.", 6.0, 8.0)]
+
+
+def test_odt_comments_and_notes_are_not_spoken_text(tmp_path):
+    from odf.office import Annotation
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P, S, Span, Tab
+
+    document = OpenDocumentText()
+    p = P()
+    p.addElement(Tab())
+    p.addText("MODERATOR: Dag")
+    p.addElement(S(c=3))
+    note = Annotation()
+    note.addElement(P(text="NOT SPOKEN: a comment"))
+    p.addElement(note)
+    p.addElement(Span(text="allemaal."))
+    document.text.addElement(p)
+    document.text.addElement(P(text="RESPONDENT: Hallo."))
+    path = tmp_path / "noted.odt"
+    document.save(str(path))
+    doc = read_document(path)
+    assert doc.text == "\tMODERATOR: Dag   allemaal.\n\nRESPONDENT: Hallo."
+    assert spoken(doc) == [("MODERATOR", "Dag   allemaal."), ("RESPONDENT", "Hallo.")]

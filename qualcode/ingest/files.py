@@ -120,21 +120,47 @@ def _whole(value) -> bool:
 
 def _odt_text(data: bytes) -> str:
     check_zip(data, "OpenDocument .odt file")
-    from odf import teletype
+    from odf.namespaces import OFFICENS, TEXTNS
     from odf.opendocument import load
-    from odf.namespaces import TEXTNS
 
     try:
         document = load(io.BytesIO(data))
     except Exception as exc:  # odfpy raises zip, XML and key errors alike
         raise UndecodableError("not a valid OpenDocument .odt file (corrupt, or another format)") from exc
+    paragraph = {(TEXTNS, "p"), (TEXTNS, "h")}
+    # Comments (annotations), tracked deletions and notes' bodies are not the spoken text.
+    skip = {(OFFICENS, "annotation"), (OFFICENS, "annotation-end"), (TEXTNS, "tracked-changes"),
+            (TEXTNS, "note-body"), (TEXTNS, "note-citation")}
     lines: list[str] = []
+
+    def text_of(node, out: list[str]) -> None:
+        for child in node.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                out.append(child.data)
+                continue
+            if child.nodeType != child.ELEMENT_NODE:
+                continue
+            name = child.qname
+            if name in skip:
+                continue
+            if name == (TEXTNS, "s"):
+                out.append(" " * int(child.getAttrNS(TEXTNS, "c") or 1))
+            elif name == (TEXTNS, "tab"):
+                out.append("\t")
+            elif name == (TEXTNS, "line-break"):
+                out.append("\n")
+            else:
+                text_of(child, out)
 
     def walk(node) -> None:
         for child in node.childNodes:
-            if getattr(child, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h")):
-                lines.append(teletype.extractText(child))
-            elif child.nodeType == child.ELEMENT_NODE:
+            if child.nodeType != child.ELEMENT_NODE or child.qname in skip:
+                continue
+            if child.qname in paragraph:
+                out: list[str] = []
+                text_of(child, out)
+                lines.append("".join(out))
+            else:
                 walk(child)
 
     walk(document.text)
