@@ -329,3 +329,16 @@ def test_csv_export_neutralises_formulas(project):
     add_coding(project, t.id, code.id, 3, len(t.text), coder="+me", memo="-memo")
     text = codings_csv(project).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@risk" in text and "'+me" in text and "'-memo" in text
+
+
+def test_an_xml_part_too_big_to_parse_is_refused(tmp_path, monkeypatch):
+    import qualcode.ingest.files as files
+    import qualcode.ingest.limits as limits
+
+    monkeypatch.setattr(limits, "MAX_XML_MEMBER", 2**20)
+    monkeypatch.setattr(files, "MAX_XML_MEMBER", 2**20)
+    for suffix, member in ((".docx", "word/document.xml"), (".odt", "content.xml")):
+        path = tmp_path / f"big{suffix}"
+        zip_bomb(path, member, 8 * 2**20)
+        with pytest.raises(IngestError, match="MiB of XML"):
+            read_document(path)

@@ -14,7 +14,7 @@ from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument
 from .language import guess_language
 from .markdown import markdown_to_text
-from .limits import LimitError, check_zip, safe_yaml_load
+from .limits import MAX_XML_MEMBER, LimitError, check_zip, safe_yaml_load
 from .speakers import find_turns
 from .subtitles import CaptionError, cues_to_text, parse_cues
 
@@ -119,7 +119,11 @@ def _whole(value) -> bool:
 
 
 def _odt_text(data: bytes) -> str:
-    check_zip(data, "OpenDocument .odt file")
+    with check_zip(data, "OpenDocument .odt file") as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    if sizes.get("content.xml", 0) > MAX_XML_MEMBER:
+        raise UndecodableError(f"content.xml in the OpenDocument .odt file is larger than "
+                               f"{MAX_XML_MEMBER // 2**20} MiB of XML (a zip bomb?)")
     from odf.namespaces import OFFICENS, TEXTNS
     from odf.opendocument import load
 

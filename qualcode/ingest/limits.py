@@ -9,7 +9,8 @@ import zipfile
 import yaml
 
 MAX_ZIP_ENTRIES = 5000
-MAX_ZIP_UNCOMPRESSED = 256 * 2**20  # all members together
+MAX_ZIP_UNCOMPRESSED = 256 * 2**20  # all members together (pictures included)
+MAX_XML_MEMBER = 64 * 2**20  # one XML part that is parsed into a tree
 MAX_YAML_ALIASES = 20
 MAX_YAML_EVENTS = 200_000
 
@@ -18,7 +19,8 @@ class LimitError(ValueError):
     """Input refused because it would take too much memory or time; the message says why."""
 
 
-def check_zip(data: bytes, what: str = "package") -> zipfile.ZipFile:
+def check_zip(data: bytes, what: str = "package",
+              max_total: int = MAX_ZIP_UNCOMPRESSED) -> zipfile.ZipFile:
     """Open ``data`` as a zip after checking entry count and declared uncompressed sizes.
 
     Python's zipfile never returns more bytes for a member than its declared size (and checks
@@ -34,19 +36,24 @@ def check_zip(data: bytes, what: str = "package") -> zipfile.ZipFile:
     total = 0
     for info in infos:
         total += info.file_size
-        if total > MAX_ZIP_UNCOMPRESSED:
+        if total > max_total:
             raise LimitError(f"the {what} would unpack to more than "
-                             f"{MAX_ZIP_UNCOMPRESSED // 2**20} MiB (a zip bomb?)")
+                             f"{max_total // 2**20} MiB (a zip bomb?)")
     return archive
 
 
-def read_member(archive: zipfile.ZipFile, name: str, what: str = "package") -> bytes | None:
+def read_member(archive: zipfile.ZipFile, name: str, what: str = "package",
+                max_bytes: int | None = None) -> bytes | None:
     """A member's bytes (None if absent), read in chunks and stopped at the size limit."""
+    max_bytes = MAX_XML_MEMBER if max_bytes is None else max_bytes
     try:
         info = archive.getinfo(name)
     except KeyError:
         return None
-    limit = min(info.file_size, MAX_ZIP_UNCOMPRESSED)
+    if info.file_size > max_bytes:
+        raise LimitError(f"'{name}' in the {what} is {info.file_size // 2**20} MiB of XML; at "
+                         f"most {max_bytes // 2**20} MiB are read (a zip bomb?)")
+    limit = info.file_size
     out = bytearray()
     try:
         with archive.open(info) as member:

@@ -67,7 +67,7 @@ def _rows_xlsx(path: Path, data: bytes) -> tuple[list[str], list[list[str]], str
     from openpyxl import load_workbook
 
     try:
-        check_zip(data, "Excel file")
+        check_zip(data, "Excel file", max_total=128 * 2**20)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except LimitError as exc:
         raise IngestError(path, str(exc)) from None
