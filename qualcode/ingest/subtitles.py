@@ -69,7 +69,8 @@ def _make_cue(start: float, end: float, raw: str, fmt: str) -> Cue:
     speaker = None
     voice = _VOICE.search(raw)
     if voice:
-        speaker = voice.group(1).strip()
+        speaker = normalise(html.unescape(voice.group(1)) if fmt == "vtt" else voice.group(1))
+        speaker = " ".join(speaker.split())[:255] or None
     words = _TAG.sub("", raw)
     if fmt == "vtt":
         words = html.unescape(words)
