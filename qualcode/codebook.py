@@ -68,8 +68,12 @@ class Codebook:
 
 
 def parse_codebook(text: str, origin: str = "codebook") -> Codebook:
+    from .ingest.limits import LimitError, safe_yaml_load
+
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml_load(text)
+    except LimitError as exc:
+        raise ValidationError(f"{origin}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ValidationError(f"{origin}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):

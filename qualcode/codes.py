@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from .errors import DuplicateError, NotFound, ValidationError
 from .store.models import Code, Coding, Memo
 from .store.concurrency import check_version
+from .store.clean import clean
 from .store.project import Project, get_row
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -25,7 +26,7 @@ class CodeNode:
 
 
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
+    name = clean(name or "").strip()
     if not name:
         raise ValidationError("a code needs a name")
     if "/" in name:
@@ -141,41 +142,129 @@ def move_code(project: Project, code_id: int, new_parent_id: int | None) -> Code
     return code
 
 
-def merge_codes(project: Project, source_id: int, target_id: int) -> int:
-    """Merge ``source`` into ``target``: its codings, sub-codes and memos move to the target and
-    the source is deleted. A coding the target already has (same span and coder) is not doubled.
-    Returns the number of codings moved."""
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging ``source`` into ``target`` will do; shown before the merge is confirmed."""
+    source: str
+    target: str
+    codings_moved: int
+    codings_joined: int  # same span and coder already in the target: one coding, memos joined
+    memos_joined: int
+    subcodes_moved: int
+    memos_moved: int
+    fields_appended: tuple[str, ...]  # definition, inclusion, exclusion, examples, labels
+
+    def describe(self) -> str:
+        lines = [f"'{self.source}' will be merged into '{self.target}' and then removed.",
+                 f"{self.codings_moved} coding(s) move to '{self.target}'."]
+        if self.codings_joined:
+            lines.append(f"{self.codings_joined} coding(s) cover a span the target already has "
+                         f"from the same coder: they become one coding, and {self.memos_joined} "
+                         "memo(s) are added to the target coding's memo (nothing is lost).")
+        if self.subcodes_moved:
+            lines.append(f"{self.subcodes_moved} sub-code(s) move under '{self.target}'.")
+        if self.memos_moved:
+            lines.append(f"{self.memos_moved} code memo(s) move to '{self.target}'.")
+        if self.fields_appended:
+            lines.append("Appended to the target's " + ", ".join(self.fields_appended) + ".")
+        return "\n".join(lines)
+
+
+_MERGED_FIELDS = (("description", "definition"), ("inclusion", "inclusion criteria"),
+                  ("exclusion", "exclusion criteria"))
+
+
+def _join_text(target: str, source: str, source_name: str) -> str:
+    target, source = (target or "").strip(), (source or "").strip()
+    if not source or source in target:
+        return target
+    if not target:
+        return source
+    return f"{target}\n\n(from merged code '{source_name}') {source}"
+
+
+def _join_memo(target: str, source: str) -> str:
+    target, source = (target or "").strip(), (source or "").strip()
+    if not source or source == target or source in target.split("\n\n"):
+        return target
+    return f"{target}\n\n{source}" if target else source
+
+
+def _merge(s, source_id: int, target_id: int, apply: bool) -> tuple[MergePlan, int]:
     if source_id == target_id:
         raise ValidationError("cannot merge a code into itself")
-    with project.transaction() as s:
-        source, target = _get(s, source_id), _get(s, target_id)
-        ancestor = target
-        while ancestor is not None:
-            if ancestor.id == source_id:
-                raise ValidationError("cannot merge a code into one of its own sub-codes")
-            ancestor = s.get(Code, ancestor.parent_id) if ancestor.parent_id else None
-        have = {(c.transcript_id, c.start, c.end, c.coder)
-                for c in s.scalars(select(Coding).where(Coding.code_id == target_id))}
-        moved = 0
-        for coding in s.scalars(select(Coding).where(Coding.code_id == source_id)).all():
-            key = (coding.transcript_id, coding.start, coding.end, coding.coder)
-            if key in have:
+    source, target = _get(s, source_id), _get(s, target_id)
+    ancestor = target
+    while ancestor is not None:
+        if ancestor.id == source_id:
+            raise ValidationError("cannot merge a code into one of its own sub-codes")
+        ancestor = s.get(Code, ancestor.parent_id) if ancestor.parent_id else None
+    have = {(c.transcript_id, c.start, c.end, c.coder): c
+            for c in s.scalars(select(Coding).where(Coding.code_id == target_id))}
+    moved = joined = memos_joined = 0
+    for coding in s.scalars(select(Coding).where(Coding.code_id == source_id)).all():
+        key = (coding.transcript_id, coding.start, coding.end, coding.coder)
+        kept = have.get(key)
+        if kept is not None:
+            joined += 1
+            memo = _join_memo(kept.memo, coding.memo)
+            if memo != (kept.memo or "").strip():
+                memos_joined += 1
+            if apply:
+                kept.memo = memo
                 s.delete(coding)
-            else:
+        else:
+            if apply:
                 coding.code_id = target_id
-                have.add(key)
-                moved += 1
-        for child in s.scalars(select(Code).where(Code.parent_id == source_id)).all():
-            _sibling_clash(s, target_id, child.name)
+            have[key] = coding
+            moved += 1
+    children = s.scalars(select(Code).where(Code.parent_id == source_id)).all()
+    for child in children:
+        _sibling_clash(s, target_id, child.name)
+        if apply:
             child.parent_id = target_id
             child.parent_key = target_id
-        for memo in s.scalars(select(Memo).where(Memo.code_id == source_id)).all():
+    memos = s.scalars(select(Memo).where(Memo.code_id == source_id)).all()
+    appended = []
+    for key, label in _MERGED_FIELDS:
+        new = _join_text(getattr(target, key), getattr(source, key), source.name)
+        if new != (getattr(target, key) or "").strip():
+            appended.append(label)
+            if apply:
+                setattr(target, key, new)
+    examples = list(target.examples or []) + [
+        e for e in (source.examples or []) if e not in (target.examples or [])]
+    if len(examples) != len(target.examples or []):
+        appended.append("examples")
+    labels = {**(source.labels or {}), **(target.labels or {})}
+    if labels != (target.labels or {}):
+        appended.append("labels")
+    if apply:
+        for memo in memos:
             memo.code_id = target_id
-        target.examples = list(target.examples or []) + [
-            e for e in (source.examples or []) if e not in (target.examples or [])]
+        target.examples = examples
+        target.labels = labels
         s.flush()
         s.delete(source)
-    return moved
+    plan = MergePlan(source.name, target.name, moved, joined, memos_joined, len(children),
+                     len(memos), tuple(appended))
+    return plan, moved
+
+
+def merge_plan(project: Project, source_id: int, target_id: int) -> MergePlan:
+    """What :func:`merge_codes` would do, without changing anything."""
+    with project.reading() as s:
+        return _merge(s, source_id, target_id, apply=False)[0]
+
+
+def merge_codes(project: Project, source_id: int, target_id: int) -> int:
+    """Merge ``source`` into ``target``: its codings, sub-codes and memos move to the target and
+    the source is deleted. Nothing is lost: a coding the target already has (same span and
+    coder) is not doubled but its memo is joined to the target coding's memo, and the source's
+    definition, criteria, examples and labels are appended to the target's.
+    Returns the number of codings moved."""
+    with project.transaction() as s:
+        return _merge(s, source_id, target_id, apply=True)[1]
 
 
 def delete_code(project: Project, code_id: int, *, force: bool = False) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from .errors import DuplicateError, ValidationError
 from .store.models import Code, Coding, Memo, Transcript
 from .store.concurrency import check_version
+from .store.clean import clean
 from .store.project import Project, get_row
 
 
@@ -30,7 +31,7 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
             end -= 1
         if start == end:
             raise ValidationError("the selected span holds only white space")
-        coder = (coder or "").strip()
+        coder = clean(coder or "").strip()
         actor = project.user
         if not coder and actor is not None and not actor.local:
             coder = actor.name  # a logged-in user codes as themselves
@@ -90,7 +91,7 @@ def all_codings(project: Project, *, viewer: str | None = None,
 
 def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
              transcript_id: int | None = None, code_id: int | None = None) -> Memo:
-    title = (title or "").strip()
+    title = clean(title or "").strip()
     if not title:
         raise ValidationError("a memo needs a title")
     with project.transaction() as s:
@@ -116,9 +117,10 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None,
         memo = get_row(s, Memo, memo_id, "memo")
         check_version(s, memo, expected_version, f"memo '{memo.title}'")
         if title is not None:
-            if not title.strip():
+            title = clean(title).strip()
+            if not title:
                 raise ValidationError("a memo needs a title")
-            memo.title = title.strip()
+            memo.title = title
         if body is not None:
             memo.body = body
     return memo

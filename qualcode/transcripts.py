@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from sqlalchemy import func, select
+import math
+import time
 
-from .errors import DuplicateError, NotFound, ValidationError
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .errors import BusyError, ConflictError, DuplicateError, NotFound, ValidationError
 from .ingest.document import IngestedDocument
 from .store.models import Coding, Transcript, Turn
 from .store.concurrency import check_version
+from .store.clean import BAD_CHARS, clean
 from .store.project import Project, get_row
 
 
@@ -19,13 +24,46 @@ def add_transcript(
     name: str,
     source_filename: str | None = None,
     attributes: dict | None = None,
+    on_stored=None,
 ) -> Transcript:
-    """Store an ingested document. Raises DuplicateError if the same text is already stored."""
-    name = (name or "").strip()
+    """Store an ingested document. Raises DuplicateError if the same text is already stored
+    (also when another upload of it commits at the same moment). ``on_stored(session,
+    transcript)`` runs in the same transaction (e.g. to add codings from Word comments)."""
+    name = clean(name or "").strip()
     if not name:
         raise ValidationError("a transcript needs a name")
     attrs = {**doc.attributes, **(attributes or {})}
     order = attrs.pop("interview_order", attrs.pop("order", None))
+    if order is not None:
+        order = _as_order(order)
+    for attempt in range(3):
+        try:
+            return _store(project, doc, name, source_filename, attrs, order, on_stored)
+        except (OperationalError, BusyError) as exc:  # SQLite: another writer held the lock
+            if isinstance(exc, OperationalError) and "locked" not in str(exc):
+                raise
+            if attempt == 2:
+                raise ValidationError(f"'{source_filename or name}' could not be stored: the "
+                                      "project is busy; try again") from None
+            time.sleep(0.2 * (attempt + 1))
+        except (IntegrityError, ConflictError):  # e.g. the same upload committed meanwhile
+            with project.reading() as s:
+                existing = s.scalar(select(Transcript.name)
+                                    .where(Transcript.content_hash == doc.content_hash))
+            if existing is not None:
+                raise DuplicateError(
+                    f"'{source_filename or name}' has the same text as transcript "
+                    f"'{existing}', which is already in the project") from None
+            if attempt == 2:
+                raise ValidationError(f"'{source_filename or name}' could not be stored: "
+                                      "another upload took its name at the same moment") from None
+    raise AssertionError("unreachable")
+
+
+def _store(project, doc, name, source_filename, attrs, order, on_stored) -> Transcript:
+    if BAD_CHARS.search(doc.text):  # the readers' canonical text never holds them
+        raise ValidationError(f"'{source_filename or name}': the text holds control characters; "
+                              "read files through qualcode.ingest")
     with project.transaction() as s:
         existing = s.scalar(select(Transcript).where(Transcript.content_hash == doc.content_hash))
         if existing is not None:
@@ -44,27 +82,109 @@ def add_transcript(
             source_format=doc.source_format,
             encoding=doc.encoding,
             language=doc.language,
-            interview_order=None if order is None else _as_order(order),
+            interview_order=order,
             attributes=attrs,
         )
-        transcript.turns = [
-            Turn(index=i, speaker=t.speaker, start=t.start, end=t.end,
-                 time_start=t.time_start, time_end=t.time_end)
-            for i, t in enumerate(doc.turns)
-        ]
         s.add(transcript)
+        s.flush()
+        if doc.turns:  # one multi-row INSERT: 200k turns stay fast
+            s.execute(insert(Turn), [
+                {"transcript_id": transcript.id, "index": i,
+                 "speaker": clean(t.speaker)[:255] if t.speaker else t.speaker,
+                 "start": t.start, "end": t.end, "time_start": t.time_start,
+                 "time_end": t.time_end}
+                for i, t in enumerate(doc.turns)])
+        if on_stored is not None:
+            on_stored(s, transcript)
     return transcript
 
 
-def _as_order(value) -> int:
+def add_transcripts(project: Project, docs: list[tuple[str, IngestedDocument]],
+                    source_filename: str | None = None, attributes: dict | None = None
+                    ) -> tuple[list[Transcript], list[str]]:
+    """Store many ``(name, document)`` pairs cut from one file (survey rows) in one
+    transaction: returns the
+    stored transcripts and a message per duplicate. If another upload commits the same text
+    at the same moment, falls back to storing them one by one."""
+    prepared = []
+    for name, doc in docs:
+        name = clean(name or "").strip()
+        if not name:
+            raise ValidationError("a transcript needs a name")
+        if BAD_CHARS.search(doc.text):
+            raise ValidationError(f"'{name}': the text holds control characters")
+        attrs = {**doc.attributes, **(attributes or {})}
+        order = attrs.pop("interview_order", attrs.pop("order", None))
+        prepared.append((doc, name, attrs, None if order is None else _as_order(order)))
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        with project.transaction() as s:
+            hashes = [d.content_hash for d, *_ in prepared]
+            existing = {}
+            for i in range(0, len(hashes), 500):
+                existing.update(s.execute(select(Transcript.content_hash, Transcript.name)
+                                          .where(Transcript.content_hash.in_(hashes[i:i + 500]))).all())
+            taken = set(s.scalars(select(Transcript.name)))
+            order_next = (s.scalar(select(func.max(Transcript.interview_order))) or 0) + 1
+            added, duplicates = [], []
+            for doc, name, attrs, order in prepared:
+                if doc.content_hash in existing:
+                    duplicates.append(f"'{source_filename or name}': '{name}' has the same text as "
+                                      f"transcript '{existing[doc.content_hash]}', which is "
+                                      "already in the project")
+                    continue
+                name = _free_name(s, name, taken)
+                taken.add(name)
+                existing[doc.content_hash] = name
+                if order is None:
+                    order, order_next = order_next, order_next + 1
+                transcript = Transcript(
+                    name=name, text=doc.text, content_hash=doc.content_hash,
+                    source_filename=source_filename, source_format=doc.source_format,
+                    encoding=doc.encoding, language=doc.language, interview_order=order,
+                    attributes=attrs)
+                s.add(transcript)
+                added.append((transcript, doc))
+            s.flush()
+            rows = [{"transcript_id": t.id, "index": i,
+                     "speaker": clean(x.speaker)[:255] if x.speaker else x.speaker,
+                     "start": x.start, "end": x.end, "time_start": x.time_start,
+                     "time_end": x.time_end}
+                    for t, doc in added for i, x in enumerate(doc.turns)]
+            if rows:
+                s.execute(insert(Turn), rows)
+        return [t for t, _doc in added], duplicates
+    except (IntegrityError, OperationalError):
+        added, duplicates = [], []
+        for doc, name, attrs, order in prepared:
+            try:
+                added.append(add_transcript(project, doc, name, source_filename,
+                                            {**attrs, "interview_order": order}
+                                            if order is not None else attrs))
+            except DuplicateError as exc:
+                duplicates.append(str(exc))
+        return added, duplicates
+
+
+def _as_order(value) -> int:
+    """A whole interview order; ``.inf``, NaN, 2.5 and text are refused with a clear message."""
+    if isinstance(value, bool):
+        raise ValidationError(f"interview order must be a whole number, not {value!r}")
+    try:
+        number = float(value)
+        if not math.isfinite(number) or number != int(number):
+            raise ValueError
+        return int(number)
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"interview order must be a whole number, not {value!r}") from None
 
 
-def _free_name(session, name: str) -> str:
-    taken = set(session.scalars(select(Transcript.name)))
+def _free_name(session, name: str, taken: set[str] | None = None) -> str:
+    """``name``, or ``name (2)``, ``name (3)``, … if taken. Only names that start like it are
+    read (reading every name for every new transcript made big ingests quadratic)."""
+    if taken is None:
+        pattern = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%"
+        taken = set(session.scalars(select(Transcript.name).where(
+            (Transcript.name == name) | Transcript.name.like(pattern, escape="\\"))))
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name} ({n})", n + 1
@@ -154,7 +274,7 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
         transcript = get_row(s, Transcript, transcript_id, "transcript")
         check_version(s, transcript, expected_version, f"transcript '{transcript.name}'")
         if name is not None:
-            name = name.strip()
+            name = clean(name).strip()
             if not name:
                 raise ValidationError("a transcript needs a name")
             clash = s.scalar(select(Transcript.id).where(Transcript.name == name,

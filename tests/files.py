@@ -61,3 +61,98 @@ def make_pdf(path: Path, lines: list[str]) -> Path:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(bytes(out))
     return path
+
+
+def make_transcript_pdf(path: Path, turns: list[tuple[str, str]], *, header: str = "",
+                        words_placed: bool = False, pages_hint: int = 3) -> Path:
+    """A multi-page PDF like a QDA tool's transcript export (fpdf2): a running header, a
+    footer "Page N of M" plus a lone "N/M" marker, turns wrapped over several lines. With
+    ``words_placed`` every word is drawn at its own position (no space characters at all, as
+    in exports where pypdf reads TABs between words)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.alias_nb_pages("{nb}")
+
+    def head(self=pdf):
+        if header:
+            self.set_font("Helvetica", size=9)
+            self.cell(0, 8, header, align="C")
+            self.ln(12)
+
+    def foot(self=pdf):
+        self.set_y(-15)
+        self.set_font("Helvetica", size=9)
+        self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.set_y(-10)
+        self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
+
+    pdf.header = head  # fpdf2 calls these on every page
+    pdf.footer = foot
+    pdf.set_auto_page_break(True, margin=25)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for speaker, words in turns:
+        text = f"{speaker}: {words}"
+        if not words_placed:
+            pdf.multi_cell(0, 6, text)
+            pdf.ln(3)
+            continue
+        x, right = pdf.l_margin, pdf.w - pdf.r_margin
+        pdf.set_x(x)
+        for word in text.split(" "):
+            w = pdf.get_string_width(word)
+            if x + w > right:
+                pdf.ln(6)
+                x = pdf.l_margin
+                if pdf.get_y() > pdf.h - 30:
+                    pdf.add_page()
+            pdf.text(x, pdf.get_y() + 4, word)
+            x += w + pdf.get_string_width(" ")
+        pdf.ln(9)
+        if pdf.get_y() > pdf.h - 30:
+            pdf.add_page()
+    pdf.output(str(path))
+    return path
+
+
+def make_odt_paragraphs(path: Path, paragraphs: list[str]) -> Path:
+    """An .odt whose tabs and runs of spaces are real <text:tab/> and <text:s/> elements
+    (as LibreOffice writes them), e.g. tab-indented "\tMODERATOR: ..." labels."""
+    from odf import teletype
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for text in paragraphs:
+        p = P()
+        teletype.addTextToElement(p, text)
+        document.text.addElement(p)
+    document.save(str(path))
+    return path
+
+
+def make_docx_runs(path: Path, paragraphs: list[list[str]],
+                   comments: list[tuple[int, int, int, str, str]] = ()) -> Path:
+    """A .docx from paragraphs given as lists of runs ("\t" as a run is a real <w:tab/>);
+    ``comments`` are (paragraph, first run, last run, comment text, author) Word comments."""
+    import docx
+
+    document = docx.Document()
+    runs = []
+    for parts in paragraphs:
+        p = document.add_paragraph()
+        row = []
+        for part in parts:
+            if part == "\t":
+                run = p.add_run()
+                run.add_tab()
+            else:
+                run = p.add_run(part)
+            row.append(run)
+        runs.append(row)
+    for para, first, last, text, author in comments:
+        document.add_comment(runs[para][first:last + 1], text=text, author=author,
+                             initials=author[:2])
+    document.save(path)
+    return path

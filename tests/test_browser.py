@@ -228,7 +228,8 @@ def test_upload_on_the_transcripts_page(app, page, tmp_path):
 
     pg = page
     pg.goto(f"{url}/transcripts")
-    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+    uploader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Add interview files")
+    uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         [str(good), str(bad), str(ROOT / "transcripts" / "01-P1-deelnemer.txt")])
     pg.get_by_role("button", name="Ingest").click()
     pg.get_by_text("Added P10 interview").wait_for()

@@ -87,3 +87,11 @@ def test_console_script_is_installed(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "qualcode.cli", "--db", str(tmp_path / "x.sqlite"),
                            "transcripts"], capture_output=True, text=True, check=True)
     assert proc.stdout == ""
+
+
+def test_ingest_points_project_files_to_import(capsys, tmp_path):
+    qdpx = tmp_path / "study.qdpx"
+    qdpx.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    code, _out, err = run(capsys, "--db", str(tmp_path / "p.sqlite"), "ingest", str(qdpx),
+                          "--quiet")
+    assert code == 1 and "study.qdpx" in err and "qualcode import" in err

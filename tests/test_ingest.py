@@ -163,9 +163,11 @@ def test_batch_folder_keeps_going_past_bad_files(project, tmp_path):
     report = ingest_folder(project, folder, progress=lambda i, n, name: seen.append((i, n, name)))
     assert report.added == ["a", "b", "e"]
     assert len(report.duplicates) == 1 and "z-copy.txt" in report.duplicates[0]
-    assert len(report.errors) == 2
-    assert any("c.docx" in e for e in report.errors) and any("d.rtf" in e for e in report.errors)
-    assert [s[0] for s in seen] == [1, 2, 3, 4, 5, 6] and all(s[1] == 6 for s in seen)
+    assert len(report.errors) == 1 and "c.docx" in report.errors[0]
+    assert len(report.skipped) == 1 and "d.rtf" in report.skipped[0]
+    assert {f.status for f in report.files} == {"added", "duplicate", "failed", "skipped"}
+    assert len(report.files) == 6
+    assert [s[0] for s in seen] == [1, 2, 3, 4, 5] and all(s[1] == 5 for s in seen)
     # no explicit order in the files: none stored; the order is derived (natural sort of names)
     assert [(t.name, t.interview_order) for t in list_transcripts(project)] == [
         ("a", None), ("b", None), ("e", None)]

@@ -172,12 +172,12 @@ def test_a_stale_save_is_refused_with_who_and_when(team):
 
 
 def test_attribute_changes_merge_per_key(project):
-    t = _transcript(project)
+    t = _transcript(project)  # its one "P1:" speaker sets participant P1 at ingest
     update_transcript(project, t.id, attribute_changes={"role": "participant", "age": "57"})
     update_transcript(project, t.id, attribute_changes={"age": None, "site": "Gent"})
     import_attributes(project, b"name,sector\nInterview 01,care\n")
-    assert get_transcript(project, t.id).attributes == {"role": "participant", "site": "Gent",
-                                                        "sector": "care"}
+    assert get_transcript(project, t.id).attributes == {"participant": "P1", "role": "participant",
+                                                        "site": "Gent", "sector": "care"}
 
 
 def test_constraint_clashes_become_clear_messages(project):

@@ -61,7 +61,9 @@ def test_codebook_editor_create_rename_merge(db):
     before = len(all_codings(project))
     pay = find_code(project, "Retention of pay")
     at.selectbox(key="struct_code").set_value(pay.id)
-    at.selectbox(key="struct_target").set_value(loyalty.id)
+    at.selectbox(key="struct_target").set_value(loyalty.id).run()
+    assert any("will be merged into 'Ambassadorship'" in t.value for t in at.text)
+    at.checkbox(key="struct_merge_sure").check().run()
     button(at, "Merge (codings kept)").click().run()
     assert any("codings kept" in s.value for s in at.success)
     assert len(all_codings(project)) == before

@@ -54,8 +54,9 @@ def cmd_codes(project: Project, args) -> int:
         codes.move_code(project, codes.find_code(project, args.code).id, parent)
         print("moved")
     elif args.action == "merge":
-        n = codes.merge_codes(project, codes.find_code(project, args.source).id,
-                              codes.find_code(project, args.target).id)
+        source, target = codes.find_code(project, args.source).id, codes.find_code(project, args.target).id
+        print(codes.merge_plan(project, source, target).describe())
+        n = codes.merge_codes(project, source, target)
         print(f"merged; {n} coding(s) moved")
     return 0
 

@@ -14,19 +14,32 @@ from .common import attrs_from_pairs, progress_bar
 def cmd_ingest(project: Project, args) -> int:
     from ..ingest import IngestReport, ingest_files, ingest_folder
 
-    progress = None if args.quiet else progress_bar
+    progress = None if args.quiet or args.json else progress_bar
+    options = {"import_comments": not args.no_comments}
     total = IngestReport()
+    attrs = attrs_from_pairs(args.attr)
     targets = [Path(p) for p in args.paths]
     for folder in (t for t in targets if t.is_dir()):
-        ingest_folder(project, folder, progress=progress, report=total)
+        ingest_folder(project, folder, progress=progress, report=total, attributes=attrs or None,
+                      **options)
     files = [t for t in targets if not t.is_dir()]
     single_name = args.name if len(files) == 1 else None
-    ingest_files(project, [(f, None, single_name) for f in files], attributes=attrs_from_pairs(args.attr),
-                 progress=progress, report=total)
+    ingest_files(project, [(f, None, single_name) for f in files], attributes=attrs or None,
+                 progress=progress, report=total, text_column=args.text_column,
+                 per_column=args.per_column, **options)
+    if args.json:
+        import json
+
+        print(json.dumps(total.as_dict(), ensure_ascii=False, indent=2))
+        return 1 if total.errors else 0
     for name in total.added:
         print(f"added: {name}")
     for msg in total.duplicates:
         print(f"duplicate, skipped: {msg}")
+    for msg in total.skipped:
+        print(f"not a transcript, skipped: {msg}")
+    for msg in total.notes:
+        print(f"note: {msg}")
     for msg in total.errors:
         print(f"error: {msg}", file=sys.stderr)
     print(total.summary())
@@ -75,6 +88,15 @@ def register(sub) -> None:
     p.add_argument("--attr", action="append", metavar="KEY=VALUE",
                    help="case attribute, e.g. role=participant (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--text-column", metavar="COLUMN",
+                   help="survey .csv/.xlsx: the column holding the answers (default: the column "
+                   "with the longest texts); with --per-column a comma-separated list")
+    p.add_argument("--per-column", action="store_true",
+                   help="survey .csv/.xlsx: one document per answer column instead of per row")
+    p.add_argument("--no-comments", action="store_true",
+                   help="do not turn Word comments in .docx files into codings")
+    p.add_argument("--json", action="store_true",
+                   help="print the report (every file with its outcome) as JSON")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("transcripts", help="list transcripts in interview order")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per "

@@ -14,6 +14,7 @@ from lxml import etree
 from ..codebook import Codebook, CodeSpec
 from ..codes import code_tree
 from ..errors import ValidationError
+from ..store.clean import clean
 from ..store.project import Project
 
 NS = "urn:QDA-XML:codebook:1.0"
@@ -36,9 +37,9 @@ def export_qdc(project: Project) -> bytes:
     for node in code_tree(project):
         code = node.code
         parent = elements.get(code.parent_id, codes_el)
-        el = etree.SubElement(parent, f"{{{NS}}}Code", guid=code.guid, name=code.name,
+        el = etree.SubElement(parent, f"{{{NS}}}Code", guid=code.guid, name=clean(code.name),
                               isCodable="true", color=code.color.upper())
-        description = _description(code)
+        description = clean(_description(code))
         if description:
             etree.SubElement(el, f"{{{NS}}}Description").text = description
         elements[code.id] = el
@@ -47,18 +48,34 @@ def export_qdc(project: Project) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
+MAX_QDC_BYTES = 20 * 2**20
+
+
 def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
               split_codes: str | None = None) -> Codebook:
     """Read a REFI-QDA codebook, keeping each code's GUID. Common deviations from
     Codebook.xsd (an empty ``<Sets/>``, a missing namespace, missing or malformed GUIDs,
     ``isCodable`` or colours, the same name twice under one parent) are tolerated and listed
     in ``Codebook.warnings``; ``split_codes`` ("::" for ATLAS.ti) splits names into a
-    hierarchy."""
+    hierarchy. A zipped file and its size are checked before anything is read."""
     from .bundle import norm_guid
 
+    if data[:2] == b"PK":  # a zipped project (.qdpx) or a zipped codebook: check before reading
+        from ..ingest.limits import LimitError, check_zip, read_member
+
+        try:
+            archive = check_zip(data, "REFI-QDA file")
+            names = [n for n in archive.namelist() if n.lower().endswith(".qdc")]
+            if not names:
+                raise ValidationError(f"{origin}: a zip without a .qdc codebook in it")
+            data = read_member(archive, names[0], "REFI-QDA file") or b""
+        except LimitError as exc:
+            raise ValidationError(f"{origin}: {exc}") from None
+    if len(data) > MAX_QDC_BYTES:
+        raise ValidationError(f"{origin}: larger than {MAX_QDC_BYTES // 2**20} MiB; not a codebook")
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
-                                                             no_network=True))
+                                                             no_network=True, huge_tree=False))
     except etree.XMLSyntaxError as exc:
         raise ValidationError(f"{origin}: not well-formed XML: {exc}") from exc
     warnings: list[str] = []

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 from ..codes import code_tree, in_subtree
+from ..store.clean import clean
 from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
 from .docx_saturation import add_saturation_section
@@ -40,7 +41,7 @@ def _table(document, headers, rows, widths=None):
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else clean(str(value))
     if widths:
         for column, width in zip(table.columns, widths):
             column.width = Inches(width)  # the grid, which LibreOffice reads
@@ -81,7 +82,7 @@ def theme_report_docx(project: Project, title: str = "Theme report",
     nodes = code_tree(project)
     rows = quote_rows(project, coder=coder, viewer=viewer)
     document = Document()
-    document.add_heading(title, level=0)
+    document.add_heading(clean(title), level=0)
     document.add_paragraph(
         f"{len(rows)} coded quotes from {len({r.transcript_id for r in rows})} interviews · "
         f"generated {date.today().isoformat()} by qualcode")
@@ -89,15 +90,15 @@ def theme_report_docx(project: Project, title: str = "Theme report",
     for top in tops:
         code = top.code
         label = (code.labels or {}).get(language) if language else None
-        document.add_heading(code.name + (f" ({label})" if label and label != code.name else ""), 1)
+        document.add_heading(clean(code.name + (f" ({label})" if label and label != code.name else "")), 1)
         if code.description:
             document.add_heading("Definition", 2)
-            document.add_paragraph(code.description)
+            document.add_paragraph(clean(code.description))
         for caption, text in (("Include when", code.inclusion), ("Exclude when", code.exclusion)):
             if text:
                 p = document.add_paragraph()
                 p.add_run(f"{caption}: ").bold = True
-                p.add_run(text)
+                p.add_run(clean(text))
         subtree = [n for n in nodes if in_subtree(n, [top])]
         theme_rows = [r for r in rows if r.code_id in {n.code.id for n in subtree}]
         counts = Counter(r.code_id for r in theme_rows)
@@ -136,7 +137,7 @@ def quote_table_docx(project: Project, title: str = "Quote table",
     if coding_ids is not None:
         rows = [r for r in rows if r.coding_id in coding_ids]
     document = Document()
-    document.add_heading(title, level=0)
+    document.add_heading(clean(title), level=0)
     document.add_paragraph(f"{len(rows)} quotes · generated {date.today().isoformat()} by qualcode")
     _table(document, ("Code", *QUOTE_HEADERS), [_quote_cells(r, r.code) for r in rows],
            QUOTE_WIDTHS)

@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 
+from ..store.clean import clean
 from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
 
@@ -20,10 +21,30 @@ def codings_frame(project: Project, *, coder: str | None = None,
                         columns=COLUMNS)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first)
+    gets a leading single quote, so that it shows as the text it is (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Excel (UTF-8 with BOM), formulas neutralised, control chars removed."""
+    frame = frame.copy()
+    frame.columns = [neutralise(clean(str(c))) for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].astype(object).map(
+            lambda v: neutralise(clean(v)) if isinstance(v, str) else v)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
 def codings_csv(project: Project, *, coder: str | None = None,
                 viewer: str | None = None) -> bytes:
-    return codings_frame(project, coder=coder, viewer=viewer).to_csv(index=False).encode(
-        "utf-8-sig")
+    return safe_csv(codings_frame(project, coder=coder, viewer=viewer))
 
 
 def codings_xlsx(project: Project, *, coder: str | None = None,
@@ -37,7 +58,7 @@ def codings_xlsx(project: Project, *, coder: str | None = None,
     sheet.title = "Codings"
     sheet.append(COLUMNS)
     for row in quote_rows(project, coder=coder, viewer=viewer):
-        values = [getattr(row, c) for c in COLUMNS]
+        values = [clean(v) if isinstance(v, str) else v for v in (getattr(row, c) for c in COLUMNS)]
         sheet.append(values)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -15,7 +15,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 class UndecodableError(ValueError):
@@ -58,3 +58,25 @@ def normalise(text: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)
+
+
+def align_offsets(raw: str, canonical: str, positions: list[int]) -> list[int]:
+    """Map offsets into ``raw`` onto ``canonical == normalise(raw)`` of a text whose pieces were
+    already NFC (so normalising only deleted characters: control characters, trailing spaces,
+    outer blank lines). One forward walk over both texts; positions need not be sorted."""
+    if raw == canonical or not positions:
+        return [min(p, len(canonical)) for p in positions]
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    out = [0] * len(positions)
+    i = j = 0
+    k = 0
+    n_raw, n_can = len(raw), len(canonical)
+    while k < len(order):
+        target = positions[order[k]]
+        while i < target and i < n_raw:
+            if j < n_can and raw[i] == canonical[j]:
+                j += 1
+            i += 1
+        out[order[k]] = min(j, n_can)
+        k += 1
+    return out

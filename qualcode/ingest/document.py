@@ -23,8 +23,13 @@ class IngestedDocument:
     encoding: str | None = None
     language: str | None = None
     attributes: dict = field(default_factory=dict)
+    comments: list = field(default_factory=list)  # Word comments (ingest.docx.WordComment)
+    # Set for documents cut from a larger file (survey rows): the same answer given by two
+    # respondents is two documents, the same file ingested twice is a duplicate.
+    identity: str = ""
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        data = self.text if not self.identity else f"{self.identity}\x00{self.text}"
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

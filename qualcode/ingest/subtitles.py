@@ -1,7 +1,8 @@
 """WebVTT (.vtt, Zoom/Teams) and SubRip (.srt) captions to canonical text with timed turns.
 
 Speakers come from ``<v Name>`` voice tags (Teams) or a ``Name:`` prefix (Zoom). Consecutive cues
-of one speaker are joined into one turn; each turn is one line ``Name: words`` of the canonical
+of one speaker are joined into one turn (captions without speakers: until a pause or ~1,000
+characters); each turn is one line ``Name: words`` of the canonical
 text, and its times are kept on the turn, not in the text.
 """
 
@@ -21,6 +22,10 @@ _ARROW = re.compile(
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
 _PREFIX = re.compile(r"^(?P<name>[^\W\d_][\w.'’\- ]{0,40}?):\s+(?=\S)")
+
+
+PAUSE = 2.0  # seconds between captions without speakers that start a new turn
+MAX_UNVOICED = 1000  # characters of captions without speakers in one turn
 
 
 @dataclass
@@ -64,7 +69,8 @@ def _make_cue(start: float, end: float, raw: str, fmt: str) -> Cue:
     speaker = None
     voice = _VOICE.search(raw)
     if voice:
-        speaker = voice.group(1).strip()
+        speaker = normalise(html.unescape(voice.group(1)) if fmt == "vtt" else voice.group(1))
+        speaker = " ".join(speaker.split())[:255] or None
     words = _TAG.sub("", raw)
     if fmt == "vtt":
         words = html.unescape(words)
@@ -78,22 +84,31 @@ def _make_cue(start: float, end: float, raw: str, fmt: str) -> Cue:
 
 
 def cues_to_text(cues: list[Cue]) -> tuple[str, list[TurnSpan]]:
-    """Merge same-speaker runs into turns; return the canonical text and its turns."""
-    merged: list[Cue] = []
-    for cue in cues:
-        if merged and merged[-1].speaker == cue.speaker:
-            last = merged[-1]
-            merged[-1] = Cue(last.start, cue.end, last.speaker, f"{last.text} {cue.text}")
-        else:
-            merged.append(cue)
+    """Merge same-speaker runs into turns; return the canonical text and its turns.
+    Linear: each run's words are collected in a list and joined once."""
     parts: list[str] = []
     turns: list[TurnSpan] = []
     offset = 0
-    for cue in merged:
-        label = f"{cue.speaker}: " if cue.speaker else ""
+    i = 0
+    while i < len(cues):
+        first = cues[i]
+        words = [first.text]
+        size = len(first.text)
+        j = i + 1
+        while j < len(cues) and cues[j].speaker == first.speaker:
+            # Captions without speakers: a pause of 2 s or ~1,000 characters ends a turn, so
+            # a quote is located by its own turn and time, not "turn 1" of one endless line.
+            if first.speaker is None and (cues[j].start - cues[j - 1].end >= PAUSE
+                                          or size >= MAX_UNVOICED):
+                break
+            words.append(cues[j].text)
+            size += len(cues[j].text) + 1
+            j += 1
+        body = " ".join(words)
+        label = f"{first.speaker}: " if first.speaker else ""
         start = offset + len(label)
-        line = label + cue.text
-        parts.append(line)
-        turns.append(TurnSpan(cue.speaker, start, start + len(cue.text), cue.start, cue.end))
-        offset += len(line) + 1
+        parts.append(label + body)
+        turns.append(TurnSpan(first.speaker, start, start + len(body), first.start, cues[j - 1].end))
+        offset += len(label) + len(body) + 1
+        i = j
     return "\n".join(parts), turns

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_TC = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
+# Hours may have any number of digits: WebVTT allows 100 hours and more.
+_TC = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_timecode(value: str) -> float:

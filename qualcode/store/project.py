@@ -18,20 +18,23 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import random
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import JSON, String, create_engine, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, DBAPIError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import BusyError, ConflictError, QualcodeError
+from ..errors import BusyError, ConflictError, QualcodeError, ValidationError
+from .clean import clean, clean_value
+from .models import Base, Meta
 from .permissions import Actor
 
 DEFAULT_DB_PATH = Path(".qualcode") / "demo.sqlite"
@@ -134,14 +137,44 @@ class Project:
         self.default_actor: Actor | None = None
         self._actor: ContextVar[Actor | None] = ContextVar(f"qualcode_actor_{id(self)}")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Clean first, so that permission checks and the audit trail see what is stored.
+        event.listen(self._sessions, "before_flush", _clean_rows)
         audit.install(self, self._sessions)
         #: Path of the backup written before the last schema upgrade (SQLite), if any.
         self.backup_path: Path | None = None
         try:
+            self._refuse_foreign_database()
             migrations.prepare(self, upgrade=migrate)
-        except Exception:
+        except BaseException:
             self.engine.dispose()
             raise
+
+    def _refuse_foreign_database(self) -> None:
+        """A database that holds tables but is not a qualcode project is left untouched (for
+        SQLite, looked at read-only, before the connection setup switches it to WAL)."""
+        try:
+            tables = self._existing_tables()
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            raise QualcodeError(f"{self!r} is not a database qualcode can open "
+                                f"({getattr(exc, 'orig', exc)}); nothing was changed") from None
+        ours = set(Base.metadata.tables) | {"alembic_version"}
+        if tables and Meta.__tablename__ not in tables and tables - ours:
+            shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+            raise QualcodeError(
+                f"{self!r} is not a qualcode project: it already holds other tables ({shown}) "
+                "and no qualcode_meta table; refusing to add qualcode's tables to it. "
+                "Use a new file or an empty database.")
+
+    def _existing_tables(self) -> set[str]:
+        if not self.is_sqlite:
+            return set(inspect(self.engine).get_table_names())
+        path = self.engine.url.database
+        if not path or path == ":memory:" or not Path(path).exists():
+            return set()
+        with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro",
+                                     uri=True)) as db:
+            return {row[0] for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
 
     # --- who is acting --------------------------------------------------------------------
 
@@ -252,6 +285,41 @@ class Project:
 
     def __repr__(self) -> str:
         return f"Project({self.engine.url.render_as_string(hide_password=True)!r})"
+
+
+_WHAT = {"transcripts": "transcript", "turns": "speaker turn", "codes": "code",
+         "codings": "coding", "memos": "memo", "qualcode_meta": "project setting"}
+
+
+def _clean_rows(session: Session, _context, _instances) -> None:
+    """Before anything is written: strip characters PostgreSQL/XML refuse from every text
+    column (JSON ones too) and refuse texts longer than their column, on every backend alike."""
+    for obj in list(session.new) + list(session.dirty):
+        state = inspect(obj)
+        table = state.mapper.local_table.name
+        is_new = obj in session.new
+        for attr in state.mapper.column_attrs:
+            column = attr.columns[0]
+            if table == "transcripts" and attr.key == "text":
+                continue  # canonical text: cleaned by the readers, its offsets must not move
+            if not is_new and not state.attrs[attr.key].history.has_changes():
+                continue
+            value = getattr(obj, attr.key)
+            if isinstance(value, str) and isinstance(column.type, String):
+                cleaned = clean(value)
+                limit = getattr(column.type, "length", None)
+                if limit and len(cleaned) > limit:
+                    what = _WHAT.get(table, table)
+                    field = attr.key.replace("_", " ")
+                    raise ValidationError(
+                        f"the {what} {field} is too long: {len(cleaned)} characters, at most "
+                        f"{limit} ({cleaned[:40]!r}…)")
+                if cleaned != value:
+                    setattr(obj, attr.key, cleaned)
+            elif value is not None and isinstance(column.type, JSON):
+                cleaned = clean_value(value)
+                if cleaned != value:
+                    setattr(obj, attr.key, cleaned)
 
 
 def get_row(session: Session, model, ident: int, what: str):

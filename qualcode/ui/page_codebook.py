@@ -96,8 +96,14 @@ def render() -> None:
             if c2.button("Move", key="struct_move"):
                 _run(lambda: ops.move_code(proj, code_id, new_parent), "Code moved.")
             target = c1.selectbox("Merge into", ids, format_func=paths.get, key="struct_target")
-            if c1.button("Merge (codings kept)", key="struct_merge"):
-                _run(lambda: ops.merge_codes(proj, code_id, target), "Codes merged; codings kept.")
+            try:  # what the merge will do, shown before it is confirmed
+                c1.text(ops.merge_plan(proj, code_id, target).describe())
+            except QualcodeError as exc:
+                c1.caption(plain(exc))
+            sure = c1.checkbox("Merge as described above", key="struct_merge_sure")
+            if c1.button("Merge (codings kept)", key="struct_merge", disabled=not sure):
+                _run(lambda: ops.merge_codes(proj, code_id, target),
+                     "Codes merged; codings kept, memos joined.")
             force = c2.checkbox("Also delete its codings and sub-codes", key="struct_force")
             if c2.button("Delete", key="struct_delete"):
                 _run(lambda: ops.delete_code(proj, code_id, force=force), "Code deleted.")

@@ -8,6 +8,7 @@ import streamlit as st
 from ..analysis.interview_order import order_transcripts, order_warnings
 from ..errors import QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES, ingest_files
+from ..ingest.survey import SURVEY_SUFFIXES
 from ..transcripts import (delete_transcript, import_attributes, list_transcripts,
                            transcript_overview, update_transcript)
 from .state import forget_version, opened_version, plain, project
@@ -20,20 +21,35 @@ def render() -> None:
     for level, msg in st.session_state.pop("ingest_messages", []):
         getattr(st, level)(plain(msg))
 
-    uploads = st.file_uploader("Add interview files", accept_multiple_files=True,
-                               type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="uploads")
-    role = st.selectbox("Role for these files", ["", "participant", "former manager",
-                                                 "current manager"], key="upload_role",
-                        format_func=lambda r: r or "(from the files, or none)")
+    uploads = st.file_uploader("Add interview files (or survey sheets: .csv/.xlsx, one answer "
+                               "per row)", accept_multiple_files=True,
+                               type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES + SURVEY_SUFFIXES],
+                               key="uploads")
+    # Roles are free text: whatever the study calls its groups.
+    role = st.text_input("Role for these files (optional; e.g. participant, manager)",
+                         key="upload_role").strip()
+    text_column = st.text_input("Survey sheets: column holding the answers (default: the "
+                                "longest texts)", key="upload_text_column").strip()
+    per_column = st.checkbox("Survey sheets: one document per answer column (instead of per row)",
+                             key="upload_per_column")
     if uploads and st.button("Ingest", type="primary", key="ingest_button"):
         bar = st.progress(0.0, text="Reading files…")
         report = ingest_files(
             proj, [(u.name, u.getvalue(), None) for u in uploads],
-            attributes={"role": role} if role else None,
+            attributes={"role": role} if role else None, text_column=text_column or None,
+            per_column=per_column,
             progress=lambda i, n, name: bar.progress(i / n, text=f"{i}/{n}: {name}"))
+        many = 20  # a survey sheet can add thousands: one line for them then
+        added = ([("success", f"Added {name}.") for name in report.added]
+                 if len(report.added) <= many else
+                 [("success", f"Added {len(report.added)} transcripts ({report.added[0]} … "
+                              f"{report.added[-1]}).")])
+        duplicates = ([("warning", f"Skipped duplicate: {msg}") for msg in report.duplicates]
+                      if len(report.duplicates) <= many else
+                      [("warning", f"Skipped {len(report.duplicates)} duplicates, e.g. "
+                                   f"{report.duplicates[0]}")])
         st.session_state["ingest_messages"] = (
-            [("success", f"Added {name}.") for name in report.added]
-            + [("warning", f"Skipped duplicate: {msg}") for msg in report.duplicates]
+            added + duplicates + [("info", msg) for msg in report.notes]
             + [("error", msg) for msg in report.errors])
         st.rerun()
 

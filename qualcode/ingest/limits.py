@@ -1,0 +1,82 @@
+"""Bounds on what a file may make qualcode do: zip packages (.docx/.odt/.xlsx) are checked
+before any parser sees them, YAML may not build structures from anchors and aliases."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import yaml
+
+MAX_ZIP_ENTRIES = 5000
+MAX_ZIP_UNCOMPRESSED = 256 * 2**20  # all members together (pictures included)
+MAX_XML_MEMBER = 64 * 2**20  # one XML part that is parsed into a tree
+MAX_YAML_ALIASES = 20
+MAX_YAML_EVENTS = 200_000
+
+
+class LimitError(ValueError):
+    """Input refused because it would take too much memory or time; the message says why."""
+
+
+def check_zip(data: bytes, what: str = "package",
+              max_total: int = MAX_ZIP_UNCOMPRESSED) -> zipfile.ZipFile:
+    """Open ``data`` as a zip after checking entry count and declared uncompressed sizes.
+
+    Python's zipfile never returns more bytes for a member than its declared size (and checks
+    the CRC), so the declared sizes bound what any parser reading this zip can inflate."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise LimitError(f"not a valid {what} (the zip container is damaged: {exc})") from None
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise LimitError(f"the {what} holds {len(infos)} files; at most {MAX_ZIP_ENTRIES} are "
+                         "accepted (a zip bomb?)")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > max_total:
+            raise LimitError(f"the {what} would unpack to more than "
+                             f"{max_total // 2**20} MiB (a zip bomb?)")
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, what: str = "package",
+                max_bytes: int | None = None) -> bytes | None:
+    """A member's bytes (None if absent), read in chunks and stopped at the size limit."""
+    max_bytes = MAX_XML_MEMBER if max_bytes is None else max_bytes
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > max_bytes:
+        raise LimitError(f"'{name}' in the {what} is {info.file_size // 2**20} MiB of XML; at "
+                         f"most {max_bytes // 2**20} MiB are read (a zip bomb?)")
+    limit = info.file_size
+    out = bytearray()
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                out += chunk
+                if len(out) > limit:
+                    raise LimitError(f"'{name}' in the {what} is larger than it declares")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        raise LimitError(f"'{name}' in the {what} cannot be read ({exc})") from None
+    return bytes(out)
+
+
+def safe_yaml_load(text: str):
+    """``yaml.safe_load`` that refuses many anchors/aliases (a "billion laughs" alias bomb)
+    before building anything. Raises LimitError or yaml.YAMLError."""
+    aliases = events = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        events += 1
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise LimitError(f"the YAML uses more than {MAX_YAML_ALIASES} aliases (*name); "
+                                 "refused (an alias bomb?)")
+        if events > MAX_YAML_EVENTS:
+            raise LimitError("the YAML is too large")
+    return yaml.safe_load(text)
