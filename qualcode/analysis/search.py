@@ -1,0 +1,311 @@
+"""Full-text search over all transcripts (or those with some attributes): phrase, whole word,
+regular expression or Snowball-stemmed words (Dutch, English, …); hits as keyword in context
+with speaker, interview and position; code all hits (the hit, its sentence, its speaker turn or
+its paragraph) and auto-code every turn of a speaker.
+
+Offsets are Python code points into ``Transcript.text``. Searching uses the cached corpus of
+``corpus.py``; stemmed search a token index (token positions and stem ids, numpy arrays) built on
+the first stemmed search and kept until the transcripts change.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy import select
+
+from ..errors import NotFound, ValidationError
+from ..ingest.timecodes import format_timecode
+from ..store.models import Code, Coding
+from ..store.project import Project, get_row
+from .corpus import Corpus, Doc, load_corpus
+
+MODES = ("phrase", "word", "regex", "stem")
+SPANS = ("hit", "sentence", "turn", "paragraph")
+REGEX_TIMEOUT = 5.0  # seconds for a whole regular-expression search
+_STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es": "spanish",
+             "it": "italian", "pt": "portuguese", "da": "danish", "sv": "swedish",
+             "no": "norwegian", "fi": "finnish", "ru": "russian"}
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    transcript_id: int
+    transcript: str
+    start: int
+    end: int
+    text: str
+    speaker: str
+    turn: int | None  # 1-based turn number
+    before: str
+    after: str
+    interview_order: int | None
+    role: str
+    participant: str
+    location: str
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def search(project: Project, pattern: str, mode: str = "phrase", *,
+           where: dict | None = None, transcript_ids=None, case_sensitive: bool = False,
+           language: str | None = None, limit: int | None = None, context: int = 60) -> list[Hit]:
+    """All hits of ``pattern`` in interview order, then position.
+
+    * ``phrase``: the words in this order (any white space between them), also inside longer
+      words; ``word``: whole words only; ``regex``: a Python regular expression;
+    * ``stem``: words with the same Snowball stem in the transcript's language (or
+      ``language``): "werken" finds "werkte", "werk", "werkend".
+    """
+    if mode not in MODES:
+        raise ValidationError(f"search mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if not (pattern or "").strip():
+        raise ValidationError("give something to search for")
+    corpus = load_corpus(project)
+    docs = corpus.select(where, transcript_ids)
+    hits: list[Hit] = []
+    if mode == "stem":
+        spans = _stem_spans(corpus, docs, pattern, language)
+    else:
+        spans = _pattern_spans(docs, pattern, mode, case_sensitive)
+    for doc, start, end in spans:
+        hits.append(_hit(doc, start, end, context))
+        if limit is not None and len(hits) >= limit:
+            break
+    return hits
+
+
+def compile_pattern(pattern: str, mode: str, case_sensitive: bool = False):
+    """The compiled pattern for phrase/word/regex (the ``regex`` module, so that a runaway
+    regular expression can be stopped by a timeout)."""
+    import regex
+
+    flags = regex.V0 | (0 if case_sensitive else regex.IGNORECASE)
+    if mode == "regex":
+        source = pattern
+    else:
+        words = pattern.split()
+        source = r"\s+".join(regex.escape(w) for w in words)
+        if mode == "word":
+            source = rf"(?<!\w){source}(?!\w)"
+    try:
+        return regex.compile(source, flags)
+    except regex.error as exc:
+        raise ValidationError(f"not a valid regular expression: {pattern!r} ({exc})") from None
+
+
+def _pattern_spans(docs: list[Doc], pattern: str, mode: str, case_sensitive: bool):
+    compiled = compile_pattern(pattern, mode, case_sensitive)
+    deadline = time.monotonic() + REGEX_TIMEOUT
+    for doc in docs:
+        try:
+            matches = compiled.finditer(doc.text, timeout=max(deadline - time.monotonic(), 0.01))
+            for m in matches:
+                if m.end() > m.start():
+                    yield doc, m.start(), m.end()
+        except TimeoutError:
+            raise ValidationError(
+                f"the regular expression {pattern!r} took longer than {REGEX_TIMEOUT:.0f} s; "
+                "make it more specific") from None
+
+
+@lru_cache(maxsize=16)
+def stemmer(lang: str | None):
+    """NLTK's Snowball stemmer for a language code (None when there is none)."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    name = _STEMMERS.get((lang or "").split("-")[0].lower())
+    return SnowballStemmer(name) if name else None
+
+
+def _stem(word: str, lang: str | None) -> str:
+    st = stemmer(lang)
+    word = word.lower()
+    return f"{lang}:{st.stem(word)}" if st else f":{word}"
+
+
+class TokenIndex:
+    """Per transcript: token starts, ends and stem ids (numpy); one stem vocabulary."""
+
+    def __init__(self, corpus: Corpus, default_language: str | None = None):
+        self.vocab: dict[str, int] = {}
+        self.docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.languages: dict[int, str | None] = {}
+        cache: dict[tuple[str, str | None], int] = {}
+        for doc in corpus.docs:
+            lang = doc.language if stemmer(doc.language) else default_language
+            self.languages[doc.id] = lang
+            starts, ends, ids = [], [], []
+            for m in _TOKEN.finditer(doc.text):
+                word = m.group()
+                key = (word, lang)
+                sid = cache.get(key)
+                if sid is None:
+                    sid = cache[key] = self.vocab.setdefault(_stem(word, lang), len(self.vocab))
+                starts.append(m.start())
+                ends.append(m.end())
+                ids.append(sid)
+            self.docs[doc.id] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
+                                 np.array(ids, dtype=np.int32))
+
+    def find(self, doc_id: int, words: list[str], lang: str | None):
+        starts, ends, ids = self.docs[doc_id]
+        lang = lang or self.languages[doc_id]
+        wanted = [self.vocab.get(_stem(w, lang)) for w in words]
+        if None in wanted or len(ids) < len(wanted):
+            return []
+        n = len(ids) - len(wanted) + 1
+        mask = ids[:n] == wanted[0]
+        for k, sid in enumerate(wanted[1:], 1):
+            mask &= ids[k:k + n] == sid
+        idx = np.flatnonzero(mask)
+        return list(zip(starts[idx].tolist(), ends[idx + len(wanted) - 1].tolist()))
+
+
+def token_index(corpus: Corpus) -> TokenIndex:
+    if corpus.index is None:
+        corpus.index = TokenIndex(corpus, default_language="en")
+    return corpus.index
+
+
+def _stem_spans(corpus: Corpus, docs: list[Doc], pattern: str, language: str | None):
+    words = _TOKEN.findall(pattern)
+    if not words:
+        raise ValidationError(f"no words to stem in {pattern!r}")
+    index = token_index(corpus)
+    for doc in docs:
+        for start, end in index.find(doc.id, words, language):
+            yield doc, start, end
+
+
+def _hit(doc: Doc, start: int, end: int, context: int) -> Hit:
+    turn = doc.turn_at(start)
+    parts = [doc.name]
+    if turn is not None:
+        parts.append(f"turn {turn.index + 1}")
+        if turn.time_start is not None:
+            parts.append(format_timecode(turn.time_start))
+    parts.append(f"chars {start}–{end}")
+    text = doc.text
+    return Hit(transcript_id=doc.id, transcript=doc.name, start=start, end=end,
+               text=text[start:end], speaker=turn.speaker if turn else "",
+               turn=turn.index + 1 if turn else None,
+               before=text[max(0, start - context):start], after=text[end:end + context],
+               interview_order=doc.interview_order, role=doc.role,
+               participant=doc.participant, location=", ".join(parts))
+
+
+# --- coding the hits --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlannedCoding:
+    """What coding a hit would store: the span (after widening and trimming) and whether the
+    code is already there (same span and coder)."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    exists: bool
+
+
+def hit_span(doc: Doc, start: int, end: int, span: str) -> tuple[int, int]:
+    """``[start, end)`` widened to its sentence, speaker turn or paragraph (never beyond the
+    turn), with white space trimmed at both ends."""
+    if span not in SPANS:
+        raise ValidationError(f"span must be one of {', '.join(SPANS)}, not {span!r}")
+    if span != "hit":
+        start, end = doc.unit_at(span, start, end)
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def plan_codings(project: Project, hits: list[Hit], code_id: int, span: str = "hit",
+                 coder: str = "") -> list[PlannedCoding]:
+    """The preview of coding every hit with ``code_id``: one row per hit; a later hit whose
+    span an earlier one already takes is marked as existing."""
+    corpus = load_corpus(project)
+    coder = (coder or "").strip()
+    with project.reading() as s:
+        if s.get(Code, code_id) is None:
+            raise NotFound(f"no code with id {code_id}")
+        tids = {h.transcript_id for h in hits}
+        have = set(s.execute(select(Coding.transcript_id, Coding.start, Coding.end).where(
+            Coding.code_id == code_id, Coding.coder == coder,
+            Coding.transcript_id.in_(tids))).all()) if tids else set()
+    out = []
+    for hit in hits:
+        doc = corpus.by_id.get(hit.transcript_id)
+        if doc is None:
+            raise NotFound(f"transcript {hit.transcript!r} is no longer in the project")
+        start, end = hit_span(doc, hit.start, hit.end, span)
+        key = (doc.id, start, end)
+        exists = key in have or start >= end
+        have.add(key)
+        out.append(PlannedCoding(hit, start, end, doc.text[start:end], exists))
+    return out
+
+
+def code_hits(project: Project, hits: list[Hit], code_id: int, span: str = "hit",
+              coder: str = "", memo: str = "") -> list[bool]:
+    """Code every hit (as the hit, its sentence, turn or paragraph) in one transaction.
+    Returns per hit whether a new coding was made (False: that coding already existed)."""
+    plan = plan_codings(project, hits, code_id, span, coder)
+    coder = (coder or "").strip()
+    with project.transaction() as s:
+        get_row(s, Code, code_id, "code")
+        s.add_all(Coding(transcript_id=p.hit.transcript_id, code_id=code_id, start=p.start,
+                         end=p.end, coder=coder, memo=memo or "") for p in plan if not p.exists)
+    return [not p.exists for p in plan]
+
+
+def speakers(project: Project) -> dict[str, int]:
+    """Every speaker label with its number of turns, most frequent first."""
+    counts: dict[str, int] = {}
+    for doc in load_corpus(project).docs:
+        for t in doc.turns:
+            if t.speaker:
+                counts[t.speaker] = counts.get(t.speaker, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower())))
+
+
+def speaker_turn_hits(project: Project, speakers: set[str] | None = None, *,
+                      where: dict | None = None) -> list[Hit]:
+    """Every turn of these speakers (case-insensitive; None: every speaker but none that
+    looks like an interviewer) in the transcripts passing ``where`` (e.g. role=manager),
+    as hits spanning the turn."""
+    wanted = {s.casefold() for s in speakers} if speakers else None
+    out = []
+    for doc in load_corpus(project).select(where):
+        for t in doc.turns:
+            name = (t.speaker or "").casefold()
+            if wanted is None:
+                if not name or name in _INTERVIEWER:
+                    continue
+            elif name not in wanted:
+                continue
+            if t.end > t.start:
+                out.append(_hit(doc, t.start, t.end, 0))
+    return out
+
+
+_INTERVIEWER = {"interviewer", "i", "int", "interviewster", "q", "vraag",
+                "moderator", "onderzoeker"}
+
+
+def autocode_speakers(project: Project, code_id: int, speakers: set[str] | None = None, *,
+                      where: dict | None = None, coder: str = "") -> list[bool]:
+    """Code every turn of some speakers (or of every non-interviewer speaker in transcripts
+    with some attribute, e.g. ``where={"role": {"manager"}}``). Per turn: newly coded?"""
+    return code_hits(project, speaker_turn_hits(project, speakers, where=where), code_id,
+                     "turn", coder)
