@@ -42,6 +42,7 @@ class MatrixResult:
     data: CodingArrays = field(repr=False)
     value_of: dict[int, str] = field(default_factory=dict, repr=False)  # transcript -> value
     project: Project | None = field(default=None, repr=False)
+    _quotes: dict | None = field(default=None, repr=False)
 
     def cell(self, code_id: int, value: str) -> MatrixCell:
         return self.cells.get((code_id, value)) or MatrixCell(code_id, value, 0, 0, 0.0)
@@ -75,9 +76,10 @@ class MatrixResult:
         ids = {int(d.ids[k]) for k in idx if int(d.tids[k]) in tids}
         if not ids:
             return []
-        # the quotes of the codings behind the cell (sub-codes included when rolled up)
-        rows = [r for r in quote_rows(self.project, transcript_ids=tids)
-                if r.coding_id in ids]
+        if self._quotes is None:  # every quote once, then looked up per cell
+            self._quotes = {r.coding_id: r for r in quote_rows(
+                self.project, transcript_ids=set(self.value_of))}
+        rows = [self._quotes[i] for i in ids if i in self._quotes]
         rows.sort(key=lambda r: (r.interview_order if r.interview_order is not None else 1 << 30,
                                  r.transcript, r.start))
         return rows

@@ -13,7 +13,7 @@ import sys
 from ..errors import QualcodeError
 from ..store.project import ENV_URL, Project
 
-COMMAND_MODULES = ["transcripts", "codebook", "saturation", "export", "app"]
+COMMAND_MODULES = ["transcripts", "codebook", "saturation", "export", "app", "analysis"]
 
 
 def build_parser() -> argparse.ArgumentParser:

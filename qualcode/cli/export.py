@@ -20,9 +20,10 @@ def cmd_export(project: Project, args) -> int:
 
             saturation = project_saturation(project, roles=set(args.saturation_role) - {""}
                                             or None)
-        data = (quote_table_docx(project, title=args.title or "Quote table") if args.quotes
-                else theme_report_docx(project, title=args.title or "Theme report",
-                                       language=args.language, saturation=saturation))
+        data = (quote_table_docx(project, title=args.title, language=args.language)
+                if args.quotes
+                else theme_report_docx(project, title=args.title, language=args.language,
+                                       saturation=saturation, include_memos=args.memos))
     elif suffix == ".csv":
         data = codings_csv(project)
     elif suffix == ".xlsx":
@@ -39,7 +40,8 @@ def register(sub) -> None:
     p.add_argument("file")
     p.add_argument("--quotes", action="store_true", help=".docx: a plain quote table")
     p.add_argument("--title")
-    p.add_argument("--language", help="show code labels in this language, e.g. nl")
+    p.add_argument("--language", help="headings, labels and code labels in this language, e.g. nl")
+    p.add_argument("--memos", action="store_true", help=".docx: add a section with the memos")
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
                    help="add the saturation table (base 4, run 2, ≤5%%) over interviews with "
                         "this role (repeatable; '' for all interviews)")
