@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
-from .store.models import Code, Coding, Memo
+from .store.models import Code, Coding, Memo, MemoLink
 from .store.project import Project, get_row
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -152,6 +152,13 @@ def merge_codes(project: Project, source_id: int, target_id: int) -> int:
             child.parent_key = target_id
         for memo in s.scalars(select(Memo).where(Memo.code_id == source_id)).all():
             memo.code_id = target_id
+        linked = set(s.scalars(select(MemoLink.memo_id).where(MemoLink.code_id == target_id)))
+        for link in s.scalars(select(MemoLink).where(MemoLink.code_id == source_id)).all():
+            if link.memo_id in linked:
+                s.delete(link)
+            else:
+                link.code_id = target_id
+                linked.add(link.memo_id)
         target.examples = list(target.examples or []) + [
             e for e in (source.examples or []) if e not in (target.examples or [])]
         s.flush()
