@@ -45,6 +45,17 @@ class Doc:
     attributes: dict = field(default_factory=dict)
     _turn_starts: list[int] | None = None
     _units: dict = field(default_factory=dict)
+    _lower: str | None = None
+    _lower_done: bool = False
+
+    @property
+    def lower(self) -> str | None:
+        """The text lower-cased, when that keeps every offset (same length); else None."""
+        if not self._lower_done:
+            lower = self.text.lower()
+            self._lower = lower if len(lower) == len(self.text) else None
+            self._lower_done = True
+        return self._lower
 
     @property
     def role(self) -> str:

@@ -129,11 +129,13 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
         length_of = {v: sum(lengths.get(t, 0) or 0 for t in tids) for v, tids in columns.items()}
         grouped = frame.groupby(["code", "value"]).agg(
             count=("tid", "size"), transcripts=("tid", "nunique"), covered=("covered", "sum"))
-        for (code, value), row in grouped.iterrows():
+        flat = grouped.reset_index()
+        for code, value, count, n_transcripts, covered in zip(
+                flat["code"].tolist(), flat["value"].tolist(), flat["count"].tolist(),
+                flat["transcripts"].tolist(), flat["covered"].tolist()):
             total = length_of.get(value) or 0
-            cells[(int(code), value)] = MatrixCell(
-                int(code), value, int(row["count"]), int(row["transcripts"]),
-                float(row["covered"]) / total if total else 0.0)
+            cells[(code, value)] = MatrixCell(code, value, count, n_transcripts,
+                                              covered / total if total else 0.0)
     for (code, value), text in summaries.items():
         if code in codes and value in columns:
             cell = cells.setdefault((code, value), MatrixCell(code, value, 0, 0, 0.0))

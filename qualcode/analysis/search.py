@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -33,24 +33,55 @@ _STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es
 _TOKEN = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Hit:
+    """One hit: its span (code points into the transcript text), speaker and interview; the
+    text, its context (keyword in context) and location are read from the cached text."""
+
     transcript_id: int
     transcript: str
     start: int
     end: int
-    text: str
     speaker: str
     turn: int | None  # 1-based turn number
-    before: str
-    after: str
     interview_order: int | None
     role: str
     participant: str
-    location: str
+    time_start: float | None
+    source: str  # the whole transcript text (shared, not copied)
+    context: int = 60
+
+    @property
+    def text(self) -> str:
+        return self.source[self.start:self.end]
+
+    @property
+    def before(self) -> str:
+        return self.source[max(0, self.start - self.context):self.start]
+
+    @property
+    def after(self) -> str:
+        return self.source[self.end:self.end + self.context]
+
+    @property
+    def location(self) -> str:
+        parts = [self.transcript]
+        if self.turn is not None:
+            parts.append(f"turn {self.turn}")
+            if self.time_start is not None:
+                parts.append(format_timecode(self.time_start))
+        parts.append(f"chars {self.start}–{self.end}")
+        return ", ".join(parts)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Hit) and (self.transcript_id, self.start, self.end) == (
+            other.transcript_id, other.start, other.end)
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return {"transcript": self.transcript, "start": self.start, "end": self.end,
+                "text": self.text, "speaker": self.speaker, "transcript_id": self.transcript_id,
+                "turn": self.turn, "location": self.location, "before": self.before,
+                "after": self.after, "role": self.role, "participant": self.participant}
 
 
 def search(project: Project, pattern: str, mode: str = "phrase", *,
@@ -74,45 +105,64 @@ def search(project: Project, pattern: str, mode: str = "phrase", *,
         spans = _stem_spans(corpus, docs, pattern, language)
     else:
         spans = _pattern_spans(docs, pattern, mode, case_sensitive)
-    for doc, start, end in spans:
-        hits.append(_hit(doc, start, end, context))
+    for doc, found in spans:
+        if limit is not None:
+            found = found[:limit - len(hits)]
+        hits.extend(_hits(doc, found, context))
         if limit is not None and len(hits) >= limit:
             break
     return hits
 
 
 def compile_pattern(pattern: str, mode: str, case_sensitive: bool = False):
-    """The compiled pattern for phrase/word/regex (the ``regex`` module, so that a runaway
-    regular expression can be stopped by a timeout)."""
+    """The compiled pattern: for phrase and word the escaped words joined by white space (the
+    standard engine; matched against lower-cased text unless case-sensitive), for regex the
+    ``regex`` module, so that a runaway regular expression is stopped by a timeout."""
+    if mode != "regex":
+        words = pattern.split() if case_sensitive else pattern.lower().split()
+        source = r"\s+".join(re.escape(w) for w in words)
+        if mode == "word":
+            source += r"(?!\w)"  # the start of the word is checked after matching (faster)
+        return re.compile(source)
     import regex
 
-    flags = regex.V0 | (0 if case_sensitive else regex.IGNORECASE)
-    if mode == "regex":
-        source = pattern
-    else:
-        words = pattern.split()
-        source = r"\s+".join(regex.escape(w) for w in words)
-        if mode == "word":
-            source = rf"(?<!\w){source}(?!\w)"
     try:
-        return regex.compile(source, flags)
+        return regex.compile(pattern, regex.V0 | (0 if case_sensitive else regex.IGNORECASE))
     except regex.error as exc:
         raise ValidationError(f"not a valid regular expression: {pattern!r} ({exc})") from None
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _pattern_spans(docs: list[Doc], pattern: str, mode: str, case_sensitive: bool):
+    """(doc, [(start, end), …]) per transcript with hits."""
     compiled = compile_pattern(pattern, mode, case_sensitive)
+    fallback = None
     deadline = time.monotonic() + REGEX_TIMEOUT
     for doc in docs:
+        text = doc.text
         try:
-            matches = compiled.finditer(doc.text, timeout=max(deadline - time.monotonic(), 0.01))
-            for m in matches:
-                if m.end() > m.start():
-                    yield doc, m.start(), m.end()
+            if mode == "regex":
+                found = [m.span() for m in compiled.finditer(
+                    text, timeout=max(deadline - time.monotonic(), 0.01)) if m.end() > m.start()]
+            else:
+                lower = text if case_sensitive else doc.lower
+                if lower is None:  # lower-casing changed the length: match ignoring case
+                    if fallback is None:
+                        fallback = re.compile(compiled.pattern, re.IGNORECASE)
+                    found = [m.span() for m in fallback.finditer(text)]
+                else:
+                    found = [m.span() for m in compiled.finditer(lower)]
+                if mode == "word":
+                    found = [(s, e) for s, e in found if not s or not _word_char(text[s - 1])]
         except TimeoutError:
             raise ValidationError(
                 f"the regular expression {pattern!r} took longer than {REGEX_TIMEOUT:.0f} s; "
                 "make it more specific") from None
+        if found:
+            yield doc, found
 
 
 @lru_cache(maxsize=16)
@@ -180,25 +230,35 @@ def _stem_spans(corpus: Corpus, docs: list[Doc], pattern: str, language: str | N
         raise ValidationError(f"no words to stem in {pattern!r}")
     index = token_index(corpus)
     for doc in docs:
-        for start, end in index.find(doc.id, words, language):
-            yield doc, start, end
+        found = index.find(doc.id, words, language)
+        if found:
+            yield doc, found
+
+
+def _hits(doc: Doc, spans: list[tuple[int, int]], context: int) -> list[Hit]:
+    """Hits for the spans of one transcript (the turn of each found by one searchsorted)."""
+    if not spans:
+        return []
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    turn_starts = np.array([t.start for t in doc.turns], dtype=np.int64)
+    which = (np.searchsorted(turn_starts, starts, side="right") - 1).tolist()
+    turns = doc.turns
+    name, order, role, participant, text, tid = (doc.name, doc.interview_order, doc.role,
+                                                 doc.participant, doc.text, doc.id)
+    out = []
+    for (s, e), k in zip(spans, which):
+        if k >= 0:
+            t = turns[k]
+            out.append(Hit(tid, name, s, e, t.speaker, t.index + 1, order, role, participant,
+                           t.time_start, text, context))
+        else:
+            out.append(Hit(tid, name, s, e, "", None, order, role, participant, None, text,
+                           context))
+    return out
 
 
 def _hit(doc: Doc, start: int, end: int, context: int) -> Hit:
-    turn = doc.turn_at(start)
-    parts = [doc.name]
-    if turn is not None:
-        parts.append(f"turn {turn.index + 1}")
-        if turn.time_start is not None:
-            parts.append(format_timecode(turn.time_start))
-    parts.append(f"chars {start}–{end}")
-    text = doc.text
-    return Hit(transcript_id=doc.id, transcript=doc.name, start=start, end=end,
-               text=text[start:end], speaker=turn.speaker if turn else "",
-               turn=turn.index + 1 if turn else None,
-               before=text[max(0, start - context):start], after=text[end:end + context],
-               interview_order=doc.interview_order, role=doc.role,
-               participant=doc.participant, location=", ".join(parts))
+    return _hits(doc, [(start, end)], context)[0]
 
 
 # --- coding the hits --------------------------------------------------------------------------
