@@ -29,6 +29,7 @@ class Link:
     kind: str  # coding | code | transcript | memo
     target_id: int
     label: str  # what the link points at, for people: a code path, "quote …", a title
+    back: bool = False  # a memo that links to this one (made from the other memo)
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def memo_views(project: Project, *, memo_type: str | None = None, kind: str | No
     # a memo linked from another shows that back-link too
     for ln in links:
         if ln.target_memo_id and ln.target_memo_id in by_memo:
-            back = Link("memo", ln.memo_id, titles.get(ln.memo_id, "?"))
+            back = Link("memo", ln.memo_id, titles.get(ln.memo_id, "?"), back=True)
             if back not in by_memo[ln.target_memo_id]:
                 by_memo[ln.target_memo_id].append(back)
     out = []
