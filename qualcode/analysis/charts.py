@@ -18,6 +18,12 @@ LABEL_LIMIT = 260  # pixels of an axis label before it is cut
 ROW = 16  # pixels per code or interview on a categorical axis
 
 
+def _data(frame: pd.DataFrame) -> alt.Data:
+    """Inline data: a 150 × 150 heat map has more rows than Altair's default limit of 5,000
+    for DataFrames, and the rows are small."""
+    return alt.Data(values=frame.to_dict("records"))
+
+
 def _height(n: int, per: int = ROW, minimum: int = 160) -> int:
     return max(minimum, n * per)
 
@@ -33,16 +39,16 @@ def frequency_chart(result: MatrixResult, what: str = "count", kind: str | None 
     if kind is None:
         kind = "bar" if len(codes) <= 40 and len(values) <= 6 else "heatmap"
     y = alt.Y("code:N", sort=codes, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    tooltip = ["code", "value", alt.Tooltip(f"{what}:Q", format=".1%" if what == "coverage"
+    tooltip = ["code:N", "value:N", alt.Tooltip(f"{what}:Q", format=".1%" if what == "coverage"
                                             else "d")]
     if kind == "bar":
-        return alt.Chart(frame).mark_bar().encode(
+        return alt.Chart(_data(frame)).mark_bar().encode(
             y=y, yOffset=alt.YOffset("value:N", sort=values),
             x=alt.X(f"{what}:Q", title=what, axis=alt.Axis(format="%" if what == "coverage"
                                                            else "d")),
             color=alt.Color("value:N", sort=values, title=result.by), tooltip=tooltip,
         ).properties(height=_height(len(codes), max(ROW, 6 * len(values))), width="container")
-    return alt.Chart(frame).mark_rect().encode(
+    return alt.Chart(_data(frame)).mark_rect().encode(
         y=y, x=alt.X("value:N", sort=values, title=result.by,
                      axis=alt.Axis(labelLimit=160, labelAngle=-45)),
         color=alt.Color(f"{what}:Q", scale=alt.Scale(scheme="blues"), title=what),
@@ -62,13 +68,13 @@ def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
     frame = frame[(frame["a"] != frame["b"]) & (frame["count"] > 0)]
     size = max(8, min(ROW, 2400 // max(n, 1)))
     axis = alt.Axis(labelLimit=LABEL_LIMIT, labelFontSize=10 if n > 60 else 11)
-    return alt.Chart(frame).mark_rect().encode(
+    return alt.Chart(_data(frame)).mark_rect().encode(
         x=alt.X("b:N", sort=labels, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT,
                                                                  labelAngle=-60)),
         y=alt.Y("a:N", sort=labels, title=None, axis=axis),
         color=alt.Color("value:Q", scale=alt.Scale(scheme="orangered"),
                         title="count" if value == "count" else "c-coefficient"),
-        tooltip=["a", "b", "count", alt.Tooltip("value:Q", format=".3f", title=value)],
+        tooltip=["a:N", "b:N", "count:Q", alt.Tooltip("value:Q", format=".3f", title=value)],
     ).properties(width=size * n, height=size * n)
 
 
@@ -95,13 +101,13 @@ def density_chart(frame: pd.DataFrame, measure: str = "per_1000_chars"):
     """Coding density per interview (horizontal stacked bars by top-level code)."""
     order = frame.attrs.get("order") or sorted(set(frame["interview"]))
     themes = frame.attrs.get("themes") or sorted(set(frame["theme"]))
-    return alt.Chart(frame).mark_bar().encode(
+    return alt.Chart(_data(frame)).mark_bar().encode(
         y=alt.Y("interview:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=alt.X(f"{measure}:Q", title="codings per 1,000 characters"
                 if measure == "per_1000_chars" else "codings"),
         color=alt.Color("theme:N", sort=themes, title="theme",
                         legend=alt.Legend(labelLimit=LABEL_LIMIT)),
         order=alt.Order("theme:N"),
-        tooltip=["interview", "theme", "codings",
+        tooltip=["interview:N", "theme:N", "codings:Q",
                  alt.Tooltip("per_1000_chars:Q", format=".2f")],
     ).properties(height=_height(len(order), 14), width="container")
