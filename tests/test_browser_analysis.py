@@ -110,7 +110,7 @@ def test_cooccurrence_heat_map_and_hostile_quote(app, browser, tmp_path):
     page.goto(f"{url}/cooccurrence", wait_until="networkidle")
     page.get_by_text("pair(s) of codes co-occur").first.wait_for(timeout=90_000)
     # the quotes behind the first (largest) cell: our pair of overlapping codings
-    page.get_by_text("**bold**").first.wait_for(timeout=30_000)
+    page.get_by_text("<img src=x onerror=").first.wait_for(timeout=90_000)
     assert page.locator("img[src='x']").count() == 0
     assert page.title() != "pwned"
     page.get_by_role("tab", name="Heat map").click()
@@ -119,6 +119,8 @@ def test_cooccurrence_heat_map_and_hostile_quote(app, browser, tmp_path):
     box = chart.bounding_box()
     assert box and box["height"] > 1000  # 150 codes: grows (and scrolls) instead of squeezing
     page.screenshot(path=str(tmp_path / "heatmap.png"))
+    if os.environ.get("QUALCODE_SCREENSHOTS"):
+        page.screenshot(path=os.environ["QUALCODE_SCREENSHOTS"] + "/heatmap.png")
     page.close()
 
 
@@ -132,4 +134,6 @@ def test_matrix_charts_render(app, browser, tmp_path):
     charts.last.wait_for(timeout=60_000)
     assert charts.count() >= 1
     page.screenshot(path=str(tmp_path / "density.png"), full_page=True)
+    if os.environ.get("QUALCODE_SCREENSHOTS"):
+        page.screenshot(path=os.environ["QUALCODE_SCREENSHOTS"] + "/density.png")
     page.close()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import insert
 
 from qualcode.analysis import search as search_module
+from qualcode.analysis.charts import ROW as LABEL_STEP
 from qualcode.analysis.charts import (LABEL_LIMIT, cooccurrence_heatmap, density_chart,
                                       density_frame, frequency_chart)
 from qualcode.analysis.cooccurrence import cooccurrence
@@ -52,18 +53,20 @@ def test_charts_stay_readable_at_150_codes_and_200_interviews(big):
     labels = [result.paths[c] for c in result.codes]
     assert spec["encoding"]["y"]["sort"] == labels  # code-tree order, not alphabetical
     assert spec["encoding"]["y"]["axis"]["labelLimit"] == LABEL_LIMIT
-    assert spec["height"] >= 150 * 8 and spec["width"] == spec["height"]  # a cell per code
+    assert spec["height"] == spec["width"] == {"step": LABEL_STEP}  # a square per pair
     matrix = framework_matrix(big, "role")
     freq = frequency_chart(matrix).to_dict()
     assert freq["mark"]["type"] == "rect"  # 150 codes: a heat map rather than 450 bars
-    assert freq["height"] >= 150 * 16 and freq["encoding"]["y"]["sort"][0] == "Theme 0"
+    assert freq["height"] == {"step": LABEL_STEP} and freq["encoding"]["y"]["sort"][0] == "Theme 0"
     few = framework_matrix(big, "role", level=0)
     bars = frequency_chart(few).to_dict()
     assert bars["mark"]["type"] == "bar" and "yOffset" in bars["encoding"]
+    assert bars["height"]["step"] >= LABEL_STEP
     frame = density_frame(big)
     assert set(frame["theme"]) <= {f"Theme {t}" for t in range(10)}
     density = density_chart(frame).to_dict()
-    assert len(density["encoding"]["y"]["sort"]) == 200 and density["height"] >= 200 * 14
+    assert len(density["encoding"]["y"]["sort"]) == 200
+    assert density["height"] == {"step": LABEL_STEP}  # 200 interviews: 3,600 px, scrolls
     assert density["encoding"]["y"]["axis"]["labelLimit"] == LABEL_LIMIT
 
 
@@ -84,3 +87,12 @@ def test_runaway_regex_is_stopped(sqlite_project, tmp_path, monkeypatch):
     monkeypatch.setattr(search_module, "REGEX_TIMEOUT", 0.3)
     with pytest.raises(ValidationError, match="took longer than"):
         search(sqlite_project, r"(x+x+)+y", "regex")
+
+
+def test_stemming_language_for_transcripts_without_one(sqlite_project, tmp_path):
+    path = tmp_path / "u.txt"
+    path.write_text("P1: 12345 67890 werkte werken\n", encoding="utf-8")  # no language guessed
+    t = ingest_file(sqlite_project, path)
+    assert t.language is None
+    assert [h.text for h in search(sqlite_project, "werk", "stem", language="nl")] == ["werken"]
+    assert search(sqlite_project, "werk", "stem") == []  # English: "werken" stays "werken"

@@ -14,18 +14,22 @@ from .codings_frame import coding_arrays
 from .cooccurrence import CooccurrenceResult
 from .matrix import MatrixResult
 
-LABEL_LIMIT = 260  # pixels of an axis label before it is cut
-ROW = 16  # pixels per code or interview on a categorical axis
+LABEL_LIMIT = 300  # pixels of an axis label before it is cut
+# Long code paths are cut at the front, so that the leaf name (which tells rows apart) stays.
+TAIL = ("length(datum.label) > 48 ? '…' + slice(datum.label, length(datum.label) - 47)"
+        " : datum.label")
+
+
+def _axis(**kw) -> alt.Axis:
+    """A categorical axis showing every label (one per 18 px row)."""
+    return alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False, labelExpr=TAIL, **kw)
+ROW = 18  # pixels per code or interview on a categorical axis (room for an 11 px label)
 
 
 def _data(frame: pd.DataFrame) -> alt.Data:
     """Inline data: a 150 × 150 heat map has more rows than Altair's default limit of 5,000
     for DataFrames, and the rows are small."""
     return alt.Data(values=frame.to_dict("records"))
-
-
-def _height(n: int, per: int = ROW, minimum: int = 160) -> int:
-    return max(minimum, n * per)
 
 
 def frequency_chart(result: MatrixResult, what: str = "count", kind: str | None = None):
@@ -38,7 +42,7 @@ def frequency_chart(result: MatrixResult, what: str = "count", kind: str | None 
     values = list(table.columns)
     if kind is None:
         kind = "bar" if len(codes) <= 40 and len(values) <= 6 else "heatmap"
-    y = alt.Y("code:N", sort=codes, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    y = alt.Y("code:N", sort=codes, title=None, axis=_axis())
     tooltip = ["code:N", "value:N", alt.Tooltip(f"{what}:Q", format=".1%" if what == "coverage"
                                             else "d")]
     if kind == "bar":
@@ -47,13 +51,13 @@ def frequency_chart(result: MatrixResult, what: str = "count", kind: str | None 
             x=alt.X(f"{what}:Q", title=what, axis=alt.Axis(format="%" if what == "coverage"
                                                            else "d")),
             color=alt.Color("value:N", sort=values, title=result.by), tooltip=tooltip,
-        ).properties(height=_height(len(codes), max(ROW, 6 * len(values))), width="container")
+        ).properties(height=alt.Step(max(ROW, 6 * len(values))), width="container")
     return alt.Chart(_data(frame)).mark_rect().encode(
         y=y, x=alt.X("value:N", sort=values, title=result.by,
                      axis=alt.Axis(labelLimit=160, labelAngle=-45)),
         color=alt.Color(f"{what}:Q", scale=alt.Scale(scheme="blues"), title=what),
         tooltip=tooltip,
-    ).properties(height=_height(len(codes)), width=max(200, min(len(values) * ROW, 4000)))
+    ).properties(height=alt.Step(ROW), width=alt.Step(ROW))
 
 
 def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
@@ -66,16 +70,14 @@ def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
         "a": np.repeat(labels, n), "b": np.tile(labels, n),
         "value": table.to_numpy().ravel(), "count": counts.to_numpy().ravel()})
     frame = frame[(frame["a"] != frame["b"]) & (frame["count"] > 0)]
-    size = max(8, min(ROW, 2400 // max(n, 1)))
-    axis = alt.Axis(labelLimit=LABEL_LIMIT, labelFontSize=10 if n > 60 else 11)
+    axis = _axis()
     return alt.Chart(_data(frame)).mark_rect().encode(
-        x=alt.X("b:N", sort=labels, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT,
-                                                                 labelAngle=-60)),
+        x=alt.X("b:N", sort=labels, title=None, axis=_axis(labelAngle=-60)),
         y=alt.Y("a:N", sort=labels, title=None, axis=axis),
         color=alt.Color("value:Q", scale=alt.Scale(scheme="orangered"),
                         title="count" if value == "count" else "c-coefficient"),
         tooltip=["a:N", "b:N", "count:Q", alt.Tooltip("value:Q", format=".3f", title=value)],
-    ).properties(width=size * n, height=size * n)
+    ).properties(width=alt.Step(ROW), height=alt.Step(ROW))  # one square per pair
 
 
 def density_frame(project: Project, where: dict | None = None) -> pd.DataFrame:
@@ -102,7 +104,7 @@ def density_chart(frame: pd.DataFrame, measure: str = "per_1000_chars"):
     order = frame.attrs.get("order") or sorted(set(frame["interview"]))
     themes = frame.attrs.get("themes") or sorted(set(frame["theme"]))
     return alt.Chart(_data(frame)).mark_bar().encode(
-        y=alt.Y("interview:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y("interview:N", sort=order, title=None, axis=_axis()),
         x=alt.X(f"{measure}:Q", title="codings per 1,000 characters"
                 if measure == "per_1000_chars" else "codings"),
         color=alt.Color("theme:N", sort=themes, title="theme",
@@ -110,4 +112,4 @@ def density_chart(frame: pd.DataFrame, measure: str = "per_1000_chars"):
         order=alt.Order("theme:N"),
         tooltip=["interview:N", "theme:N", "codings:Q",
                  alt.Tooltip("per_1000_chars:Q", format=".2f")],
-    ).properties(height=_height(len(order), 14), width="container")
+    ).properties(height=alt.Step(ROW), width="container")

@@ -162,7 +162,7 @@ class Corpus:
         self.docs = docs
         self.by_id = {d.id: d for d in docs}
         self.version = version
-        self.index = None  # the token index of search.py, built on first stemmed search
+        self.index = None  # search.py's token indexes, built on the first stemmed search
 
     def select(self, where: dict | None = None, transcript_ids=None) -> list[Doc]:
         docs = self.docs
@@ -225,5 +225,6 @@ def load_corpus(project: Project) -> Corpus:
     for tid, _hash, name, order, attrs in meta:
         doc = corpus.by_id[tid]
         doc.name, doc.interview_order, doc.attributes = name, order, dict(attrs or {})
-    corpus.docs.sort(key=lambda d: (d.interview_order is None, d.interview_order or 0, d.name))
+    corpus.docs = sorted(corpus.docs, key=lambda d: (d.interview_order is None,
+                                                     d.interview_order or 0, d.name))
     return corpus

@@ -204,9 +204,9 @@ class TokenIndex:
             self.docs[doc.id] = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
                                  np.array(ids, dtype=np.int32))
 
-    def find(self, doc_id: int, words: list[str], lang: str | None):
+    def find(self, doc_id: int, words: list[str]):
         starts, ends, ids = self.docs[doc_id]
-        lang = lang or self.languages[doc_id]
+        lang = self.languages[doc_id]
         wanted = [self.vocab.get(_stem(w, lang)) for w in words]
         if None in wanted or len(ids) < len(wanted):
             return []
@@ -218,19 +218,24 @@ class TokenIndex:
         return list(zip(starts[idx].tolist(), ends[idx + len(wanted) - 1].tolist()))
 
 
-def token_index(corpus: Corpus) -> TokenIndex:
+def token_index(corpus: Corpus, language: str | None = None) -> TokenIndex:
+    """The token index, stemming each transcript in its own language, or in ``language``
+    (default English) when it has none the stemmers know."""
+    language = language if stemmer(language) else "en"
     if corpus.index is None:
-        corpus.index = TokenIndex(corpus, default_language="en")
-    return corpus.index
+        corpus.index = {}
+    if language not in corpus.index:
+        corpus.index[language] = TokenIndex(corpus, default_language=language)
+    return corpus.index[language]
 
 
 def _stem_spans(corpus: Corpus, docs: list[Doc], pattern: str, language: str | None):
     words = _TOKEN.findall(pattern)
     if not words:
         raise ValidationError(f"no words to stem in {pattern!r}")
-    index = token_index(corpus)
+    index = token_index(corpus, language)
     for doc in docs:
-        found = index.find(doc.id, words, language)
+        found = index.find(doc.id, words)
         if found:
             yield doc, found
 

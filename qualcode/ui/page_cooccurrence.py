@@ -45,7 +45,8 @@ def render() -> None:
         st.dataframe(frame, hide_index=True, width="stretch")
     with heat:
         with st.container(height=720):  # scrolls for a large codebook
-            st.altair_chart(cooccurrence_heatmap(result, "count" if value == "count" else "c"))
+            st.altair_chart(cooccurrence_heatmap(result, "count" if value == "count" else "c"),
+                            width="content")  # one 18 px square per pair; scrolls
     st.download_button("Download co-occurrence (.xlsx)", lambda: cooccurrence_xlsx(result),
                        file_name=f"cooccurrence-{unit}.xlsx", mime=XLSX, key="co_xlsx")
     st.subheader("Quotes behind a cell")

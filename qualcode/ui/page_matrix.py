@@ -48,7 +48,9 @@ def render() -> None:
                      width="stretch", height=min(38 + 35 * len(frame), 720))
     with chart:
         with st.container(height=720):
-            st.altair_chart(frequency_chart(result, show), width="stretch")
+            chart_ = frequency_chart(result, show)
+            bars = getattr(chart_.mark, "type", chart_.mark) == "bar"
+            st.altair_chart(chart_, width="stretch" if bars else "content")
     with density:
         with st.container(height=720):
             st.altair_chart(density_chart(density_frame(proj, where)), width="stretch")
