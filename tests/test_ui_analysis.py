@@ -117,6 +117,10 @@ def test_matrix_page_summary(db):
     assert not at.exception, at.exception
     assert cell_summaries(Project(db), "role") == {
         (code.id, "participant"): "Reorganisation pushes people out."}
+    at.selectbox(key="matrix_show").set_value("quotes").run()
+    grid = at.dataframe[0].value
+    assert grid.loc["Authenticity / Push: change in the organisation", "participant"].startswith(
+        "[Reorganisation pushes people out.]\n“Een aantal jaren geleden")
     for show in ("transcripts", "coverage"):
         at.selectbox(key="matrix_show").set_value(show).run()
         assert not at.exception, at.exception

@@ -66,6 +66,22 @@ class MatrixResult:
         data = [[getattr(self.cell(c, v), what) for v in self.values] for c in self.codes]
         return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
 
+    def quotes_table(self, summaries: bool = True) -> pd.DataFrame:
+        """Codes × values with the cell's summary and its quotes as text (the framework grid)."""
+        data = []
+        for code in self.codes:
+            row = []
+            for value in self.values:
+                parts = []
+                cell = self.cell(code, value)
+                if summaries and cell.summary:
+                    parts.append(f"[{cell.summary}]")
+                if cell.count:
+                    parts += [f"“{r.quote}” — {r.participant}" for r in self.quotes(code, value)]
+                row.append("\n".join(parts))
+            data.append(row)
+        return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
+
     def quotes(self, code_id: int, value: str):
         """The quote rows (qualcode.quotes.QuoteRow) of a cell, in interview order."""
         from ..quotes import quote_rows

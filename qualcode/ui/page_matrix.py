@@ -28,10 +28,12 @@ def render() -> None:
                       format_func=lambda v: "each interview (case)" if v == CASE else v)
     level = c2.selectbox("Rows", [None, 0], key="matrix_level", format_func=lambda v:
                          "every code" if v is None else "top-level codes (sub-codes counted in)")
-    show = c3.selectbox("Cells show", ["count", "transcripts", "coverage"], key="matrix_show",
+    show = c3.selectbox("Cells show", ["count", "transcripts", "coverage", "quotes"],
+                        key="matrix_show",
                         format_func={"count": "number of codings",
                                      "transcripts": "number of interviews",
-                                     "coverage": "coverage (share of text coded)"}.get)
+                                     "coverage": "coverage (share of text coded)",
+                                     "quotes": "summaries and quotes"}.get)
     where = where_filter(proj, "matrix_where")
     try:
         result = framework_matrix(proj, by, where=where, level=level)
@@ -42,13 +44,19 @@ def render() -> None:
         st.info("No codings yet.")
         return
     table, chart, density = st.tabs(["Matrix", "Chart", "Coding density"])
+    measure = "count" if show == "quotes" else show
     with table:
-        frame = result.table(show)
-        st.dataframe(frame.style.format("{:.1%}") if show == "coverage" else frame,
-                     width="stretch", height=min(38 + 35 * len(frame), 720))
+        if show == "quotes":
+            frame = result.quotes_table()
+            st.dataframe(frame, width="stretch", height=720, column_config={
+                v: st.column_config.TextColumn(width="large") for v in frame.columns})
+        else:
+            frame = result.table(show)
+            st.dataframe(frame.style.format("{:.1%}") if show == "coverage" else frame,
+                         width="stretch", height=min(38 + 35 * len(frame), 720))
     with chart:
         with st.container(height=720):
-            chart_ = frequency_chart(result, show)
+            chart_ = frequency_chart(result, measure)
             bars = getattr(chart_.mark, "type", chart_.mark) == "bar"
             st.altair_chart(chart_, width="stretch" if bars else "content")
     with density:
