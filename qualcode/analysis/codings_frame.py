@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from sqlalchemy import select
@@ -43,26 +44,29 @@ def coding_arrays(project: Project, *, where: dict | None = None, code_ids=None,
         for n in nodes:
             if n.depth > level:
                 target[n.code.id] = by_path[" / ".join(n.path.split(" / ")[:level + 1])]
-    keep_tids = {d.id for d in corpus.select(where)}
+    keep_tids = np.array(sorted(d.id for d in corpus.select(where)), dtype=np.int64)
     with project.reading() as s:
-        q = select(Coding.id, Coding.transcript_id, Coding.code_id, Coding.start, Coding.end,
-                   Coding.coder)
+        q = select(Coding.id, Coding.transcript_id, Coding.code_id, Coding.start, Coding.end)
+        if coders is not None:
+            q = q.where(Coding.coder.in_(list(coders)))
         rows = s.execute(q).all()
-    coder_set = set(coders) if coders is not None else None
-    wanted = set(code_ids) if code_ids is not None else None
-    seen, kept = set(), []
-    for cid, tid, code, start, end, coder in sorted(rows, key=lambda r: (r[1], r[3], r[4], r[0])):
-        if tid not in keep_tids or (coder_set is not None and coder not in coder_set):
-            continue
-        code = target.get(code, code)
-        if wanted is not None and code not in wanted:
-            continue
-        key = (tid, code, start, end)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append((cid, tid, code, start, end))
-    arr = np.array(kept, dtype=np.int64).reshape(-1, 5)
+    # (np.array on SQLAlchemy rows probes each row as a mapping: 20× slower than this)
+    arr = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
+                      count=5 * len(rows)).reshape(-1, 5)
+    arr = arr[np.isin(arr[:, 1], keep_tids)]
+    if level is not None and len(arr):  # roll up: every code id to its ancestor
+        keys = np.array(list(target), dtype=np.int64)
+        values = np.array([target[k] for k in target], dtype=np.int64)
+        order_ = np.argsort(keys)
+        pos = np.searchsorted(keys[order_], arr[:, 2])
+        known = (pos < len(keys)) & (keys[order_][np.minimum(pos, len(keys) - 1)] == arr[:, 2])
+        arr[known, 2] = values[order_][pos[known]]
+    if code_ids is not None:
+        arr = arr[np.isin(arr[:, 2], np.array(list(code_ids), dtype=np.int64))]
+    # transcript, start, end, then id: one coding per (transcript, code, start, end)
+    arr = arr[np.lexsort((arr[:, 0], arr[:, 4], arr[:, 3], arr[:, 1]))]
+    _, first = np.unique(arr[:, 1:5], axis=0, return_index=True)
+    arr = arr[np.sort(first)]
     order = [n.code.id for n in nodes if level is None or n.depth <= level]
     return CodingArrays(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4], corpus, paths,
                         order)

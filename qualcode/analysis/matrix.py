@@ -143,9 +143,12 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
         frame = frame.dropna(subset=["value"])
         frame["covered"] = _union_lengths(frame)
         length_of = {v: sum(lengths.get(t, 0) or 0 for t in tids) for v, tids in columns.items()}
-        grouped = frame.groupby(["code", "value"]).agg(
-            count=("tid", "size"), transcripts=("tid", "nunique"), covered=("covered", "sum"))
-        flat = grouped.reset_index()
+        flat = frame.groupby(["code", "value"], sort=False).agg(
+            count=("tid", "size"), covered=("covered", "sum")).reset_index()
+        interviews = frame.drop_duplicates(["code", "value", "tid"]).groupby(
+            ["code", "value"], sort=False).size()
+        flat["transcripts"] = interviews.reindex(
+            pd.MultiIndex.from_frame(flat[["code", "value"]])).to_numpy()
         for code, value, count, n_transcripts, covered in zip(
                 flat["code"].tolist(), flat["value"].tolist(), flat["count"].tolist(),
                 flat["transcripts"].tolist(), flat["covered"].tolist()):
