@@ -145,13 +145,24 @@ def _clip(spans: list[tuple[int, int]], turns: list[tuple[int, int]]) -> list[tu
 
 
 def _sentences(text: str, turns: list[tuple[int, int]], lang: str | None) -> list[tuple[int, int]]:
-    from ..sentences import sentence_spans
+    """Sentences (spaCy sentencizer, as qualcode.sentences) inside each paragraph of each
+    turn, all paragraphs of the transcript in one batch, without the lemmatizer."""
+    from ..nlp import pipeline
 
+    blocks = [(ts + s, ts + e) for ts, te in turns
+              for s, e in _clip(_paragraphs(text[ts:te]), [(0, te - ts)])]
+    nlp = pipeline(lang)
+    disable = [name for name in nlp.pipe_names if name != "sentencizer"]
     out = []
-    for ts, te in turns:
-        for s, e in _clip(_paragraphs(text[ts:te]), [(0, te - ts)]):
-            for a, b in sentence_spans(text[ts + s:ts + e], lang):
-                out.append((ts + s + a, ts + s + b))
+    for (bs, _be), doc in zip(blocks, nlp.pipe((text[s:e] for s, e in blocks),
+                                               batch_size=256, disable=disable)):
+        block = doc.text
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            while end > start and block[end - 1].isspace():
+                end -= 1
+            if end > start:
+                out.append((bs + start, bs + end))
     return out
 
 
