@@ -97,20 +97,20 @@ class CooccurrenceResult:
         """The co-occurrences behind the cell (a, b), in interview order."""
         d = self.data
         corpus = d.corpus
-        ia, ib = np.flatnonzero(d.codes == a), np.flatnonzero(d.codes == b)
         out = []
+        ev = self._evidence
         if self.unit == "overlap":
-            for i in ia:
-                same = ib[(d.tids[ib] == d.tids[i]) & (d.starts[ib] < d.ends[i])
-                          & (d.ends[ib] > d.starts[i])]
-                for j in same:
-                    out.append(self._quote(d.tids[i], min(d.starts[i], d.starts[j]),
-                                           max(d.ends[i], d.ends[j]), [i], [j]))
+            for i, j in ev["pairs"].get((a, b), []):
+                out.append(self._quote(d.tids[i], min(d.starts[i], d.starts[j]),
+                                       max(d.ends[i], d.ends[j]), [i], [j]))
+            for j, i in ev["pairs"].get((b, a), []):
+                out.append(self._quote(d.tids[i], min(d.starts[i], d.starts[j]),
+                                       max(d.ends[i], d.ends[j]), [i], [j]))
         else:
-            units_a, units_b = _unit_incidence(d, self.unit, ia), _unit_incidence(d, self.unit, ib)
-            for key in sorted(set(units_a) & set(units_b)):
-                tid, start, end = key
-                out.append(self._quote(tid, start, end, units_a[key], units_b[key]))
+            units_a, units_b = ev["units"].get(a, {}), ev["units"].get(b, {})
+            for u in sorted(set(units_a) & set(units_b)):
+                tid, start, end = ev["keys"][u]
+                out.append(self._quote(tid, start, end, units_a[u], units_b[u]))
         order = {doc.id: k for k, doc in enumerate(corpus.docs)}
         out.sort(key=lambda q: (order.get(q.transcript_id, 1 << 30), q.start, q.end))
         return out
@@ -156,10 +156,18 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
         np.add.at(counts, (a, b), 1)
         counts = counts + counts.T
         n = np.bincount(col, minlength=k)
+        by_pair: dict = {}  # (code of i, code of j) -> [(i, j)]: the quotes behind each cell
+        for ci, cj in zip(i[keep].tolist(), j[keep].tolist()):
+            by_pair.setdefault((int(data.codes[ci]), int(data.codes[cj])), []).append((ci, cj))
+        evidence = {"pairs": by_pair}
     else:
         from scipy import sparse
 
-        unit_ids, coding_idx = _coding_units(data, unit)
+        unit_ids, coding_idx, keys = _coding_units(data, unit)
+        per_code: dict = {}  # code -> {unit: [coding indices]}: the quotes behind each cell
+        for u, ci in zip(unit_ids.tolist(), coding_idx.tolist()):
+            per_code.setdefault(int(data.codes[ci]), {}).setdefault(u, []).append(ci)
+        evidence = {"units": per_code, "keys": keys}
         pairs = np.unique(np.stack([unit_ids, col[coding_idx]], axis=1), axis=0) if len(
             unit_ids) else np.zeros((0, 2), dtype=np.int64)
         m = sparse.csr_matrix((np.ones(len(pairs), dtype=np.int64), (pairs[:, 0], pairs[:, 1])),
@@ -169,7 +177,7 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
         counts = product
         np.fill_diagonal(counts, 0)
     return CooccurrenceResult(unit, codes, data.paths, {c: int(n[slot[c]]) for c in codes},
-                              counts, data)
+                              counts, data, evidence)
 
 
 def _overlapping_pairs(d: CodingArrays) -> tuple[np.ndarray, np.ndarray]:
@@ -203,13 +211,14 @@ def _global_units(d: CodingArrays, unit: str):
     return tids, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), keys
 
 
-def _coding_units(d: CodingArrays, unit: str, idx: np.ndarray | None = None):
-    """(unit ids, coding indices): one entry per unit a coding touches."""
+def _coding_units(d: CodingArrays, unit: str):
+    """(unit ids, coding indices, unit keys): one entry per unit a coding touches; the keys
+    are (transcript id, start, end) per unit id."""
     tids, us, ue, keys = _global_units(d, unit)
-    idx = np.arange(len(d)) if idx is None else idx
+    idx = np.arange(len(d))
     if len(idx) == 0 or len(us) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
+        return empty, empty, keys
     slot = np.searchsorted(np.array(tids), d.tids[idx])
     cs, ce = slot * _SHIFT + d.starts[idx], slot * _SHIFT + d.ends[idx]
     first = np.searchsorted(ue, cs, side="right")  # first unit ending after the coding starts
@@ -218,14 +227,4 @@ def _coding_units(d: CodingArrays, unit: str, idx: np.ndarray | None = None):
     rep = np.repeat(np.arange(len(idx)), span)
     unit_ids = np.repeat(first, span) + (np.arange(int(span.sum())) -
                                          np.repeat(np.cumsum(span) - span, span))
-    return unit_ids, idx[rep]
-
-
-def _unit_incidence(d: CodingArrays, unit: str, idx: np.ndarray) -> dict:
-    """{(transcript id, unit start, unit end): [coding indices]} for the codings ``idx``."""
-    _tids, _us, _ue, keys = _global_units(d, unit)
-    unit_ids, coding_idx = _coding_units(d, unit, idx)
-    out: dict = {}
-    for u, c in zip(unit_ids.tolist(), coding_idx.tolist()):
-        out.setdefault(keys[u], []).append(c)
-    return out
+    return unit_ids, idx[rep], keys
