@@ -98,7 +98,7 @@ class CooccurrenceResult:
         d = self.data
         corpus = d.corpus
         out = []
-        ev = self._evidence
+        ev = self._index_evidence()
         if self.unit == "overlap":
             for i, j in ev["pairs"].get((a, b), []):
                 out.append(self._quote(d.tids[i], min(d.starts[i], d.starts[j]),
@@ -114,6 +114,24 @@ class CooccurrenceResult:
         order = {doc.id: k for k, doc in enumerate(corpus.docs)}
         out.sort(key=lambda q: (order.get(q.transcript_id, 1 << 30), q.start, q.end))
         return out
+
+    def _index_evidence(self) -> dict:
+        """The evidence behind every cell, indexed once on the first call to ``quotes``: coding
+        pairs by code pair (overlap), or units by code."""
+        ev, codes = self._evidence, self.data.codes.tolist()
+        if "raw" in ev:
+            first, second = (x.tolist() for x in ev.pop("raw"))
+            if self.unit == "overlap":
+                pairs: dict = {}
+                for ci, cj in zip(first, second):
+                    pairs.setdefault((codes[ci], codes[cj]), []).append((ci, cj))
+                ev["pairs"] = pairs
+            else:
+                units: dict = {}
+                for u, ci in zip(first, second):
+                    units.setdefault(codes[ci], {}).setdefault(u, []).append(ci)
+                ev["units"] = units
+        return ev
 
     def _quote(self, tid, start, end, ia, ib) -> CoQuote:
         d = self.data
@@ -156,18 +174,12 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
         np.add.at(counts, (a, b), 1)
         counts = counts + counts.T
         n = np.bincount(col, minlength=k)
-        by_pair: dict = {}  # (code of i, code of j) -> [(i, j)]: the quotes behind each cell
-        for ci, cj in zip(i[keep].tolist(), j[keep].tolist()):
-            by_pair.setdefault((int(data.codes[ci]), int(data.codes[cj])), []).append((ci, cj))
-        evidence = {"pairs": by_pair}
+        evidence = {"raw": (i[keep], j[keep])}
     else:
         from scipy import sparse
 
         unit_ids, coding_idx, keys = _coding_units(data, unit)
-        per_code: dict = {}  # code -> {unit: [coding indices]}: the quotes behind each cell
-        for u, ci in zip(unit_ids.tolist(), coding_idx.tolist()):
-            per_code.setdefault(int(data.codes[ci]), {}).setdefault(u, []).append(ci)
-        evidence = {"units": per_code, "keys": keys}
+        evidence = {"raw": (unit_ids, coding_idx), "keys": keys}
         pairs = np.unique(np.stack([unit_ids, col[coding_idx]], axis=1), axis=0) if len(
             unit_ids) else np.zeros((0, 2), dtype=np.int64)
         m = sparse.csr_matrix((np.ones(len(pairs), dtype=np.int64), (pairs[:, 0], pairs[:, 1])),
