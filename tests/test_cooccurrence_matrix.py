@@ -12,6 +12,7 @@ from qualcode.analysis.matrix import (attribute_names, cell_summaries, framework
                                       set_cell_summary)
 from qualcode.codings import set_coding_memo
 from qualcode.errors import NotFound, ValidationError
+from qualcode.transcripts import update_transcript
 from qualcode.export.analysis_tables import cooccurrence_xlsx, matrix_docx, matrix_xlsx
 from tests.analysis_fixtures import code_text, make_project
 
@@ -158,6 +159,12 @@ def test_cell_summaries_and_exports(coded):
     assert book["Quotes"].max_row == 1 + 8
     set_cell_summary(project, pay, "role", "manager", "  ")  # cleared
     assert (pay, "manager") not in cell_summaries(project, "role")
+    # a case cell keeps its summary when the interview is renamed
+    set_cell_summary(project, pay, "case", "Interview C", "The bank pays.")
+    update_transcript(project, made["transcripts"]["Interview C"].id, name="Interview Z")
+    assert framework_matrix(project).cell(pay, "Interview Z").summary == "The bank pays."
+    with pytest.raises(NotFound, match="no transcript 'Interview C'"):
+        set_cell_summary(project, pay, "case", "Interview C", "x")
 
 
 def test_wide_case_matrix_splits_word_tables(coded):

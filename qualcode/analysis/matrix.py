@@ -130,8 +130,7 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
     values = list(columns) if by == CASE else sorted(columns, key=lambda v: (v == NONE_VALUE, v))
     with project.reading() as s:
         lengths = dict(s.execute(select(Transcript.id, func.length(Transcript.text))).all())
-        summaries = {(r.code_id, r.value): r.summary for r in s.scalars(
-            select(MatrixSummary).where(MatrixSummary.dimension == by))}
+        summaries = _summaries(s, by)
     present = set(np.unique(data.codes).tolist())
     codes = [c for c in data.order if include_empty_codes or c in present
              or any(k[0] == c for k in summaries)]
@@ -187,6 +186,11 @@ def set_cell_summary(project: Project, code_id: int, by: str, value: str, summar
     by, value = (by or CASE).strip(), str(value)
     with project.transaction() as s:
         get_row(s, Code, code_id, "code")
+        if by == CASE:  # a case cell is kept by transcript id, so that it survives a rename
+            tid = s.scalar(select(Transcript.id).where(Transcript.name == value))
+            if tid is None:
+                raise NotFound(f"no transcript {value!r}")
+            value = str(tid)
         row = s.scalar(select(MatrixSummary).where(
             MatrixSummary.code_id == code_id, MatrixSummary.dimension == by,
             MatrixSummary.value == value))
@@ -202,6 +206,14 @@ def set_cell_summary(project: Project, code_id: int, by: str, value: str, summar
 
 
 def cell_summaries(project: Project, by: str) -> dict[tuple[int, str], str]:
+    """{(code id, column value): summary} of one dimension (cases by transcript name)."""
     with project.reading() as s:
-        return {(r.code_id, r.value): r.summary for r in s.scalars(
-            select(MatrixSummary).where(MatrixSummary.dimension == by))}
+        return _summaries(s, by)
+
+
+def _summaries(s, by: str) -> dict[tuple[int, str], str]:
+    rows = list(s.scalars(select(MatrixSummary).where(MatrixSummary.dimension == by)))
+    if by != CASE:
+        return {(r.code_id, r.value): r.summary for r in rows}
+    names = {str(tid): name for tid, name in s.execute(select(Transcript.id, Transcript.name))}
+    return {(r.code_id, names[r.value]): r.summary for r in rows if r.value in names}
