@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .errors import DuplicateError, NotFound, ValidationError
-from .store.models import Code, Coding, Memo
+from .store.models import Code, Coding, Memo, MemoLink
 from .store.concurrency import check_version
 from .store.clean import clean
 from .store.project import Project, get_row
@@ -242,6 +242,13 @@ def _merge(s, source_id: int, target_id: int, apply: bool) -> tuple[MergePlan, i
     if apply:
         for memo in memos:
             memo.code_id = target_id
+        linked = set(s.scalars(select(MemoLink.memo_id).where(MemoLink.code_id == target_id)))
+        for link in s.scalars(select(MemoLink).where(MemoLink.code_id == source_id)).all():
+            if link.memo_id in linked:
+                s.delete(link)
+            else:
+                link.code_id = target_id
+                linked.add(link.memo_id)
         target.examples = examples
         target.labels = labels
         s.flush()

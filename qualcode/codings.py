@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from .errors import DuplicateError, ValidationError
 from .store.models import Code, Coding, Memo, Transcript
-from .store.concurrency import check_version
 from .store.clean import clean
 from .store.project import Project, get_row
 
@@ -112,15 +111,8 @@ def list_memos(project: Project) -> list[Memo]:
 
 def update_memo(project: Project, memo_id: int, *, title: str | None = None,
                 body: str | None = None, expected_version: int | None = None) -> Memo:
-    """Edit a memo; with ``expected_version`` a save over a colleague's newer edit is refused."""
-    with project.transaction() as s:
-        memo = get_row(s, Memo, memo_id, "memo")
-        check_version(s, memo, expected_version, f"memo '{memo.title}'")
-        if title is not None:
-            title = clean(title).strip()
-            if not title:
-                raise ValidationError("a memo needs a title")
-            memo.title = title
-        if body is not None:
-            memo.body = body
-    return memo
+    """Edit a memo; with ``expected_version`` a save over a colleague's newer edit is refused
+    (see qualcode.memos.update_memo, which also sets the memo type)."""
+    from .memos import update_memo as update
+
+    return update(project, memo_id, title=title, body=body, expected_version=expected_version)

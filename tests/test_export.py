@@ -29,14 +29,14 @@ def test_theme_report_per_tension(demo_project, tmp_path):
     assert any(p.startswith("A personal need of the individual") for p in paragraphs)
     # sub-code table with counts, then the quote table, per theme
     sub = tables[0]
-    assert sub[0] == ["Code", "Label", "Quotes", "Interviews"]
+    assert sub[0] == ["Code", "Label", "Citaten", "Interviews"]  # headings in Dutch
     counts = {row[0]: row[2] for row in sub[1:]}
     assert counts["Push: change in the organisation"] == "2"
     quotes = tables[1]
-    assert quotes[0] == ["Code", "Quote", "Participant", "Role", "Location"]
+    assert quotes[0] == ["Code", "Citaat", "Deelnemer", "Rol", "Vindplaats"]
     row = next(r for r in quotes if "brutale stop" in r[1])
     assert row[2:4] == ["P1", "participant"]
-    assert row[4].startswith("Interview 01 – P1, turn 2, chars ")
+    assert row[4].startswith("Interview 01 – P1, beurt 2, tekens ")
 
 
 def test_quote_table_and_new_coding_appears(demo_project):

@@ -25,10 +25,11 @@ def cmd_export(project: Project, args) -> int:
             from ..analysis.agreement import compute_agreement
 
             agreement = compute_agreement(project, args.agreement_coders, args.agreement_unit)
-        data = (quote_table_docx(project, title=args.title or "Quote table", coder=args.coder)
+        data = (quote_table_docx(project, title=args.title, language=args.language,
+                                 coder=args.coder)
                 if args.quotes
-                else theme_report_docx(project, title=args.title or "Theme report",
-                                       language=args.language, saturation=saturation,
+                else theme_report_docx(project, title=args.title, language=args.language,
+                                       saturation=saturation, include_memos=args.memos,
                                        coder=args.coder, agreement=agreement))
     elif suffix == ".csv":
         data = codings_csv(project, coder=args.coder)
@@ -52,7 +53,8 @@ def register(sub) -> None:
     p.add_argument("file")
     p.add_argument("--quotes", action="store_true", help=".docx: a plain quote table")
     p.add_argument("--title")
-    p.add_argument("--language", help="show code labels in this language, e.g. nl")
+    p.add_argument("--language", help="headings, labels and code labels in this language, e.g. nl")
+    p.add_argument("--memos", action="store_true", help=".docx: add a section with the memos")
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
                    help="add the saturation section (Guest rule, base 4, run 2, ≤5%%, with "
                         "grid, bootstrap and unseen estimate) over interviews with this role "

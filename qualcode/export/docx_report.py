@@ -17,8 +17,16 @@ from ..store.clean import clean
 from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
 from .docx_saturation import add_saturation_section
+from .i18n import location as localized_location
+from .i18n import tr
 
 QUOTE_HEADERS = ("Quote", "Participant", "Role", "Location")
+
+
+def quote_headers(language: str | None = None) -> tuple[str, ...]:
+    """Code, Quote, Participant, Role, Location in the report's language."""
+    return tuple(tr(k, language) for k in ("col_code", "col_quote", "col_participant",
+                                           "col_role", "col_location"))
 # Column widths in inches (the usable width of a Letter/A4 page with 1" margins is ~6.3").
 QUOTE_WIDTHS = (1.1, 2.6, 0.85, 0.85, 0.95)
 SUBCODE_WIDTHS = (2.2, 2.3, 0.75, 1.0)
@@ -55,8 +63,9 @@ def _table(document, headers, rows, widths=None):
     return table
 
 
-def _quote_cells(row: QuoteRow, code_label: str) -> list[str]:
-    return [code_label, f"“{row.quote}”", row.participant, row.role, row.location]
+def _quote_cells(row: QuoteRow, code_label: str, language: str | None = None) -> list[str]:
+    return [code_label, f"“{row.quote}”", row.participant, row.role,
+            localized_location(row.location, language)]
 
 
 def _below(path: str, top: str) -> str:
@@ -70,31 +79,35 @@ def _save(document) -> bytes:
     return buffer.getvalue()
 
 
-def theme_report_docx(project: Project, title: str = "Theme report",
+def theme_report_docx(project: Project, title: str | None = None,
                       themes: list[int] | None = None, language: str | None = None,
-                      saturation=None, *, coder: str | None = None,
-                      viewer: str | None = None, agreement=None) -> bytes:
+                      saturation=None, include_memos: bool = False, *,
+                      coder: str | None = None, viewer: str | None = None,
+                      agreement=None) -> bytes:
     """One section per top-level code: definition, criteria, sub-codes with counts, quote table;
     with ``saturation`` (a SaturationReport or SaturationResult), a closing saturation section
-    (export/docx_saturation.py); with ``agreement`` (an AgreementResult), the inter-coder
-    agreement tables. ``coder``: the quotes of one coder (e.g. "consensus"); ``viewer``: only
-    their own under blind coding."""
+    (export/docx_saturation.py); with ``include_memos``, a section with the analytic memos;
+    with ``agreement`` (an AgreementResult), the inter-coder agreement tables. ``coder``: the
+    quotes of one coder (e.g. "consensus"); ``viewer``: only their own under blind coding.
+    Headings and labels in ``language`` (qualcode.export.i18n; English when it has no strings
+    for it)."""
     nodes = code_tree(project)
     rows = quote_rows(project, coder=coder, viewer=viewer)
     document = Document()
-    document.add_heading(clean(title), level=0)
-    document.add_paragraph(
-        f"{len(rows)} coded quotes from {len({r.transcript_id for r in rows})} interviews · "
-        f"generated {date.today().isoformat()} by qualcode")
+    document.add_heading(clean(title or tr("theme_report", language)), level=0)
+    document.add_paragraph(tr("report_summary", language, quotes=len(rows),
+                              interviews=len({r.transcript_id for r in rows}),
+                              date=date.today().isoformat()))
     tops = [n for n in nodes if n.depth == 0 and (themes is None or n.code.id in themes)]
     for top in tops:
         code = top.code
         label = (code.labels or {}).get(language) if language else None
         document.add_heading(clean(code.name + (f" ({label})" if label and label != code.name else "")), 1)
         if code.description:
-            document.add_heading("Definition", 2)
+            document.add_heading(tr("definition", language), 2)
             document.add_paragraph(clean(code.description))
-        for caption, text in (("Include when", code.inclusion), ("Exclude when", code.exclusion)):
+        for caption, text in ((tr("include_when", language), code.inclusion),
+                              (tr("exclude_when", language), code.exclusion)):
             if text:
                 p = document.add_paragraph()
                 p.add_run(f"{caption}: ").bold = True
@@ -104,18 +117,21 @@ def theme_report_docx(project: Project, title: str = "Theme report",
         counts = Counter(r.code_id for r in theme_rows)
         interviews = {n.code.id: len({r.transcript_id for r in theme_rows if r.code_id == n.code.id})
                       for n in subtree}
-        document.add_heading("Sub-codes", 2)
-        _table(document, ("Code", "Label", "Quotes", "Interviews"), [
-            (n.path.split(" / ", 1)[1] if n.depth else f"{n.code.name} (itself)",
+        document.add_heading(tr("subcodes", language), 2)
+        _table(document, tuple(tr(k, language) for k in ("col_code", "col_label", "col_quotes",
+                                                         "col_interviews")), [
+            (n.path.split(" / ", 1)[1] if n.depth
+             else f"{n.code.name} ({tr('itself', language)})",
              _labels(n.code.labels, language),
              counts.get(n.code.id, 0), interviews.get(n.code.id, 0)) for n in subtree],
             SUBCODE_WIDTHS)
-        document.add_heading("Quotes", 2)
+        document.add_heading(tr("quotes", language), 2)
         if theme_rows:
-            _table(document, ("Code", *QUOTE_HEADERS),
-                   [_quote_cells(r, _below(r.code, top.path)) for r in theme_rows], QUOTE_WIDTHS)
+            _table(document, quote_headers(language),
+                   [_quote_cells(r, _below(r.code, top.path), language) for r in theme_rows],
+                   QUOTE_WIDTHS)
         else:
-            note = document.add_paragraph().add_run("No quotes coded yet.")
+            note = document.add_paragraph().add_run(tr("no_quotes", language))
             note.italic = True
             note.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
     if saturation is not None:
@@ -124,22 +140,27 @@ def theme_report_docx(project: Project, title: str = "Theme report",
         from .docx_agreement import add_agreement_section
 
         add_agreement_section(document, agreement)
+    if include_memos:
+        from ..memos import add_memo_section, memo_views
+
+        add_memo_section(document, memo_views(project), language)
     return _save(document)
 
 
-def quote_table_docx(project: Project, title: str = "Quote table",
+def quote_table_docx(project: Project, title: str | None = None,
                      code_ids: set[int] | None = None,
-                     coding_ids: set[int] | None = None, *, coder: str | None = None,
-                     viewer: str | None = None) -> bytes:
+                     coding_ids: set[int] | None = None, language: str | None = None, *,
+                     coder: str | None = None, viewer: str | None = None) -> bytes:
     """All quotes (or those of some codes, or some codings) in one table: code, quote,
     participant, role, location."""
     rows = quote_rows(project, code_ids=code_ids, coder=coder, viewer=viewer)
     if coding_ids is not None:
         rows = [r for r in rows if r.coding_id in coding_ids]
     document = Document()
-    document.add_heading(clean(title), level=0)
-    document.add_paragraph(f"{len(rows)} quotes · generated {date.today().isoformat()} by qualcode")
-    _table(document, ("Code", *QUOTE_HEADERS), [_quote_cells(r, r.code) for r in rows],
+    document.add_heading(clean(title or tr("quote_table", language)), level=0)
+    document.add_paragraph(tr("quotes_summary", language, n=len(rows),
+                              date=date.today().isoformat()))
+    _table(document, quote_headers(language), [_quote_cells(r, r.code, language) for r in rows],
            QUOTE_WIDTHS)
     return _save(document)
 

@@ -154,6 +154,8 @@ class Memo(Base):
         ForeignKey("transcripts.id", ondelete="CASCADE")
     )
     code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    # theoretical / methodological / sampling (MEMO_TYPES); NULL for an untyped memo
+    memo_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     guid: Mapped[str | None] = mapped_column(String(38), nullable=True, default=new_guid)  # REFI
@@ -209,3 +211,46 @@ class TrashItem(Base):
     snapshot: Mapped[dict] = mapped_column(JSON)
     restored_at: Mapped[datetime | None] = mapped_column(DateTime)
     restored_by: Mapped[str | None] = mapped_column(String(255))
+
+
+MEMO_TYPES = ("theoretical", "methodological", "sampling")
+
+
+class MemoLink(Base):
+    """A memo's link to one coding (quote), code, transcript or other memo (exactly one of the
+    four target columns is set). Links go when their target is deleted."""
+
+    __tablename__ = "memo_links"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN transcript_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN target_memo_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="memo_link_one_target"),
+    )  # a link is made once: qualcode.memos checks (NULLs defeat a UNIQUE constraint)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    memo_id: Mapped[int] = mapped_column(ForeignKey("memos.id", ondelete="CASCADE"), index=True)
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"))
+    target_memo_id: Mapped[int | None] = mapped_column(ForeignKey("memos.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MatrixSummary(Base):
+    """The researcher's summary of one framework-matrix cell: a code × a value of a dimension
+    (``dimension`` is an attribute name, or "case" for transcripts by name)."""
+
+    __tablename__ = "matrix_summaries"
+    __table_args__ = (UniqueConstraint("code_id", "dimension", "value", name="matrix_cell_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(255))
+    value: Mapped[str] = mapped_column(String(255))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(255), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

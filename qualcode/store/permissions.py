@@ -56,6 +56,8 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "turns": MANAGE_DOCUMENTS,
     "codings": CODE,
     "memos": CODE,
+    "memo_links": CODE,
+    "matrix_summaries": CODE,
     "codes": EDIT_CODEBOOK,
     "users": ADMIN,
     "qualcode_meta": ADMIN,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from . import (login, page_agreement, page_audit, page_browse, page_code, page_codebook,
-               page_export, page_import, page_memos, page_saturation, page_transcripts,
-               page_trash, page_users)
+               page_compare, page_cooccurrence, page_export, page_import, page_matrix,
+               page_memos, page_saturation, page_search, page_transcripts, page_trash,
+               page_users)
 from ..errors import QualcodeError
 from ..store.permissions import ADMIN
 from .state import can, plain, project
@@ -31,6 +32,10 @@ def main() -> None:
         st.Page(page_browse.render, title="Code browser", url_path="browse"),
         st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
         st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
+        st.Page(page_search.render, title="Search", url_path="search"),
+        st.Page(page_cooccurrence.render, title="Co-occurrence", url_path="cooccurrence"),
+        st.Page(page_matrix.render, title="Framework matrix", url_path="matrix"),
+        st.Page(page_compare.render, title="Constant comparison", url_path="compare"),
         st.Page(page_memos.render, title="Memos", url_path="memos"),
         st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
         st.Page(page_export.render, title="Export", url_path="export"),

@@ -20,22 +20,26 @@ def render() -> None:
     proj = project()
     tops = [n.code for n in code_tree(proj) if n.depth == 0]
     st.subheader("Theme report (Word)")
-    title = st.text_input("Report title", value="Theme report", key="export_title")
+    title = st.text_input("Report title", key="export_title",
+                          placeholder="Theme report (in the report's language)")
     themes = st.multiselect("Themes (empty: all top-level codes)", [c.id for c in tops],
                             format_func={c.id: c.name for c in tops}.get, key="export_themes")
-    language = st.selectbox("Show code labels in", [None, "nl", "en"], key="export_language",
-                            format_func=lambda x: "(code names only)" if x is None else x)
+    language = st.selectbox("Report language (headings, labels, code labels)", [None, "nl", "en"],
+                            key="export_language",
+                            format_func=lambda x: "English, code names only" if x is None else x)
     with_saturation = st.checkbox(
         "Add the saturation section (with the settings of the Saturation page)", value=True,
         key="export_saturation")
+    with_memos = st.checkbox("Add the memos", value=False, key="export_memos")
 
     settings = saturation_settings(proj) if with_saturation else None
     viewer = coder()  # blind coding: a coder exports only their own codings
 
     def report() -> bytes:  # runs outside the script run: no session state in here
         result = saturation_report(proj, **settings) if settings is not None else None
-        return theme_report_docx(proj, title=title, themes=themes or None, language=language,
-                                 saturation=result, viewer=viewer)
+        return theme_report_docx(proj, title=title or None, themes=themes or None,
+                                 language=language, saturation=result, include_memos=with_memos,
+                                 viewer=viewer)
 
     # Each file is made when its button is clicked, not on every rerun of the page.
     st.download_button("Download theme report (.docx)", report,

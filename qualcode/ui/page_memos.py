@@ -1,4 +1,5 @@
-"""Memos: the analyst's running notes, free or attached to a code or a transcript."""
+"""Memos: the analyst's running notes (theoretical, methodological, sampling), linked to quotes,
+codes, interviews and other memos; a memo browser; Word and Markdown downloads."""
 
 from __future__ import annotations
 
@@ -6,60 +7,151 @@ import pandas as pd
 import streamlit as st
 
 from ..codes import code_tree
-from ..codings import add_memo, list_memos, update_memo
 from ..errors import QualcodeError
+from ..memos import (KINDS, create_memo, delete_memo, link_memo, memo_views, memos_docx,
+                     memos_markdown, unlink_memo, update_memo)
+from ..quotes import quote_rows
+from ..store.models import MEMO_TYPES
 from ..transcripts import list_transcripts
 from .state import coder, forget_version, opened_version, plain, project
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TYPE_LABEL = {None: "(no type)", **{t: t for t in MEMO_TYPES}}
+KIND_LABEL = {"coding": "quote", "code": "code", "transcript": "interview", "memo": "memo"}
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _targets(proj, views) -> dict[str, dict[int, str]]:
+    """Everything a memo can link to, by kind: id -> label."""
+    return {
+        "code": {n.code.id: n.path for n in code_tree(proj)},
+        "transcript": {t.id: t.name for t in list_transcripts(proj)},
+        "coding": {r.coding_id: f"{r.code}: “{_short(r.quote)}” ({r.transcript})"
+                   for r in quote_rows(proj)},
+        "memo": {v.id: v.memo.title for v in views},
+    }
 
 
 def render() -> None:
     st.header("Memos")
     proj = project()
     if msg := st.session_state.pop("memo_flash", None):
-        st.success(msg)
-    codes = {n.code.id: n.path for n in code_tree(proj)}
-    transcripts = {t.id: t.name for t in list_transcripts(proj)}
-    memos = list_memos(proj)
+        st.success(msg)  # our own words, no user text
+    every = memo_views(proj)
+    c1, c2 = st.columns([1, 2])
+    kind = c1.selectbox("Show", ["all", None, *MEMO_TYPES], key="memo_filter_type",
+                        format_func=lambda t: "all types" if t == "all" else TYPE_LABEL[t])
+    text = c2.text_input("Search in memos", key="memo_filter_text")
+    views = [v for v in every if (kind == "all" or v.memo.memo_type == kind)
+             and (not text or text.casefold() in f"{v.memo.title}\n{v.memo.body}".casefold())]
     st.dataframe(pd.DataFrame([{
-        "title": m.title, "about": codes.get(m.code_id) or transcripts.get(m.transcript_id) or "",
-        "author": m.author, "updated": m.updated_at, "memo": m.body} for m in memos],
-        columns=["title", "about", "author", "updated", "memo"]), hide_index=True, width="stretch")
+        "title": v.memo.title, "type": v.memo.memo_type or "",
+        "linked to": "; ".join(f"{KIND_LABEL[ln.kind]}: {ln.label}" for ln in v.links),
+        "author": v.memo.author, "updated": v.memo.updated_at, "memo": v.memo.body}
+        for v in views], columns=["title", "type", "linked to", "author", "updated", "memo"]),
+        hide_index=True, width="stretch")
+    if views:
+        d1, d2 = st.columns(2)
+        d1.download_button("Download these memos (.docx)", lambda: memos_docx(proj, views),
+                           file_name="memos.docx", mime=DOCX, key="memos_docx")
+        d2.download_button("Download these memos (.md)",
+                           lambda: memos_markdown(proj, views).encode("utf-8"),
+                           file_name="memos.md", mime="text/markdown", key="memos_md")
+    targets = _targets(proj, every)
+    new, edit, links = st.tabs(["New memo", "Edit memo", "Links"])
+    with new:
+        _new_memo(proj, targets)
+    if not every:
+        with edit:
+            st.info("No memos yet.")
+        return
+    by_id = {v.id: v for v in every}
+    with edit:
+        _edit_memo(proj, by_id)
+    with links:
+        _links(proj, by_id, targets)
 
-    new, edit = st.tabs(["New memo", "Edit memo"])
-    with new, st.form("new_memo", clear_on_submit=True):
+
+def _new_memo(proj, targets) -> None:
+    with st.form("new_memo", clear_on_submit=True):
         title = st.text_input("Title")
-        about_code = st.selectbox("About code", [None, *codes], format_func=lambda i:
-                                  "(none)" if i is None else codes[i])
-        about_transcript = st.selectbox("About transcript", [None, *transcripts],
-                                        format_func=lambda i: "(none)" if i is None
-                                        else transcripts[i])
+        memo_type = st.selectbox("Type", [None, *MEMO_TYPES], format_func=TYPE_LABEL.get)
+        chosen = {}
+        c1, c2 = st.columns(2)
+        chosen["code"] = c1.multiselect("About codes", list(targets["code"]),
+                                        format_func=targets["code"].get)
+        chosen["transcript"] = c2.multiselect("About interviews", list(targets["transcript"]),
+                                              format_func=targets["transcript"].get)
+        chosen["coding"] = c1.multiselect("About quotes", list(targets["coding"]),
+                                          format_func=targets["coding"].get)
+        chosen["memo"] = c2.multiselect("Linked memos", list(targets["memo"]),
+                                        format_func=targets["memo"].get)
         body = st.text_area("Memo", height=200)
         if st.form_submit_button("Save memo"):
             try:
-                add_memo(proj, title, body, author=coder(), code_id=about_code,
-                         transcript_id=about_transcript)
+                create_memo(proj, title, body, author=coder(), memo_type=memo_type,
+                            links=[(k, i) for k in KINDS for i in chosen[k]])
             except QualcodeError as exc:
                 st.error(plain(exc))
             else:
                 st.session_state["memo_flash"] = "Memo saved."
                 st.rerun()
-    with edit:
-        if not memos:
-            st.info("No memos yet.")
-            return
-        by_id = {m.id: m for m in memos}
-        memo_id = st.selectbox("Memo", list(by_id), format_func=lambda i: by_id[i].title,
-                               key="edit_memo")
-        with st.form(f"memo_{memo_id}"):
-            title = st.text_input("Title", by_id[memo_id].title)
-            body = st.text_area("Memo", by_id[memo_id].body, height=240)
-            version = opened_version("memo", by_id[memo_id])
-            if st.form_submit_button("Save changes"):
-                forget_version("memo", memo_id)
-                try:
-                    update_memo(proj, memo_id, title=title, body=body, expected_version=version)
-                except QualcodeError as exc:
-                    st.error(plain(exc))
-                else:
-                    st.session_state["memo_flash"] = "Memo updated."
-                    st.rerun()
+
+
+def _edit_memo(proj, by_id) -> None:
+    memo_id = st.selectbox("Memo", list(by_id), format_func=lambda i: by_id[i].memo.title,
+                           key="edit_memo")
+    memo = by_id[memo_id].memo
+    with st.form(f"memo_{memo_id}"):
+        title = st.text_input("Title", memo.title)
+        types = [None, *MEMO_TYPES]
+        memo_type = st.selectbox("Type", types, index=types.index(memo.memo_type)
+                                 if memo.memo_type in types else 0, format_func=TYPE_LABEL.get)
+        body = st.text_area("Memo", memo.body, height=240)
+        version = opened_version("memo", memo)
+        if st.form_submit_button("Save changes"):
+            forget_version("memo", memo_id)
+            try:
+                update_memo(proj, memo_id, title=title, body=body, memo_type=memo_type,
+                            expected_version=version)
+            except QualcodeError as exc:
+                st.error(plain(exc))
+            else:
+                st.session_state["memo_flash"] = "Memo updated."
+                st.rerun()
+    if st.button("Delete this memo", key=f"delete_memo_{memo_id}"):
+        delete_memo(proj, memo_id)
+        st.session_state["memo_flash"] = "Memo deleted."
+        st.rerun()
+
+
+def _links(proj, by_id, targets) -> None:
+    memo_id = st.selectbox("Memo", list(by_id), format_func=lambda i: by_id[i].memo.title,
+                           key="links_memo")
+    view = by_id[memo_id]
+    if not view.links:
+        st.text("This memo is not linked to anything yet.")
+    for n, ln in enumerate(view.links):
+        c1, c2 = st.columns([5, 1])
+        c1.text(f"{KIND_LABEL[ln.kind]}: {ln.label}")
+        if not ln.back and c2.button("Remove", key=f"unlink_{memo_id}_{n}"):
+            unlink_memo(proj, memo_id, ln.kind, ln.target_id)
+            st.session_state["memo_flash"] = "Link removed."
+            st.rerun()
+    c1, c2, c3 = st.columns([1, 4, 1])
+    kind = c1.selectbox("Link to a", KINDS, key="link_kind", format_func=KIND_LABEL.get)
+    options = [i for i in targets[kind] if not (kind == "memo" and i == memo_id)]
+    target = c2.selectbox("Target", options, key=f"link_target_{kind}",
+                          format_func=targets[kind].get)
+    if target is not None and c3.button("Add link", key="link_add"):
+        try:
+            made = link_memo(proj, memo_id, kind, target)
+        except QualcodeError as exc:
+            st.error(plain(exc))
+        else:
+            st.session_state["memo_flash"] = "Link added." if made else "That link was there."
+            st.rerun()

@@ -1,0 +1,115 @@
+"""Altair charts of the analyses, readable from a handful up to 150 codes and 200 interviews:
+axes keep the code-tree / interview order, long labels are cut with an ellipsis (full text in
+the tooltip), and the chart grows with the number of rows (the page scrolls) instead of
+squeezing them."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..store.project import Project
+from .codings_frame import coding_arrays
+from .cooccurrence import CooccurrenceResult
+from .matrix import MatrixResult
+
+LABEL_LIMIT = 300  # pixels of an axis label before it is cut
+# Long code paths are cut at the front, so that the leaf name (which tells rows apart) stays.
+TAIL = ("length(datum.label) > 48 ? '…' + slice(datum.label, length(datum.label) - 47)"
+        " : datum.label")
+
+
+def _axis(**kw) -> alt.Axis:
+    """A categorical axis showing every label (one per 18 px row)."""
+    return alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False, labelExpr=TAIL, **kw)
+ROW = 18  # pixels per code or interview on a categorical axis (room for an 11 px label)
+
+
+def _data(frame: pd.DataFrame) -> alt.Data:
+    """Inline data: a 150 × 150 heat map has more rows than Altair's default limit of 5,000
+    for DataFrames, and the rows are small."""
+    return alt.Data(values=frame.to_dict("records"))
+
+
+def frequency_chart(result: MatrixResult, what: str = "count", kind: str | None = None):
+    """Code frequencies by attribute value (e.g. per tension by role): grouped horizontal bars
+    for up to 40 codes and 6 values, else a heat map."""
+    table = result.table(what)
+    frame = table.reset_index(names="code").melt(id_vars="code", var_name="value",
+                                                  value_name=what)
+    codes = list(table.index)
+    values = list(table.columns)
+    if kind is None:
+        kind = "bar" if len(codes) <= 40 and len(values) <= 6 else "heatmap"
+    y = alt.Y("code:N", sort=codes, title=None, axis=_axis())
+    tooltip = ["code:N", "value:N", alt.Tooltip(f"{what}:Q", format=".1%" if what == "coverage"
+                                            else "d")]
+    if kind == "bar":
+        return alt.Chart(_data(frame)).mark_bar().encode(
+            y=y, yOffset=alt.YOffset("value:N", sort=values),
+            x=alt.X(f"{what}:Q", title=what, axis=alt.Axis(format="%" if what == "coverage"
+                                                           else "d")),
+            color=alt.Color("value:N", sort=values, title=result.by), tooltip=tooltip,
+        ).properties(height=alt.Step(max(ROW, 6 * len(values))), width="container")
+    return alt.Chart(_data(frame)).mark_rect().encode(
+        y=y, x=alt.X("value:N", sort=values, title=result.by,
+                     axis=alt.Axis(labelLimit=160, labelAngle=-45)),
+        color=alt.Color(f"{what}:Q", scale=alt.Scale(scheme="blues"), title=what),
+        tooltip=tooltip,
+    ).properties(height=alt.Step(ROW), width=alt.Step(ROW))
+
+
+def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
+    """Codes × codes, in code-tree order on both axes; colour by count or c-coefficient."""
+    table = result.matrix("count" if value == "count" else "c")
+    counts = result.matrix("count")
+    labels = list(table.index)
+    n = len(labels)
+    frame = pd.DataFrame({
+        "a": np.repeat(labels, n), "b": np.tile(labels, n),
+        "value": table.to_numpy().ravel(), "count": counts.to_numpy().ravel()})
+    frame = frame[(frame["a"] != frame["b"]) & (frame["count"] > 0)]
+    axis = _axis()
+    return alt.Chart(_data(frame)).mark_rect().encode(
+        x=alt.X("b:N", sort=labels, title=None, axis=_axis(labelAngle=-60)),
+        y=alt.Y("a:N", sort=labels, title=None, axis=axis),
+        color=alt.Color("value:Q", scale=alt.Scale(scheme="orangered"),
+                        title="count" if value == "count" else "c-coefficient"),
+        tooltip=["a:N", "b:N", "count:Q", alt.Tooltip("value:Q", format=".3f", title=value)],
+    ).properties(width=alt.Step(ROW), height=alt.Step(ROW))  # one square per pair
+
+
+def density_frame(project: Project, where: dict | None = None) -> pd.DataFrame:
+    """Codings per 1,000 characters per interview and top-level code, in interview order."""
+    data = coding_arrays(project, where=where, level=0)
+    docs = data.corpus.select(where)
+    rows = []
+    if len(data):
+        frame = pd.DataFrame({"tid": data.tids, "code": data.codes})
+        counts = frame.groupby(["tid", "code"]).size()
+        for (tid, code), count in counts.items():
+            doc = data.corpus.by_id[int(tid)]
+            rows.append({"interview": doc.name, "theme": data.paths.get(int(code), "?"),
+                         "codings": int(count),
+                         "per_1000_chars": 1000 * int(count) / max(len(doc.text), 1)})
+    out = pd.DataFrame(rows, columns=["interview", "theme", "codings", "per_1000_chars"])
+    out.attrs["order"] = [d.name for d in docs]
+    out.attrs["themes"] = [data.paths[c] for c in data.order]
+    return out
+
+
+def density_chart(frame: pd.DataFrame, measure: str = "per_1000_chars"):
+    """Coding density per interview (horizontal stacked bars by top-level code)."""
+    order = frame.attrs.get("order") or sorted(set(frame["interview"]))
+    themes = frame.attrs.get("themes") or sorted(set(frame["theme"]))
+    return alt.Chart(_data(frame)).mark_bar().encode(
+        y=alt.Y("interview:N", sort=order, title=None, axis=_axis()),
+        x=alt.X(f"{measure}:Q", title="codings per 1,000 characters"
+                if measure == "per_1000_chars" else "codings"),
+        color=alt.Color("theme:N", sort=themes, title="theme",
+                        legend=alt.Legend(labelLimit=LABEL_LIMIT)),
+        order=alt.Order("theme:N"),
+        tooltip=["interview:N", "theme:N", "codings:Q",
+                 alt.Tooltip("per_1000_chars:Q", format=".2f")],
+    ).properties(height=alt.Step(ROW), width="container")

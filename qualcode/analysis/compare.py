@@ -1,0 +1,81 @@
+"""Constant comparison: every incident (coded quote) of a category side by side, grouped by
+interview or by an attribute (e.g. role), in interview order, each with its coding memo; and
+the comparison memo the analyst writes about the category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..codes import code_tree, in_subtree
+from ..errors import NotFound
+from ..quotes import QuoteRow, quote_rows
+from ..store.models import Memo
+from ..store.project import Project
+from .corpus import load_corpus
+from .matrix import NONE_VALUE
+
+INTERVIEW = "interview"
+
+
+@dataclass
+class IncidentGroup:
+    value: str  # the interview's name, or the attribute value
+    rows: list[QuoteRow]
+
+    @property
+    def interviews(self) -> int:
+        return len({r.transcript_id for r in self.rows})
+
+
+def incidents(project: Project, code_id: int, *, with_subcodes: bool = True,
+              group_by: str = INTERVIEW, where: dict | None = None) -> list[IncidentGroup]:
+    """The incidents of ``code_id`` (and its sub-codes) in the transcripts passing ``where``,
+    grouped by interview (interview order) or by the value of an attribute (sorted, groups
+    in the order of their first interview when grouping by interview)."""
+    nodes = code_tree(project)
+    node = next((n for n in nodes if n.code.id == code_id), None)
+    if node is None:
+        raise NotFound(f"no code with id {code_id}")
+    wanted = {n.code.id for n in nodes if in_subtree(n, [node])} if with_subcodes else {code_id}
+    docs = load_corpus(project).select(where)
+    position = {d.id: k for k, d in enumerate(docs)}
+    rows = quote_rows(project, code_ids=wanted, transcript_ids=set(position))
+    rows.sort(key=lambda r: (position[r.transcript_id], r.start, r.end, r.coding_id))
+    groups: dict[str, list[QuoteRow]] = {}
+    value_of = {d.id: (d.name if group_by == INTERVIEW else
+                       str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
+    for r in rows:
+        groups.setdefault(value_of[r.transcript_id], []).append(r)
+    keys = list(groups)
+    if group_by != INTERVIEW:
+        keys.sort(key=lambda v: (v == NONE_VALUE, v))
+    return [IncidentGroup(k, groups[k]) for k in keys]
+
+
+def comparison_title(project: Project, code_id: int) -> str:
+    path = next((n.path for n in code_tree(project) if n.code.id == code_id), None)
+    if path is None:
+        raise NotFound(f"no code with id {code_id}")
+    return f"Comparison: {path}"
+
+
+def comparison_memo(project: Project, code_id: int) -> Memo | None:
+    """The category's comparison memo: the theoretical memo about the code titled
+    "Comparison: <path>" (the newest, if there are several)."""
+    from ..memos import memo_views
+
+    title = comparison_title(project, code_id)
+    for view in memo_views(project, kind="code", target_id=code_id):
+        if view.memo.title == title:
+            return view.memo
+    return None
+
+
+def save_comparison_memo(project: Project, code_id: int, body: str, author: str = "") -> Memo:
+    from ..memos import create_memo, update_memo
+
+    memo = comparison_memo(project, code_id)
+    if memo is None:
+        return create_memo(project, comparison_title(project, code_id), body, author=author,
+                           memo_type="theoretical", links=[("code", code_id)])
+    return update_memo(project, memo.id, body=body)

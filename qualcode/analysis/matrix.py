@@ -1,0 +1,219 @@
+"""Framework matrices (matrix coding): codes × cases, or codes × the values of any attribute
+(e.g. role: participant / former manager / current manager). Each cell holds the number of
+codings, the number of transcripts, the coverage (share of the characters of those
+transcripts coded), the quotes themselves, and a summary the researcher writes (stored).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from ..errors import NotFound, ValidationError
+from ..store.models import Code, MatrixSummary, Transcript
+from ..store.project import Project, get_row
+from .codings_frame import CodingArrays, coding_arrays
+
+CASE = "case"  # the dimension "each transcript is a column"
+NONE_VALUE = "(none)"  # the column of transcripts without the attribute
+
+
+@dataclass
+class MatrixCell:
+    code_id: int
+    value: str
+    count: int
+    transcripts: int
+    coverage: float  # 0–1
+    summary: str = ""
+
+
+@dataclass
+class MatrixResult:
+    by: str
+    codes: list[int]  # code ids in code-tree order
+    paths: dict[int, str]
+    values: list[str]  # column values in order
+    cells: dict[tuple[int, str], MatrixCell]
+    column_transcripts: dict[str, list[int]]  # value -> transcript ids (interview order)
+    data: CodingArrays = field(repr=False)
+    value_of: dict[int, str] = field(default_factory=dict, repr=False)  # transcript -> value
+    project: Project | None = field(default=None, repr=False)
+    _quotes: dict | None = field(default=None, repr=False)
+
+    def cell(self, code_id: int, value: str) -> MatrixCell:
+        return self.cells.get((code_id, value)) or MatrixCell(code_id, value, 0, 0, 0.0)
+
+    def rows(self, *, empty: bool = False) -> list[dict]:
+        """One row per cell (code, value), the CLI's JSON."""
+        out = []
+        for code in self.codes:
+            for value in self.values:
+                c = self.cell(code, value)
+                if c.count or empty or c.summary:
+                    out.append({"code": self.paths[code], "value": value, "count": c.count,
+                                "transcripts": c.transcripts, "coverage": round(c.coverage, 4),
+                                "summary": c.summary})
+        return out
+
+    def table(self, what: str = "count") -> pd.DataFrame:
+        """Codes × values of ``count``, ``transcripts`` or ``coverage``."""
+        if what not in ("count", "transcripts", "coverage"):
+            raise ValidationError(f"a matrix shows count, transcripts or coverage, not {what!r}")
+        data = [[getattr(self.cell(c, v), what) for v in self.values] for c in self.codes]
+        return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
+
+    def quotes_table(self, summaries: bool = True) -> pd.DataFrame:
+        """Codes × values with the cell's summary and its quotes as text (the framework grid)."""
+        data = []
+        for code in self.codes:
+            row = []
+            for value in self.values:
+                parts = []
+                cell = self.cell(code, value)
+                if summaries and cell.summary:
+                    parts.append(f"[{cell.summary}]")
+                if cell.count:
+                    parts += [f"“{r.quote}” — {r.participant}" for r in self.quotes(code, value)]
+                row.append("\n".join(parts))
+            data.append(row)
+        return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
+
+    def quotes(self, code_id: int, value: str):
+        """The quote rows (qualcode.quotes.QuoteRow) of a cell, in interview order."""
+        from ..quotes import quote_rows
+
+        d = self.data
+        idx = np.flatnonzero(d.codes == code_id)
+        tids = set(self.column_transcripts.get(value, []))
+        ids = {int(d.ids[k]) for k in idx if int(d.tids[k]) in tids}
+        if not ids:
+            return []
+        if self._quotes is None:  # every quote once, then looked up per cell
+            self._quotes = {r.coding_id: r for r in quote_rows(
+                self.project, transcript_ids=set(self.value_of))}
+        rows = [self._quotes[i] for i in ids if i in self._quotes]
+        rows.sort(key=lambda r: (r.interview_order if r.interview_order is not None else 1 << 30,
+                                 r.transcript, r.start))
+        return rows
+
+
+def attribute_names(project: Project) -> list[str]:
+    """Every attribute name used on a transcript, sorted."""
+    with project.reading() as s:
+        names = set()
+        for attrs in s.scalars(select(Transcript.attributes)):
+            names.update(str(k) for k in (attrs or {}))
+    return sorted(names)
+
+
+def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = None,
+                     code_ids=None, coders=None, level: int | None = None,
+                     include_empty_codes: bool = False) -> MatrixResult:
+    """The matrix of codes (rows, code-tree order) × ``by`` (columns): ``"case"`` for one
+    column per transcript in interview order, or an attribute name for one column per value
+    (sorted; transcripts without it under "(none)")."""
+    by = (by or CASE).strip()
+    data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level)
+    docs = data.corpus.select(where)
+    if by != CASE and not any(by in d.attributes for d in docs):
+        known = attribute_names(project)
+        raise NotFound(f"no transcript has the attribute {by!r}"
+                       + (f" (attributes: {', '.join(known)})" if known else ""))
+    value_of = {d.id: (d.name if by == CASE else _value(d.attributes.get(by))) for d in docs}
+    columns: dict[str, list[int]] = {}
+    for d in docs:  # interview order
+        columns.setdefault(value_of[d.id], []).append(d.id)
+    values = list(columns) if by == CASE else sorted(columns, key=lambda v: (v == NONE_VALUE, v))
+    with project.reading() as s:
+        lengths = dict(s.execute(select(Transcript.id, func.length(Transcript.text))).all())
+        summaries = _summaries(s, by)
+    present = set(np.unique(data.codes).tolist())
+    codes = [c for c in data.order if include_empty_codes or c in present
+             or any(k[0] == c for k in summaries)]
+    cells: dict[tuple[int, str], MatrixCell] = {}
+    if len(data):
+        frame = pd.DataFrame({"code": data.codes, "tid": data.tids, "start": data.starts,
+                              "end": data.ends})
+        frame["value"] = frame["tid"].map(value_of)
+        frame = frame.dropna(subset=["value"])
+        frame["covered"] = _union_lengths(frame)
+        length_of = {v: sum(lengths.get(t, 0) or 0 for t in tids) for v, tids in columns.items()}
+        flat = frame.groupby(["code", "value"], sort=False).agg(
+            count=("tid", "size"), covered=("covered", "sum")).reset_index()
+        interviews = frame.drop_duplicates(["code", "value", "tid"]).groupby(
+            ["code", "value"], sort=False).size()
+        flat["transcripts"] = interviews.reindex(
+            pd.MultiIndex.from_frame(flat[["code", "value"]])).to_numpy()
+        for code, value, count, n_transcripts, covered in zip(
+                flat["code"].tolist(), flat["value"].tolist(), flat["count"].tolist(),
+                flat["transcripts"].tolist(), flat["covered"].tolist()):
+            total = length_of.get(value) or 0
+            cells[(code, value)] = MatrixCell(code, value, count, n_transcripts,
+                                              covered / total if total else 0.0)
+    for (code, value), text in summaries.items():
+        if code in codes and value in columns:
+            cell = cells.setdefault((code, value), MatrixCell(code, value, 0, 0, 0.0))
+            cell.summary = text
+    return MatrixResult(by, codes, data.paths, values, cells, columns, data, value_of, project)
+
+
+def _value(value) -> str:
+    if value is None or str(value).strip() == "":
+        return NONE_VALUE
+    return str(value)
+
+
+def _union_lengths(frame: pd.DataFrame) -> np.ndarray:
+    """Per coding, the characters it adds to the union of its code's spans in its transcript
+    (so overlapping codings of one code are not counted twice)."""
+    ordered = frame.sort_values(["code", "tid", "start", "end"])
+    running = ordered.groupby(["code", "tid"])["end"].cummax()
+    prev_end = running.groupby([ordered["code"], ordered["tid"]]).shift(1).fillna(-1).to_numpy()
+    start, end = ordered["start"].to_numpy(), ordered["end"].to_numpy()
+    added = np.maximum(end - np.maximum(start, prev_end), 0)
+    return pd.Series(added, index=ordered.index).reindex(frame.index).to_numpy()
+
+
+# --- cell summaries ------------------------------------------------------------------------
+
+def set_cell_summary(project: Project, code_id: int, by: str, value: str, summary: str,
+                     author: str = "") -> None:
+    """Store (or clear, with an empty text) the researcher's summary of one cell."""
+    by, value = (by or CASE).strip(), str(value)
+    with project.transaction() as s:
+        get_row(s, Code, code_id, "code")
+        if by == CASE:  # a case cell is kept by transcript id, so that it survives a rename
+            tid = s.scalar(select(Transcript.id).where(Transcript.name == value))
+            if tid is None:
+                raise NotFound(f"no transcript {value!r}")
+            value = str(tid)
+        row = s.scalar(select(MatrixSummary).where(
+            MatrixSummary.code_id == code_id, MatrixSummary.dimension == by,
+            MatrixSummary.value == value))
+        if not (summary or "").strip():
+            if row is not None:
+                s.delete(row)
+            return
+        if row is None:
+            row = MatrixSummary(code_id=code_id, dimension=by, value=value)
+            s.add(row)
+        row.summary = summary
+        row.author = author or ""
+
+
+def cell_summaries(project: Project, by: str) -> dict[tuple[int, str], str]:
+    """{(code id, column value): summary} of one dimension (cases by transcript name)."""
+    with project.reading() as s:
+        return _summaries(s, by)
+
+
+def _summaries(s, by: str) -> dict[tuple[int, str], str]:
+    rows = list(s.scalars(select(MatrixSummary).where(MatrixSummary.dimension == by)))
+    if by != CASE:
+        return {(r.code_id, r.value): r.summary for r in rows}
+    names = {str(tid): name for tid, name in s.execute(select(Transcript.id, Transcript.name))}
+    return {(r.code_id, names[r.value]): r.summary for r in rows if r.value in names}

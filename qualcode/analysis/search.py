@@ -1,0 +1,376 @@
+"""Full-text search over all transcripts (or those with some attributes): phrase, whole word,
+regular expression or Snowball-stemmed words (Dutch, English, …); hits as keyword in context
+with speaker, interview and position; code all hits (the hit, its sentence, its speaker turn or
+its paragraph) and auto-code every turn of a speaker.
+
+Offsets are Python code points into ``Transcript.text``. Searching uses the cached corpus of
+``corpus.py``; stemmed search a token index (token positions and stem ids, numpy arrays) built on
+the first stemmed search and kept until the transcripts change.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy import select
+
+from ..errors import NotFound, ValidationError
+from ..ingest.timecodes import format_timecode
+from ..store.models import Code, Coding
+from ..store.project import Project, get_row
+from .corpus import Corpus, Doc, load_corpus
+
+MODES = ("phrase", "word", "regex", "stem")
+SPANS = ("hit", "sentence", "turn", "paragraph")
+REGEX_TIMEOUT = 5.0  # seconds for a whole regular-expression search
+_STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es": "spanish",
+             "it": "italian", "pt": "portuguese", "da": "danish", "sv": "swedish",
+             "no": "norwegian", "fi": "finnish", "ru": "russian"}
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(slots=True, eq=False)
+class Hit:
+    """One hit: its span (code points into the transcript text), speaker and interview; the
+    text, its context (keyword in context) and location are read from the cached text."""
+
+    transcript_id: int
+    transcript: str
+    start: int
+    end: int
+    speaker: str
+    turn: int | None  # 1-based turn number
+    interview_order: int | None
+    role: str
+    participant: str
+    time_start: float | None
+    source: str  # the whole transcript text (shared, not copied)
+    context: int = 60
+
+    @property
+    def text(self) -> str:
+        return self.source[self.start:self.end]
+
+    @property
+    def before(self) -> str:
+        return self.source[max(0, self.start - self.context):self.start]
+
+    @property
+    def after(self) -> str:
+        return self.source[self.end:self.end + self.context]
+
+    @property
+    def location(self) -> str:
+        parts = [self.transcript]
+        if self.turn is not None:
+            parts.append(f"turn {self.turn}")
+            if self.time_start is not None:
+                parts.append(format_timecode(self.time_start))
+        parts.append(f"chars {self.start}–{self.end}")
+        return ", ".join(parts)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Hit) and (self.transcript_id, self.start, self.end) == (
+            other.transcript_id, other.start, other.end)
+
+    def as_json(self) -> dict:
+        return {"transcript": self.transcript, "start": self.start, "end": self.end,
+                "text": self.text, "speaker": self.speaker, "transcript_id": self.transcript_id,
+                "turn": self.turn, "location": self.location, "before": self.before,
+                "after": self.after, "role": self.role, "participant": self.participant}
+
+
+def search(project: Project, pattern: str, mode: str = "phrase", *,
+           where: dict | None = None, transcript_ids=None, case_sensitive: bool = False,
+           language: str | None = None, limit: int | None = None, context: int = 60) -> list[Hit]:
+    """All hits of ``pattern`` in interview order, then position.
+
+    * ``phrase``: the words in this order (any white space between them), also inside longer
+      words; ``word``: whole words only; ``regex``: a Python regular expression;
+    * ``stem``: words with the same Snowball stem in the transcript's language (or
+      ``language``): "werken" finds "werkte", "werk", "werkend".
+    """
+    if mode not in MODES:
+        raise ValidationError(f"search mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if not (pattern or "").strip():
+        raise ValidationError("give something to search for")
+    corpus = load_corpus(project)
+    docs = corpus.select(where, transcript_ids)
+    hits: list[Hit] = []
+    if mode == "stem":
+        spans = _stem_spans(corpus, docs, pattern, language)
+    else:
+        spans = _pattern_spans(docs, pattern, mode, case_sensitive)
+    for doc, found in spans:
+        if limit is not None:
+            found = found[:limit - len(hits)]
+        hits.extend(_hits(doc, found, context))
+        if limit is not None and len(hits) >= limit:
+            break
+    return hits
+
+
+def compile_pattern(pattern: str, mode: str, case_sensitive: bool = False):
+    """The compiled pattern: for phrase and word the escaped words joined by white space (the
+    standard engine; matched against lower-cased text unless case-sensitive), for regex the
+    ``regex`` module, so that a runaway regular expression is stopped by a timeout."""
+    if mode != "regex":
+        words = pattern.split() if case_sensitive else pattern.lower().split()
+        source = r"\s+".join(re.escape(w) for w in words)
+        if mode == "word":
+            source += r"(?!\w)"  # the start of the word is checked after matching (faster)
+        return re.compile(source)
+    import regex
+
+    try:
+        return regex.compile(pattern, regex.V0 | (0 if case_sensitive else regex.IGNORECASE))
+    except regex.error as exc:
+        raise ValidationError(f"not a valid regular expression: {pattern!r} ({exc})") from None
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _pattern_spans(docs: list[Doc], pattern: str, mode: str, case_sensitive: bool):
+    """(doc, [(start, end), …]) per transcript with hits."""
+    compiled = compile_pattern(pattern, mode, case_sensitive)
+    fallback = None
+    deadline = time.monotonic() + REGEX_TIMEOUT
+    for doc in docs:
+        text = doc.text
+        try:
+            if mode == "regex":
+                found = [m.span() for m in compiled.finditer(
+                    text, timeout=max(deadline - time.monotonic(), 0.01)) if m.end() > m.start()]
+            else:
+                lower = text if case_sensitive else doc.lower
+                if lower is None:  # lower-casing changed the length: match ignoring case
+                    if fallback is None:
+                        fallback = re.compile(compiled.pattern, re.IGNORECASE)
+                    found = [m.span() for m in fallback.finditer(text)]
+                else:
+                    found = [m.span() for m in compiled.finditer(lower)]
+                if mode == "word":
+                    found = [(s, e) for s, e in found if not s or not _word_char(text[s - 1])]
+        except TimeoutError:
+            raise ValidationError(
+                f"the regular expression {pattern!r} took longer than {REGEX_TIMEOUT:.0f} s; "
+                "make it more specific") from None
+        if found:
+            yield doc, found
+
+
+@lru_cache(maxsize=16)
+def stemmer(lang: str | None):
+    """NLTK's Snowball stemmer for a language code (None when there is none)."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    name = _STEMMERS.get((lang or "").split("-")[0].lower())
+    return SnowballStemmer(name) if name else None
+
+
+def _stem(word: str, lang: str | None) -> str:
+    st = stemmer(lang)
+    word = word.lower()
+    return f"{lang}:{st.stem(word)}" if st else f":{word}"
+
+
+class TokenIndex:
+    """Per transcript: token starts, ends and stem ids (numpy); one stem vocabulary."""
+
+    def __init__(self, corpus: Corpus, default_language: str | None = None):
+        self.vocab: dict[str, int] = {}
+        self.docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.languages: dict[int, str | None] = {}
+        stems: dict[tuple[str, str | None], int] = {}  # (lower-cased word, language) -> id
+        split = re.compile(r"(\w+)")
+        for doc in corpus.docs:
+            lang = doc.language if stemmer(doc.language) else default_language
+            self.languages[doc.id] = lang
+            # split into [gap, word, gap, word, …, gap]: the lengths give every offset at C speed
+            parts = split.split(doc.text)
+            lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+            bounds = np.concatenate(([0], np.cumsum(lengths)))
+            starts, ends = bounds[1:-1:2], bounds[2::2]
+            words = [w.lower() for w in parts[1::2]]
+            for word in set(words):
+                if (word, lang) not in stems:
+                    stems[(word, lang)] = self.vocab.setdefault(_stem(word, lang), len(self.vocab))
+            ids = np.fromiter((stems[(w, lang)] for w in words), dtype=np.int32, count=len(words))
+            self.docs[doc.id] = (starts, ends, ids)
+
+    def find(self, doc_id: int, words: list[str]):
+        starts, ends, ids = self.docs[doc_id]
+        lang = self.languages[doc_id]
+        wanted = [self.vocab.get(_stem(w, lang)) for w in words]
+        if None in wanted or len(ids) < len(wanted):
+            return []
+        n = len(ids) - len(wanted) + 1
+        mask = ids[:n] == wanted[0]
+        for k, sid in enumerate(wanted[1:], 1):
+            mask &= ids[k:k + n] == sid
+        idx = np.flatnonzero(mask)
+        return list(zip(starts[idx].tolist(), ends[idx + len(wanted) - 1].tolist()))
+
+
+def token_index(corpus: Corpus, language: str | None = None) -> TokenIndex:
+    """The token index, stemming each transcript in its own language, or in ``language``
+    (default English) when it has none the stemmers know."""
+    language = language if stemmer(language) else "en"
+    if corpus.index is None:
+        corpus.index = {}
+    if language not in corpus.index:
+        corpus.index[language] = TokenIndex(corpus, default_language=language)
+    return corpus.index[language]
+
+
+def _stem_spans(corpus: Corpus, docs: list[Doc], pattern: str, language: str | None):
+    words = _TOKEN.findall(pattern)
+    if not words:
+        raise ValidationError(f"no words to stem in {pattern!r}")
+    index = token_index(corpus, language)
+    for doc in docs:
+        found = index.find(doc.id, words)
+        if found:
+            yield doc, found
+
+
+def _hits(doc: Doc, spans: list[tuple[int, int]], context: int) -> list[Hit]:
+    """Hits for the spans of one transcript (the turn of each found by one searchsorted)."""
+    if not spans:
+        return []
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    turn_starts = np.array([t.start for t in doc.turns], dtype=np.int64)
+    which = (np.searchsorted(turn_starts, starts, side="right") - 1).tolist()
+    turns = doc.turns
+    name, order, role, participant, text, tid = (doc.name, doc.interview_order, doc.role,
+                                                 doc.participant, doc.text, doc.id)
+    out = []
+    for (s, e), k in zip(spans, which):
+        if k >= 0:
+            t = turns[k]
+            out.append(Hit(tid, name, s, e, t.speaker, t.index + 1, order, role, participant,
+                           t.time_start, text, context))
+        else:
+            out.append(Hit(tid, name, s, e, "", None, order, role, participant, None, text,
+                           context))
+    return out
+
+
+def _hit(doc: Doc, start: int, end: int, context: int) -> Hit:
+    return _hits(doc, [(start, end)], context)[0]
+
+
+# --- coding the hits --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlannedCoding:
+    """What coding a hit would store: the span (after widening and trimming) and whether the
+    code is already there (same span and coder)."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    exists: bool
+
+
+def hit_span(doc: Doc, start: int, end: int, span: str) -> tuple[int, int]:
+    """``[start, end)`` widened to its sentence, speaker turn or paragraph (never beyond the
+    turn), with white space trimmed at both ends."""
+    if span not in SPANS:
+        raise ValidationError(f"span must be one of {', '.join(SPANS)}, not {span!r}")
+    if span != "hit":
+        start, end = doc.unit_at(span, start, end)
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def plan_codings(project: Project, hits: list[Hit], code_id: int, span: str = "hit",
+                 coder: str = "") -> list[PlannedCoding]:
+    """The preview of coding every hit with ``code_id``: one row per hit; a later hit whose
+    span an earlier one already takes is marked as existing."""
+    corpus = load_corpus(project)
+    coder = (coder or "").strip()
+    with project.reading() as s:
+        if s.get(Code, code_id) is None:
+            raise NotFound(f"no code with id {code_id}")
+        tids = {h.transcript_id for h in hits}
+        have = set(s.execute(select(Coding.transcript_id, Coding.start, Coding.end).where(
+            Coding.code_id == code_id, Coding.coder == coder,
+            Coding.transcript_id.in_(tids))).all()) if tids else set()
+    out = []
+    for hit in hits:
+        doc = corpus.by_id.get(hit.transcript_id)
+        if doc is None:
+            raise NotFound(f"transcript {hit.transcript!r} is no longer in the project")
+        start, end = hit_span(doc, hit.start, hit.end, span)
+        key = (doc.id, start, end)
+        exists = key in have or start >= end
+        have.add(key)
+        out.append(PlannedCoding(hit, start, end, doc.text[start:end], exists))
+    return out
+
+
+def code_hits(project: Project, hits: list[Hit], code_id: int, span: str = "hit",
+              coder: str = "", memo: str = "") -> list[bool]:
+    """Code every hit (as the hit, its sentence, turn or paragraph) in one transaction.
+    Returns per hit whether a new coding was made (False: that coding already existed)."""
+    plan = plan_codings(project, hits, code_id, span, coder)
+    coder = (coder or "").strip()
+    with project.transaction() as s:
+        get_row(s, Code, code_id, "code")
+        s.add_all(Coding(transcript_id=p.hit.transcript_id, code_id=code_id, start=p.start,
+                         end=p.end, coder=coder, memo=memo or "") for p in plan if not p.exists)
+    return [not p.exists for p in plan]
+
+
+def speakers(project: Project) -> dict[str, int]:
+    """Every speaker label with its number of turns, most frequent first."""
+    counts: dict[str, int] = {}
+    for doc in load_corpus(project).docs:
+        for t in doc.turns:
+            if t.speaker:
+                counts[t.speaker] = counts.get(t.speaker, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower())))
+
+
+def speaker_turn_hits(project: Project, speakers: set[str] | None = None, *,
+                      where: dict | None = None) -> list[Hit]:
+    """Every turn of these speakers (case-insensitive; None: every speaker but none that
+    looks like an interviewer) in the transcripts passing ``where`` (e.g. role=manager),
+    as hits spanning the turn."""
+    wanted = {s.casefold() for s in speakers} if speakers else None
+    out = []
+    for doc in load_corpus(project).select(where):
+        for t in doc.turns:
+            name = (t.speaker or "").casefold()
+            if wanted is None:
+                if not name or name in _INTERVIEWER:
+                    continue
+            elif name not in wanted:
+                continue
+            if t.end > t.start:
+                out.append(_hit(doc, t.start, t.end, 0))
+    return out
+
+
+_INTERVIEWER = {"interviewer", "i", "int", "interviewster", "q", "vraag",
+                "moderator", "onderzoeker"}
+
+
+def autocode_speakers(project: Project, code_id: int, speakers: set[str] | None = None, *,
+                      where: dict | None = None, coder: str = "") -> list[bool]:
+    """Code every turn of some speakers (or of every non-interviewer speaker in transcripts
+    with some attribute, e.g. ``where={"role": {"manager"}}``). Per turn: newly coded?"""
+    return code_hits(project, speaker_turn_hits(project, speakers, where=where), code_id,
+                     "turn", coder)

@@ -1,0 +1,37 @@
+"""Widgets shared by the analysis pages: the attribute filter and the code picker."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..analysis.matrix import attribute_names
+from ..codes import code_tree
+from ..transcripts import list_transcripts
+
+
+def where_filter(proj, key: str, label: str = "Only interviews where") -> dict | None:
+    """An attribute and some of its values; None when no filter is chosen."""
+    names = attribute_names(proj)
+    if not names:
+        return None
+    c1, c2 = st.columns([1, 2])
+    attribute = c1.selectbox(label, [None, *names], key=f"{key}_attr",
+                             format_func=lambda a: "(all interviews)" if a is None else a)
+    if attribute is None:
+        return None
+    values = sorted({str((t.attributes or {}).get(attribute) or "") for t in list_transcripts(proj)})
+    chosen = c2.multiselect(f"{attribute} is", values, key=f"{key}_values",
+                            format_func=lambda v: v or "(not set)")
+    return {attribute: set(chosen)} if chosen else None
+
+
+def code_picker(proj, label: str, key: str, *, optional: bool = False):
+    """A selectbox of codes by path; returns the code id (or None when optional and unset)."""
+    nodes = code_tree(proj)
+    paths = {n.code.id: n.path for n in nodes}
+    options = ([None] if optional else []) + list(paths)
+    if not options:
+        st.info("The codebook is empty.")
+        return None
+    return st.selectbox(label, options, key=key,
+                        format_func=lambda i: "(choose a code)" if i is None else paths[i])

@@ -1,0 +1,172 @@
+"""The analysis pages (search, co-occurrence, matrix, comparison, memos) through AppTest."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qualcode.analysis.matrix import cell_summaries
+from qualcode.codes import find_code
+from qualcode.codings import add_coding, all_codings
+from qualcode.demo import load_demo
+from qualcode.memos import create_memo, memo_views
+from qualcode.store.project import Project
+from qualcode.transcripts import get_transcript
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "ui.sqlite"
+    project = Project(path)
+    load_demo(project)
+    # two codes in one turn of P1, so that co-occurrence has a cell
+    t = get_transcript(project, "Interview 01 – P1")
+    start = t.text.index("Ik blijf op de payroll")
+    add_coding(project, t.id, find_code(project, "Trial: learning anew").id, start, start + 20)
+    project.close()
+    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
+    monkeypatch.setenv("QUALCODE_NO_DEMO", "1")
+    return path
+
+
+def page(name: str) -> AppTest:
+    at = AppTest.from_string(f"from qualcode.ui import {name}\n{name}.render()",
+                             default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_search_page_preview_then_code(db):
+    at = page("page_search")
+    at.text_input(key="search_pattern").input("leer").run()
+    assert not at.exception, at.exception
+    assert any(t.value.startswith("4 hit(s) in 2 interview(s)") for t in at.text)
+    frame = at.dataframe[0].value
+    assert list(frame["hit"]) == ["leer", "leer", "leer", "leer"]
+    at.radio(key="search_mode").set_value("word").run()
+    assert any(t.value.startswith("2 hit(s) in 2 interview(s)") for t in at.text)
+    code = find_code(Project(db), "Mastery & trial / Trial: learning anew")
+    at.selectbox(key="search_code").set_value(code.id).run()
+    at.radio(key="search_span").set_value("sentence").run()
+    before = len(all_codings(Project(db)))
+    button(at, "Preview").click().run()
+    assert any(t.value.startswith("2 new coding(s); 0 already there") for t in at.text)
+    assert "Ik leer enorm veel bij." in list(at.dataframe[1].value["span"])
+    assert len(all_codings(Project(db))) == before  # nothing coded by a preview
+    button(at, "Code 2 span(s)").click().run()
+    assert not at.exception, at.exception
+    assert any("2 coding(s) made." in s.value for s in at.success)
+    assert len(all_codings(Project(db))) == before + 2
+
+
+def test_search_page_stem_filter_and_bad_regex(db):
+    at = page("page_search")
+    at.radio(key="search_mode").set_value("regex").run()
+    at.text_input(key="search_pattern").input("(leer").run()
+    assert any("not a valid regular expression" in e.value for e in at.error)
+    at.radio(key="search_mode").set_value("stem").run()
+    at.text_input(key="search_pattern").input("werken").run()
+    assert not at.exception
+    at.selectbox(key="search_where_attr").set_value("role").run()
+    at.multiselect(key="search_where_values").set_value(["former manager"]).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["hit"]) == ["werk"]
+    assert set(at.dataframe[0].value["role"]) == {"former manager"}
+
+
+def test_autocode_by_role(db):
+    at = page("page_search")
+    at.selectbox(key="auto_where_attr").set_value("role").run()
+    at.multiselect(key="auto_where_values").set_value(["former manager"]).run()
+    code = find_code(Project(db), "Conditions for success / Role of the manager")
+    at.selectbox(key="auto_code").set_value(code.id).run()
+    label = next(b.label for b in at.button if b.label.startswith("Code ") and "turn" in b.label)
+    button(at, label).click().run()
+    assert any("turn(s) coded" in s.value for s in at.success)
+
+
+def test_cooccurrence_page(db):
+    at = page("page_cooccurrence")
+    at.selectbox(key="co_unit").set_value("turn").run()
+    assert not at.exception, at.exception
+    assert any("pair(s) of codes co-occur" in t.value for t in at.text)
+    pair = at.selectbox(key="co_pair")
+    pay = next(i for i, label in enumerate(pair.options) if "Retention of pay" in label)
+    pair.set_value(pay).run()
+    assert any("Ik blijf op de payroll" in t.value for t in at.text)  # quotes behind a cell
+    at.selectbox(key="co_level").set_value(0).run()
+    at.selectbox(key="co_value").set_value("c-coefficient").run()
+    assert not at.exception, at.exception
+
+
+def test_matrix_page_summary(db):
+    at = page("page_matrix")
+    assert at.selectbox(key="matrix_by").value == "role"
+    code = find_code(Project(db), "Authenticity / Push: change in the organisation")
+    at.selectbox(key="matrix_cell_code").set_value(code.id).run()
+    at.selectbox(key="matrix_cell_value").set_value("participant").run()
+    assert any("brutale stop" in t.value for t in at.text)
+    next(t for t in at.text_area if t.label == "Summary of this cell").input(
+        "Reorganisation pushes people out.")
+    button(at, "Save summary").click().run()
+    assert not at.exception, at.exception
+    assert cell_summaries(Project(db), "role") == {
+        (code.id, "participant"): "Reorganisation pushes people out."}
+    at.selectbox(key="matrix_show").set_value("quotes").run()
+    grid = at.dataframe[0].value
+    assert grid.loc["Authenticity / Push: change in the organisation", "participant"].startswith(
+        "[Reorganisation pushes people out.]\n“Een aantal jaren geleden")
+    for show in ("transcripts", "coverage"):
+        at.selectbox(key="matrix_show").set_value(show).run()
+        assert not at.exception, at.exception
+    at.selectbox(key="matrix_by").set_value("case").run()
+    assert not at.exception, at.exception
+
+
+def test_compare_page_and_memo(db):
+    at = page("page_compare")
+    code = find_code(Project(db), "Authenticity")
+    at.selectbox(key="compare_code").set_value(code.id).run()
+    assert any(t.value.startswith("9 incident(s) in 1 group(s)") for t in at.text)
+    at.selectbox(key="compare_by").set_value("interview").run()
+    assert any(t.value.startswith("9 incident(s) in 4 group(s)") for t in at.text)
+    next(t for t in at.text_area if t.label.startswith("What is the same")).input(
+        "P1 and P2 were pushed; P4 pulled.")
+    button(at, "Save comparison memo").click().run()
+    views = memo_views(Project(db))
+    assert [(v.memo.title, v.memo.memo_type) for v in views] == [
+        ("Comparison: Authenticity", "theoretical")]
+
+
+def test_memos_page_links_types_and_back_links(db):
+    project = Project(db)
+    create_memo(project, "Earlier", "first thoughts")
+    at = page("page_memos")
+    code = find_code(project, "Authenticity")
+    next(t for t in at.text_input if t.label == "Title").input("Push and pull")
+    next(s for s in at.selectbox if s.label == "Type").set_value("theoretical")
+    next(m for m in at.multiselect if m.label == "About codes").set_value([code.id])
+    earlier = memo_views(project)[0].id
+    next(m for m in at.multiselect if m.label == "Linked memos").set_value([earlier])
+    next(t for t in at.text_area if t.label == "Memo").input("<b>not html</b>")
+    button(at, "Save memo").click().run()
+    assert not at.exception, at.exception
+    views = {v.memo.title: v for v in memo_views(project)}
+    assert views["Push and pull"].memo.memo_type == "theoretical"
+    assert [(ln.kind, ln.label) for ln in views["Push and pull"].links] == [
+        ("code", "Authenticity"), ("memo", "Earlier")]
+    at.selectbox(key="memo_filter_type").set_value("theoretical").run()
+    frame = at.dataframe[0].value
+    assert list(frame["title"]) == ["Push and pull"] and list(frame["memo"]) == ["<b>not html</b>"]
+    # link the earlier memo to a transcript in the Links tab
+    at.selectbox(key="links_memo").set_value(earlier).run()
+    at.selectbox(key="link_kind").set_value("transcript").run()
+    button(at, "Add link").click().run()
+    assert not at.exception, at.exception
+    assert [ln.kind for ln in memo_views(project, text="first thoughts")[0].links] == [
+        "transcript", "memo"]
