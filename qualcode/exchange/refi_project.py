@@ -34,6 +34,7 @@ import io
 import math
 import posixpath
 import re
+import unicodedata
 import uuid
 import zipfile
 from collections import defaultdict
@@ -558,6 +559,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                                + ", ".join(aligned))
     bundle.documents.extend(docs.values())
 
+    quote_checks: list[tuple[bool, str]] = []
     for sel in selections:
         doc = docs.get(sel.source)
         units, mapping = maps[sel.source]
@@ -573,6 +575,12 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             start = mapping[units.index(a)[0]]
             end = mapping[units.index(b)[0]]
             where = f"selection {sel.start}–{sel.end}"
+        if sel.start is not None:
+            quoted = _quote_matches(sel.name, doc.text[start:end])
+            if quoted is not None:
+                quote_checks.append((quoted, f"{where} in '{doc.name}': named "
+                                     f"{_squash(sel.name)[:50]!r}, selects "
+                                     f"{_squash(doc.text[start:end])[:50]!r}"))
         sel_notes = list(dict.fromkeys(sel.notes + linked.get(sel.guid or "", [])))
         memo_parts = ([sel.description] if sel.description else []) + [
             note_text(ng) for ng in sel_notes]
@@ -601,6 +609,15 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 guid=norm_guid(c.get("guid")),
                 created_at=_when(c.get("creationDateTime") or sel.created),
                 what=f"coding ({where}) in '{doc.name}'"))
+
+    # ATLAS.ti and QualCoder name a selection by the text it quotes: when most names do, the
+    # ones that do not are worth a look (a renamed quotation, or a position off)
+    off = [what for ok, what in quote_checks if not ok]
+    if quote_checks and off and len(off) <= len(quote_checks) / 2:
+        report.warnings.append(f"{len(off)} of {len(quote_checks)} selection(s) do not select "
+                               "the text their name quotes (renamed in the other tool, or "
+                               "positions off): check these")
+        report.warnings.extend(off[:10])
 
     for memo, g, a, b in passages:
         if g in maps:
@@ -638,49 +655,85 @@ def _value(el):
     return text
 
 
+_BARE_LF = re.compile("(?<!\r)\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ELLIPSIS = re.compile(r"(\u2026|\.\.\.)$")
+
+
+def _squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _quote_matches(name: str | None, selected: str) -> bool | None:
+    """Whether a selection's name quotes the text it selects (ATLAS.ti and QualCoder name a
+    quotation by its text, ATLAS.ti cut at about 100 characters with an ellipsis); None when
+    the name says nothing (empty)."""
+    want = _squash(name or "")
+    if not want:
+        return None
+    got = _squash(selected)
+    if _ELLIPSIS.search(want):
+        prefix = _ELLIPSIS.sub("", want).rstrip()
+        return bool(prefix) and got.startswith(prefix)
+    return got == want
+
+
 def _detect_convention(raws: dict[str, str], selections, tool: str) -> Convention:
     """The position convention that fits the selections best: none past the end of its text,
-    none inside a surrogate pair, fewest cutting a word; ties go to the file's origin (NVivo
-    writes UTF-16 code units) and then to REFI's code points."""
+    none inside a surrogate pair, most selections on the text their name quotes (ATLAS.ti,
+    QualCoder), fewest cutting a word; ties go to the file's origin (NVivo writes UTF-16 code
+    units and counts CR LF as two, also when the plain text file has bare LF line ends;
+    ATLAS.ti and MAXQDA count a CR LF of the file as one) and then to REFI's code points."""
     any_bom = any(r.startswith("\ufeff") for r in raws.values())
     any_crlf = any("\r\n" in r for r in raws.values())
-    any_astral = any(any(ord(ch) > 0xFFFF for ch in r) for r in raws.values())
+    any_lf = any(_BARE_LF.search(r) for r in raws.values())
+    any_astral = any(_ASTRAL.search(r) for r in raws.values())
     candidates = []
     for utf16 in ((False, True) if any_astral else (False,)):
         for bom in ((False, True) if any_bom else (False,)):
             for crlf_one in ((False, True) if any_crlf else (False,)):
-                candidates.append(Convention(utf16=utf16, bom=bom, crlf_one=crlf_one))
-    nvivo = "nvivo" in tool.lower() or "utf-16" in tool.lower()
-    # ATLAS.ti counts a CR LF of the source file as one position (its own text has \n only)
-    atlas = "atlas" in tool.lower() and any_crlf
-    preferred = NVIVO_UTF16 if nvivo else Convention(crlf_one=True) if atlas else CODEPOINTS
+                for lf_two in ((False, True) if any_lf else (False,)):
+                    candidates.append(Convention(utf16=utf16, bom=bom, crlf_one=crlf_one,
+                                                 lf_two=lf_two))
+    low = tool.lower()
+    nvivo = "nvivo" in low or "utf-16" in low
+    if nvivo:
+        # NVivo counts CR LF as two; for Windows its text has CR LF even where the file has LF
+        preferred = Convention(utf16=True, bom=True, lf_two="windows" in low and any_lf)
+    elif ("atlas" in low or "maxqda" in low) and any_crlf:
+        preferred = Convention(crlf_one=True)
+    else:
+        preferred = CODEPOINTS
 
     def prior(c: Convention) -> tuple:
-        return (c != preferred, c.utf16 != preferred.utf16, c.bom != preferred.bom,
-                c.crlf_one != preferred.crlf_one)
+        return (c != preferred, c.utf16 != preferred.utf16, c.lf_two != preferred.lf_two,
+                c.bom != preferred.bom, c.crlf_one != preferred.crlf_one)
 
-    if len(candidates) == 1 and not nvivo:
+    if len(candidates) == 1:
         return candidates[0]
     by_source = defaultdict(list)
     for sel in selections:
-        if sel.start is not None:
-            by_source[sel.source].extend(sorted((sel.start, sel.end)))
+        if sel.start is not None and sel.source in raws:
+            by_source[sel.source].append(sel)
     best, best_score = None, None
     for c in candidates:
         score = 0
-        for g, positions in by_source.items():
-            raw = raws.get(g)
-            if raw is None:
-                continue
+        for g, sels in by_source.items():
+            raw = raws[g]
             units = UnitMap(raw, c)
-            for p in positions:
-                i, exact = units.index(p)
-                if p > units.total or p < 0:
-                    score += 1000
-                elif not exact:
-                    score += 100
-                elif 0 < i < len(raw) and raw[i - 1].isalnum() and raw[i].isalnum():
-                    score += 1
+            for sel in sels:
+                a, b = sorted((sel.start, sel.end))
+                for p in (a, b):
+                    i, exact = units.index(p)
+                    if p > units.total or p < 0:
+                        score += 1000
+                    elif not exact:
+                        score += 100
+                    elif 0 < i < len(raw) and raw[i - 1].isalnum() and raw[i].isalnum():
+                        score += 1
+                if sel.name and 0 <= a and b <= units.total:
+                    if _quote_matches(sel.name, raw[units.index(a)[0]:units.index(b)[0]]) is False:
+                        score += 20
         key = (score, prior(c))
         if best_score is None or key < best_score:
             best, best_score = c, key
