@@ -9,7 +9,8 @@ import zipfile
 
 from qualcode.codes import code_tree
 from qualcode.codings import all_codings, list_memos
-from qualcode.exchange.refi_project import import_qdpx, read_qdpx
+from qualcode.exchange.refi_project import import_qdpx
+from qualcode.ingest.decode import normalise
 from qualcode.transcripts import list_transcripts
 
 
@@ -165,3 +166,284 @@ def test_nvivo_for_mac_counts_utf16_over_lf(sqlite_project):
     report = import_qdpx(sqlite_project, data, "OltasSzkepticizmus_17June.qdpx")
     assert report.positions.startswith("UTF-16 code units") and "LF counted" not in report.positions
     assert quotes(sqlite_project) == expected_nvivo("floriansipos")
+
+
+# ---------------------------------------------------------------------------------------------
+# ATLAS.ti. Reduced from sky-loom/refi-qda (MIT licence), Project.qde: the "ATLAS.ti standard
+# project" exported by ATLAS.ti 8.4.0 for macOS (the REFI-QDA test project). Kept: names
+# "Coke::diet Coke" before their parent "Coke", a name with &quot;, a code without colour, a
+# selection with three codings, one with a Description and a coding, one with a Description
+# only, a picture, a PDF with its text Representation before and one after its region
+# selections (ATLAS.ti writes each text quotation twice: a PDFSelection and a
+# PlainTextSelection of the Representation with the same GUID), an audio source without
+# transcript, a video whose transcript is the same file as a text source, a note linked to a
+# video selection, sets of sources and of codes (one empty), a graph. Each selection's name is
+# the text it quotes; the texts (not in the repository) are rebuilt around those quotes with
+# CR LF line ends, which ATLAS.ti counts as one position.
+
+
+def place(length: int, quotes_at: dict[int, str], seed: str = "filler") -> str:
+    """A text of ``length`` characters (LF line ends) with each quote at its position."""
+    out = []
+    pos = 0
+    n = 0
+    for at, piece in sorted(quotes_at.items()):
+        while pos < at:
+            word = f"{seed}{n} "
+            n += 1
+            chunk = ("\n" if n % 9 == 0 else word)[: at - pos]
+            out.append(chunk)
+            pos += len(chunk)
+        out.append(piece)
+        pos += len(piece)
+    while pos < length:
+        chunk = ("\n" if n % 9 == 0 else f"{seed}{n} ")[: length - pos]
+        n += 1
+        out.append(chunk)
+        pos += len(chunk)
+    return "".join(out)
+
+
+ATLAS_USER = "AD68FBE7-E1EE-4A82-A279-23CC698C89EB"
+MABEL = ("I'm a single mum with an 8 month old and a toddler and breakfast is mayhem.\n"
+         "The baby has porridge, I have whatever the toddler leaves; " + "we run late " * 40)[:410]
+SIMON_SOGGY = "I did try the gluten free bread, but it was always so soggy,"
+SIMON_HONEST = ("But to be honest, I used to have a much bigger breakfast, and these days I find "
+                "myself snacking about")
+ATLAS_TEXTS = {
+    "B2F54555-0D2D-43B2-B40C-2A1C048F5F1C": place(600, {0: MABEL}, "mabel"),
+    "C1C745F7-8E4D-48B2-9710-655AFE7E54FA": place(1000, {215: SIMON_SOGGY, 513: SIMON_HONEST},
+                                                  "simon"),
+    "88293C71-CB70-4AB7-8413-C24110A19C2E": place(500, {250: (
+        "For some reason babies aren't supposed to have cow's milk that is low fat. However, "
+        "I am really bad")}, "mabel2"),
+    "230B768E-5A3D-42B7-BE92-2A3721177944": place(
+        260, {139: "Oh, that was great.\nSee you tomorrow?\nEleven thirty. Mm."}, "coke"),
+    "01106019-2518-43DD-BBD1-8F0252BACB30": "Audio transcript of the commercial.\nSinging.\n",
+    "C8A57C71-D156-4A94-8407-2BD2FA57E2A4": "Visual transcript: a beach.\nPeople drink.\n",
+    "142EB46D-612E-4593-A385-D0E5D04D1288": place(600, {62: "granola", 297: (
+        "favoritos.\nDificultad: Media\nTiempo: 2 horas 30 minutos\nPorciones: 8\nIngredientes\n"
+        "Para la base")}, "receta"),
+    "B09E8D25-66A6-4D7E-A884-3E1A11A40E7C": "Kellogg's Passion for Nutrition.\n",
+}
+
+
+def text_source(guid, path, name, body=""):
+    return (f'<TextSource plainTextPath="internal://{path}.txt" modifyingUser="{ATLAS_USER}" '
+            f'modifiedDateTime="2018-03-27T18:01:07Z" creatingUser="{ATLAS_USER}" '
+            f'creationDateTime="2018-03-27T18:01:07Z" richTextPath="internal://{guid}.docx" '
+            f'guid="{guid}" name="{name}">{body}</TextSource>')
+
+
+def selection(guid, a, b, name, body, tag="PlainTextSelection"):
+    return (f'<{tag} startPosition="{a}" modifyingUser="{ATLAS_USER}" '
+            f'creatingUser="{ATLAS_USER}" creationDateTime="2018-03-27T19:29:27Z" '
+            f'endPosition="{b}" guid="{guid}" name="{name}">{body}</{tag}>')
+
+
+def coding(guid, code):
+    return (f'<Coding creatingUser="{ATLAS_USER}" creationDateTime="2018-03-27T19:29:27Z" '
+            f'guid="{guid}"><CodeRef targetGUID="{code}"/></Coding>')
+
+
+ATLAS_QDE = (
+    '<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n'
+    '<Project xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'origin="ATLAS.ti 8.4.0 573 , macOS Version 10.14.3 (Build 18D109)" '
+    f'creatingUserGUID="{ATLAS_USER}" modifiedDateTime="2018-03-27T17:46:39Z" '
+    'basePath="/Users/sebpe/QDA-XML/Exports from vendors/ATLAS.ti standard project Media" '
+    'name="ATLAS.ti standard project">'
+    '<Users><User guid="C32A2BD5-537F-4838-8B17-DF9EFBAFDF4B" name="ATLAS.ti"/>'
+    f'<User guid="{ATLAS_USER}" name="Friedrich Markgraf"/></Users>'
+    '<CodeBook><Codes>'
+    '<Code color="#F00082" isCodable="true" name="happiness" guid="85D17F60-7BB0-481E-B742-B4861DD669DF"/>'
+    '<Code color="#F00082" isCodable="true" name="Feelings" guid="0F8A1907-7E42-4739-8610-A676B4D1B69F">'
+    '<Description>thoughts about breakfast foods</Description></Code>'
+    '<Code color="#F00082" isCodable="true" name="waste of time" guid="7988DAC2-ADBD-4258-A81E-71489189F5B5"/>'
+    '<Code color="#966450" isCodable="true" name="Coke::diet Coke" guid="D299EFAE-5779-46DC-9827-A3D1A5D544BC">'
+    '<Description>non sucré</Description></Code>'
+    '<Code color="#966450" isCodable="true" name="Coke" guid="7496BA52-9C8D-4396-8FAB-CC438614E453">'
+    '<Description>the breakfast of champions</Description></Code>'
+    '<Code guid="C3C7D437-6932-4B14-A55D-30B7F811BBF3" name="milk" isCodable="true"/>'
+    '<Code color="#463CC8" isCodable="true" name="bacon and eggs" guid="F9C6EAC0-8A66-4757-9D8A-9A6C8FEA3C44"/>'
+    '<Code color="#DC0000" isCodable="true" name="cornflakes" guid="AE6D04CE-D987-4FC8-AF97-D72CA6FFD08F"/>'
+    '<Code color="#F00082" isCodable="true" name="&quot;rushed&quot;" guid="9F43FE32-C2CB-4BA8-B766-A0734C826E49"/>'
+    '</Codes></CodeBook><Sources>'
+    + text_source("69A4332D-5B31-4915-B520-5275CFC21B40", "01106019-2518-43DD-BBD1-8F0252BACB30",
+                  "1960s Coca Cola commercial - Audio.docx")
+    + text_source("57C6099B-934F-4C86-90F2-CC6C2F2A3CC3", "230B768E-5A3D-42B7-BE92-2A3721177944",
+                  "1994 Diet Coke-Diet Coke Break.docx", selection(
+                      "4191294A-E287-4510-95B0-69BCE4638E56", 139, 195,
+                      "Oh, that was great. See you tomorrow? Eleven thirty. Mm.",
+                      coding("445A6AEC-1400-4502-919D-0867832FF211",
+                             "D299EFAE-5779-46DC-9827-A3D1A5D544BC")))
+    + text_source("17FB9CB8-7858-4291-A162-65424B9942EC", "88293C71-CB70-4AB7-8413-C24110A19C2E",
+                  "Mabêl 2ième.txt", selection(
+                      "B49D7982-BB8E-4335-80AF-DC869CCC3F45", 250, 412,
+                      "For some reason babies aren't supposed to have cow's milk that is low fat. "
+                      "However, I am really bad…",
+                      "<Description>Mabel is not the only person I know who has Coke for "
+                      "breakfast!</Description>"))
+    + text_source("EC0A7242-65E1-457C-B7D1-310DAE603FAB", "B2F54555-0D2D-43B2-B40C-2A1C048F5F1C",
+                  "Mabel.txt", selection(
+                      "2F24EA88-C6A7-482B-8F89-893EF66D7A21", 0, 410,
+                      "I'm a single mum with an 8 month old and a toddler and breakfast is mayhem. "
+                      "The baby has porridge, I…",
+                      coding("2284BF5B-8F78-45B6-A6EF-A128D991408B",
+                             "F9C6EAC0-8A66-4757-9D8A-9A6C8FEA3C44")
+                      + coding("89B9918E-4209-4FE0-BEA0-0C7FF56D67A4",
+                               "AE6D04CE-D987-4FC8-AF97-D72CA6FFD08F")
+                      + coding("4B8DD4A4-0C50-42D0-91F4-9E95AFBFC7F0",
+                               "85D17F60-7BB0-481E-B742-B4861DD669DF")))
+    + text_source("AE5298BE-7C94-4B66-8A9C-51FBE232D2F5", "C1C745F7-8E4D-48B2-9710-655AFE7E54FA",
+                  "Simon.docx",
+                  selection("63E009F1-5C33-4568-B65D-53A7E28BDBC1", 688, 907,
+                            "damage done by fatty foods",
+                            "<Description>why does Simon feel the need to do this?</Description>"
+                            + coding("9AD860A5-3D53-4BDE-B5EE-A8FC613C1652",
+                                     "F9C6EAC0-8A66-4757-9D8A-9A6C8FEA3C44"))
+                  + selection("789A62D6-A2AD-4B59-AB90-EF1D4AB1868F", 215, 275, SIMON_SOGGY,
+                              coding("61C727FB-E8CD-442D-B34E-D20F6B843407",
+                                     "0F8A1907-7E42-4739-8610-A676B4D1B69F"))
+                  + selection("F4E8FF7E-1E00-4112-ADD1-37F087BB8598", 513, 907,
+                              SIMON_HONEST[:100] + "…",
+                              coding("B1CE75CA-1953-43E9-9CE4-26A9AAB4DC02",
+                                     "85D17F60-7BB0-481E-B742-B4861DD669DF")))
+    + '<PictureSource path="internal://87EAD86F-3112-4537-8A01-01427CAE1C6D.jpg" '
+    'guid="02255470-09E6-400B-9E20-97D71FBEC65D" name="cornflakes-n-milk.jpg">'
+    '<PictureSelection firstX="267" firstY="1" secondY="720" secondX="992" '
+    'guid="7532038C-670E-471B-AA89-A1098E9A4E33" name="Quotation 6:1">'
+    + coding("8205358C-5489-4F75-A86D-C7A3DF1571CE", "AE6D04CE-D987-4FC8-AF97-D72CA6FFD08F")
+    + coding("F3906F2B-2FF0-4338-B45B-BE66661F9AE6", "C3C7D437-6932-4B14-A55D-30B7F811BBF3")
+    + '</PictureSelection></PictureSource>'
+    '<PDFSource path="internal://484934BD-97FF-4F8C-9690-B9E77A9092B5.pdf" '
+    'guid="03F134F1-AB05-46E6-8702-1D6930D7F7F0" name="Kellogg\'s Passion for Nutrition.pdf">'
+    '<Representation plainTextPath="internal://B09E8D25-66A6-4D7E-A884-3E1A11A40E7C.txt" '
+    'guid="B09E8D25-66A6-4D7E-A884-3E1A11A40E7C" '
+    'name="Representation_for_Kellogg\'s Passion for Nutrition.pdf"/></PDFSource>'
+    '<PDFSource path="internal://3E029F7C-B699-47C2-AE9F-95F481693CAF.pdf" '
+    'guid="2065D8AB-D724-40C9-B4E9-6EB8DAB73541" '
+    'name="Pay de Limón con Base de Granola | Kellogg\'s ®.pdf">'
+    '<PDFSelection firstX="18" firstY="45" secondY="234" secondX="577" '
+    'guid="95916796-D0A0-4B49-80B0-5A5C8B94AE13" name="favoritos. Dificultad: Media Tiempo: 2 '
+    'horas 30 minutos Porciones: 8 Ingredientes Para la bas…" page="0">'
+    '<Representation guid="7CFEDFC8-A48D-4F27-B3E0-FF2E7D7B1CD7"><PlainTextContent>'
+    'favoritos.Dificultad: MediaTiempo: 2 horas 30 minutos </PlainTextContent></Representation>'
+    + coding("DA81AC20-2C10-45DE-9D95-1F87DF90D77D", "AE6D04CE-D987-4FC8-AF97-D72CA6FFD08F")
+    + '</PDFSelection>'
+    '<PDFSelection firstX="19" firstY="515" secondY="676" secondX="576" '
+    'guid="7C046D16-1B6D-4814-A260-3A7BD5FC6A51" name="Quotation 12:3" page="0">'
+    + coding("D918B908-05D4-4DF6-B300-371298F05768", "85D17F60-7BB0-481E-B742-B4861DD669DF")
+    + '</PDFSelection>'
+    '<PDFSelection firstX="335" firstY="367" secondY="420" secondX="485" '
+    'guid="27A5F0C2-E225-4D6A-8297-F4FEC794D890" name="granola" page="0">'
+    + coding("A4681168-7A17-45F6-BEF4-E717A90DB205", "7988DAC2-ADBD-4258-A81E-71489189F5B5")
+    + '</PDFSelection>'
+    '<Representation plainTextPath="internal://142EB46D-612E-4593-A385-D0E5D04D1288.txt" '
+    'guid="142EB46D-612E-4593-A385-D0E5D04D1288" '
+    'name="Representation_for_Pay de Limón con Base de Granola | Kellogg\'s ®.pdf">'
+    + selection("95916796-D0A0-4B49-80B0-5A5C8B94AE13", 297, 498,
+                "favoritos. Dificultad: Media Tiempo: 2 horas 30 minutos Porciones: 8 "
+                "Ingredientes Para la bas…",
+                coding("5C931701-6CD4-4A2B-A553-F1DDE2EAC46D",
+                       "AE6D04CE-D987-4FC8-AF97-D72CA6FFD08F"))
+    + selection("27A5F0C2-E225-4D6A-8297-F4FEC794D890", 62, 69, "granola",
+                coding("4B1F2D56-CCE9-46F9-8248-E110F3352C5A",
+                       "7988DAC2-ADBD-4258-A81E-71489189F5B5"))
+    + '</Representation></PDFSource>'
+    '<AudioSource path="relative:///DF370983-F009-4D47-8615-711633FA9DE6.m4a" '
+    'guid="DA744775-589A-46D3-8B26-A07ADCE1E1CA" name="Jeanine\'s Breakfast.m4a"/>'
+    '<VideoSource path="relative:///5293A7DD-8139-4811-88E4-3357E3AA64E1.mp4" '
+    'guid="9D260347-8F7D-4161-89F7-DCC93CC34170" name="1960s Coca Cola commercial.mp4">'
+    '<Transcript plainTextPath="internal://01106019-2518-43DD-BBD1-8F0252BACB30.txt" '
+    'richTextPath="internal://B5566006-EB5F-43F0-9BC2-DBCD4D2F73F7.docx" '
+    'guid="0EBF03C4-768D-4937-B37E-58341FDA4CDB" name="1960s Coca Cola commercial - Audio.docx">'
+    '<SyncPoint guid="BC57B3AA-64E1-4974-AC92-646A4F822070" position="0" timeStamp="0"/>'
+    '</Transcript>'
+    '<Transcript plainTextPath="internal://C8A57C71-D156-4A94-8407-2BD2FA57E2A4.txt" '
+    'guid="71013825-D721-4D83-9E28-415218223753" name="1960s Coca Cola commercial - Visual.docx">'
+    '<SyncPoint guid="3101C58C-BD31-4AC5-A76B-BE5B6876C387" position="0" timeStamp="0"/>'
+    '</Transcript>'
+    '<VideoSelection end="45358" begin="16176" guid="238965CB-E557-405D-B4F0-6F824B2F4570" '
+    'name="00:16.17 – 00:45.35"/>'
+    '<VideoSelection end="17706" begin="14706" guid="0EF270BA-47AD-4107-B78F-7697362BCA44" '
+    'name="00:14.70 – 00:17.70">'
+    + coding("04EBEC7D-EAB4-43FC-8167-ADB14F921143", "9F43FE32-C2CB-4BA8-B766-A0734C826E49")
+    + '</VideoSelection></VideoSource></Sources>'
+    f'<Notes><Note creatingUser="{ATLAS_USER}" creationDateTime="2018-03-27T19:38:46Z" '
+    'name="Research Plan" modifiedDateTime="2018-03-27T19:41:09Z" '
+    'guid="CE15250D-46AD-42C2-B90F-A509B8D64EC8">'
+    '<Description>day to day log about this amazing project</Description>'
+    '<PlainTextContent>This is a great project by a dynamic team of researcher-developers. '
+    '</PlainTextContent></Note>'
+    f'<Note creatingUser="{ATLAS_USER}" creationDateTime="2018-03-27T19:41:28Z" '
+    'name="My favorite Coke ad" guid="E41BE463-FDF3-4ED0-B668-119C53D8D687">'
+    '<PlainTextContent>This version is much better than the new Director’s cut '
+    '</PlainTextContent></Note></Notes>'
+    '<Links><Link direction="OneWay" color="#000000" originGUID="E41BE463-FDF3-4ED0-B668-119C53D8D687" '
+    'name="Memo-Quotation Relation" targetGUID="238965CB-E557-405D-B4F0-6F824B2F4570" '
+    'guid="7B56978E-9D9F-4D47-B4EC-436E2F6B8BE5"/></Links>'
+    '<Sets><Set guid="C29B5DB8-2ED6-406B-BFD2-68E8E273C1E9" name="Mabel">'
+    '<MemberSource targetGUID="17FB9CB8-7858-4291-A162-65424B9942EC"/>'
+    '<MemberSource targetGUID="EC0A7242-65E1-457C-B7D1-310DAE603FAB"/></Set>'
+    '<Set guid="02B010C9-3990-4065-B09C-2D228030B01C" name="gender: male">'
+    '<MemberSource targetGUID="AE5298BE-7C94-4B66-8A9C-51FBE232D2F5"/></Set>'
+    '<Set guid="C8D93AD3-1913-45D4-B2F5-F6681D19CCAD" name="negative feelings">'
+    '<MemberCode targetGUID="9F43FE32-C2CB-4BA8-B766-A0734C826E49"/>'
+    '<MemberCode targetGUID="7988DAC2-ADBD-4258-A81E-71489189F5B5"/></Set>'
+    '<Set guid="322EDFE7-C248-49CE-A094-477E02CB7177" name="&lt;3"/></Sets>'
+    '<Graphs><Graph guid="2BD17780-DA8D-4F9E-835A-5FA8CF02EF11" name="Netzwerk">'
+    '<Vertex firstX="103" firstY="26" representedGUID="ED105492-356D-4119-A1E2-716CF018AFED" '
+    'secondY="72" secondX="258" guid="B169A012-304E-49AC-A753-2543F08987AF" '
+    'name="1994 Diet Coke-Diet Coke Break.mp4" shape="Rectangle"/></Graph></Graphs></Project>')
+
+
+def atlas_archive() -> bytes:
+    files = {f"sources/{g}.txt": t.replace("\n", "\r\n").encode("utf-8")
+             for g, t in ATLAS_TEXTS.items()}
+    return qdpx(ATLAS_QDE, files, qde_name="ATLAS.ti standard project.qde")
+
+
+def test_atlas_standard_project(project):
+    report = import_qdpx(project, atlas_archive(), "ATLAS.ti standard project.qdpx",
+                         split_codes="::")
+    assert report.positions == "code points (BOM not counted, CRLF as one), detected"
+    soggy = SIMON_SOGGY
+    honest = normalise(ATLAS_TEXTS["C1C745F7-8E4D-48B2-9710-655AFE7E54FA"][513:907])
+    fm = "Friedrich Markgraf"
+    got = quotes(project)
+    assert got["Coke / diet Coke"] == [
+        ("Oh, that was great.\nSee you tomorrow?\nEleven thirty. Mm.", fm)]
+    assert got["Feelings"] == [(soggy, fm)]
+    assert sorted(got["happiness"]) == sorted([(normalise(MABEL), fm), (honest, fm)])
+    assert any(q.startswith("favoritos.\nDificultad: Media") for q, _c in got["cornflakes"])
+    assert got["waste of time"] == [("granola", fm)]
+    assert len(got["bacon and eggs"]) == 2
+    # the parent met after its child keeps its own GUID and description; &quot; decoded
+    paths = {n.path: n.code for n in code_tree(project)}
+    assert paths["Coke"].guid == "7496ba52-9c8d-4396-8fab-cc438614e453"
+    assert paths["Coke"].description == "the breakfast of champions"
+    assert '"rushed"' in paths
+    # the quotation with a Description and no code: a memo quoting the passage; with a
+    # code: the coding memo
+    memos = {m.title: m for m in list_memos(project)}
+    assert "Mabel is not the only person" in memos["Annotation on Mabêl 2ième.txt"].body
+    assert "For some reason babies" in memos["Annotation on Mabêl 2ième.txt"].body
+    assert any(c.memo == "why does Simon feel the need to do this?" for c in all_codings(project))
+    assert memos["Research Plan"].body.startswith("This is a great project")
+    # the video transcript that is the text source's own file is not imported twice
+    names = sorted(t.name for t in list_transcripts(project))
+    assert len(names) == len(set(names)) == 8
+    assert "1960s Coca Cola commercial - Visual.docx" in names  # the transcript's own name
+    sets = {t.name: (t.attributes or {}).get("sets") for t in list_transcripts(project)}
+    assert sets["Mabel.txt"] == "Mabel" and sets["Simon.docx"] == "gender: male"
+    skipped = "\n".join(report.skipped)
+    assert "picture source 'cornflakes-n-milk.jpg'" in skipped
+    assert "1 region selection(s)" in skipped  # the PDF region without a text twin
+    assert "audio source" in skipped and "graph" in skipped
+    assert "set 'negative feelings'" in skipped
+    # the one quotation ATLAS.ti users renamed is pointed out, the rest match their names
+    assert any("damage done by fatty foods" in w for w in report.warnings)
+    # importing it again changes nothing
+    again = import_qdpx(project, atlas_archive(), "again.qdpx", split_codes="::")
+    assert again.counts.get("codings", 0) == 0 and quotes(project) == got

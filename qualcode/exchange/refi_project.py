@@ -492,12 +492,19 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         if not isinstance(el.tag, str):
             continue
         kind = el.tag
-        label = el.get("name") or el.get("guid") or "?"
+        # ATLAS.ti may leave an audio or video source's name empty; its transcript has one
+        label = (el.get("name") or next((t.get("name") for t in _kids(el, "Transcript")
+                                         if t.get("name")), None) or el.get("guid") or "?")
         if kind == "TextSource":
             text_source(el, "source")
         elif kind == "PDFSource" and _kid(el, "Representation") is not None:
-            text_source(_kid(el, "Representation"), "PDF source", name=label, outer=el)
-            n = len(_kids(el, "PDFSelection"))
+            rep = _kid(el, "Representation")
+            text_source(rep, "PDF source", name=label, outer=el)
+            # ATLAS.ti writes a text quotation of a PDF twice: a region (PDFSelection) and a
+            # PlainTextSelection of the Representation with the same GUID; only regions
+            # without a text twin are lost
+            twins = {norm_guid(t.get("guid")) for t in _kids(rep, "PlainTextSelection")} - {None}
+            n = sum(1 for r in _kids(el, "PDFSelection") if norm_guid(r.get("guid")) not in twins)
             if n:
                 report.skipped.append(f"PDF source '{label}': {n} region selection(s) — qualcode "
                                       "codes text only; its text representation came in")
@@ -505,7 +512,9 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             what = "audio" if kind == "AudioSource" else "video"
             transcripts = _kids(el, "Transcript")
             for i, tr in enumerate(transcripts, 1):
-                name = label if len(transcripts) == 1 else f"{label} – transcript {i}"
+                own = (tr.get("name") or "").strip()  # ATLAS.ti names each transcript
+                name = (label if len(transcripts) == 1 else own
+                        if own and not norm_guid(Path(own).stem) else f"{label} – transcript {i}")
                 text_source(tr, f"{what} transcript", name=name, outer=el)
                 tg = norm_guid(tr.get("guid"))
                 if tg not in docs:
