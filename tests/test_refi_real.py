@@ -447,3 +447,112 @@ def test_atlas_standard_project(project):
     # importing it again changes nothing
     again = import_qdpx(project, atlas_archive(), "again.qdpx", split_codes="::")
     assert again.counts.get("codings", 0) == 0 and quotes(project) == got
+
+
+# ---------------------------------------------------------------------------------------------
+# QualCoder. Built as ccbogel/QualCoder (LGPL-3.0) src/qualcoder/refi.py RefiExport writes a
+# project: text files with a BOM ("utf-8-sig") that positions do not count; with the export
+# option for MAXQDA the text gets CR LF while positions stay those of the LF text; one
+# PlainTextSelection per coding named by its whole quote; the coder on the selection; a
+# journal as a Note with only a plainTextPath file; an annotation as a Note holding its
+# PlainTextSelection, referenced from the TextSource, its text written into the XML without
+# escaping (so "R&D" or "x < 3" breaks the XML); variables with an empty Description; a case
+# with a SourceRef.
+
+QC_TEXT = ("Interviewer: What changed for you?\n"
+           "Anna: Working in R&D with young colleagues gave me energy. \n"
+           "Anna: The commute < 3 hours a week now.\n")
+QC_USER = "5c94bc9e-db8c-4f1d-9cd6-e900c7440860"
+
+
+def qualcoder_qde(text: str, escape_annotation: bool) -> str:
+    from html import escape
+
+    def sel(piece, code, memo=""):
+        a = text.index(piece)
+        b = a + len(piece)
+        return (f'<PlainTextSelection guid="{code[:8]}-aaaa-4bbb-8ccc-{a:012d}" '
+                f'startPosition="{a}" endPosition="{b}" name="{escape(piece)}" '
+                f'creatingUser="{QC_USER}" creationDateTime="2024-05-01T10:00:00Z">\n'
+                + (f"<Description>{escape(memo)}</Description>\n" if memo else "")
+                + f'<Coding guid="{code[:8]}-dddd-4eee-8fff-{a:012d}" creatingUser="{QC_USER}" >\n'
+                f'<CodeRef targetGUID="{code}" />\n</Coding>\n</PlainTextSelection>\n')
+
+    note = "Energy from R&D work, x < 3"
+    a = text.index("young colleagues")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="interviews.qda" '
+        'origin="QualCoder 3.6" creatingUserGUID="0d3fbb3a-7f0c-4c0a-9d7e-3c1b4a5e6f70" '
+        'creationDateTime="2024-04-30T09:00:00Z" xmlns="urn:QDA-XML:project:1.0">\n'
+        f'<Users>\n<User guid="{QC_USER}" name="colin" />\n</Users>\n'
+        '<CodeBook>\n<Codes>\n'
+        '<Code guid="2dfba8c9-59f5-4424-99d6-ea9bce18134b" name="energy" isCodable="true" color="#F781F3">\n'
+        '<Description>what gives energy</Description>\n</Code>\n'
+        '<Code guid="3efcb9da-6a06-4535-aae7-fbacdf29245c" name="commute" isCodable="true" color="#81BEF7">\n'
+        '</Code>\n</Codes>\n</CodeBook>\n'
+        '<Variables>\n<Variable guid="51dc3bcd-5454-47ff-a4d6-ea699144410d" name="Age group" '
+        'typeOfVariable="Text" >\n<Description />\n</Variable>\n</Variables>\n'
+        '<Cases>\n<Case guid="4a463c0d-9263-494a-81d6-e9d5a229f227" name="Anna">\n<Description />\n'
+        '<VariableValue>\n<VariableRef targetGUID="51dc3bcd-5454-47ff-a4d6-ea699144410d" />\n'
+        '<TextValue>20-29</TextValue>\n</VariableValue>\n'
+        '<SourceRef targetGUID="a2b94468-80a5-412f-92d6-e900d97b55a6"/>\n</Case>\n</Cases>\n'
+        '<Sources>\n<TextSource plainTextPath="internal://6f35c6f2-bd8f-4f08-ad49-6d62cb8442a5.txt" '
+        f'creatingUser="{QC_USER}" creationDateTime="2024-05-01T09:30:00Z" '
+        'guid="a2b94468-80a5-412f-92d6-e900d97b55a6" name="anna.txt">\n'
+        + sel("Working in R&D with young colleagues gave me energy.",
+              "2dfba8c9-59f5-4424-99d6-ea9bce18134b", memo="key passage")
+        + sel("The commute < 3 hours a week now.", "3efcb9da-6a06-4535-aae7-fbacdf29245c")
+        + '<NoteRef targetGUID="0f758eeb-d61d-4e91-b250-79861c3869a6" />\n</TextSource>\n'
+        '</Sources>\n<Notes>\n'
+        '<Note guid="4691a8a0-d67c-4dcc-91d6-e9075dc230cc" creatingUser="5c94bc9e-db8c-4f1d-9cd6-e900c7440860" '
+        'creationDateTime="2024-05-02T08:00:00Z" name="Assignment Progress Memo"  '
+        'plainTextPath="internal://4691a8a0-d67c-4dcc-91d6-e9075dc230cc.txt" >\n<Description /></Note>\n'
+        f'<Note guid="0f758eeb-d61d-4e91-b250-79861c3869a6" creatingUser="{QC_USER}" '
+        'creationDateTime="2024-05-02T09:00:00Z" >\n'
+        f"<PlainTextContent>{escape(note) if escape_annotation else note}</PlainTextContent>\n"
+        f'<PlainTextSelection guid="d61907b2-d0d4-48dc-b8b7-5e4f7ae5faa6" startPosition="{a}" '
+        f'endPosition="{a + len("young colleagues")}" />\n</Note>\n</Notes>\n'
+        '<Description>Pilot interviews</Description>\n</Project>')
+
+
+def qualcoder_archive(crlf: bool = False, escape_annotation: bool = False) -> bytes:
+    text = QC_TEXT.replace("\n", "\r\n") if crlf else QC_TEXT
+    return qdpx(qualcoder_qde(QC_TEXT, escape_annotation), {
+        "sources/6f35c6f2-bd8f-4f08-ad49-6d62cb8442a5.txt": text.encode("utf-8-sig"),
+        "sources/4691a8a0-d67c-4dcc-91d6-e9075dc230cc.txt": "Steps towards the report.".encode(
+            "utf-8-sig")})
+
+
+def test_qualcoder_export_with_unescaped_annotation_text(project):
+    report = import_qdpx(project, qualcoder_archive(), "interviews.qdpx")
+    assert any("not well-formed" in w and "escaped" in w for w in report.warnings)
+    assert report.positions == "code points (BOM not counted, CRLF as two), detected"
+    assert quotes(project) == {
+        "energy": [("Working in R&D with young colleagues gave me energy.", "colin")],
+        "commute": [("The commute < 3 hours a week now.", "colin")]}
+    assert [c.memo for c in all_codings(project) if c.memo] == ["key passage"]
+    memos = {m.title: m for m in list_memos(project)}
+    assert memos["Assignment Progress Memo"].body == "Steps towards the report."
+    annotation = next(m for m in memos.values() if m.body.startswith("Energy from R&D work"))
+    assert "x < 3" in annotation.body and "young colleagues" in annotation.body
+    (t,) = list_transcripts(project)
+    assert t.attributes == {"Age group": "20-29", "participant": "Anna"}
+    assert not any("name quotes" in w for w in report.warnings)
+
+
+def test_qualcoder_export_for_maxqda_crlf_text_with_lf_positions(sqlite_project):
+    report = import_qdpx(sqlite_project, qualcoder_archive(crlf=True, escape_annotation=True),
+                         "interviews-maxqda.qdpx")
+    assert report.positions == "code points (BOM not counted, CRLF as one), detected"
+    assert not any("well-formed" in w for w in report.warnings)
+    assert quotes(sqlite_project)["commute"] == [("The commute < 3 hours a week now.", "colin")]
+
+
+def test_xml_beyond_repair_is_refused_with_the_reason(sqlite_project):
+    import pytest
+
+    from qualcode.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="not well-formed"):
+        import_qdpx(sqlite_project, b"<?xml version='1.0'?>\n<<<", "broken.qde")

@@ -148,13 +148,35 @@ class _Archive:
         return None
 
 
-def _parse_xml(data: bytes, origin: str):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
+_BARE_AMP = re.compile(rb"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
+_BARE_LT = re.compile(rb"<(?=[\s0-9=<>&\"'(),.;-])")
+
+
+def _parse_xml(data: bytes, origin: str, warnings: list[str] | None = None):
+    """Parse project.qde. Some exporters write text unescaped (QualCoder puts annotation
+    text into PlainTextContent as it is, so "R&D" or "a < b" breaks the XML): a bare '&' or a
+    '<' that cannot start a tag is escaped and the file read again; failing that, it is read
+    in libxml2's recovery mode. Both are reported."""
+    def parser(recover=False):
+        return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                               remove_comments=True, remove_pis=True, recover=recover)
+
     try:
-        root = etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser())
     except etree.XMLSyntaxError as exc:
-        raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
+        repaired = _BARE_LT.sub(b"&lt;", _BARE_AMP.sub(b"&amp;", data))
+        try:
+            root = etree.fromstring(repaired, parser=parser())
+            how = "bare '&' or '<' in its text were escaped"
+        except etree.XMLSyntaxError:
+            try:
+                root = etree.fromstring(repaired, parser=parser(recover=True))
+            except etree.XMLSyntaxError:
+                root = None
+            how = "it was read in recovery mode, so some text may be missing: check it"
+        if root is None or warnings is None:
+            raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
+        warnings.append(f"project.qde is not well-formed XML ({exc}); {how}")
     namespaces = set()
     for el in root.iter():
         if isinstance(el.tag, str):
@@ -232,7 +254,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         xml = archive.read(archive.project_qde(), MAX_XML_BYTES)
     else:
         xml = data
-    root, namespaces = _parse_xml(xml, origin)
+    root, namespaces = _parse_xml(xml, origin, report.warnings)
     if root.tag != "Project":
         raise ValidationError(f"{origin}: not a REFI-QDA project (the root element is "
                               f"<{root.tag}>, not <Project>)")
