@@ -155,28 +155,22 @@ _BARE_LT = re.compile(rb"<(?=[\s0-9=<>&\"'(),.;-])")
 def _parse_xml(data: bytes, origin: str, warnings: list[str] | None = None):
     """Parse project.qde. Some exporters write text unescaped (QualCoder puts annotation
     text into PlainTextContent as it is, so "R&D" or "a < b" breaks the XML): a bare '&' or a
-    '<' that cannot start a tag is escaped and the file read again; failing that, it is read
-    in libxml2's recovery mode. Both are reported."""
-    def parser(recover=False):
-        return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                               remove_comments=True, remove_pis=True, recover=recover)
-
+    '<' that cannot start a tag is escaped and the file read again (reported). Anything else
+    (a truncated file, a broken tag) is refused: a half-read project is not imported."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(data, parser=parser())
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         repaired = _BARE_LT.sub(b"&lt;", _BARE_AMP.sub(b"&amp;", data))
-        try:
-            root = etree.fromstring(repaired, parser=parser())
-            how = "bare '&' or '<' in its text were escaped"
-        except etree.XMLSyntaxError:
-            try:
-                root = etree.fromstring(repaired, parser=parser(recover=True))
-            except etree.XMLSyntaxError:
-                root = None
-            how = "it was read in recovery mode, so some text may be missing: check it"
-        if root is None or warnings is None:
+        if warnings is None or repaired == data:
             raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
-        warnings.append(f"project.qde is not well-formed XML ({exc}); {how}")
+        try:
+            root = etree.fromstring(repaired, parser=parser)
+        except etree.XMLSyntaxError:
+            raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
+        warnings.append(f"project.qde is not well-formed XML ({exc}); bare '&' or '<' in its "
+                        "text were escaped and it was read again")
     namespaces = set()
     for el in root.iter():
         if isinstance(el.tag, str):
