@@ -556,3 +556,50 @@ def test_xml_beyond_repair_is_refused_with_the_reason(sqlite_project):
 
     with pytest.raises(ValidationError, match="not well-formed"):
         import_qdpx(sqlite_project, b"<?xml version='1.0'?>\n<<<", "broken.qde")
+
+
+# ---------------------------------------------------------------------------------------------
+# NVivo cases are nodes. ccbogel/QualCoder (LGPL-3.0) src/qualcoder/refi.py notes that in NVivo
+# exports "some Codes in CodeBook are Cases - they use the same guid" and that codings at them
+# are case text (clean_up_case_codes_and_case_text); NVivo names variables after their
+# classification. Before this, each case became a code and its whole-source coding a coding.
+
+def test_nvivo_case_nodes_become_case_membership_not_codes(sqlite_project):
+    text = "Interviewer: How was the year?\nAnna: Busy but good.\n"
+    a, b = 0, len(text.replace("\n", "\r\n").encode("utf-16-le")) // 2
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'name="Cases" origin="NVivo for Windows 14" xmlns="urn:QDA-XML:project:1.0">'
+        '<Users><User guid="5c94bc9e-db8c-4f1d-9cd6-e900c7440860" name="CC" /></Users>'
+        '<CodeBook><Codes>'
+        '<Code guid="2dfba8c9-59f5-4424-99d6-ea9bce18134b" name="Busy" isCodable="true" />'
+        '<Code guid="10b3a0a4-7c65-4b55-9c8d-ea9bce180001" name="Cases" isCodable="false">'
+        '<Code guid="4a463c0d-9263-494a-81d6-e9d5a229f227" name="Anna" isCodable="true" />'
+        '</Code></Codes></CodeBook>'
+        '<Variables><Variable guid="51dc3bcd-5454-47ff-a4d6-ea699144410d" name="Age group" '
+        'typeOfVariable="Text"><Description /></Variable></Variables>'
+        '<Cases><Case guid="4a463c0d-9263-494a-81d6-e9d5a229f227" name="Anna"><Description />'
+        '<VariableValue><VariableRef targetGUID="51dc3bcd-5454-47ff-a4d6-ea699144410d" />'
+        '<TextValue>20-29</TextValue></VariableValue></Case></Cases>'
+        '<Sources><TextSource guid="a2b94468-80a5-412f-92d6-e900d97b55a6" name="Anna" '
+        'plainTextPath="internal://a2b94468-80a5-412f-92d6-e900d97b55a6.txt">'
+        f'<PlainTextSelection guid="08cbced0-d736-44c8-8fd6-eb4d29fe46c5" name="" '
+        f'startPosition="{a}" endPosition="{b}" creatingUser="5c94bc9e-db8c-4f1d-9cd6-e900c7440860">'
+        '<Description /><Coding guid="76414714-63c4-4a25-a47e-66fef80bd52e" '
+        'creatingUser="5c94bc9e-db8c-4f1d-9cd6-e900c7440860">'
+        '<CodeRef targetGUID="4a463c0d-9263-494a-81d6-e9d5a229f227" /></Coding>'
+        '<Coding guid="76414714-63c4-4a25-a47e-66fef80bd52f" '
+        'creatingUser="5c94bc9e-db8c-4f1d-9cd6-e900c7440860">'
+        '<CodeRef targetGUID="2dfba8c9-59f5-4424-99d6-ea9bce18134b" /></Coding>'
+        '</PlainTextSelection></TextSource></Sources></Project>')
+    data = qdpx(qde, {"Sources/a2b94468-80a5-412f-92d6-e900d97b55a6.txt":
+                      text.replace("\n", "\r\n").encode("utf-8-sig")})
+    report = import_qdpx(sqlite_project, data, "cases.qdpx")
+    paths = {n.path for n in code_tree(sqlite_project)}
+    assert "Cases / Anna" not in paths and "Anna" not in paths and "Busy" in paths
+    assert [(q, c) for q, c in quotes(sqlite_project)["Busy"]] == [
+        ("Interviewer: How was the year?\nAnna: Busy but good.", "CC")]
+    assert len(all_codings(sqlite_project)) == 1
+    (t,) = list_transcripts(sqlite_project)
+    assert t.attributes == {"Age group": "20-29"}  # the case is the transcript's own name
+    assert any("are cases" in line for line in report.came_in)

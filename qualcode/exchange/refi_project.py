@@ -335,10 +335,20 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     # ---- codes
     code_keys: dict[str, str] = {}  # file guid -> bundle key
 
+    # NVivo's cases are nodes: each Case may also stand in the codebook as a Code with the
+    # same GUID, and coding a passage at it means "this source belongs to the case"
+    case_guids = {g for case in _kids(_kid(root, "Cases"), "Case")
+                  if (g := norm_guid(case.get("guid")))}
+    case_codes: list[str] = []
+
     def walk(el, parent_path: list[str]):
         for c in _kids(el, "Code"):
             raw_name = (c.get("name") or "").strip()
             g = norm_guid(c.get("guid"))
+            if g and g in case_guids:
+                case_codes.append(raw_name)
+                walk(c, parent_path)
+                continue
             if not g:
                 report.warnings.append(f"code '{raw_name}': no valid GUID; a new one was given")
             parts = [raw_name]
@@ -394,6 +404,28 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             case_attrs[g].update(vals)
             if case.get("name"):
                 case_attrs[g].setdefault("\0case", case.get("name").strip())
+    case_codings = 0
+    if case_codes:
+        case_of = {norm_guid(c.get("guid")): c for c in _kids(_kid(root, "Cases"), "Case")}
+        for coding in root.iter("Coding"):
+            ref = _kid(coding, "CodeRef")
+            cg = norm_guid(ref.get("targetGUID")) if ref is not None else None
+            if cg not in case_guids:
+                continue
+            case_codings += 1
+            holder = coding.getparent()
+            while holder is not None and holder.tag not in ("TextSource", "Transcript",
+                                                            "Representation"):
+                holder = holder.getparent()
+            sg = norm_guid(holder.get("guid")) if holder is not None else None
+            if sg:
+                case_attrs[sg].update(values(case_of[cg]))
+                if case_of[cg].get("name"):
+                    case_attrs[sg].setdefault("\0case", case_of[cg].get("name").strip())
+        report.came_in.append(
+            f"{len(case_codes)} node(s) of the codebook are cases (same GUID as a Case: "
+            f"{', '.join(case_codes[:5])}{'…' if len(case_codes) > 5 else ''}); their "
+            f"{case_codings} coding(s) made their sources members of the case, not codings")
     sets_of: dict[str, list[str]] = defaultdict(list)
     for st in _kids(_kid(root, "Sets"), "Set"):
         name = (st.get("name") or "").strip() or "set"
@@ -625,6 +657,8 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         for c in sel.codings:
             ref = _kid(c, "CodeRef")
             cg = norm_guid(ref.get("targetGUID")) if ref is not None else None
+            if cg in case_guids and cg not in code_keys:
+                continue  # coded at a case node: case membership (see above)
             cnotes = refs(c)
             note_used.update(cnotes)
             memo = "\n\n".join(p for p in memo_parts + [note_text(ng) for ng in cnotes] if p)
