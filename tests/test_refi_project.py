@@ -401,7 +401,9 @@ def test_round_trip_is_lossless_and_export_valid(project, tmp_path):
         assert all(n == "project.qde" or (n.startswith("sources/") and n.endswith(".txt"))
                    for n in names)
         texts = {z.read(n).decode("utf-8") for n in names if n.startswith("sources/")}
-    assert {t.text for t in list_transcripts(project)} == texts
+    # the transcripts, and the text of each note (in a file, as NVivo and QualCoder write them)
+    assert {t.text for t in list_transcripts(project)} | {
+        m.body for m in list_memos(project)} == texts
     from qualcode.store.project import Project
 
     other = Project(tmp_path / "other.sqlite")

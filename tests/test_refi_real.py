@@ -603,3 +603,90 @@ def test_nvivo_case_nodes_become_case_membership_not_codes(sqlite_project):
     (t,) = list_transcripts(sqlite_project)
     assert t.attributes == {"Age group": "20-29"}  # the case is the transcript's own name
     assert any("are cases" in line for line in report.came_in)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export, read the way other tools read it. QualCoder's RefiImport (ccbogel/QualCoder,
+# src/qualcoder/refi.py): the coder of a text coding is the creatingUser of its
+# PlainTextSelection ("default" if none), the coding memo is the selection's Description, the
+# first child of a Coding is its CodeRef, a journal comes from a Note's plainTextPath file under
+# sources/ or Sources/ (a Note with only PlainTextContent is not read), dates are read as
+# text with "T" and "Z" replaced. ATLAS.ti rejects an archive whose source folder is not
+# "sources" in lower case (noted in QualCoder's export code) and a .txt given as richTextPath.
+
+
+def qualcoder_reads(data: bytes) -> dict:
+    """What QualCoder's RefiImport takes from a .qdpx (its rules, re-implemented)."""
+    from lxml import etree
+
+    ns = "{urn:QDA-XML:project:1.0}"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("project.qde"))
+        files = {n: z.read(n) for n in z.namelist()}
+    users = {u.get("guid"): u.get("name") for u in root.iter(f"{ns}User")}
+    codes = {c.get("guid"): c.get("name") for c in root.iter(f"{ns}Code")}
+    out = {"codings": [], "journals": {}}
+    for src in root.iter(f"{ns}TextSource"):
+        assert src.get("plainTextPath").startswith("internal://")
+        assert src.get("richTextPath") is None
+        text = files["sources/" + src.get("plainTextPath").split("internal:/")[1].lstrip("/")]
+        text = text.decode("utf-8-sig")
+        for sel in src.iter(f"{ns}PlainTextSelection"):
+            sel.get("creationDateTime").replace("T", " ").replace("Z", "")
+            a, b = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            desc = sel.find(f"{ns}Description")
+            memo = desc.text if desc is not None and desc.text is not None else ""
+            for coding in sel.findall(f"{ns}Coding"):
+                ref = list(coding)[0]
+                out["codings"].append((codes[ref.get("targetGUID")], text[a:b],
+                                       users.get(sel.get("creatingUser"), "default"), memo))
+    for note in root.iter(f"{ns}Note"):
+        note.get("creationDateTime").replace("T", " ")
+        path = note.get("plainTextPath")
+        if path is not None and note.get("name") != "":
+            out["journals"][note.get("name")] = files[
+                "sources/" + path.split("internal:/")[1].lstrip("/")].decode("utf-8-sig")
+    out["codings"].sort()
+    return out
+
+
+def test_export_is_read_right_by_qualcoder_rules(sqlite_project, tmp_path):
+    from qualcode.codes import create_code
+    from qualcode.codings import add_coding, add_memo
+    from qualcode.exchange.refi_project import export_qdpx
+    from qualcode.ingest import ingest_file
+    from tests.refi_schemas import schema
+
+    (tmp_path / "i.txt").write_text("Interviewer: And then?\nP1: Then we moved to R&D.\n",
+                                    encoding="utf-8")
+    t = ingest_file(sqlite_project, tmp_path / "i.txt")
+    move = create_code(sqlite_project, "moving")
+    work = create_code(sqlite_project, "work")
+    s = t.text.index("we moved")
+    e = s + len("we moved to R&D")
+    add_coding(sqlite_project, t.id, move.id, s, e, coder="AB", memo="first move")
+    add_coding(sqlite_project, t.id, move.id, s, e, coder="CD")
+    add_coding(sqlite_project, t.id, work.id, s, e, coder="CD")
+    add_memo(sqlite_project, "Field notes", "Met P1 at the office.", author="AB")
+    data = export_qdpx(sqlite_project, "Moves")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        from lxml import etree
+
+        doc = etree.fromstring(z.read("project.qde"))
+        assert all(n == "project.qde" or n.startswith("sources/") for n in z.namelist())
+    refi = schema("Project-mrt2019.xsd")
+    assert refi.validate(doc), refi.error_log
+    got = qualcoder_reads(data)
+    quote = "we moved to R&D"
+    assert got["codings"] == sorted([("moving", quote, "AB", "first move"),
+                                     ("moving", quote, "CD", ""), ("work", quote, "CD", "")])
+    assert got["journals"] == {"Field notes": "Met P1 at the office."}
+    # and back into qualcode: the same codings, memo and note
+    from qualcode.store.project import Project
+
+    other = Project(tmp_path / "back.sqlite")
+    import_qdpx(other, data, "moves.qdpx")
+    assert sorted((c.coder, c.memo) for c in all_codings(other)) == [
+        ("AB", "first move"), ("CD", ""), ("CD", "")]
+    assert [m.body for m in list_memos(other)] == ["Met P1 at the office."]
+    other.close()

@@ -969,7 +969,6 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
     by_doc = defaultdict(list)
     for c in codings:
         by_doc[c.transcript_id].append(c)
-    coding_notes = []
     if transcripts:
         sources_el = E(root, "Sources")
         for t in transcripts:
@@ -977,41 +976,40 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             files[f"sources/{fname}"] = t.text.encode("utf-8")
             src = E(sources_el, "TextSource", guid=t.guid, name=_xml_safe(t.name),
                     plainTextPath=f"internal://{fname}", creationDateTime=_iso(t.created_at))
+            # one PlainTextSelection per span and coder (and memo): QualCoder, ATLAS.ti and
+            # MAXQDA read the coder from the selection's creatingUser and a coding's memo
+            # from the selection's Description (QualCoder writes one selection per coding)
             spans = defaultdict(list)
             for c in by_doc.get(t.id, []):
-                spans[(c.start, c.end)].append(c)
-            for (start, end), group in spans.items():
-                group_coders = {c.coder for c in group}
-                sel_user = user_guid.get(group[0].coder) if len(group_coders) == 1 else None
+                spans[(c.start, c.end, c.coder or "", c.memo or "")].append(c)
+            for (start, end, coder, memo), group in spans.items():
                 sel = E(src, "PlainTextSelection",
-                        guid=stable_guid("selection", t.guid, str(start), str(end)),
+                        guid=stable_guid("selection", t.guid, str(start), str(end),
+                                         *((coder, memo) if coder or memo else ())),
                         name=_xml_safe(t.text[start:end][:60]),
                         startPosition=str(unit(t.text, start)),
                         endPosition=str(unit(t.text, end)),
-                        creatingUser=sel_user, creationDateTime=_iso(group[0].created_at))
+                        creatingUser=user_guid.get(coder),
+                        creationDateTime=_iso(min(c.created_at for c in group)))
+                if memo:
+                    E(sel, "Description").text = _xml_safe(memo)
                 for c in group:
                     coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),
                                   creationDateTime=_iso(c.created_at))
                     E(coding_el, "CodeRef", targetGUID=code_guid[c.code_id])
-                    if c.memo:
-                        note_guid = str(uuid.uuid5(uuid.UUID(c.guid), "memo"))
-                        E(coding_el, "NoteRef", targetGUID=note_guid)
-                        coding_notes.append((note_guid, c))
             for m in memo_by_doc.get(t.id, []):
                 E(src, "NoteRef", targetGUID=m.guid)
             add_values(src, attrs_of(t))
 
-    if memos or coding_notes:
+    if memos:
+        # the text of a note in a file (plainTextPath), as NVivo and QualCoder write them:
+        # QualCoder reads a note's text only from there (the schema allows one or the other)
         notes_el = E(root, "Notes")
         for m in memos:
-            note = E(notes_el, "Note", guid=m.guid, name=_xml_safe(m.title),
-                     creatingUser=user_guid.get(m.author), creationDateTime=_iso(m.created_at),
-                     modifiedDateTime=_iso(m.updated_at))
-            E(note, "PlainTextContent").text = _xml_safe(m.body)
-        for note_guid, c in coding_notes:
-            note = E(notes_el, "Note", guid=note_guid, name="Coding memo",
-                     creatingUser=user_guid.get(c.coder), creationDateTime=_iso(c.created_at))
-            E(note, "PlainTextContent").text = _xml_safe(c.memo)
+            files[f"sources/{m.guid}.txt"] = (m.body or "").encode("utf-8")
+            E(notes_el, "Note", guid=m.guid, name=_xml_safe(m.title),
+              plainTextPath=f"internal://{m.guid}.txt", creatingUser=user_guid.get(m.author),
+              creationDateTime=_iso(m.created_at), modifiedDateTime=_iso(m.updated_at))
 
     sets = defaultdict(list)
     for t in transcripts:
