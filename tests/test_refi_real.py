@@ -690,3 +690,45 @@ def test_export_is_read_right_by_qualcoder_rules(sqlite_project, tmp_path):
         ("AB", "first move"), ("CD", ""), ("CD", "")]
     assert [m.body for m in list_memos(other)] == ["Met P1 at the office."]
     other.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Codebooks (.qdc) as found: ATLAS.ti Win 23.4.0 (RE-QDA/requal, tests/testthat/test-qdc.R):
+# schemaLocation of version 0:4, a code group whose MemberCode carries guid= instead of
+# targetGUID=, and a truncated export; a header copied from "NVivo 12 For Mac" with the
+# namespace urn:QDA-XML:codebook:1:0; QualCoder writes its codebook with a BOM (utf-8-sig).
+
+ATLAS_QDC = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns:xsi="http://www.w3.org/2001/'
+    'XMLSchema-instance" xsi:schemaLocation="urn:QDA-XML:codebook:0:4 Codebook.xsd" '
+    'origin="ATLAS.ti Win 23.4.0" xmlns="urn:QDA-XML:codebook:1.0">\n  <Codes>\n'
+    '    <Code guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" name="code1" color="#46AA00" '
+    'isCodable="true">\n      <Description>description</Description>\n    </Code>\n  </Codes>\n'
+    '  <Sets>\n    <Set name="code group 1" guid="ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0">\n'
+    '      <Description>kategorie 1</Description>\n'
+    '      <MemberCode guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" />\n    </Set>\n  </Sets>\n'
+    '</CodeBook>')
+
+
+def test_codebooks_as_tools_write_them(sqlite_project):
+    import pytest
+
+    from qualcode.errors import ValidationError
+    from qualcode.exchange.importing import import_file
+
+    report = import_file(sqlite_project, ATLAS_QDC.encode("utf-8"), "atlas.qdc")
+    assert report.counts["codes_created"] == 1
+    assert any("code sets" in w for w in report.warnings)
+    (node,) = code_tree(sqlite_project)
+    assert (node.code.guid, node.code.color) == ("1ff58b12-6f6f-4b0c-8be5-bbdc91f55294", "#46aa00")
+    truncated = ATLAS_QDC[:ATLAS_QDC.index("</Code>")] + "<Code \n"
+    with pytest.raises(ValidationError, match="not well-formed"):
+        import_file(sqlite_project, truncated.encode(), "corrupted.qdc")
+    nvivo_mac = ('<?xml version="1.0" encoding="UTF-8" standalone="no" ?><CodeBook '
+                 'origin="NVivo 12 For Mac" xmlns="urn:QDA-XML:codebook:1:0"><Codes>'
+                 '<Code color="#00FF00" guid="0ede5bd6-e64e-4536-aee6-8663227dacb5" '
+                 'isCodable="true" name="A"><Code guid="2b5e8f6b-d3a0-412e-9ca8-418531b012f7" '
+                 'isCodable="true" name="B"/></Code></Codes></CodeBook>')
+    report = import_file(sqlite_project, nvivo_mac.encode("utf-8-sig"), "nvivo.qdc")
+    assert report.counts["codes_created"] == 2 and any("namespace" in w for w in report.warnings)
+    assert "A / B" in {n.path for n in code_tree(sqlite_project)}
