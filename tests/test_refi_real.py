@@ -732,3 +732,88 @@ def test_codebooks_as_tools_write_them(sqlite_project):
     report = import_file(sqlite_project, nvivo_mac.encode("utf-8-sig"), "nvivo.qdc")
     assert report.counts["codes_created"] == 2 and any("namespace" in w for w in report.warnings)
     assert "A / B" in {n.path for n in code_tree(sqlite_project)}
+
+
+# ---------------------------------------------------------------------------------------------
+# f4analyse. Reduced from openqda/refi-tools, validators/javascript/src/tests/data/
+# valid-document.xml (an export of "f4 2025.2.9"): no users; a memo on a passage is a
+# selection of its own with a Description and a NoteRef to a note file holding the same text;
+# when the passage is also coded, that memo selection has exactly the span of the coded one
+# (before: a second, free-floating memo, its text doubled). Interview text is neutral.
+
+F4_TEXT = place(1400, {320: "Ich habe angefangen, weil es mir Spass macht.",
+                       603: "Das Team war damals noch sehr klein.",
+                       995: "Heute arbeite ich mit vielen jungen Kollegen zusammen."}, "wort")
+
+
+def f4_qde() -> str:
+    code = "206750b8-d3c8-4bc6-a922-5c8c1475f36f"
+
+    def span(piece):
+        a = F4_TEXT.index(piece)
+        return a, a + len(piece)
+
+    (a1, b1), (a2, b2), (a3, b3) = (span("Ich habe angefangen, weil es mir Spass macht."),
+                                    span("Das Team war damals noch sehr klein."),
+                                    span("Heute arbeite ich mit vielen jungen Kollegen zusammen."))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:QDA-XML:'
+        'project:1.0 http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd" '
+        'origin="f4 2025.2.9" name="f4-Projekt">\n    <CodeBook>\n        <Codes>\n'
+        f'            <Code guid="{code}" name="Dies ist ein Test-Code" isCodable="true" '
+        'color="#044B9B">\n                <Description>Dies ist der Kommentar vom Test-Code'
+        '</Description>\n                <NoteRef targetGUID="768169b3-d336-4ef3-8060-83bcb776a23d"/>\n'
+        '            </Code>\n        </Codes>\n    </CodeBook>\n    <Sources>\n'
+        '        <TextSource guid="834517f4-6e9f-4425-9bdd-a4be2d36e7a0" name="Interview 60mins" '
+        'plainTextPath="internal://834517f4-6e9f-4425-9bdd-a4be2d36e7a0.txt" '
+        'richTextPath="internal://834517f4-6e9f-4425-9bdd-a4be2d36e7a0.docx">\n'
+        f'            <PlainTextSelection guid="52c4a374-b094-4322-9543-614df5eee1e3" '
+        f'startPosition="{a1}" endPosition="{b1}">\n                <Coding guid="35febc96-efd3-'
+        f'4431-9dd9-b818ea0198e6">\n                    <CodeRef targetGUID="{code}"/>\n'
+        '                </Coding>\n            </PlainTextSelection>\n'
+        f'            <PlainTextSelection guid="e4633804-3ab6-4a8f-a6f4-f4e0a5ee1249" '
+        f'startPosition="{a3}" endPosition="{b3}">\n                <Coding guid="81f73cb1-5190-'
+        f'4c40-9a30-d7e93deadb68">\n                    <CodeRef targetGUID="{code}"/>\n'
+        '                </Coding>\n            </PlainTextSelection>\n'
+        f'            <PlainTextSelection guid="1b1d9d6c-5e81-40df-b470-7ea8b99573e4" '
+        f'startPosition="{a2}" endPosition="{b2}">\n                <Description>Dies ist ein '
+        'Memo, angeheftet an ein Text-Snippet (das nicht codiert ist!)</Description>\n'
+        '                <NoteRef targetGUID="b4352c05-1171-41d9-9d27-401fd25cd8e7"/>\n'
+        '            </PlainTextSelection>\n'
+        f'            <PlainTextSelection guid="b86192c2-19d1-4ab3-82ce-6086b0054924" '
+        f'startPosition="{a3}" endPosition="{b3}">\n                <Description>Dies ist ein '
+        'Memo, angeheftet an ein Text-Snipped (das codiert ist!)</Description>\n'
+        '                <NoteRef targetGUID="7b5e2e19-bae9-4450-97d0-f548e3e4ec76"/>\n'
+        '            </PlainTextSelection>\n        </TextSource>\n    </Sources>\n    <Notes>\n'
+        '        <Note guid="768169b3-d336-4ef3-8060-83bcb776a23d" plainTextPath="internal://'
+        '768169b3-d336-4ef3-8060-83bcb776a23d.txt"/>\n'
+        '        <Note guid="7b5e2e19-bae9-4450-97d0-f548e3e4ec76" plainTextPath="internal://'
+        '7b5e2e19-bae9-4450-97d0-f548e3e4ec76.txt"/>\n'
+        '        <Note guid="b4352c05-1171-41d9-9d27-401fd25cd8e7" plainTextPath="internal://'
+        'b4352c05-1171-41d9-9d27-401fd25cd8e7.txt"/>\n    </Notes>\n</Project>\n')
+
+
+def test_f4_memo_on_a_coded_passage_becomes_the_coding_memo(sqlite_project):
+    files = {
+        "sources/834517f4-6e9f-4425-9bdd-a4be2d36e7a0.txt": F4_TEXT.encode("utf-8"),
+        "sources/768169b3-d336-4ef3-8060-83bcb776a23d.txt": "Memo zum Test-Code".encode(),
+        "sources/7b5e2e19-bae9-4450-97d0-f548e3e4ec76.txt":
+            "Dies ist ein Memo, angeheftet an ein Text-Snipped (das codiert ist!)".encode(),
+        "sources/b4352c05-1171-41d9-9d27-401fd25cd8e7.txt":
+            "Dies ist ein Memo, angeheftet an ein Text-Snippet (das nicht codiert ist!)".encode(),
+    }
+    report = import_qdpx(sqlite_project, qdpx(f4_qde(), files), "f4-Projekt.qdpx")
+    got = {q: c.memo for c in all_codings(sqlite_project)
+           for q in [list_transcripts(sqlite_project)[0].text[c.start:c.end]]}
+    assert got == {"Ich habe angefangen, weil es mir Spass macht.": "",
+                   "Heute arbeite ich mit vielen jungen Kollegen zusammen.":
+                       "Dies ist ein Memo, angeheftet an ein Text-Snipped (das codiert ist!)"}
+    memos = list_memos(sqlite_project)
+    on_code = [m.body for m in memos if m.code_id is not None]
+    assert on_code == ["Memo zum Test-Code"]
+    # the memo on an uncoded passage: once, quoting the passage
+    (passage,) = [m.body for m in memos if m.code_id is None]
+    assert passage.count("Dies ist ein Memo") == 1
+    assert "Das Team war damals noch sehr klein." in passage and len(memos) == 2
+    assert any("became the memo of its codings" in line for line in report.came_in)

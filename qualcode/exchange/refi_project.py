@@ -617,6 +617,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     bundle.documents.extend(docs.values())
 
     quote_checks: list[tuple[bool, str]] = []
+    pending_annotations = []
     for sel in selections:
         doc = docs.get(sel.source)
         units, mapping = maps[sel.source]
@@ -639,11 +640,15 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                                      f"{_squash(sel.name)[:50]!r}, selects "
                                      f"{_squash(doc.text[start:end])[:50]!r}"))
         sel_notes = list(dict.fromkeys(sel.notes + linked.get(sel.guid or "", [])))
-        memo_parts = ([sel.description] if sel.description else []) + [
-            note_text(ng) for ng in sel_notes]
+        memo_parts = _distinct(([sel.description] if sel.description else []) + [
+            note_text(ng) for ng in sel_notes])
         note_used.update(sel_notes)
         if not sel.codings:
-            if memo_parts:  # an annotation (MAXQDA: a Description; NVivo: a linked note)
+            if memo_parts and sel.start is not None:
+                # f4analyse attaches a memo to a coded passage as a second selection of the
+                # same span, without codings: it becomes the memo of those codings
+                pending_annotations.append((sel, doc, start, end, memo_parts, sel_notes))
+            elif memo_parts:
                 quote = doc.text[start:end]
                 bundle.memos.append(BMemo(
                     title=note_title(sel_notes[0], f"Note on {doc.name}") if sel_notes
@@ -661,13 +666,37 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 continue  # coded at a case node: case membership (see above)
             cnotes = refs(c)
             note_used.update(cnotes)
-            memo = "\n\n".join(p for p in memo_parts + [note_text(ng) for ng in cnotes] if p)
+            memo = "\n\n".join(_distinct(memo_parts + [note_text(ng) for ng in cnotes]))
             bundle.codings.append(BCoding(
                 doc=sel.source, code=code_keys.get(cg, cg or "?"), start=start, end=end,
                 coder=user(c.get("creatingUser")) or user(sel.user), memo=memo,
                 guid=norm_guid(c.get("guid")),
                 created_at=_when(c.get("creationDateTime") or sel.created),
                 what=f"coding ({where}) in '{doc.name}'"))
+
+    coded_spans = defaultdict(list)
+    for bc in bundle.codings:
+        coded_spans[(bc.doc, bc.start, bc.end)].append(bc)
+    attached = 0
+    for sel, doc, start, end, memo_parts, sel_notes in pending_annotations:
+        text = "\n\n".join(memo_parts)
+        same = coded_spans.get((sel.source, start, end))
+        if same:
+            for bc in same:
+                bc.memo = "\n\n".join(_distinct([bc.memo, text]))
+            attached += 1
+            continue
+        # an annotation (MAXQDA: a Description; NVivo: a linked note): a memo quoting it
+        bundle.memos.append(BMemo(
+            title=note_title(sel_notes[0], f"Note on {doc.name}") if sel_notes
+            else f"Annotation on {doc.name}",
+            body=text + f"\n\n[{doc.name}, chars {start}–{end}] {doc.text[start:end]}",
+            author=user(sel.user), doc=sel.source,
+            guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
+    if attached:
+        report.came_in.append(f"{attached} memo(s) on a passage that is also coded (a selection "
+                              "of its own, as f4analyse writes them) became the memo of its "
+                              "codings")
 
     # ATLAS.ti and QualCoder name a selection by the text it quotes: when most names do, the
     # ones that do not are worth a look (a renamed quotation, or a position off)
@@ -698,6 +727,18 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                                   body=desc))
     check_not_empty(bundle, origin)
     return bundle, report
+
+
+def _distinct(parts: list[str]) -> list[str]:
+    """Non-empty texts, each once: a Description that repeats the linked note's text (f4analyse
+    writes both) is not doubled."""
+    out: list[str] = []
+    for p in parts:
+        p = (p or "").strip()
+        if not p or any(p in q for q in out):
+            continue
+        out = [q for q in out if q not in p] + [p]
+    return out
 
 
 def _value(el):
