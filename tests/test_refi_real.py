@@ -817,3 +817,50 @@ def test_f4_memo_on_a_coded_passage_becomes_the_coding_memo(sqlite_project):
     assert passage.count("Dies ist ein Memo") == 1
     assert "Das Team war damals noch sehr klein." in passage and len(memos) == 2
     assert any("became the memo of its codings" in line for line in report.came_in)
+
+
+# ---------------------------------------------------------------------------------------------
+# MAXQDA 24. Reduced from bedingjd/paper_themes, project.qde (origin "MAXQDA 24 (Release
+# 24.7.0)", with sources/<GUID>.txt): upper-case GUIDs, every source with modifyingUser and
+# modifiedDateTime and no selection yet, a two-level codebook whose parents carry long
+# descriptions, document sets. Texts are neutral.
+
+def test_maxqda_24_sources_codes_and_sets(sqlite_project):
+    user = "F3EA8DA1-BB99-411F-8ED4-011170237B6C"
+    srcs = [("C5E4C960-5296-4FDE-8C63-DEABA4E17F92", "ICLS 2024 3-10", "2024-10-18T23:23:46Z"),
+            ("7391D47A-323D-4291-8202-ED599C250828", "ICLS 2024 11-18", "2024-10-18T23:18:48Z"),
+            ("1C693BD8-FFE2-4398-AB33-0831971751F4", "ICLS 2025 1007-1015", "2025-06-16T22:00:02Z")]
+    sources = "".join(
+        f'  <TextSource modifyingUser="{user}" guid="{g}" creatingUser="{user}" '
+        f'creationDateTime="{d}" name="{n}" plainTextPath="internal://{g}.txt" '
+        f'modifiedDateTime="{d}"/>\n' for g, n, d in srcs)
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<Project xsi:schemaLocation="urn:QDA-XML:project:1.0 '
+        'http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="urn:QDA-XML:project:1.0" '
+        'origin="MAXQDA 24 (Release 24.7.0)" name="2025-06-16_ICLS_Conf_Themes_ALL_just10" '
+        f'modifiedDateTime="2025-07-14T18:42:34Z">\n <Users>\n  <User guid="{user}" name="johnb"/>\n'
+        ' </Users>\n <CodeBook>\n  <Codes>\n'
+        '   <Code color="#32bd59" guid="5C7AE230-096A-4F7E-A632-3BE263BB9156" name="Assessments" '
+        'isCodable="true">\n    <Description>This category focuses on the evaluation of learning. '
+        'This is a parent category, and only the codes within this category should be applied '
+        'when coding data.</Description>\n'
+        '    <Code color="#32bd59" guid="088164C3-4BB6-4C84-8FCF-E550D479867D" '
+        'name="ASSMNT - Affective Outcomes" isCodable="true">\n     <Description>Apply this code '
+        'when the paper discusses assessments that measure emotions.</Description>\n    </Code>\n'
+        '   </Code>\n  </Codes>\n </CodeBook>\n <Sources>\n' + sources + ' </Sources>\n <Sets>\n'
+        '  <Set guid="45FE4439-9BF4-47FC-AFAF-D87305293172" name="ICLS 2024">\n'
+        f'   <MemberSource targetGUID="{srcs[0][0]}"/>\n   <MemberSource targetGUID="{srcs[1][0]}"/>\n'
+        '  </Set>\n  <Set guid="FEEDCF5C-1D45-4CE1-B551-586A9CD14F09" name="ICLS 2025">\n'
+        f'   <MemberSource targetGUID="{srcs[2][0]}"/>\n  </Set>\n </Sets>\n</Project>\n')
+    files = {f"sources/{g}.txt": f"Proceedings {n}\r\nAbstract of the papers.\r\n".encode()
+             for g, n, _d in srcs}
+    report = import_qdpx(sqlite_project, qdpx(qde, files), "ICLS.qdpx")
+    assert report.skipped == [] and report.warnings == []
+    ts = {t.name: t for t in list_transcripts(sqlite_project)}
+    assert {n: t.attributes["sets"] for n, t in ts.items()} == {
+        "ICLS 2024 3-10": "ICLS 2024", "ICLS 2024 11-18": "ICLS 2024",
+        "ICLS 2025 1007-1015": "ICLS 2025"}
+    assert ts["ICLS 2024 3-10"].guid == srcs[0][0].lower()  # the GUID kept, in qualcode form
+    assert {n.path for n in code_tree(sqlite_project)} == {
+        "Assessments", "Assessments / ASSMNT - Affective Outcomes"}
