@@ -864,3 +864,26 @@ def test_maxqda_24_sources_codes_and_sets(sqlite_project):
     assert ts["ICLS 2024 3-10"].guid == srcs[0][0].lower()  # the GUID kept, in qualcode form
     assert {n.path for n in code_tree(sqlite_project)} == {
         "Assessments", "Assessments / ASSMNT - Affective Outcomes"}
+
+
+def test_long_codings_round_trip_without_quote_warnings(sqlite_project, tmp_path):
+    from qualcode.codes import create_code
+    from qualcode.codings import add_coding
+    from qualcode.exchange.refi_project import export_qdpx
+    from qualcode.ingest import ingest_file
+    from qualcode.store.project import Project
+
+    long = "P1: " + " ".join(f"word{i}" for i in range(80))
+    (tmp_path / "l.txt").write_text(long + "\nP2: short answer.\n", encoding="utf-8")
+    t = ingest_file(sqlite_project, tmp_path / "l.txt")
+    code = create_code(sqlite_project, "long")
+    add_coding(sqlite_project, t.id, code.id, 4, len(long))
+    add_coding(sqlite_project, t.id, code.id, t.text.index("short"), t.text.index("short") + 5)
+    data = export_qdpx(sqlite_project, "Long")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        qde = z.read("project.qde").decode()
+    assert 'name="word0 word1' in qde and "…" in qde  # named by its text, cut with an ellipsis
+    other = Project(tmp_path / "o.sqlite")
+    report = import_qdpx(other, data, "long.qdpx")
+    assert report.warnings == [] and len(all_codings(other)) == 2
+    other.close()

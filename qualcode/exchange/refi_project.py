@@ -775,7 +775,14 @@ def _quote_matches(name: str | None, selected: str) -> bool | None:
     if _ELLIPSIS.search(want):
         prefix = _ELLIPSIS.sub("", want).rstrip()
         return bool(prefix) and got.startswith(prefix)
-    return got == want
+    # a long name cut without an ellipsis (qualcode before 2026-12 wrote the first 60)
+    return got == want or (len(want) >= 20 and got.startswith(want))
+
+
+def _quote_name(text: str, limit: int = 100) -> str:
+    """A selection's name as ATLAS.ti writes it: its text, cut with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _detect_convention(raws: dict[str, str], selections, tool: str) -> Convention:
@@ -1027,7 +1034,7 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                 sel = E(src, "PlainTextSelection",
                         guid=stable_guid("selection", t.guid, str(start), str(end),
                                          *((coder, memo) if coder or memo else ())),
-                        name=_xml_safe(t.text[start:end][:60]),
+                        name=_xml_safe(_quote_name(t.text[start:end])),
                         startPosition=str(unit(t.text, start)),
                         endPosition=str(unit(t.text, end)),
                         creatingUser=user_guid.get(coder),
