@@ -734,10 +734,10 @@ def _distinct(parts: list[str]) -> list[str]:
     writes both) is not doubled."""
     out: list[str] = []
     for p in parts:
-        p = (p or "").strip()
-        if not p or any(p in q for q in out):
+        key = (p or "").strip()
+        if not key or any(key in q for q in out):
             continue
-        out = [q for q in out if q not in p] + [p]
+        out = [q for q in out if q.strip() not in p] + [p]
     return out
 
 
