@@ -226,3 +226,34 @@ def test_byte_spans_select_what_taguette_extracts(doc, start, end, snippet):
     text, mapping, _aligned = canonical_with_map(ht.text)
     s, e = ht.span(start, end)
     assert " ".join(text[mapping[s]:mapping[e]].split()) == snippet
+
+
+def taguette_qdc(paths: list[str]) -> bytes:
+    """A codebook as Taguette 1.5.2 writes it (taguette/export.py codebook_xml: tags flat,
+    named by their path, GUID uuid5(TAGUETTE_NAMESPACE, path) in upper case, an empty
+    <Sets/>)."""
+    import uuid
+    from xml.sax.saxutils import quoteattr
+
+    ns = uuid.UUID("51B2B2B7-27EB-4ECB-9D56-E75B0A0496C2")
+    codes = "".join(f"<Code guid={quoteattr(str(uuid.uuid5(ns, p)).upper())} "
+                    f"name={quoteattr(p)} isCodable=\"true\"/>" for p in paths)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+            f'origin="Taguette 1.5.2"><Codes>{codes}</Codes><Sets/></CodeBook>').encode()
+
+
+def test_taguette_codebook_qdc_matches_the_database_tags(sqlite_project, tmp_path):
+    from qualcode.exchange.importing import import_file
+
+    path = tmp_path / "taguette.sqlite3"
+    make_db(path)
+    import_taguette(sqlite_project, path.read_bytes(), path.name)
+    before = {n.path: n.code.guid for n in code_tree(sqlite_project)}
+    report = import_file(sqlite_project, taguette_qdc(
+        ["gevoel", "gevoel.negatief", "gevoel.positief", "mensen", "nieuw.tag"]), "codebook.qdc")
+    after = {n.path: n.code.guid for n in code_tree(sqlite_project)}
+    # the same tags are the same codes (matched by Taguette's GUIDs), split as in the database
+    assert {p: g for p, g in after.items() if p in before} == before
+    assert set(after) - set(before) == {"nieuw", "nieuw / tag"}
+    assert report.counts["codes_updated"] == 4
+    assert any("empty <Sets/>" in w for w in report.warnings)
