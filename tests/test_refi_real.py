@@ -887,3 +887,26 @@ def test_long_codings_round_trip_without_quote_warnings(sqlite_project, tmp_path
     report = import_qdpx(other, data, "long.qdpx")
     assert report.warnings == [] and len(all_codings(other)) == 2
     other.close()
+
+
+def test_export_for_nvivo_counts_as_nvivo_for_windows_does(sqlite_project, tmp_path):
+    """The positions of an export for NVivo are those NVivo for Windows wrote in the real
+    export above (UTF-16 code units over CR LF line ends; ``utf16_crlf``)."""
+    from lxml import etree
+
+    from qualcode.codes import create_code
+    from qualcode.codings import add_coding
+    from qualcode.exchange.refi_project import export_qdpx
+    from qualcode.ingest import ingest_file
+
+    (tmp_path / "c.txt").write_text(COMMENTS, encoding="utf-8")
+    t = ingest_file(sqlite_project, tmp_path / "c.txt")
+    code = create_code(sqlite_project, "piros")
+    for piece, _code in NV_CODED:
+        i = t.text.index(piece)
+        add_coding(sqlite_project, t.id, code.id, i, i + len(piece))
+    data = export_qdpx(sqlite_project, positions="utf16")
+    doc = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("project.qde"))
+    got = sorted((int(s.get("startPosition")), int(s.get("endPosition")))
+                 for s in doc.iter("{urn:QDA-XML:project:1.0}PlainTextSelection"))
+    assert got == sorted(utf16_crlf(t.text, piece) for piece, _code in NV_CODED)

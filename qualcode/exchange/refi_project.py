@@ -40,6 +40,7 @@ import zipfile
 from collections import defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 
 from lxml import etree
@@ -907,7 +908,8 @@ UTF16_ORIGIN = "qualcode (positions in UTF-16 code units)"
 def export_qdpx(project: Project, name: str = "qualcode project", *,
                 positions: str = "codepoint") -> bytes:
     """The whole project as a REFI-QDA .qdpx archive (bytes). Positions are code points, as
-    the standard says; ``positions="utf16"`` writes UTF-16 code units instead, for NVivo."""
+    the standard says; ``positions="utf16"`` writes what NVivo for Windows reads: the texts
+    with CR LF line ends and positions in UTF-16 code units over them."""
     if positions not in ("codepoint", "utf16"):
         raise ValidationError("positions must be codepoint or utf16")
     from ..codes import code_tree
@@ -923,8 +925,20 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                                                          Coding.end, Coding.id)))
         memos = list(s.scalars(select(Memo).order_by(Memo.created_at, Memo.id)))
 
-    def unit(text: str, pos: int) -> int:
-        return codepoint_to_utf16(text, pos) if positions == "utf16" else pos
+    # For NVivo: NVivo for Windows counts UTF-16 code units over its own text, whose line ends
+    # are CR LF (seen in real exports: its positions count CR LF as two even where its .txt
+    # has LF), so the text files get CR LF and the positions count them.
+    nvivo = positions == "utf16"
+    unit_maps: dict[int, list[int]] = {}
+
+    def unit(t: Transcript, pos: int) -> int:
+        if not nvivo:
+            return pos
+        cum = unit_maps.get(t.id)
+        if cum is None:
+            widths = [2 if ch == "\n" or ord(ch) > 0xFFFF else 1 for ch in t.text]
+            cum = unit_maps[t.id] = [0, *accumulate(widths)]
+        return cum[pos]
 
     coders = sorted({c.coder for c in codings if c.coder} | {m.author for m in memos if m.author})
     user_guid = {u: stable_guid("user", u) for u in coders}
@@ -1021,7 +1035,8 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
         sources_el = E(root, "Sources")
         for t in transcripts:
             fname = f"{t.guid}.txt"
-            files[f"sources/{fname}"] = t.text.encode("utf-8")
+            files[f"sources/{fname}"] = (t.text.replace("\n", "\r\n") if nvivo
+                                         else t.text).encode("utf-8")
             src = E(sources_el, "TextSource", guid=t.guid, name=_xml_safe(t.name),
                     plainTextPath=f"internal://{fname}", creationDateTime=_iso(t.created_at))
             # one PlainTextSelection per span and coder (and memo): QualCoder, ATLAS.ti and
@@ -1035,8 +1050,8 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                         guid=stable_guid("selection", t.guid, str(start), str(end),
                                          *((coder, memo) if coder or memo else ())),
                         name=_xml_safe(_quote_name(t.text[start:end])),
-                        startPosition=str(unit(t.text, start)),
-                        endPosition=str(unit(t.text, end)),
+                        startPosition=str(unit(t, start)),
+                        endPosition=str(unit(t, end)),
                         creatingUser=user_guid.get(coder),
                         creationDateTime=_iso(min(c.created_at for c in group)))
                 if memo:
