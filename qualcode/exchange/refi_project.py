@@ -35,7 +35,6 @@ import math
 import posixpath
 import re
 import unicodedata
-import uuid
 import zipfile
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -67,7 +66,6 @@ from .positions import (
     Convention,
     UnitMap,
     canonical_with_map,
-    codepoint_to_utf16,
 )
 
 NS = "urn:QDA-XML:project:1.0"
@@ -637,9 +635,9 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         if sel.start is not None:
             quoted = _quote_matches(sel.name, doc.text[start:end])
             if quoted is not None:
-                quote_checks.append((quoted, f"{where} in '{doc.name}': named "
-                                     f"{_squash(sel.name)[:50]!r}, selects "
-                                     f"{_squash(doc.text[start:end])[:50]!r}"))
+                quote_checks.append((quoted, (f"{where} in '{doc.name}': named "
+                                              f"{_squash(sel.name)[:50]!r}, selects "
+                                              f"{_squash(doc.text[start:end])[:50]!r}")))
         sel_notes = list(dict.fromkeys(sel.notes + linked.get(sel.guid or "", [])))
         memo_parts = _distinct(([sel.description] if sel.description else []) + [
             note_text(ng) for ng in sel_notes])
