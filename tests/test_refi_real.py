@@ -910,3 +910,36 @@ def test_export_for_nvivo_counts_as_nvivo_for_windows_does(sqlite_project, tmp_p
     got = sorted((int(s.get("startPosition")), int(s.get("endPosition")))
                  for s in doc.iter("{urn:QDA-XML:project:1.0}PlainTextSelection"))
     assert got == sorted(utf16_crlf(t.text, piece) for piece, _code in NV_CODED)
+
+
+def test_real_qualcoder_codebook(sqlite_project):
+    """Reduced from gfchavez28/mixedmeasures, backend/tests/reference_data/
+    qualcoder-3.8.2-codebook.qdc (a real QualCoder 3.8.2 export, with its BOM): categories as
+    Codes with isCodable="false", a '/' in names (qualcode keeps '/' for paths: '-'),
+    entities, a two-line description."""
+    from qualcode.exchange.importing import import_file
+
+    qdc = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+        'xsi:schemaLocation="urn:QDA-XML:codebook:1.0 Codebook.xsd" origin="QualCoder" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n<Codes>\n'
+        '<Code guid="8162617f-e691-400b-aa13-c586dfaf7b89" name="Unsubstantive/Artifact" '
+        'isCodable="true" color="#D8D8D8">\n<Description>Non-substantive content or transcript '
+        'artifacts</Description>\n</Code>\n'
+        '<Code guid="da298f4e-3d71-4df2-880d-4bd3ed264ee0" name="Ünïcøde &amp; &lt;angle&gt; '
+        '&quot;quoted&quot; — 教师" isCodable="true" color="#81BEF7" />\n'
+        '<Code guid="a07ea1c2-3f9d-4c62-ad0c-74f0880cf42f" name="Implementation Quality" '
+        'isCodable="false">\n<Code guid="4d1ebd54-13f8-4da1-9a17-026e2aefc288" '
+        'name="Curriculum fidelity" isCodable="true" color="#A3BEA5">\n<Description>Teacher '
+        'follows the published sequence.\nSecond line, after a hard break.</Description>\n'
+        '</Code>\n</Code>\n</Codes>\n</CodeBook>\n')
+    report = import_file(sqlite_project, qdc.encode("utf-8-sig"), "Codebook-Ferncrest.qdc")
+    assert report.counts["codes_created"] == 4
+    codes = {n.path: n.code for n in code_tree(sqlite_project)}
+    assert set(codes) == {"Unsubstantive-Artifact", 'Ünïcøde & <angle> "quoted" — 教师',
+                          "Implementation Quality", "Implementation Quality / Curriculum fidelity"}
+    assert codes["Implementation Quality / Curriculum fidelity"].description == (
+        "Teacher follows the published sequence.\nSecond line, after a hard break.")
+    assert codes["Unsubstantive-Artifact"].guid == "8162617f-e691-400b-aa13-c586dfaf7b89"
+    again = import_file(sqlite_project, qdc.encode("utf-8-sig"), "again.qdc")
+    assert again.counts == {"codes_created": 0, "codes_updated": 4}

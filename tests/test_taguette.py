@@ -257,3 +257,14 @@ def test_taguette_codebook_qdc_matches_the_database_tags(sqlite_project, tmp_pat
     assert set(after) - set(before) == {"nieuw", "nieuw / tag"}
     assert report.counts["codes_updated"] == 4
     assert any("empty <Sets/>" in w for w in report.warnings)
+
+
+def test_tag_guids_are_those_of_a_real_taguette_codebook():
+    """gfchavez28/mixedmeasures, backend/tests/reference_data/taguette-1.4.1-codebook.qdc: a
+    real Taguette 1.4.1 export (flat names, upper-case GUIDs, an empty <Sets/>)."""
+    from qualcode.exchange.taguette import tag_guid
+
+    assert {p: tag_guid(p).upper() for p in ("interesting", "Scarcity", "public opinion")} == {
+        "interesting": "0D62985D-B147-5D01-A9B5-CAE5DCD98342",
+        "Scarcity": "6B108EE0-2DC3-5B43-9061-1330F75A6B9B",
+        "public opinion": "B061A8C8-4FE7-5A79-9E1C-E50874232DA7"}
