@@ -401,7 +401,9 @@ def test_round_trip_is_lossless_and_export_valid(project, tmp_path):
         assert all(n == "project.qde" or (n.startswith("sources/") and n.endswith(".txt"))
                    for n in names)
         texts = {z.read(n).decode("utf-8") for n in names if n.startswith("sources/")}
-    assert {t.text for t in list_transcripts(project)} == texts
+    # the transcripts, and the text of each note (in a file, as NVivo and QualCoder write them)
+    assert {t.text for t in list_transcripts(project)} | {
+        m.body for m in list_memos(project)} == texts
     from qualcode.store.project import Project
 
     other = Project(tmp_path / "other.sqlite")
@@ -634,7 +636,13 @@ def test_export_for_nvivo_in_utf16_units_comes_back_the_same(sqlite_project, tmp
     word = "écht waar"
     i = t.text.index(word)
     starts = {int(s) for s in doc.xpath("//*[local-name()='PlainTextSelection']/@startPosition")}
-    assert codepoint_to_utf16(t.text, i) in starts and i not in starts  # after 2 astral chars
+    # NVivo for Windows counts UTF-16 code units over text with CR LF line ends: after 2
+    # astral characters and one line end
+    crlf = t.text.replace("\n", "\r\n")
+    nvivo_pos = codepoint_to_utf16(crlf, i + t.text.count("\n", 0, i))
+    assert nvivo_pos == i + 3 and nvivo_pos in starts and i not in starts
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert crlf.encode() in {z.read(n) for n in z.namelist()}
     from qualcode.store.project import Project
 
     other = Project(tmp_path / "nvivo-back.sqlite")

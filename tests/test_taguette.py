@@ -183,3 +183,88 @@ def test_split_tag():
     assert split_tag("Mr. Smith", ".") == ["Mr. Smith"]
     assert split_tag("a..b", ".") == ["a..b"]
     assert split_tag("a.b", None) == ["a.b"]
+
+
+# Taguette's own extract() (taguette 1.5.2 from PyPI, taguette/extract.py, BSD-3-Clause), run
+# with BeautifulSoup + html5lib over these documents, gave these snippets for these byte spans
+# (whitespace collapsed). qualcode must select the same text: spans across paragraphs, a <br>,
+# entities, <pre>, a table, a start inside a 4-byte emoji (Taguette moves it to the next
+# character) and inside a 3-byte CJK character. (Checked against 3,200 random spans while
+# this was written; these are kept.)
+TAGUETTE_DOCS = [
+    "<p>Hello <b>world</b> &amp; caf\u00e9 \U0001F600 done.</p>\n<p>Second   paragraph\nwith a "
+    "break<br>after it.</p>",
+    "<h1>Title</h1><ul><li>one</li><li>two \U0001F469\u200d\U0001F52c</li></ul><table><tr><td>"
+    "a</td><td>b c</td></tr></table><pre>\n  kept   spaces\nline</pre><p>end</p>",
+    "<p>Interviewer: Wie geht\u2019s?</p>\r\n<p>P1: Gut &lt;sehr&gt; gut. \u00fc\u00f6\u00e4 "
+    "\u4e2d\u6587</p>",
+]
+TAGUETTE_EXTRACTS = [
+    (0, 8, 47, "rld & café 😀 done. Second paragra"),
+    (0, 30, 68, "Second paragraph with a break after"),
+    (0, 47, 67, "ph with a break after"),
+    (0, 60, 71, "ak after it."),
+    (0, 69, 70, "t"),
+    (1, 0, 31, "Title one two 👩\u200d🔬 a b c ke"),
+    (1, 12, 43, "👩\u200d🔬 a b c kept spaces"),
+    (1, 16, 31, "\u200d🔬 a b c ke"),
+    (1, 25, 46, "c kept spaces lin"),
+    (1, 34, 50, "spaces line end"),
+    (2, 9, 43, "er: Wie geht’s? P1: Gut <sehr> g"),
+    (2, 14, 55, "ie geht’s? P1: Gut <sehr> gut. üöä 中"),
+    (2, 24, 25, "s"),
+    (2, 42, 45, "gut"),
+    (2, 55, 57, ""),
+]
+
+
+@pytest.mark.parametrize("doc,start,end,snippet", TAGUETTE_EXTRACTS)
+def test_byte_spans_select_what_taguette_extracts(doc, start, end, snippet):
+    from qualcode.exchange.positions import canonical_with_map, html_text
+
+    ht = html_text(TAGUETTE_DOCS[doc])
+    text, mapping, _aligned = canonical_with_map(ht.text)
+    s, e = ht.span(start, end)
+    assert " ".join(text[mapping[s]:mapping[e]].split()) == snippet
+
+
+def taguette_qdc(paths: list[str]) -> bytes:
+    """A codebook as Taguette 1.5.2 writes it (taguette/export.py codebook_xml: tags flat,
+    named by their path, GUID uuid5(TAGUETTE_NAMESPACE, path) in upper case, an empty
+    <Sets/>)."""
+    import uuid
+    from xml.sax.saxutils import quoteattr
+
+    ns = uuid.UUID("51B2B2B7-27EB-4ECB-9D56-E75B0A0496C2")
+    codes = "".join(f"<Code guid={quoteattr(str(uuid.uuid5(ns, p)).upper())} "
+                    f"name={quoteattr(p)} isCodable=\"true\"/>" for p in paths)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+            f'origin="Taguette 1.5.2"><Codes>{codes}</Codes><Sets/></CodeBook>').encode()
+
+
+def test_taguette_codebook_qdc_matches_the_database_tags(sqlite_project, tmp_path):
+    from qualcode.exchange.importing import import_file
+
+    path = tmp_path / "taguette.sqlite3"
+    make_db(path)
+    import_taguette(sqlite_project, path.read_bytes(), path.name)
+    before = {n.path: n.code.guid for n in code_tree(sqlite_project)}
+    report = import_file(sqlite_project, taguette_qdc(
+        ["gevoel", "gevoel.negatief", "gevoel.positief", "mensen", "nieuw.tag"]), "codebook.qdc")
+    after = {n.path: n.code.guid for n in code_tree(sqlite_project)}
+    # the same tags are the same codes (matched by Taguette's GUIDs), split as in the database
+    assert {p: g for p, g in after.items() if p in before} == before
+    assert set(after) - set(before) == {"nieuw", "nieuw / tag"}
+    assert report.counts["codes_updated"] == 4
+    assert any("empty <Sets/>" in w for w in report.warnings)
+
+
+def test_tag_guids_are_those_of_a_real_taguette_codebook():
+    """gfchavez28/mixedmeasures, backend/tests/reference_data/taguette-1.4.1-codebook.qdc: a
+    real Taguette 1.4.1 export (flat names, upper-case GUIDs, an empty <Sets/>)."""
+    from qualcode.exchange.taguette import tag_guid
+
+    assert {p: tag_guid(p).upper() for p in ("interesting", "Scarcity", "public opinion")} == {
+        "interesting": "0D62985D-B147-5D01-A9B5-CAE5DCD98342",
+        "Scarcity": "6B108EE0-2DC3-5B43-9061-1330F75A6B9B",
+        "public opinion": "B061A8C8-4FE7-5A79-9E1C-E50874232DA7"}

@@ -240,12 +240,18 @@ class Convention:
     utf16: bool = False  # UTF-16 code units (astral characters count 2) instead of code points
     bom: bool = False  # a leading BOM counts as one position
     crlf_one: bool = False  # CR LF counts as one position
+    # a bare LF counts as two positions: the tool counted CR LF line ends in its own text, but
+    # the plain text file has LF only (NVivo for Windows; an archive re-packed after git or an
+    # editor turned CR LF into LF)
+    lf_two: bool = False
 
     @property
     def label(self) -> str:
         unit = "UTF-16 code units" if self.utf16 else "code points"
         details = ["BOM counted" if self.bom else "BOM not counted",
                    "CRLF as one" if self.crlf_one else "CRLF as two"]
+        if self.lf_two:
+            details.append("LF counted as CR LF")
         return f"{unit} ({', '.join(details)})"
 
 
@@ -254,6 +260,7 @@ NVIVO_UTF16 = Convention(utf16=True, bom=True)
 
 
 _CRLF = re.compile("\r\n")
+_BARE_LF = re.compile("(?<!\r)\n")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -272,19 +279,28 @@ class UnitMap:
         if convention.utf16:
             for m in _ASTRAL.finditer(raw):
                 widths[m.start()] = 2
+        if convention.lf_two:
+            for m in _BARE_LF.finditer(raw):
+                widths[m.start()] = 2
         self.cum = [0, *accumulate(widths)] if raw else [0]
         # cum[i] = units before raw[i]
         self.total = self.cum[-1]
 
     def index(self, pos: int) -> tuple[int, bool]:
         """(raw index, exact): exact is False when ``pos`` falls inside a character (half a
-        surrogate pair) or beyond the text (then the index is clamped to the end)."""
+        surrogate pair) or beyond the text (then the index is clamped to the end). Between the
+        CR and the LF of a line end counted as CR LF (``lf_two``) is exact: the end of the
+        line."""
         if pos >= self.total:
             return len(self.raw), pos == self.total
         if pos <= 0:
             return 0, pos == 0
         i = bisect_left(self.cum, pos)
-        return i, self.cum[i] == pos
+        if self.cum[i] == pos:
+            return i, True
+        if self.convention.lf_two and self.raw[i - 1] == "\n":
+            return i - 1, True  # after the virtual CR: before the LF
+        return i, False
 
 
 def utf16_to_codepoint(text: str, pos: int) -> int:

@@ -106,6 +106,10 @@ def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
         if isinstance(el.tag, str) and etree.QName(el).localname not in known:
             warnings.append(f"unknown element <{etree.QName(el).localname}> ignored")
     seen_guids: set[str] = set()
+    # Taguette writes its tags flat, each named by its path ("feelings.positive")
+    taguette = (root.get("origin") or "").lower().startswith("taguette")
+    if taguette:
+        from .taguette import split_tag
 
     def spec_for(el, name: str, prefix: str) -> CodeSpec:
         color = (el.get("color") or "").strip()
@@ -153,6 +157,8 @@ def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
             parts = [raw]
             if split_codes and split_codes in raw:
                 parts = [p.strip() for p in raw.split(split_codes) if p.strip()] or [raw]
+            elif split_codes is None and taguette:
+                parts = split_tag(raw, ".")  # tag paths, split as a Taguette database is
             parts = [p.replace("/", "-") for p in parts]
             level, level_prefix = specs, prefix
             for part in parts[:-1]:  # intermediate levels of a split name

@@ -34,11 +34,12 @@ import io
 import math
 import posixpath
 import re
-import uuid
+import unicodedata
 import zipfile
 from collections import defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 
 from lxml import etree
@@ -65,7 +66,6 @@ from .positions import (
     Convention,
     UnitMap,
     canonical_with_map,
-    codepoint_to_utf16,
 )
 
 NS = "urn:QDA-XML:project:1.0"
@@ -147,13 +147,29 @@ class _Archive:
         return None
 
 
-def _parse_xml(data: bytes, origin: str):
+_BARE_AMP = re.compile(rb"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
+_BARE_LT = re.compile(rb"<(?=[\s0-9=<>&\"'(),.;-])")
+
+
+def _parse_xml(data: bytes, origin: str, warnings: list[str] | None = None):
+    """Parse project.qde. Some exporters write text unescaped (QualCoder puts annotation
+    text into PlainTextContent as it is, so "R&D" or "a < b" breaks the XML): a bare '&' or a
+    '<' that cannot start a tag is escaped and the file read again (reported). Anything else
+    (a truncated file, a broken tag) is refused: a half-read project is not imported."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                              remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
+        repaired = _BARE_LT.sub(b"&lt;", _BARE_AMP.sub(b"&amp;", data))
+        if warnings is None or repaired == data:
+            raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
+        try:
+            root = etree.fromstring(repaired, parser=parser)
+        except etree.XMLSyntaxError:
+            raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
+        warnings.append(f"project.qde is not well-formed XML ({exc}); bare '&' or '<' in its "
+                        "text were escaped and it was read again")
     namespaces = set()
     for el in root.iter():
         if isinstance(el.tag, str):
@@ -231,7 +247,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         xml = archive.read(archive.project_qde(), MAX_XML_BYTES)
     else:
         xml = data
-    root, namespaces = _parse_xml(xml, origin)
+    root, namespaces = _parse_xml(xml, origin, report.warnings)
     if root.tag != "Project":
         raise ValidationError(f"{origin}: not a REFI-QDA project (the root element is "
                               f"<{root.tag}>, not <Project>)")
@@ -318,10 +334,20 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     # ---- codes
     code_keys: dict[str, str] = {}  # file guid -> bundle key
 
+    # NVivo's cases are nodes: each Case may also stand in the codebook as a Code with the
+    # same GUID, and coding a passage at it means "this source belongs to the case"
+    case_guids = {g for case in _kids(_kid(root, "Cases"), "Case")
+                  if (g := norm_guid(case.get("guid")))}
+    case_codes: list[str] = []
+
     def walk(el, parent_path: list[str]):
         for c in _kids(el, "Code"):
             raw_name = (c.get("name") or "").strip()
             g = norm_guid(c.get("guid"))
+            if g and g in case_guids:
+                case_codes.append(raw_name)
+                walk(c, parent_path)
+                continue
             if not g:
                 report.warnings.append(f"code '{raw_name}': no valid GUID; a new one was given")
             parts = [raw_name]
@@ -377,6 +403,28 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             case_attrs[g].update(vals)
             if case.get("name"):
                 case_attrs[g].setdefault("\0case", case.get("name").strip())
+    case_codings = 0
+    if case_codes:
+        case_of = {norm_guid(c.get("guid")): c for c in _kids(_kid(root, "Cases"), "Case")}
+        for coding in root.iter("Coding"):
+            ref = _kid(coding, "CodeRef")
+            cg = norm_guid(ref.get("targetGUID")) if ref is not None else None
+            if cg not in case_guids:
+                continue
+            case_codings += 1
+            holder = coding.getparent()
+            while holder is not None and holder.tag not in ("TextSource", "Transcript",
+                                                            "Representation"):
+                holder = holder.getparent()
+            sg = norm_guid(holder.get("guid")) if holder is not None else None
+            if sg:
+                case_attrs[sg].update(values(case_of[cg]))
+                if case_of[cg].get("name"):
+                    case_attrs[sg].setdefault("\0case", case_of[cg].get("name").strip())
+        report.came_in.append(
+            f"{len(case_codes)} node(s) of the codebook are cases (same GUID as a Case: "
+            f"{', '.join(case_codes[:5])}{'…' if len(case_codes) > 5 else ''}); their "
+            f"{case_codings} coding(s) made their sources members of the case, not codings")
     sets_of: dict[str, list[str]] = defaultdict(list)
     for st in _kids(_kid(root, "Sets"), "Set"):
         name = (st.get("name") or "").strip() or "set"
@@ -491,12 +539,19 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         if not isinstance(el.tag, str):
             continue
         kind = el.tag
-        label = el.get("name") or el.get("guid") or "?"
+        # ATLAS.ti may leave an audio or video source's name empty; its transcript has one
+        label = (el.get("name") or next((t.get("name") for t in _kids(el, "Transcript")
+                                         if t.get("name")), None) or el.get("guid") or "?")
         if kind == "TextSource":
             text_source(el, "source")
         elif kind == "PDFSource" and _kid(el, "Representation") is not None:
-            text_source(_kid(el, "Representation"), "PDF source", name=label, outer=el)
-            n = len(_kids(el, "PDFSelection"))
+            rep = _kid(el, "Representation")
+            text_source(rep, "PDF source", name=label, outer=el)
+            # ATLAS.ti writes a text quotation of a PDF twice: a region (PDFSelection) and a
+            # PlainTextSelection of the Representation with the same GUID; only regions
+            # without a text twin are lost
+            twins = {norm_guid(t.get("guid")) for t in _kids(rep, "PlainTextSelection")} - {None}
+            n = sum(1 for r in _kids(el, "PDFSelection") if norm_guid(r.get("guid")) not in twins)
             if n:
                 report.skipped.append(f"PDF source '{label}': {n} region selection(s) — qualcode "
                                       "codes text only; its text representation came in")
@@ -504,7 +559,9 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             what = "audio" if kind == "AudioSource" else "video"
             transcripts = _kids(el, "Transcript")
             for i, tr in enumerate(transcripts, 1):
-                name = label if len(transcripts) == 1 else f"{label} – transcript {i}"
+                own = (tr.get("name") or "").strip()  # ATLAS.ti names each transcript
+                name = (label if len(transcripts) == 1 else own
+                        if own and not norm_guid(Path(own).stem) else f"{label} – transcript {i}")
                 text_source(tr, f"{what} transcript", name=name, outer=el)
                 tg = norm_guid(tr.get("guid"))
                 if tg not in docs:
@@ -558,6 +615,8 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                                + ", ".join(aligned))
     bundle.documents.extend(docs.values())
 
+    quote_checks: list[tuple[bool, str]] = []
+    pending_annotations = []
     for sel in selections:
         doc = docs.get(sel.source)
         units, mapping = maps[sel.source]
@@ -573,12 +632,22 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             start = mapping[units.index(a)[0]]
             end = mapping[units.index(b)[0]]
             where = f"selection {sel.start}–{sel.end}"
+        if sel.start is not None:
+            quoted = _quote_matches(sel.name, doc.text[start:end])
+            if quoted is not None:
+                quote_checks.append((quoted, (f"{where} in '{doc.name}': named "
+                                              f"{_squash(sel.name)[:50]!r}, selects "
+                                              f"{_squash(doc.text[start:end])[:50]!r}")))
         sel_notes = list(dict.fromkeys(sel.notes + linked.get(sel.guid or "", [])))
-        memo_parts = ([sel.description] if sel.description else []) + [
-            note_text(ng) for ng in sel_notes]
+        memo_parts = _distinct(([sel.description] if sel.description else []) + [
+            note_text(ng) for ng in sel_notes])
         note_used.update(sel_notes)
         if not sel.codings:
-            if memo_parts:  # an annotation (MAXQDA: a Description; NVivo: a linked note)
+            if memo_parts and sel.start is not None:
+                # f4analyse attaches a memo to a coded passage as a second selection of the
+                # same span, without codings: it becomes the memo of those codings
+                pending_annotations.append((sel, doc, start, end, memo_parts, sel_notes))
+            elif memo_parts:
                 quote = doc.text[start:end]
                 bundle.memos.append(BMemo(
                     title=note_title(sel_notes[0], f"Note on {doc.name}") if sel_notes
@@ -592,15 +661,50 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         for c in sel.codings:
             ref = _kid(c, "CodeRef")
             cg = norm_guid(ref.get("targetGUID")) if ref is not None else None
+            if cg in case_guids and cg not in code_keys:
+                continue  # coded at a case node: case membership (see above)
             cnotes = refs(c)
             note_used.update(cnotes)
-            memo = "\n\n".join(p for p in memo_parts + [note_text(ng) for ng in cnotes] if p)
+            memo = "\n\n".join(_distinct(memo_parts + [note_text(ng) for ng in cnotes]))
             bundle.codings.append(BCoding(
                 doc=sel.source, code=code_keys.get(cg, cg or "?"), start=start, end=end,
                 coder=user(c.get("creatingUser")) or user(sel.user), memo=memo,
                 guid=norm_guid(c.get("guid")),
                 created_at=_when(c.get("creationDateTime") or sel.created),
                 what=f"coding ({where}) in '{doc.name}'"))
+
+    coded_spans = defaultdict(list)
+    for bc in bundle.codings:
+        coded_spans[(bc.doc, bc.start, bc.end)].append(bc)
+    attached = 0
+    for sel, doc, start, end, memo_parts, sel_notes in pending_annotations:
+        text = "\n\n".join(memo_parts)
+        same = coded_spans.get((sel.source, start, end))
+        if same:
+            for bc in same:
+                bc.memo = "\n\n".join(_distinct([bc.memo, text]))
+            attached += 1
+            continue
+        # an annotation (MAXQDA: a Description; NVivo: a linked note): a memo quoting it
+        bundle.memos.append(BMemo(
+            title=note_title(sel_notes[0], f"Note on {doc.name}") if sel_notes
+            else f"Annotation on {doc.name}",
+            body=text + f"\n\n[{doc.name}, chars {start}–{end}] {doc.text[start:end]}",
+            author=user(sel.user), doc=sel.source,
+            guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
+    if attached:
+        report.came_in.append(f"{attached} memo(s) on a passage that is also coded (a selection "
+                              "of its own, as f4analyse writes them) became the memo of its "
+                              "codings")
+
+    # ATLAS.ti and QualCoder name a selection by the text it quotes: when most names do, the
+    # ones that do not are worth a look (a renamed quotation, or a position off)
+    off = [what for ok, what in quote_checks if not ok]
+    if quote_checks and off and len(off) <= len(quote_checks) / 2:
+        report.warnings.append(f"{len(off)} of {len(quote_checks)} selection(s) do not select "
+                               "the text their name quotes (renamed in the other tool, or "
+                               "positions off): check these")
+        report.warnings.extend(off[:10])
 
     for memo, g, a, b in passages:
         if g in maps:
@@ -624,6 +728,18 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     return bundle, report
 
 
+def _distinct(parts: list[str]) -> list[str]:
+    """Non-empty texts, each once: a Description that repeats the linked note's text (f4analyse
+    writes both) is not doubled."""
+    out: list[str] = []
+    for p in parts:
+        key = (p or "").strip()
+        if not key or any(key in q for q in out):
+            continue
+        out = [q for q in out if q.strip() not in p] + [p]
+    return out
+
+
 def _value(el):
     text = (el.text or "").strip()
     try:
@@ -638,49 +754,92 @@ def _value(el):
     return text
 
 
+_BARE_LF = re.compile("(?<!\r)\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ELLIPSIS = re.compile(r"(\u2026|\.\.\.)$")
+
+
+def _squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _quote_matches(name: str | None, selected: str) -> bool | None:
+    """Whether a selection's name quotes the text it selects (ATLAS.ti and QualCoder name a
+    quotation by its text, ATLAS.ti cut at about 100 characters with an ellipsis); None when
+    the name says nothing (empty)."""
+    want = _squash(name or "")
+    if not want:
+        return None
+    got = _squash(selected)
+    if _ELLIPSIS.search(want):
+        prefix = _ELLIPSIS.sub("", want).rstrip()
+        return bool(prefix) and got.startswith(prefix)
+    # a long name cut without an ellipsis (qualcode before 2026-12 wrote the first 60)
+    return got == want or (len(want) >= 20 and got.startswith(want))
+
+
+def _quote_name(text: str, limit: int = 100) -> str:
+    """A selection's name as ATLAS.ti writes it: its text, cut with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _detect_convention(raws: dict[str, str], selections, tool: str) -> Convention:
     """The position convention that fits the selections best: none past the end of its text,
-    none inside a surrogate pair, fewest cutting a word; ties go to the file's origin (NVivo
-    writes UTF-16 code units) and then to REFI's code points."""
+    none inside a surrogate pair, most selections on the text their name quotes (ATLAS.ti,
+    QualCoder), fewest cutting a word; ties go to the file's origin (NVivo writes UTF-16 code
+    units and counts CR LF as two, also when the plain text file has bare LF line ends;
+    ATLAS.ti and MAXQDA count a CR LF of the file as one) and then to REFI's code points."""
     any_bom = any(r.startswith("\ufeff") for r in raws.values())
     any_crlf = any("\r\n" in r for r in raws.values())
-    any_astral = any(any(ord(ch) > 0xFFFF for ch in r) for r in raws.values())
+    any_lf = any(_BARE_LF.search(r) for r in raws.values())
+    any_astral = any(_ASTRAL.search(r) for r in raws.values())
     candidates = []
     for utf16 in ((False, True) if any_astral else (False,)):
         for bom in ((False, True) if any_bom else (False,)):
             for crlf_one in ((False, True) if any_crlf else (False,)):
-                candidates.append(Convention(utf16=utf16, bom=bom, crlf_one=crlf_one))
-    nvivo = "nvivo" in tool.lower() or "utf-16" in tool.lower()
-    # ATLAS.ti counts a CR LF of the source file as one position (its own text has \n only)
-    atlas = "atlas" in tool.lower() and any_crlf
-    preferred = NVIVO_UTF16 if nvivo else Convention(crlf_one=True) if atlas else CODEPOINTS
+                for lf_two in ((False, True) if any_lf else (False,)):
+                    candidates.append(Convention(utf16=utf16, bom=bom, crlf_one=crlf_one,
+                                                 lf_two=lf_two))
+    low = tool.lower()
+    nvivo = "nvivo" in low or "utf-16" in low
+    if nvivo:
+        # NVivo counts CR LF as two; for Windows its text has CR LF even where the file has LF
+        preferred = Convention(utf16=True, bom=True, lf_two="windows" in low and any_lf)
+    elif ("atlas" in low or "maxqda" in low) and any_crlf:
+        preferred = Convention(crlf_one=True)
+    else:
+        preferred = CODEPOINTS
 
     def prior(c: Convention) -> tuple:
-        return (c != preferred, c.utf16 != preferred.utf16, c.bom != preferred.bom,
-                c.crlf_one != preferred.crlf_one)
+        return (c != preferred, c.utf16 != preferred.utf16, c.lf_two != preferred.lf_two,
+                c.bom != preferred.bom, c.crlf_one != preferred.crlf_one)
 
-    if len(candidates) == 1 and not nvivo:
+    if len(candidates) == 1:
         return candidates[0]
     by_source = defaultdict(list)
     for sel in selections:
-        if sel.start is not None:
-            by_source[sel.source].extend(sorted((sel.start, sel.end)))
+        if sel.start is not None and sel.source in raws:
+            by_source[sel.source].append(sel)
     best, best_score = None, None
     for c in candidates:
         score = 0
-        for g, positions in by_source.items():
-            raw = raws.get(g)
-            if raw is None:
-                continue
+        for g, sels in by_source.items():
+            raw = raws[g]
             units = UnitMap(raw, c)
-            for p in positions:
-                i, exact = units.index(p)
-                if p > units.total or p < 0:
-                    score += 1000
-                elif not exact:
-                    score += 100
-                elif 0 < i < len(raw) and raw[i - 1].isalnum() and raw[i].isalnum():
-                    score += 1
+            for sel in sels:
+                a, b = sorted((sel.start, sel.end))
+                for p in (a, b):
+                    i, exact = units.index(p)
+                    if p > units.total or p < 0:
+                        score += 1000
+                    elif not exact:
+                        score += 100
+                    elif 0 < i < len(raw) and raw[i - 1].isalnum() and raw[i].isalnum():
+                        score += 1
+                if sel.name and 0 <= a and b <= units.total:
+                    if _quote_matches(sel.name, raw[units.index(a)[0]:units.index(b)[0]]) is False:
+                        score += 20
         key = (score, prior(c))
         if best_score is None or key < best_score:
             best, best_score = c, key
@@ -747,7 +906,8 @@ UTF16_ORIGIN = "qualcode (positions in UTF-16 code units)"
 def export_qdpx(project: Project, name: str = "qualcode project", *,
                 positions: str = "codepoint") -> bytes:
     """The whole project as a REFI-QDA .qdpx archive (bytes). Positions are code points, as
-    the standard says; ``positions="utf16"`` writes UTF-16 code units instead, for NVivo."""
+    the standard says; ``positions="utf16"`` writes what NVivo for Windows reads: the texts
+    with CR LF line ends and positions in UTF-16 code units over them."""
     if positions not in ("codepoint", "utf16"):
         raise ValidationError("positions must be codepoint or utf16")
     from ..codes import code_tree
@@ -763,8 +923,20 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                                                          Coding.end, Coding.id)))
         memos = list(s.scalars(select(Memo).order_by(Memo.created_at, Memo.id)))
 
-    def unit(text: str, pos: int) -> int:
-        return codepoint_to_utf16(text, pos) if positions == "utf16" else pos
+    # For NVivo: NVivo for Windows counts UTF-16 code units over its own text, whose line ends
+    # are CR LF (seen in real exports: its positions count CR LF as two even where its .txt
+    # has LF), so the text files get CR LF and the positions count them.
+    nvivo = positions == "utf16"
+    unit_maps: dict[int, list[int]] = {}
+
+    def unit(t: Transcript, pos: int) -> int:
+        if not nvivo:
+            return pos
+        cum = unit_maps.get(t.id)
+        if cum is None:
+            widths = [2 if ch == "\n" or ord(ch) > 0xFFFF else 1 for ch in t.text]
+            cum = unit_maps[t.id] = [0, *accumulate(widths)]
+        return cum[pos]
 
     coders = sorted({c.coder for c in codings if c.coder} | {m.author for m in memos if m.author})
     user_guid = {u: stable_guid("user", u) for u in coders}
@@ -857,49 +1029,48 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
     by_doc = defaultdict(list)
     for c in codings:
         by_doc[c.transcript_id].append(c)
-    coding_notes = []
     if transcripts:
         sources_el = E(root, "Sources")
         for t in transcripts:
             fname = f"{t.guid}.txt"
-            files[f"sources/{fname}"] = t.text.encode("utf-8")
+            files[f"sources/{fname}"] = (t.text.replace("\n", "\r\n") if nvivo
+                                         else t.text).encode("utf-8")
             src = E(sources_el, "TextSource", guid=t.guid, name=_xml_safe(t.name),
                     plainTextPath=f"internal://{fname}", creationDateTime=_iso(t.created_at))
+            # one PlainTextSelection per span and coder (and memo): QualCoder, ATLAS.ti and
+            # MAXQDA read the coder from the selection's creatingUser and a coding's memo
+            # from the selection's Description (QualCoder writes one selection per coding)
             spans = defaultdict(list)
             for c in by_doc.get(t.id, []):
-                spans[(c.start, c.end)].append(c)
-            for (start, end), group in spans.items():
-                group_coders = {c.coder for c in group}
-                sel_user = user_guid.get(group[0].coder) if len(group_coders) == 1 else None
+                spans[(c.start, c.end, c.coder or "", c.memo or "")].append(c)
+            for (start, end, coder, memo), group in spans.items():
                 sel = E(src, "PlainTextSelection",
-                        guid=stable_guid("selection", t.guid, str(start), str(end)),
-                        name=_xml_safe(t.text[start:end][:60]),
-                        startPosition=str(unit(t.text, start)),
-                        endPosition=str(unit(t.text, end)),
-                        creatingUser=sel_user, creationDateTime=_iso(group[0].created_at))
+                        guid=stable_guid("selection", t.guid, str(start), str(end),
+                                         *((coder, memo) if coder or memo else ())),
+                        name=_xml_safe(_quote_name(t.text[start:end])),
+                        startPosition=str(unit(t, start)),
+                        endPosition=str(unit(t, end)),
+                        creatingUser=user_guid.get(coder),
+                        creationDateTime=_iso(min(c.created_at for c in group)))
+                if memo:
+                    E(sel, "Description").text = _xml_safe(memo)
                 for c in group:
                     coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),
                                   creationDateTime=_iso(c.created_at))
                     E(coding_el, "CodeRef", targetGUID=code_guid[c.code_id])
-                    if c.memo:
-                        note_guid = str(uuid.uuid5(uuid.UUID(c.guid), "memo"))
-                        E(coding_el, "NoteRef", targetGUID=note_guid)
-                        coding_notes.append((note_guid, c))
             for m in memo_by_doc.get(t.id, []):
                 E(src, "NoteRef", targetGUID=m.guid)
             add_values(src, attrs_of(t))
 
-    if memos or coding_notes:
+    if memos:
+        # the text of a note in a file (plainTextPath), as NVivo and QualCoder write them:
+        # QualCoder reads a note's text only from there (the schema allows one or the other)
         notes_el = E(root, "Notes")
         for m in memos:
-            note = E(notes_el, "Note", guid=m.guid, name=_xml_safe(m.title),
-                     creatingUser=user_guid.get(m.author), creationDateTime=_iso(m.created_at),
-                     modifiedDateTime=_iso(m.updated_at))
-            E(note, "PlainTextContent").text = _xml_safe(m.body)
-        for note_guid, c in coding_notes:
-            note = E(notes_el, "Note", guid=note_guid, name="Coding memo",
-                     creatingUser=user_guid.get(c.coder), creationDateTime=_iso(c.created_at))
-            E(note, "PlainTextContent").text = _xml_safe(c.memo)
+            files[f"sources/{m.guid}.txt"] = (m.body or "").encode("utf-8")
+            E(notes_el, "Note", guid=m.guid, name=_xml_safe(m.title),
+              plainTextPath=f"internal://{m.guid}.txt", creatingUser=user_guid.get(m.author),
+              creationDateTime=_iso(m.created_at), modifiedDateTime=_iso(m.updated_at))
 
     sets = defaultdict(list)
     for t in transcripts:

@@ -19,6 +19,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import uuid
 from datetime import datetime
 
 from ..codebook import Codebook, CodeSpec, import_codebook
@@ -28,6 +29,16 @@ from .bundle import BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport
 from .positions import canonical_with_map, html_text
 
 _TABLES = {"projects", "documents", "tags", "highlights", "highlight_tags"}
+
+
+# Taguette's codebook export (taguette/export.py, codebook_xml) gives each tag the GUID
+# uuid5(TAGUETTE_NAMESPACE, path); tags imported from the database get the same one, so a
+# Taguette .qdc of the same project later updates them instead of adding them again.
+TAGUETTE_NAMESPACE = uuid.UUID("51B2B2B7-27EB-4ECB-9D56-E75B0A0496C2")
+
+
+def tag_guid(path: str) -> str:
+    return str(uuid.uuid5(TAGUETTE_NAMESPACE, path))
 
 
 def split_tag(path: str, separator: str | None) -> list[str]:
@@ -111,7 +122,8 @@ def _read(db, origin, project_ref, separator, report):
         if key in seen_paths:
             report.warnings.append(f"tag '{tpath}' has the same path as another; merged")
         seen_paths.add(key)
-        bundle.codes.append(BCode(key=f"tag:{tid}", path=parts, description=tdesc or ""))
+        bundle.codes.append(BCode(key=f"tag:{tid}", path=parts, description=tdesc or "",
+                                  guid=tag_guid(tpath or "")))
 
     docs = db.execute("SELECT id, name, description, filename, created, contents FROM documents "
                       "WHERE project_id = ? ORDER BY id", (pid,)).fetchall()
