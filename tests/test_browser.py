@@ -104,9 +104,9 @@ def page(app):
 # Where, on screen, a passage starts or ends: measured with a DOM Range over its characters.
 POINT_JS = """([needle, edge]) => {
   const root = document.querySelector('.qc-span-selector .qc-text');
-  for (const span of root.children) {
-    const node = span.firstChild;
-    const i = node ? node.data.indexOf(needle) : -1;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(needle);
     if (i < 0) continue;
     const r = document.createRange();
     const at = edge === 'start' ? i : i + needle.length - 1;

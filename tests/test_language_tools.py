@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from qualcode.nlp import terms
-from qualcode.sentences import sentence_spans, snap_to_sentences
+from qualcode.sentences import sentence_spans, snap_in_turns, snap_to_sentences
 from qualcode.suggest import suggest_codes
 
 TEXT = ("P1: Ik stond op het punt. Toen kwam die vacature 😀 via Experience@Work. "
@@ -42,3 +42,22 @@ def test_suggestions_follow_definitions_and_coded_quotes(demo_project):
 
 def test_no_suggestions_without_codes(sqlite_project):
     assert suggest_codes(sqlite_project, "Wat dan ook", "nl") == []
+
+
+def test_snap_stays_in_the_turn_and_leaves_the_speaker_label_out():
+    from types import SimpleNamespace as T
+
+    text = "Interviewer: Hoe begon het?\nP1: Ik stond op het punt te stoppen. Toen kwam de vacature.\n"
+    i = text.index("Ik stond")
+    turns = [T(start=13, end=text.index("\n")), T(start=i, end=len(text) - 1)]
+    # a rough selection on the first words of the answer, even one starting in the label
+    for start in (i + 3, text.index("P1") + 1):
+        s, e = snap_in_turns(text, start, i + 10, turns, "nl")
+        assert text[s:e] == "Ik stond op het punt te stoppen.", start
+    # the end of the interviewer's question does not pull in the answer
+    q = text.index("begon")
+    s, e = snap_in_turns(text, q, q + 3, turns, "nl")
+    assert text[s:e] == "Hoe begon het?"
+    # a selection over both turns keeps each end in its own turn
+    s, e = snap_in_turns(text, q, i + 4, turns, "nl")
+    assert text[s:e].startswith("Hoe begon") and text[s:e].endswith("stoppen.")
