@@ -189,12 +189,12 @@ export default function (component) {
   }
   let changed = new Set();
   if (data.full) {
-    v.codings = new Map(data.full.map(([id, s, e, code, coder, memo]) => [id, { id, s, e, code, coder, memo }]));
+    v.codings = new Map(data.full.map(([id, s, e, code, coder, memo]) => [id, { id, s, e, code, coder, memo }])); v.removing = new Set();
     v.seq = data.seq; changed = null;
   } else if (data.seq !== undefined && data.seq !== v.seq) {
     if (data.base === v.seq && (data.add || data.del)) {
       for (const id of (data.del || [])) { const c = v.codings.get(id); if (c) { changed.add(c); v.codings.delete(id); } }
-      for (const [id, s, e, code, coder, memo] of (data.add || [])) { const c = { id, s, e, code, coder, memo }; v.codings.set(id, c); changed.add(c); }
+      for (const [id, s, e, code, coder, memo] of (data.add || [])) { const c = { id, s, e, code, coder, memo }; v.codings.set(id, c); changed.add(c); if (v.removing) { v.removing.delete(id); } }
       v.seq = data.seq;
     } else { act({ op: 'resync' }); return; }
   }
