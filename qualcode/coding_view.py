@@ -133,3 +133,22 @@ def transcript_headers(project: Project) -> list[tuple[int, str, int | None, dic
 def code_ids_exist(project: Project) -> bool:
     with project.reading() as s:
         return s.scalar(select(Code.id).limit(1)) is not None
+
+
+def code_counts(project: Project) -> dict[int, int]:
+    """Number of codings per code id (one query)."""
+    with project.reading() as s:
+        return dict(s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+
+
+def page_slice(items: list, page: int, size: int) -> tuple[list, int, int]:
+    """``(items on page, page clamped to 1..pages, pages)`` for 1-based pages."""
+    pages = max(1, -(-len(items) // size))
+    page = max(1, min(page, pages))
+    return items[(page - 1) * size:page * size], page, pages
+
+
+def transcript_roles(project: Project) -> list[str]:
+    """The distinct ``role`` attributes of the transcripts."""
+    return sorted({str((attrs or {}).get("role")) for *_, attrs in transcript_headers(project)
+                   if (attrs or {}).get("role")})

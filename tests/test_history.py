@@ -97,3 +97,20 @@ def test_undo_refused_when_it_would_clash(setup):
     with pytest.raises(ValidationError, match="exists there now"):
         history.undo_last(project, "an")
     assert history.recent_actions(project, "an")[0].kind == "code_deleted"  # still undoable
+
+
+def test_sibling_codes_get_distinct_colours(sqlite_project):
+    from qualcode.coding_view import display_colors
+
+    parent = create_code(sqlite_project, "Parent")
+    kids = [create_code(sqlite_project, f"Kid {i}", parent.id) for i in range(8)]
+    assert len({k.color for k in kids} | {parent.color}) == 9
+    # imported codebooks may give siblings near-identical colours: the display tells them apart
+    from qualcode.codes import update_code
+
+    for i, k in enumerate(kids):
+        update_code(sqlite_project, k.id, color=["#ef9a9a", "#f48fb1", "#ffab91", "#f8bbd0"][i % 4])
+    shown = display_colors(code_tree(sqlite_project))
+    kid_colors = [shown[k.id] for k in kids]
+    assert len(set(kid_colors)) == 8
+    assert shown[kids[0].id] == "#ef9a9a"  # the first keeps its own colour

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ..codes import code_tree, in_subtree
 from ..export import quote_table_docx
+from ..coding_view import code_counts, page_slice, transcript_roles
 from ..quotes import quote_rows
 from .state import project
 
@@ -18,25 +19,24 @@ def render() -> None:
     if not nodes:
         st.info("The codebook is empty.")
         return
-    rows = quote_rows(proj)
-    counts: dict[int, int] = {}
-    for r in rows:
-        counts[r.code_id] = counts.get(r.code_id, 0) + 1
+    counts = code_counts(proj)
     by_id = {n.code.id: n for n in nodes}
     c1, c2, c3 = st.columns([3, 2, 2])
     code_id = c1.selectbox("Code", [None, *by_id], key="browse_code",
                            format_func=lambda i: "All codes" if i is None
                            else f"{by_id[i].path} ({counts.get(i, 0)})")
     with_children = c1.checkbox("Include sub-codes", value=True, key="browse_children")
-    roles = sorted({r.role for r in rows if r.role})
+    roles = transcript_roles(proj)
     role_filter = c2.multiselect("Role", roles, key="browse_roles")
     search = c3.text_input("Search in quotes", key="browse_search")
 
-    if code_id is not None:
+    if code_id is None:
+        rows = quote_rows(proj)
+    else:
         node = by_id[code_id]
         wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_children
                   else {code_id})
-        rows = [r for r in rows if r.code_id in wanted]
+        rows = quote_rows(proj, code_ids=wanted)
         code = node.code
         if code.description:
             st.text(code.description)
@@ -54,7 +54,19 @@ def render() -> None:
                 proj, title="Quotes", coding_ids=set(ids)),
             file_name="quotes.docx", key="browse_docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    if st.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view") == "Reading":
+    c1, c2, c3 = st.columns([3, 1, 1])
+    view = c1.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view")
+    size = c2.selectbox("Per page", [25, 50, 100, 250], index=1, key="browse_page_size")
+    pages = max(1, -(-len(rows) // size))
+    if st.session_state.get("browse_page", 1) > pages:
+        st.session_state["browse_page"] = pages
+    page = c3.number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page",
+                           help=f"{pages} page(s) of {size}")
+    total = len(rows)
+    rows, page, pages = page_slice(rows, int(page), size)
+    st.caption(f"Page {page} of {pages}: quotes {(page - 1) * size + 1 if rows else 0}–"
+               f"{(page - 1) * size + len(rows)} of {total}")
+    if view == "Reading":
         for r in rows:
             with st.container(border=True):
                 st.text(r.quote)
