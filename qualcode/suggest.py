@@ -71,7 +71,7 @@ class SuggestionIndex:
         self.code_sig: dict[int, tuple] = {}
         self.definitions: dict[int, Counter] = {}
         self.paths: dict[int, str] = {}
-        self.totals: dict[int, Counter] = {}
+        self.quote_terms: dict[int, Counter] = {}  # code id -> terms of its quotes
         self._matrix = None
 
     def _fingerprint(self, s) -> tuple:
@@ -100,12 +100,16 @@ class SuggestionIndex:
             self.paths = {cid: v[0] for cid, v in sig.items()}
             self.code_sig = sig
             if fingerprint != self.fingerprint:
-                now = dict(s.execute(select(Coding.id, Coding.code_id)).all())
-                for cid in [i for i in self.codings if i not in now]:
-                    del self.codings[cid]
+                now = self._appended_only(s, fingerprint)
+                if now is None:  # something was removed or re-coded: compare all ids
+                    now = dict(s.execute(select(Coding.id, Coding.code_id)).all())
+                for i in [i for i in self.codings if i not in now]:
+                    self._count(*self.codings.pop(i), -1)
                 for i, code_id in now.items():  # re-coded (merged) codings keep their terms
                     if i in self.codings and self.codings[i][0] != code_id:
+                        self._count(*self.codings[i], -1)
                         self.codings[i] = (code_id, self.codings[i][1])
+                        self._count(code_id, self.codings[i][1], 1)
                 new = [i for i in now if i not in self.codings]
                 for part in range(0, len(new), 2000):
                     ids = new[part:part + 2000]
@@ -117,24 +121,47 @@ class SuggestionIndex:
                         .where(Coding.id.in_(ids))).all()
                     for (i, code_id, _), terms in zip(rows, self.analyse([r[2] or "" for r in rows])):
                         self.codings[i] = (code_id, terms)
+                        self._count(code_id, terms, 1)
                 self.fingerprint = fingerprint
-        totals: dict[int, Counter] = {cid: Counter(t) for cid, t in self.definitions.items()}
-        for code_id, terms in self.codings.values():
-            if code_id in totals:
-                totals[code_id].update(terms)
-        self.totals = totals
         self._matrix = None
+
+    def _appended_only(self, s, fingerprint) -> dict | None:
+        """When codings were only added since the last refresh (the usual case while coding),
+        the id -> code map of the index plus the new rows; None when anything else changed."""
+        count, _max_id, code_sum, _ = fingerprint[:4]
+        last = max(self.codings, default=0)
+        new = dict(s.execute(select(Coding.id, Coding.code_id).where(Coding.id > last)).all())
+        known_sum = sum(code for code, _ in self.codings.values())
+        if len(self.codings) + len(new) == count and known_sum + sum(new.values()) == (code_sum or 0):
+            return {**{i: c for i, (c, _) in self.codings.items()}, **new}
+        return None
+
+    def _count(self, code_id: int, terms: Counter, sign: int) -> None:
+        """Add (sign 1) or take away (-1) a quote's terms from its code's quote terms."""
+        quotes = self.quote_terms.setdefault(code_id, Counter())
+        if sign > 0:
+            quotes.update(terms)
+        else:
+            quotes.subtract(terms)
+            for term in [t for t, n in quotes.items() if n <= 0]:
+                del quotes[term]
+
+    @property
+    def totals(self) -> dict[int, Counter]:
+        return {cid: self.definitions.get(cid, Counter()) + self.quote_terms.get(cid, Counter())
+                for cid in self.paths}
 
     def _build(self):
         import numpy as np
         from scipy.sparse import csr_matrix
 
-        ids = [cid for cid in self.paths if self.totals.get(cid)]
+        totals = self.totals
+        ids = [cid for cid in self.paths if totals.get(cid)]
         vocab: dict[str, int] = {}
         df = Counter()
         rows, cols, vals = [], [], []
         for r, cid in enumerate(ids):
-            for term, count in self.totals[cid].items():
+            for term, count in totals[cid].items():
                 j = vocab.setdefault(term, len(vocab))
                 df[j] += 1
                 rows.append(r)

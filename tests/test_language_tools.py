@@ -61,3 +61,33 @@ def test_snap_stays_in_the_turn_and_leaves_the_speaker_label_out():
     # a selection over both turns keeps each end in its own turn
     s, e = snap_in_turns(text, q, i + 4, turns, "nl")
     assert text[s:e].startswith("Hoe begon") and text[s:e].endswith("stoppen.")
+
+
+def test_suggestion_index_updates_by_difference(demo_project):
+    """After codings are added, removed and re-coded and a code is edited, the kept index
+    suggests exactly what an index built from scratch suggests."""
+    from qualcode.codes import find_code, merge_codes, update_code
+    from qualcode.codings import add_coding, all_codings, remove_coding
+    from qualcode.suggest import SuggestionIndex, suggestion_index
+    from qualcode.transcripts import list_transcripts
+
+    passage = "Mijn loon bleef hetzelfde en ik leer enorm veel bij in de nieuwe cultuur."
+    suggest_codes(demo_project, passage, "nl")
+    kept = suggestion_index(demo_project, "nl")
+    t = list_transcripts(demo_project)[0]
+    pay = find_code(demo_project, "Retention of pay")
+    c = add_coding(demo_project, t.id, pay.id, 0, 120, coder="x")
+    suggest_codes(demo_project, passage, "nl")
+    remove_coding(demo_project, next(x.id for x in all_codings(demo_project) if x.id != c.id))
+    suggest_codes(demo_project, passage, "nl")
+    update_code(demo_project, pay.id, description="Loon, salaris en voorwaarden behouden.")
+    target = find_code(demo_project, "Authenticity")
+    merge_codes(demo_project, pay.id, target.id)
+    remove_coding(demo_project, c.id)
+    got = suggest_codes(demo_project, passage, "nl", top=10, min_score=0)
+    fresh = SuggestionIndex("nl")
+    fresh.refresh(demo_project)
+    want = fresh.suggest(passage, top=10, min_score=0)
+    assert [(s.code_id, round(s.score, 9)) for s in got] == \
+        [(s.code_id, round(s.score, 9)) for s in want]
+    assert kept.fingerprint == fresh.fingerprint
