@@ -208,6 +208,26 @@ POINT = """(needle) => {
 }"""
 
 
+# Screen coordinates of 30 characters of answer text near a height of the text box.
+PASSAGE = """(k) => {
+  const root = document.querySelector('.qc-span-selector .qc-text');
+  const b = root.getBoundingClientRect();
+  for (let y = b.top + 120 + k * 70; y < Math.min(b.bottom, 950); y += 23) {
+    const p = document.caretPositionFromPoint(b.left + 60, y);
+    if (!p || p.offsetNode.nodeType !== 3) continue;
+    if (p.offsetNode.parentElement.classList.contains('qc-speaker')) continue;
+    const d = p.offsetNode.data, s = p.offset;
+    const piece = d.slice(s, s + 30);
+    if (piece.length < 30 || piece.includes('\\n')) continue;
+    const r = document.createRange(); r.setStart(p.offsetNode, s); r.setEnd(p.offsetNode, s + 30);
+    const rects = r.getClientRects();
+    const a = rects[0], z = rects[rects.length - 1];
+    return {x0: a.left + 1, y0: a.top + a.height / 2, x1: z.right - 1, y1: z.top + z.height / 2};
+  }
+  return null;
+}"""
+
+
 def ui_figures(db: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -240,6 +260,13 @@ def ui_figures(db: Path) -> None:
             page.locator(".qc-span-selector .qc-text span").first.wait_for()
             page.wait_for_timeout(3000)
 
+            base = browser.new_page(viewport={"width": 1400, "height": 1000})
+            t0 = time.perf_counter()
+            base.goto(f"{url}/memos")
+            base.get_by_role("heading", name="Memos").wait_for()
+            print(f"{'  (baseline: a new page of the app, Memos page)':<48} "
+                  f"{time.perf_counter() - t0:10.3f} s   (Streamlit start-up, no target)")
+            base.close()
             page2 = browser.new_page(viewport={"width": 1400, "height": 1000})
             page2.set_default_timeout(120_000)
             t0 = time.perf_counter()
@@ -256,18 +283,28 @@ def ui_figures(db: Path) -> None:
             page = page2
             page.wait_for_timeout(1500)
 
+            # open the long transcript from another one (the app already loaded)
+            switch = []
+            for target in ("Interview 001", "Interview 000"):
+                box = page.get_by_role("combobox", name="Transcript")
+                t0 = time.perf_counter()
+                box.click()
+                box.fill(target)
+                page.keyboard.press("Enter")
+                page.wait_for_function(
+                    "(long) => { const r = document.querySelector('.qc-span-selector .qc-text');"
+                    " return r && (Number(r.dataset.length) > 100000) === long"
+                    " && r.querySelector('span'); }",
+                    arg=target.endswith("000"))
+                switch.append(time.perf_counter() - t0)
+            report("switch to the long transcript, text visible", switch[-1], 1.0, "s")
+            page.wait_for_timeout(1500)
+
             applied, visible = [], []
             for k in range(5):
-                needle = page.evaluate("""(k) => {
-                  const spans = [...document.querySelectorAll('.qc-span-selector .qc-text span:not(.qc-speaker)')]
-                    .filter(s => s.getBoundingClientRect().top > 150 && s.getBoundingClientRect().bottom < 600
-                                 && s.textContent.length > 60);
-                  const s = spans[(k * 3) % Math.max(1, spans.length)];
-                  return s ? s.textContent.slice(5, 45) : null;
-                }""", k)
-                if not needle:
+                box = page.evaluate(PASSAGE, k)
+                if not box:
                     continue
-                box = page.evaluate(POINT, needle)
                 page.mouse.move(box["x0"], box["y0"])
                 page.mouse.down()
                 page.mouse.move(box["x1"], box["y1"], steps=5)
@@ -292,12 +329,7 @@ def ui_figures(db: Path) -> None:
             t0 = time.perf_counter()
             page.wait_for_timeout(0)
             # the round trip: applied, stored and acknowledged by the server
-            needle = page.evaluate("""() => {
-              const s = [...document.querySelectorAll('.qc-span-selector .qc-text span')]
-                .find(s => s.getBoundingClientRect().top > 200 && s.textContent.length > 50 && !s.classList.contains('qc-speaker'));
-              return s.textContent.slice(3, 30);
-            }""")
-            box = page.evaluate(POINT, needle)
+            box = page.evaluate(PASSAGE, 6)
             page.mouse.move(box["x0"], box["y0"])
             page.mouse.down()
             page.mouse.move(box["x1"], box["y1"], steps=5)
@@ -313,8 +345,12 @@ def ui_figures(db: Path) -> None:
             print(f"{'  … stored and confirmed by the server':<48} "
                   f"{1000 * (time.perf_counter() - t0):10.0f} ms  (round trip, no target)")
 
-            times = {"browse": [], "code": []}
+            times = {"browse": [], "code": [], "memos": []}
             for _ in range(3):
+                t0 = time.perf_counter()
+                page.get_by_role("link", name="Memos").click()
+                page.get_by_role("heading", name="Memos").wait_for()
+                times["memos"].append(time.perf_counter() - t0)
                 t0 = time.perf_counter()
                 page.get_by_role("link", name="Code browser").click()
                 page.get_by_text("quote(s) from").wait_for()
@@ -323,6 +359,8 @@ def ui_figures(db: Path) -> None:
                 page.get_by_role("link", name="Code", exact=True).click()
                 page.locator(".qc-span-selector .qc-text span").first.wait_for()
                 times["code"].append(time.perf_counter() - t0)
+            print(f"{'  (baseline: switch to the Memos page, mean of 3)':<48} "
+                  f"{sum(times['memos']) / 3:10.3f} s   (Streamlit page switch, no target)")
             report("switch to Code browser (mean of 3)", sum(times["browse"]) / 3, 0.5, "s")
             report("switch back to Code, text visible (mean of 3)", sum(times["code"]) / 3, 0.5, "s")
             browser.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+from functools import lru_cache
 
 from sqlalchemy import func, select
 
@@ -82,13 +83,17 @@ def _close(a: str, b: str) -> bool:
 def display_colors(nodes: list[CodeNode]) -> dict[int, str]:
     """Each code's colour, except that a code whose colour is hard to tell from an earlier
     sibling's (or its parent's) is turned around the colour wheel until it stands apart."""
+    return dict(_display_colors(tuple((n.code.id, n.code.parent_id, n.code.color or "#ffd54f")
+                                      for n in nodes)))
+
+
+@lru_cache(maxsize=16)
+def _display_colors(codes: tuple) -> tuple:
     out: dict[int, str] = {}
     seen: dict[int | None, list[str]] = {}
-    for node in nodes:
-        code = node.code
-        color = code.color or "#ffd54f"
-        taken = seen.setdefault(code.parent_id, [])
-        others = taken + ([out[code.parent_id]] if code.parent_id in out else [])
+    for code_id, parent_id, color in codes:
+        taken = seen.setdefault(parent_id, [])
+        others = taken + ([out[parent_id]] if parent_id in out else [])
         if any(_close(color, o) for o in others):
             h, l, s = colorsys.rgb_to_hls(*_rgb(color))
             for step in range(1, 12):
@@ -98,8 +103,8 @@ def display_colors(nodes: list[CodeNode]) -> dict[int, str]:
                     color = candidate
                     break
         taken.append(color)
-        out[code.id] = color
-    return out
+        out[code_id] = color
+    return tuple(out.items())
 
 
 def codebook_version(nodes: list[CodeNode], colors: dict[int, str]) -> str:
@@ -152,3 +157,22 @@ def transcript_roles(project: Project) -> list[str]:
     """The distinct ``role`` attributes of the transcripts."""
     return sorted({str((attrs or {}).get("role")) for *_, attrs in transcript_headers(project)
                    if (attrs or {}).get("role")})
+
+
+def project_version(project: Project, nodes: list[CodeNode] | None = None) -> str:
+    """A fingerprint that changes whenever codings, codes or transcript names and attributes
+    change: the key for caches of derived tables (quote rows)."""
+    from .codes import code_tree
+
+    nodes = code_tree(project) if nodes is None else nodes
+    with project.reading() as s:
+        agg = s.execute(select(func.count(), func.max(Coding.id), func.sum(Coding.code_id),
+                               func.sum(Coding.start), func.sum(Coding.end),
+                               func.sum(func.length(Coding.memo)),
+                               func.sum(func.length(Coding.coder)))).one()
+    h = hashlib.sha1(repr(tuple(agg)).encode())
+    for n in nodes:
+        h.update(f"{n.code.id}\x1f{n.path}\x1e".encode())
+    for header in transcript_headers(project):
+        h.update(repr(header).encode())
+    return h.hexdigest()

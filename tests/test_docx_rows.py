@@ -30,3 +30,15 @@ def test_quote_cells_keep_line_breaks_tabs_and_odd_text(sqlite_project):
                    for run in p.runs)
         widths = [round(c.width.inches, 2) for c in table.rows[1].cells]
         assert widths == list(QUOTE_WIDTHS)
+
+
+def test_quote_refs_follow_the_order_of_quote_rows(demo_project):
+    from qualcode.quotes import quote_refs, quote_rows
+
+    rows = quote_rows(demo_project)
+    refs = quote_refs(demo_project)
+    assert [(r.coding_id, r.code_id, r.transcript_id, r.role, r.start, r.end) for r in rows] == \
+        [tuple(r) for r in refs]
+    some = {rows[3].coding_id, rows[7].coding_id}
+    assert [r.coding_id for r in quote_rows(demo_project, coding_ids=some)] == \
+        [r.coding_id for r in rows if r.coding_id in some]

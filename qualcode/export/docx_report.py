@@ -170,9 +170,7 @@ def quote_table_docx(project: Project, title: str = "Quote table",
                      coding_ids: set[int] | None = None) -> bytes:
     """All quotes (or those of some codes, or some codings) in one table: code, quote,
     participant, role, location."""
-    rows = quote_rows(project, code_ids=code_ids)
-    if coding_ids is not None:
-        rows = [r for r in rows if r.coding_id in coding_ids]
+    rows = quote_rows(project, code_ids=code_ids, coding_ids=coding_ids)
     document = Document()
     document.add_heading(title, level=0)
     document.add_paragraph(f"{len(rows)} quotes · generated {date.today().isoformat()} by qualcode")

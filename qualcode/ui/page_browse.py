@@ -7,9 +7,21 @@ import streamlit as st
 
 from ..codes import code_tree, in_subtree
 from ..export import quote_table_docx
-from ..coding_view import code_counts, page_slice, transcript_roles
-from ..quotes import quote_rows
+from ..coding_view import code_counts, page_slice, project_version, transcript_roles
+from ..quotes import quote_refs, quote_rows, transcript_texts
 from .state import project
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _refs(_proj, url: str, version: str) -> list:
+    """Every quote in light form for a project version, shared read-only between sessions;
+    full rows are built only for the page on screen."""
+    return quote_refs(_proj)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _texts(_proj, url: str, version: str) -> dict:
+    return transcript_texts(_proj)
 
 
 def render() -> None:
@@ -30,13 +42,13 @@ def render() -> None:
     role_filter = c2.multiselect("Role", roles, key="browse_roles")
     search = c3.text_input("Search in quotes", key="browse_search")
 
-    if code_id is None:
-        rows = quote_rows(proj)
-    else:
+    version = project_version(proj, nodes)
+    rows = _refs(proj, proj.url, version)
+    if code_id is not None:
         node = by_id[code_id]
         wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_children
                   else {code_id})
-        rows = quote_rows(proj, code_ids=wanted)
+        rows = [r for r in rows if r.code_id in wanted]
         code = node.code
         if code.description:
             st.text(code.description)
@@ -45,7 +57,8 @@ def render() -> None:
     if role_filter:
         rows = [r for r in rows if r.role in role_filter]
     if search:
-        rows = [r for r in rows if search.casefold() in r.quote.casefold()]
+        texts, needle = _texts(proj, proj.url, version), search.casefold()
+        rows = [r for r in rows if needle in texts[r.transcript_id][r.start:r.end].casefold()]
     st.text(f"{len(rows)} quote(s) from {len({r.transcript_id for r in rows})} interview(s)")
     if rows:
         st.download_button(
@@ -63,7 +76,9 @@ def render() -> None:
     page = c3.number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page",
                            help=f"{pages} page(s) of {size}")
     total = len(rows)
-    rows, page, pages = page_slice(rows, int(page), size)
+    refs, page, pages = page_slice(rows, int(page), size)
+    full = {r.coding_id: r for r in quote_rows(proj, coding_ids={r.coding_id for r in refs})}
+    rows = [full[r.coding_id] for r in refs if r.coding_id in full]
     st.caption(f"Page {page} of {pages}: quotes {(page - 1) * size + 1 if rows else 0}–"
                f"{(page - 1) * size + len(rows)} of {total}")
     if view == "Reading":

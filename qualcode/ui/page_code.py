@@ -161,7 +161,7 @@ def _transcript_view(transcript_id: int) -> None:
     with right:
         _coding_panel(proj, transcript, paths, selection, turns, codings)
         _undo_box(proj)
-    with st.expander(f"Codings in this transcript ({len(codings)})"):
+    if st.toggle(f"List the codings of this transcript ({len(codings)})", key="code_list"):
         _codings_table(transcript, codings, paths)
 
 
