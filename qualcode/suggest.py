@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ class SuggestionIndex:
         self.lang = lang
         self.analyse = _analyser(lang)
         self.lock = threading.Lock()
+        self.warming = False
         self.fingerprint = None
         self.codings: dict[int, tuple[int, Counter]] = {}  # coding id -> (code id, terms)
         self.code_sig: dict[int, tuple] = {}
@@ -111,8 +113,10 @@ class SuggestionIndex:
                         self.codings[i] = (code_id, self.codings[i][1])
                         self._count(code_id, self.codings[i][1], 1)
                 new = [i for i in now if i not in self.codings]
-                for part in range(0, len(new), 2000):
-                    ids = new[part:part + 2000]
+                for part in range(0, len(new), 500):
+                    ids = new[part:part + 500]
+                    if part:
+                        time.sleep(0.002)  # let the app's other threads have the interpreter
                     rows = s.execute(
                         select(Coding.id, Coding.code_id,
                                func.substr(Transcript.text, Coding.start + 1,
@@ -215,23 +219,34 @@ def suggestion_index(project: Project, lang: str | None = None) -> SuggestionInd
 
 
 def suggest_codes(project: Project, passage: str, lang: str | None = None, top: int = 3,
-                  min_score: float = 0.05) -> list[Suggestion]:
+                  min_score: float = 0.05, wait: bool = True) -> list[Suggestion] | None:
+    """The ``top`` codes most like the passage. With ``wait=False``, None (at once) while the
+    index is still being built in the background (see ``warm_index``)."""
     if not passage.strip():
         return []
     index = suggestion_index(project, lang)
-    with index.lock:
+    if not index.lock.acquire(blocking=wait):
+        return None
+    try:
         index.refresh(project)
         return index.suggest(passage, top, min_score)
+    finally:
+        index.lock.release()
 
 
 def warm_index(project: Project, lang: str | None = None) -> None:
     """Build the index in the background (the first selection then finds it ready)."""
     index = suggestion_index(project, lang)
-    if index.fingerprint is not None or index.lock.locked():
+    if index.fingerprint is not None or index.lock.locked() or index.warming:
         return
+    index.warming = True
 
     def build() -> None:
         with index.lock:
             index.refresh(project)
 
-    threading.Thread(target=build, daemon=True, name="qualcode-suggest-index").start()
+    # started a moment later, so that the page asking for it is drawn first
+    timer = threading.Timer(1.5, build)
+    timer.daemon = True
+    timer.name = "qualcode-suggest-index"
+    timer.start()

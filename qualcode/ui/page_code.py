@@ -141,7 +141,7 @@ def _transcript_view(transcript_id: int) -> None:
     paths = {n.code.id: n.path for n in nodes}
     colors = display_colors(nodes)
     codings = codings_for_transcript(proj, transcript.id)
-    turns = get_turns(proj, transcript.id)
+    turns, text_chunks, labels = _layout(proj, proj.url, transcript.id, transcript.content_hash)
     selection = st.session_state.get(SELECTION)
     if not selection or selection.get("transcript") != transcript.id:
         selection = None
@@ -154,7 +154,7 @@ def _transcript_view(transcript_id: int) -> None:
         keep = {n.code.id for n in nodes if in_subtree(n, roots)}
         shown = [c for c in codings if c.code_id in keep]
 
-    data = _canvas_data(proj, transcript, turns, shown, nodes, colors, selection)
+    data = _canvas_data(proj, transcript, (text_chunks, labels), shown, nodes, colors, selection)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         span_selector(key=f"canvas_{transcript.id}", data=data, on_action=_on_action)
@@ -165,7 +165,16 @@ def _transcript_view(transcript_id: int) -> None:
         _codings_table(transcript, codings, paths)
 
 
-def _canvas_data(proj, transcript, turns, codings, nodes, colors, selection) -> dict:
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _layout(_proj, url: str, transcript_id: int, content_hash: str):
+    """Turns, chunks and speaker labels of a transcript: its text never changes, so they are
+    worked out once per process (keyed by the text's hash)."""
+    turns = get_turns(_proj, transcript_id)
+    text = get_transcript(_proj, transcript_id).text
+    return turns, chunks(text, turns), speaker_labels(text, turns)
+
+
+def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) -> dict:
     """The canvas data: the text only when the browser lacks it, then only coding changes."""
     tid = transcript.id
     sync = st.session_state.setdefault(SYNC, {})
@@ -176,8 +185,7 @@ def _canvas_data(proj, transcript, turns, codings, nodes, colors, selection) -> 
                   "length": len(transcript.text)}
     if mine is None:
         mine = sync[tid] = {"seq": 0, "codings": current, "codes_v": None}
-        data["chunks"] = chunks(transcript.text, turns)
-        data["labels"] = speaker_labels(transcript.text, turns)
+        data["chunks"], data["labels"] = layout
         data["full"] = [[i, *v] for i, v in current.items()]
     else:
         added, removed = diff(mine["codings"], current)
@@ -210,7 +218,10 @@ def _suggestions(proj, transcript, start: int, end: int):
     key = (transcript.id, start, end)
     cached = st.session_state.get(SUGGESTIONS)
     if not cached or cached[0] != key:
-        cached = (key, suggest_codes(proj, transcript.text[start:end], transcript.language))
+        found = suggest_codes(proj, transcript.text[start:end], transcript.language, wait=False)
+        if found is None:  # the index is still being built: no waiting for it
+            return []
+        cached = (key, found)
         st.session_state[SUGGESTIONS] = cached
     return cached[1]
 

@@ -549,8 +549,30 @@ export default function (component) {
     }
     return parts.join('');
   }
+  function suggestRow() {
+    const row = el('div', 'qc-row qc-suggestions');
+    const sug = v.suggest && v.sel && v.suggest.start === v.sel.s && v.suggest.end === v.sel.e ? v.suggest.ids.filter((id) => v.codes.has(id)) : [];
+    if (sug.length) {
+      row.appendChild(el('span', 'qc-hint', 'Suggested:'));
+      for (const id of sug) {
+        const b = el('button', 'qc-suggest', v.codes.get(id).path.split(' / ').pop());
+        b.title = v.codes.get(id).path;
+        b.onmousedown = (ev) => { ev.preventDefault(); };
+        b.onclick = (ev) => { ev.stopPropagation(); apply(id); };
+        row.appendChild(b);
+      }
+    }
+    return row;
+  }
   function renderPalette(focus) {
     if (!v.sel) { palette.hidden = true; return; }
+    const here = `${v.sel.s}-${v.sel.e}`;
+    const old = palette.querySelector('.qc-suggestions');
+    if (!focus && !palette.hidden && old && palette.dataset.sel === here && palette.querySelector('input')) {
+      old.replaceWith(suggestRow());  // a rerun: keep the input (and what is typed in it)
+      return;
+    }
+    palette.dataset.sel = here;
     const input = el('input');
     input.type = 'text';
     input.placeholder = 'Type to find a code · Enter applies · 1–9 · Esc';
@@ -610,21 +632,7 @@ export default function (component) {
         else if (q) { applyNew(q); }
       }
     };
-    const kids = [input];
-    const sug = v.suggest && v.sel && v.suggest.start === v.sel.s && v.suggest.end === v.sel.e ? v.suggest.ids.filter((id) => v.codes.has(id)) : [];
-    if (sug.length) {
-      const row = el('div', 'qc-row');
-      row.appendChild(el('span', 'qc-hint', 'Suggested:'));
-      for (const id of sug) {
-        const b = el('button', 'qc-suggest', v.codes.get(id).path.split(' / ').pop());
-        b.title = v.codes.get(id).path;
-        b.onmousedown = (ev) => { ev.preventDefault(); };
-        b.onclick = (ev) => { ev.stopPropagation(); apply(id); };
-        row.appendChild(b);
-      }
-      kids.push(row);
-    }
-    kids.push(listBox);
+    const kids = [input, suggestRow(), listBox];
     const row = el('div', 'qc-row');
     const words = quoteText().replace(/\s+/g, ' ').trim();
     const invivo = words.replace(/\//g, '-').slice(0, 60).trim();
