@@ -284,7 +284,7 @@ def _open_code_page(pg, url, coder="kb"):
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
 
 
-def _wait(predicate, timeout=15.0):
+def _wait(predicate, timeout=40.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = predicate()
@@ -357,6 +357,14 @@ def test_stripes_overlaps_popup_remove_and_undo(app, page):
     assert labels == ["Authenticity", "Trial: learning anew"]
     lefts = {stripes.nth(i).evaluate("e => e.style.left") for i in range(2)}
     assert len(lefts) == 2  # overlapping codings get stripes side by side
+    # the density bar draws where the transcript is coded
+    inked = pg.evaluate("""() => {
+      const c = document.querySelector('.qc-span-selector .qc-density');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) n += 1; }
+      return n;
+    }""")
+    assert inked > 0
     overlap = pg.locator(".qc-span-selector .qc-overlap")
     assert overlap.first.text_content() == "Toen kwam de vacature"
     # click the overlap: both codings, with coder and memo

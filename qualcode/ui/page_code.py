@@ -61,6 +61,8 @@ def _on_action(action: dict) -> None:
         return
     proj = project()
     op = action.get("op")
+    if op in ("select", "apply", "new"):
+        st.session_state.pop(PUSH, None)  # the browser has its own selection now
     try:
         tid = int(action["t"])
         if op == "select":

@@ -186,7 +186,15 @@ export default function (component) {
       if (todo.length) { for (const i of todo) { decorate(v.chunks[i]); } layoutStripes(); }
     }, { root: scroller, rootMargin: '800px 0px' });
     for (const c of v.chunks) { v.io.observe(c.div); }
+    if (v.ro) { v.ro.disconnect(); }
+    let width = root.clientWidth;
+    v.ro = new ResizeObserver(() => {  // new line breaks: the stripes move with the text
+      if (root.clientWidth !== width) { width = root.clientWidth; v.layout(); v.density(); }
+    });
+    v.ro.observe(root);
   }
+  v.layout = () => layoutStripes();
+  v.density = () => drawDensity(allCodings());
   let changed = new Set();
   if (data.full) {
     v.codings = new Map(data.full.map(([id, s, e, code, coder, memo]) => [id, { id, s, e, code, coder, memo }])); v.removing = new Set();
@@ -203,6 +211,14 @@ export default function (component) {
   for (const [n, p] of v.pending) {
     if (acked.has(n)) { v.pending.delete(n); if (p.local) { changed === null || changed.add(p.local); } }
     else if (Date.now() - p.at > 4000) { p.at = Date.now(); v.send('act', p.op); }
+  }
+  if (!v.resender) {  // an action whose rerun never came (lost on the way) is sent again
+    v.resender = setInterval(() => {
+      if (!document.body.contains(v.wrap)) { return; }
+      for (const p of v.pending.values()) {
+        if (Date.now() - p.at > 4000) { p.at = Date.now(); v.send('act', p.op); break; }
+      }
+    }, 2000);
   }
   if (data.sel && data.sel.n !== v.lastServerSel) {
     v.lastServerSel = data.sel.n;
@@ -249,7 +265,7 @@ export default function (component) {
   function refresh(changed) {
     const list = allCodings();
     assignLanes(list);
-    margin.style.width = `${Math.min(v.laneCount, 16) * LANE + 6}px`;
+    margin.style.width = `${v.laneCount * LANE + 6}px`;
     let todo;
     if (changed === null || changed === undefined) { todo = [...v.decorated].map((i) => v.chunks[i]); }
     else {
@@ -326,7 +342,6 @@ export default function (component) {
       const visible = chunksOver(c.s, c.e).some((ch) => v.decorated.has(ch.i));
       if (!visible) { continue; }
       const lane = v.lanes.get(c.id) || 0;
-      if (lane >= 16) { continue; }
       keep.add(c.id);
       let st = v.stripes.get(c.id);
       const code = codeOf(c);
