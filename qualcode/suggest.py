@@ -10,6 +10,7 @@ costs the analysis of the passage and one sparse product (well under 100 ms on a
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 import time
@@ -69,7 +70,7 @@ class SuggestionIndex:
         self.lock = threading.Lock()
         self.warming = False
         self.fingerprint = None
-        self.codings: dict[int, tuple[int, Counter]] = {}  # coding id -> (code id, terms)
+        self.codings: dict[int, tuple[int, tuple]] = {}  # coding id -> (code id, term counts)
         self.code_sig: dict[int, tuple] = {}
         self.definitions: dict[int, Counter] = {}
         self.paths: dict[int, str] = {}
@@ -124,6 +125,7 @@ class SuggestionIndex:
                         .join(Transcript, Transcript.id == Coding.transcript_id)
                         .where(Coding.id.in_(ids))).all()
                     for (i, code_id, _), terms in zip(rows, self.analyse([r[2] or "" for r in rows])):
+                        terms = tuple(terms.items())  # a tuple of atoms: no work for the GC
                         self.codings[i] = (code_id, terms)
                         self._count(code_id, terms, 1)
                 self.fingerprint = fingerprint
@@ -143,6 +145,7 @@ class SuggestionIndex:
     def _count(self, code_id: int, terms: Counter, sign: int) -> None:
         """Add (sign 1) or take away (-1) a quote's terms from its code's quote terms."""
         quotes = self.quote_terms.setdefault(code_id, Counter())
+        terms = dict(terms)
         if sign > 0:
             quotes.update(terms)
         else:
@@ -244,6 +247,10 @@ def warm_index(project: Project, lang: str | None = None) -> None:
     def build() -> None:
         with index.lock:
             index.refresh(project)
+        # The index holds tens of thousands of long-lived objects: keep them out of the
+        # collector's full scans, which otherwise pause every page run of the app.
+        gc.collect()
+        gc.freeze()
 
     # started a moment later, so that the page asking for it is drawn first
     timer = threading.Timer(1.5, build)
