@@ -16,7 +16,7 @@ from ..codes import code_tree, create_code, in_subtree
 from ..coding_view import (chunks, code_usage, codebook_version, compact, diff, display_colors,
                            speaker_labels, transcript_headers)
 from ..codings import codings_for_transcript, set_coding_memo
-from ..errors import QualcodeError
+from ..errors import DuplicateError, QualcodeError
 from ..sentences import snap_in_turns
 from ..suggest import suggest_codes, warm_index
 from ..transcripts import get_transcript, get_turns, turn_at
@@ -90,10 +90,13 @@ def _on_action(action: dict) -> None:
             st.session_state[FOCUS] = int(action["id"])
         elif op == "resync":
             st.session_state.setdefault(SYNC, {}).pop(tid, None)
-    except QualcodeError as exc:
-        _flash("error", str(exc))
+    except DuplicateError:
+        st.session_state.pop(SELECTION, None)
+        _flash("toast", "That passage already has that code from you.")
+    except QualcodeError as exc:  # a toast: a message box would shift the text under the mouse
+        _flash("toast", f"Not done: {exc}")
     except (KeyError, TypeError, ValueError) as exc:
-        _flash("error", f"could not read that action from the browser ({exc})")
+        _flash("toast", f"Could not read that action from the browser ({exc})")
     if nonce:
         done.append(nonce)
         del done[:-60]
