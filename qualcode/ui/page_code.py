@@ -61,7 +61,7 @@ def _on_action(action: dict) -> None:
         return
     proj = project()
     op = action.get("op")
-    if op in ("select", "apply", "new"):
+    if op in ("select", "apply", "new", "clear"):
         st.session_state.pop(PUSH, None)  # the browser has its own selection now
     try:
         tid = int(action["t"])
@@ -86,6 +86,8 @@ def _on_action(action: dict) -> None:
                                  get_turns(proj, tid), transcript.language)
             _remember(tid, s, e)
             _push(s, e)
+        elif op == "clear":
+            st.session_state.pop(SELECTION, None)
         elif op == "focus":
             st.session_state[FOCUS] = int(action["id"])
         elif op == "resync":

@@ -19,7 +19,7 @@ get stripes (IntersectionObserver), so a 150,000-character interview with 1,500 
 light.
 
 One trigger, ``act``, carries every user action ``{n: nonce, op: ...}``: ``select``, ``apply``,
-``new`` (in-vivo code), ``remove``, ``snap``, ``focus``, ``resync``. The browser shows the effect
+``new`` (in-vivo code), ``remove``, ``snap``, ``clear``, ``focus``, ``resync``. The browser shows the effect
 at once (optimistic highlight) and re-sends an action the server has not acknowledged
 (``acked`` nonces) — the server ignores nonces it has done.
 """
@@ -57,10 +57,10 @@ CSS = """
 }
 .qc-span-selector .qc-margin { position: relative; flex: 0 0 auto; width: 40px;
   border-left: 1px solid rgba(128,128,128,0.25); }
-.qc-span-selector .qc-stripe { position: absolute; width: 13px; border-radius: 3px;
+.qc-span-selector .qc-stripe { position: absolute; width: 16px; border-radius: 3px;
   box-sizing: border-box; border-left: 4px solid #999; cursor: pointer; overflow: hidden;
   background: rgba(128,128,128,0.10); }
-.qc-span-selector .qc-stripe span { writing-mode: vertical-rl; font: 9px/9px sans-serif;
+.qc-span-selector .qc-stripe span { writing-mode: vertical-rl; font: 10px/11px sans-serif;
   white-space: nowrap; color: #333; display: block; padding-top: 2px; }
 .qc-span-selector .qc-stripe.qc-pending { opacity: 0.55; }
 .qc-span-selector .qc-coded { color: #111; cursor: pointer; }
@@ -92,7 +92,7 @@ CSS = """
 
 JS = r"""
 const COLOR = /^#[0-9a-fA-F]{6}$/;
-const LANE = 15;
+const LANE = 18;
 
 function store() {
   if (!window.__qcSpan) { window.__qcSpan = { texts: new Map(), views: new Map() }; }
@@ -147,7 +147,7 @@ export default function (component) {
     v.nonce += 1;
     op.n = `${Date.now().toString(36)}-${v.nonce}`;
     op.t = v.tid;
-    if (op.op !== 'select' && op.op !== 'resync' && op.op !== 'focus') { v.pending.set(op.n, { op, at: Date.now() }); }
+    if (!['select', 'resync', 'focus', 'clear'].includes(op.op)) { v.pending.set(op.n, { op, at: Date.now() }); }
     v.send('act', op);
     return op.n;
   };
@@ -488,7 +488,7 @@ export default function (component) {
       showPopup(ids, t);
     } else if (!palette.contains(ev.target) && !popup.contains(ev.target)) {
       popup.hidden = true;
-      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); }
+      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); act({ op: 'clear' }); }
     }
   }
 
@@ -626,7 +626,7 @@ export default function (component) {
     input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
     input.onkeydown = (ev) => {
       ev.stopPropagation();
-      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); return; }
+      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); return; }
       if (!input.value && /^[1-9]$/.test(ev.key)) {
         ev.preventDefault();
         const id = v.top[Number(ev.key) - 1];
