@@ -355,7 +355,7 @@ def ui_figures(db: Path) -> None:
             t0 = time.perf_counter()
             page.wait_for_timeout(0)
             # the round trip: applied, stored and acknowledged by the server
-            box = next(filter(None, (page.evaluate(PASSAGE, k) for k in (6, 2, 0))))
+            box = next(filter(None, (page.evaluate(PASSAGE, k) for k in (0.5, 1.5, 2.5))))
             page.mouse.move(box["x0"], box["y0"])
             page.mouse.down()
             page.mouse.move(box["x1"], box["y1"], steps=5)
