@@ -67,6 +67,11 @@ def create_code(project: Project, name: str, parent_id: int | None = None, *,
         count = s.scalar(select(func.count()).select_from(Code)) or 0
         siblings = s.scalar(select(func.count()).select_from(Code)
                             .where(Code.parent_key == (parent_id or 0))) or 0
+        if not color:  # a palette colour no sibling (nor the parent) has, so they stand apart
+            near = set(s.scalars(select(Code.color).where(
+                (Code.parent_key == (parent_id or 0)) | (Code.id == (parent_id or 0)))))
+            free = [c for c in PALETTE if c not in near]
+            color = (free or PALETTE)[count % len(free or PALETTE)]
         code = Code(name=name, parent_id=parent_id, parent_key=parent_id or 0,
                     description=description, inclusion=inclusion, exclusion=exclusion,
                     examples=list(examples or []), labels=dict(labels or {}),

@@ -106,9 +106,9 @@ def page(app):
 # Where, on screen, a passage starts or ends: measured with a DOM Range over its characters.
 POINT_JS = """([needle, edge]) => {
   const root = document.querySelector('.qc-span-selector .qc-text');
-  for (const span of root.children) {
-    const node = span.firstChild;
-    const i = node ? node.data.indexOf(needle) : -1;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(needle);
     if (i < 0) continue;
     const r = document.createRange();
     const at = edge === 'start' ? i : i + needle.length - 1;
@@ -242,3 +242,186 @@ def test_upload_on_the_transcripts_page(app, page, tmp_path):
     t = get_transcript(project, "P10 interview")
     assert t.source_format == "docx" and "Ik leer enorm veel bij." in t.text
     project.close()
+
+
+# ---------------------------------------------------------------- the coding canvas (issue 7)
+
+CANVAS_TEXT = ("Interviewer: Hoe begon het avontuur?\n"
+               "P7: Ik stond op het punt te stoppen. Toen kwam de vacature via een vriend. "
+               "Nu leer ik elke dag iets nieuws.\n"
+               "Interviewer: En je loon?\n"
+               "P7: Mijn loon bleef hetzelfde, dat was voor mij een voorwaarde.\n")
+
+
+def _canvas_transcript(db, name: str, order: int, codings=()):
+    """A fresh transcript that becomes the first one on the Code page (lowest order)."""
+    from qualcode.codes import find_code
+    from qualcode.codings import add_coding
+
+    project = Project(db)
+    try:
+        t = ingest_file(project, f"{name}.txt", data=CANVAS_TEXT.replace("P7", name).encode(),
+                        name=f"Interview {name}", attributes={"interview_order": order,
+                                                              "role": "participant"})
+        for path, needle, coder in codings:
+            i = t.text.index(needle)
+            add_coding(project, t.id, find_code(project, path).id, i, i + len(needle),
+                       coder=coder, memo=f"memo on {needle[:10]}")
+        return t.id, t.text
+    finally:
+        project.close()
+
+
+def _codings(db, tid):
+    project = Project(db)
+    try:
+        return codings_for_transcript(project, tid)
+    finally:
+        project.close()
+
+
+def _open_code_page(pg, url, coder="kb"):
+    pg.goto(url)
+    pg.get_by_label("Coder", exact=True).fill(coder)
+    pg.get_by_label("Coder", exact=True).press("Enter")
+    pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+
+
+def _wait(predicate, timeout=40.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_palette_applies_codes_by_keyboard(app, page):
+    url, db = app
+    tid, text = _canvas_transcript(db, "K1", -10)
+    pg = page
+    _open_code_page(pg, url)
+    needle = "Nu leer ik elke dag iets nieuws."
+    _drag_select(pg, needle)
+    palette = pg.locator(".qc-span-selector .qc-palette")
+    palette.wait_for(state="visible")
+    pg.keyboard.type("learning anew")
+    pg.keyboard.press("Enter")
+    # optimistic: highlighted and striped at once, before the server answers
+    pg.locator(".qc-span-selector .qc-coded", has_text="leer ik elke dag").first.wait_for()
+    pg.locator(".qc-span-selector .qc-stripe").first.wait_for()
+    [coding] = _wait(lambda: _codings(db, tid))
+    start = text.index(needle)
+    assert (coding.start, coding.end, coding.coder) == (start, start + len(needle), "kb")
+    # a number key applies one of the nine most-used codes (shown with its number)
+    needle2 = "Mijn loon bleef hetzelfde"
+    _drag_select(pg, needle2)
+    palette.wait_for(state="visible")
+    first_key = palette.locator(".qc-item", has=pg.locator(".qc-key", has_text="1")).first
+    code_id = int(first_key.get_attribute("data-code"))
+    pg.keyboard.press("1")
+    codings = _wait(lambda: [c for c in _codings(db, tid) if c.code_id == code_id
+                             and text[c.start:c.end] == needle2])
+    assert codings[0].coder == "kb"
+    # an in-vivo code from the selection: created and applied
+    needle3 = "een voorwaarde"
+    _drag_select(pg, needle3)
+    palette.wait_for(state="visible")
+    pg.locator(".qc-span-selector .qc-invivo").click()
+    project = Project(db)
+    try:
+        from qualcode.codes import find_code
+
+        code = _wait(lambda: _try_find(project, find_code, "een voorwaarde"))
+        _wait(lambda: any(c.code_id == code.id for c in _codings(db, tid)))
+    finally:
+        project.close()
+
+
+def _try_find(project, find_code, path):
+    try:
+        return find_code(project, path)
+    except Exception:
+        return None
+
+
+def test_stripes_overlaps_popup_remove_and_undo(app, page):
+    url, db = app
+    first = "Ik stond op het punt te stoppen. Toen kwam de vacature"
+    second = "Toen kwam de vacature via een vriend."
+    tid, text = _canvas_transcript(db, "K2", -11, [
+        ("Authenticity", first, "an"), ("Mastery & trial / Trial: learning anew", second, "bo")])
+    pg = page
+    _open_code_page(pg, url, coder="an")
+    stripes = pg.locator(".qc-span-selector .qc-stripe")
+    _wait(lambda: stripes.count() == 2)
+    labels = sorted(stripes.nth(i).text_content() for i in range(2))
+    assert labels == ["Authenticity", "Trial: learning anew"]
+    lefts = {stripes.nth(i).evaluate("e => e.style.left") for i in range(2)}
+    assert len(lefts) == 2  # overlapping codings get stripes side by side
+    # the density bar draws where the transcript is coded
+    inked = pg.evaluate("""() => {
+      const c = document.querySelector('.qc-span-selector .qc-density');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) n += 1; }
+      return n;
+    }""")
+    assert inked > 0
+    overlap = pg.locator(".qc-span-selector .qc-overlap")
+    assert overlap.first.text_content() == "Toen kwam de vacature"
+    # click the overlap: both codings, with coder and memo
+    overlap.first.click()
+    popup = pg.locator(".qc-span-selector .qc-popup")
+    popup.wait_for(state="visible")
+    assert popup.locator(".qc-coding").count() == 2
+    assert "coder bo" in popup.text_content() and "memo on Toen kwam " in popup.text_content()
+    row = popup.locator(".qc-coding", has_text="Trial: learning anew")
+    row.get_by_role("button", name="Remove").click()
+    _wait(lambda: len(_codings(db, tid)) == 1)
+    _wait(lambda: stripes.count() == 1)
+    # undo brings it back, with its coder and memo
+    pg.get_by_role("button", name="Undo").click()
+    back = _wait(lambda: [c for c in _codings(db, tid) if c.coder == "bo"])
+    assert text[back[0].start:back[0].end] == second and back[0].memo.startswith("memo on")
+    _wait(lambda: stripes.count() == 2)
+
+
+def test_selection_released_outside_the_text(app, page):
+    url, db = app
+    tid, text = _canvas_transcript(db, "K3", -12)
+    pg = page
+    _open_code_page(pg, url)
+    needle = "Toen kwam"
+    a = pg.evaluate(POINT_JS, [needle, "start"])
+    box = pg.locator(".qc-span-selector .qc-text").bounding_box()
+    pg.mouse.move(a["x"], a["y"])
+    pg.mouse.down()
+    pg.mouse.move(box["x"] + box["width"] + 150, a["y"], steps=10)  # out to the right
+    pg.mouse.up()
+    start = text.index(needle)
+    shown = pg.get_by_text(f"characters {start}–")
+    shown.wait_for()
+    end = int(shown.text_content().rsplit("–", 1)[1])
+    assert end > start + len(needle)
+    assert text[start:end].startswith(needle) and "\n" not in text[start:end].strip()
+    pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+
+
+def test_snapping_stays_inside_the_turn(app, page):
+    url, db = app
+    tid, text = _canvas_transcript(db, "K4", -13)
+    pg = page
+    _open_code_page(pg, url)
+    _drag_select(pg, "stond op het")
+    pg.locator(".qc-span-selector .qc-snap").click()
+    sentence = "Ik stond op het punt te stoppen."
+    start = text.index(sentence)
+    pg.get_by_text(f"characters {start}–{start + len(sentence)}").wait_for()
+    # the canvas shows the snapped selection, without the speaker label
+    sel = pg.locator(".qc-span-selector .qc-sel")
+    _wait(lambda: "".join(sel.all_text_contents()) == sentence)
+    pg.keyboard.type("authenticity")
+    pg.keyboard.press("Enter")
+    [coding] = _wait(lambda: _codings(db, tid))
+    assert text[coding.start:coding.end] == sentence

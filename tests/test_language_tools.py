@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from qualcode.nlp import terms
-from qualcode.sentences import sentence_spans, snap_to_sentences
+from qualcode.sentences import sentence_spans, snap_in_turns, snap_to_sentences
 from qualcode.suggest import suggest_codes
 
 TEXT = ("P1: Ik stond op het punt. Toen kwam die vacature 😀 via Experience@Work. "
@@ -42,3 +42,52 @@ def test_suggestions_follow_definitions_and_coded_quotes(demo_project):
 
 def test_no_suggestions_without_codes(sqlite_project):
     assert suggest_codes(sqlite_project, "Wat dan ook", "nl") == []
+
+
+def test_snap_stays_in_the_turn_and_leaves_the_speaker_label_out():
+    from types import SimpleNamespace as T
+
+    text = "Interviewer: Hoe begon het?\nP1: Ik stond op het punt te stoppen. Toen kwam de vacature.\n"
+    i = text.index("Ik stond")
+    turns = [T(start=13, end=text.index("\n")), T(start=i, end=len(text) - 1)]
+    # a rough selection on the first words of the answer, even one starting in the label
+    for start in (i + 3, text.index("P1") + 1):
+        s, e = snap_in_turns(text, start, i + 10, turns, "nl")
+        assert text[s:e] == "Ik stond op het punt te stoppen.", start
+    # the end of the interviewer's question does not pull in the answer
+    q = text.index("begon")
+    s, e = snap_in_turns(text, q, q + 3, turns, "nl")
+    assert text[s:e] == "Hoe begon het?"
+    # a selection over both turns keeps each end in its own turn
+    s, e = snap_in_turns(text, q, i + 4, turns, "nl")
+    assert text[s:e].startswith("Hoe begon") and text[s:e].endswith("stoppen.")
+
+
+def test_suggestion_index_updates_by_difference(demo_project):
+    """After codings are added, removed and re-coded and a code is edited, the kept index
+    suggests exactly what an index built from scratch suggests."""
+    from qualcode.codes import find_code, merge_codes, update_code
+    from qualcode.codings import add_coding, all_codings, remove_coding
+    from qualcode.suggest import SuggestionIndex, suggestion_index
+    from qualcode.transcripts import list_transcripts
+
+    passage = "Mijn loon bleef hetzelfde en ik leer enorm veel bij in de nieuwe cultuur."
+    suggest_codes(demo_project, passage, "nl")
+    kept = suggestion_index(demo_project, "nl")
+    t = list_transcripts(demo_project)[0]
+    pay = find_code(demo_project, "Retention of pay")
+    c = add_coding(demo_project, t.id, pay.id, 0, 120, coder="x")
+    suggest_codes(demo_project, passage, "nl")
+    remove_coding(demo_project, next(x.id for x in all_codings(demo_project) if x.id != c.id))
+    suggest_codes(demo_project, passage, "nl")
+    update_code(demo_project, pay.id, description="Loon, salaris en voorwaarden behouden.")
+    target = find_code(demo_project, "Authenticity")
+    merge_codes(demo_project, pay.id, target.id)
+    remove_coding(demo_project, c.id)
+    got = suggest_codes(demo_project, passage, "nl", top=10, min_score=0)
+    fresh = SuggestionIndex("nl")
+    fresh.refresh(demo_project)
+    want = fresh.suggest(passage, top=10, min_score=0)
+    assert [(s.code_id, round(s.score, 9)) for s in got] == \
+        [(s.code_id, round(s.score, 9)) for s in want]
+    assert kept.fingerprint == fresh.fingerprint

@@ -194,3 +194,43 @@ def test_an_empty_default_project_starts_with_the_demo(tmp_path, monkeypatch):
     project = Project(path)
     assert len(list_transcripts(project)) == 10 and len(all_codings(project)) == 31
     project.close()
+
+
+def test_browser_pages_through_quotes(db):
+    at = page("page_browse")
+    at.selectbox(key="browse_page_size").set_value(25).run()
+    assert any(c.value.startswith("Page 1 of 2: quotes 1–25 of 31") for c in at.caption)
+    at.number_input(key="browse_page").set_value(2).run()
+    assert any(c.value.startswith("Page 2 of 2: quotes 26–31 of 31") for c in at.caption)
+    at.text_input(key="browse_search").input("loon").run()  # fewer pages: back in range
+    assert any(c.value.startswith("Page 1 of 1") for c in at.caption)
+
+
+def test_codebook_move_and_delete_are_confirmed_and_undone(db):
+    at = page("page_codebook")
+    project = Project(db)
+    pay = find_code(project, "Retention of pay")
+    auth = find_code(project, "Authenticity")
+    old_path = next(n.path for n in code_tree(project) if n.code.id == pay.id)
+    at.selectbox(key="struct_code").set_value(pay.id)
+    at.selectbox(key="struct_parent").set_value(auth.id)
+    button(at, "Move").click().run()
+    assert any("Move 'Conditions for success / Retention of pay' to 'Authenticity / Retention "
+               "of pay'" in t.value for t in at.text)
+    assert next(n.path for n in code_tree(project) if n.code.id == pay.id) == old_path  # not yet
+    at.button(key="confirm_move").click().run()
+    assert find_code(project, "Authenticity / Retention of pay").id == pay.id
+    button(at, "Undo").click().run()
+    assert next(n.path for n in code_tree(project) if n.code.id == pay.id) == old_path
+
+    before = len(all_codings(project))
+    n_pay = sum(1 for c in all_codings(project) if c.code_id == pay.id)
+    at.selectbox(key="struct_code").set_value(pay.id)
+    at.checkbox(key="struct_force").check()
+    button(at, "Delete").click().run()
+    assert any(f"{n_pay} coding(s)" in t.value for t in at.text)
+    at.button(key="confirm_delete").click().run()
+    assert len(all_codings(project)) == before - n_pay
+    button(at, "Undo").click().run()
+    assert len(all_codings(project)) == before and find_code(project, old_path).id == pay.id
+    project.close()

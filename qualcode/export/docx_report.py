@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
+import re
+from collections import Counter, defaultdict
+from copy import deepcopy
 from datetime import date
 
 from docx import Document
@@ -33,34 +35,65 @@ SUBCODE_WIDTHS = (2.2, 2.3, 0.75, 1.0)
 
 
 def _table(document, headers, rows, widths=None):
+    """A table with a bold header row repeated on every page. The body rows are copies of one
+    template row (lxml), filled in place: python-docx's add_row and cell.text cost milliseconds
+    per row, which made reports with thousands of quotes take many seconds."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = widths is None
     for cell, header in zip(table.rows[0].cells, headers):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(header)
+        run = cell.paragraphs[0].add_run(clean(str(header)))
         run.bold = True
+        run.font.size = Pt(9)
     # repeat the header row on every page the table runs over
     header_props = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = "" if value is None else clean(str(value))
     if widths:
         for column, width in zip(table.columns, widths):
             column.width = Inches(width)  # the grid, which LibreOffice reads
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
-            if widths:
-                cell.width = Inches(widths[i])  # the cells, which Word reads
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
+        for i, cell in enumerate(table.rows[0].cells):
+            cell.width = Inches(widths[i])  # the cells, which Word reads
+    template = table.add_row()
+    for i, cell in enumerate(template.cells):
+        if widths:
+            cell.width = Inches(widths[i])
+        cell.paragraphs[0].add_run("").font.size = Pt(9)
+    template_row = template._tr
+    tbl = table._tbl
+    tbl.remove(template_row)
+    for row in rows:  # control characters (invalid in XML) are stripped from every value
+        new = deepcopy(template_row)
+        for tc, value in zip(new.iterchildren(qn("w:tc")), row):
+            _fill_run(tc.find(qn("w:p")).find(qn("w:r")),
+                      "" if value is None else clean(str(value)))
+        tbl.append(new)
     return table
+
+
+_BREAKS = re.compile(r"(\r\n|\n|\r|\t)")
+
+
+def _fill_run(run, text: str) -> None:
+    """Put ``text`` in a run as python-docx does: line breaks as w:br, tabs as w:tab."""
+    for child in list(run):
+        if child.tag != qn("w:rPr"):
+            run.remove(child)
+    for piece in _BREAKS.split(text):
+        if not piece:
+            continue
+        if piece == "\t":
+            run.append(OxmlElement("w:tab"))
+        elif piece in ("\n", "\r", "\r\n"):
+            run.append(OxmlElement("w:br"))
+        else:
+            t = OxmlElement("w:t")
+            t.text = piece
+            t.set(qn("xml:space"), "preserve")
+            run.append(t)
 
 
 def _quote_cells(row: QuoteRow, code_label: str, language: str | None = None) -> list[str]:
@@ -113,10 +146,13 @@ def theme_report_docx(project: Project, title: str | None = None,
                 p.add_run(f"{caption}: ").bold = True
                 p.add_run(clean(text))
         subtree = [n for n in nodes if in_subtree(n, [top])]
-        theme_rows = [r for r in rows if r.code_id in {n.code.id for n in subtree}]
+        subtree_ids = {n.code.id for n in subtree}
+        theme_rows = [r for r in rows if r.code_id in subtree_ids]
         counts = Counter(r.code_id for r in theme_rows)
-        interviews = {n.code.id: len({r.transcript_id for r in theme_rows if r.code_id == n.code.id})
-                      for n in subtree}
+        per_code = defaultdict(set)
+        for r in theme_rows:
+            per_code[r.code_id].add(r.transcript_id)
+        interviews = {n.code.id: len(per_code[n.code.id]) for n in subtree}
         document.add_heading(tr("subcodes", language), 2)
         _table(document, tuple(tr(k, language) for k in ("col_code", "col_label", "col_quotes",
                                                          "col_interviews")), [
@@ -153,9 +189,8 @@ def quote_table_docx(project: Project, title: str | None = None,
                      coder: str | None = None, viewer: str | None = None) -> bytes:
     """All quotes (or those of some codes, or some codings) in one table: code, quote,
     participant, role, location."""
-    rows = quote_rows(project, code_ids=code_ids, coder=coder, viewer=viewer)
-    if coding_ids is not None:
-        rows = [r for r in rows if r.coding_id in coding_ids]
+    rows = quote_rows(project, code_ids=code_ids, coding_ids=coding_ids, coder=coder,
+                      viewer=viewer)
     document = Document()
     document.add_heading(clean(title or tr("quote_table", language)), level=0)
     document.add_paragraph(tr("quotes_summary", language, n=len(rows),

@@ -7,8 +7,22 @@ import streamlit as st
 
 from ..codes import code_tree, in_subtree
 from ..export import quote_table_docx
-from ..quotes import quote_rows
+from ..coding_view import code_counts, page_slice, project_version, transcript_roles
+from ..quotes import quote_refs, quote_rows, transcript_texts
+from ..store.settings import visible_coder
 from .state import coder, project
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _refs(_proj, url: str, version: str) -> list:
+    """Every quote in light form for a project version, shared read-only between sessions;
+    full rows are built only for the page on screen."""
+    return quote_refs(_proj)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _texts(_proj, url: str, version: str) -> dict:
+    return transcript_texts(_proj)
 
 
 def render() -> None:
@@ -18,20 +32,23 @@ def render() -> None:
     if not nodes:
         st.info("The codebook is empty.")
         return
-    rows = quote_rows(proj, viewer=coder())  # blind coding: only the viewer's own
-    counts: dict[int, int] = {}
-    for r in rows:
-        counts[r.code_id] = counts.get(r.code_id, 0) + 1
+    viewer = coder()  # blind coding: only the viewer's own codings
+    own = visible_coder(proj, viewer)
+    counts = code_counts(proj, viewer=viewer)
     by_id = {n.code.id: n for n in nodes}
     c1, c2, c3 = st.columns([3, 2, 2])
     code_id = c1.selectbox("Code", [None, *by_id], key="browse_code",
                            format_func=lambda i: "All codes" if i is None
                            else f"{by_id[i].path} ({counts.get(i, 0)})")
     with_children = c1.checkbox("Include sub-codes", value=True, key="browse_children")
-    roles = sorted({r.role for r in rows if r.role})
+    roles = transcript_roles(proj)
     role_filter = c2.multiselect("Role", roles, key="browse_roles")
     search = c3.text_input("Search in quotes", key="browse_search")
 
+    version = project_version(proj, nodes)
+    rows = _refs(proj, proj.url, version)
+    if own is not None:
+        rows = [r for r in rows if r.coder == own]
     if code_id is not None:
         node = by_id[code_id]
         wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_children
@@ -45,16 +62,32 @@ def render() -> None:
     if role_filter:
         rows = [r for r in rows if r.role in role_filter]
     if search:
-        rows = [r for r in rows if search.casefold() in r.quote.casefold()]
+        texts, needle = _texts(proj, proj.url, version), search.casefold()
+        rows = [r for r in rows if needle in texts[r.transcript_id][r.start:r.end].casefold()]
     st.text(f"{len(rows)} quote(s) from {len({r.transcript_id for r in rows})} interview(s)")
     if rows:
         st.download_button(
             "Download these quotes (.docx)",
             lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
-                proj, title="Quotes", coding_ids=set(ids)),
+                proj, title="Quotes", coding_ids=set(ids), viewer=viewer),
             file_name="quotes.docx", key="browse_docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    if st.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view") == "Reading":
+    c1, c2, c3 = st.columns([3, 1, 1])
+    view = c1.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view")
+    size = c2.selectbox("Per page", [25, 50, 100, 250], index=1, key="browse_page_size")
+    pages = max(1, -(-len(rows) // size))
+    if st.session_state.get("browse_page", 1) > pages:
+        st.session_state["browse_page"] = pages
+    page = c3.number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page",
+                           help=f"{pages} page(s) of {size}")
+    total = len(rows)
+    refs, page, pages = page_slice(rows, int(page), size)
+    full = {r.coding_id: r for r in quote_rows(proj, coding_ids={r.coding_id for r in refs},
+                                               viewer=viewer)}
+    rows = [full[r.coding_id] for r in refs if r.coding_id in full]
+    st.caption(f"Page {page} of {pages}: quotes {(page - 1) * size + 1 if rows else 0}–"
+               f"{(page - 1) * size + len(rows)} of {total}")
+    if view == "Reading":
         for r in rows:
             with st.container(border=True):
                 st.text(r.quote)

@@ -1,103 +1,248 @@
-"""The coding page: read a transcript, select a span, apply codes, see and remove codings."""
+"""The coding page: read a transcript, select a span, code it from the palette at the selection
+(or the panel beside the text), see every coding as a highlight and a labelled stripe, remove
+codings and undo.
+
+The transcript view is a fragment: an action in the canvas (select, apply, remove, snap) reruns
+only the fragment, once. The action is done in the component's change callback (before that
+rerun), and the canvas gets only what changed since the browser's copy (see span_selector)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ..codes import code_tree, in_subtree
-from ..codings import add_coding, codings_for_transcript, remove_coding, set_coding_memo
-from ..errors import QualcodeError
-from ..sentences import snap_to_sentences
-from ..suggest import suggest_codes
-from ..transcripts import get_turns, list_transcripts, turn_at
-from .segments import Mark, segments
+from .. import history
+from ..codes import code_tree, create_code, in_subtree
+from ..coding_view import (chunks, code_usage, codebook_version, diff, display_colors,
+                           speaker_labels, transcript_headers)
+from ..codings import codings_for_transcript, set_coding_memo
+from ..errors import DuplicateError, QualcodeError
+from ..sentences import snap_in_turns
+from ..suggest import suggest_codes, warm_index
+from ..transcripts import get_transcript, get_turns, turn_at
 from .span_selector import span_selector
 from .state import coder, plain, project
 from .status_control import status_control
 
 SELECTION = "qc_selection"
 SUGGESTIONS = "qc_suggestions"
+SYNC = "qc_sync"          # per transcript: what the browser holds (sequence, codings, codebook)
+ACKED = "qc_acked"        # nonces of the canvas actions already done
+PUSH = "qc_push_sel"      # a selection the server sets in the canvas (snapping, clearing)
+FOCUS = "qc_focus"        # the coding whose memo the panel edits
+FLASH = "qc_flash"        # messages for the next run
 
 
 def _remember(transcript_id: int, start: int, end: int) -> None:
     st.session_state[SELECTION] = {"transcript": transcript_id, "start": start, "end": end}
 
 
+def _flash(kind: str, message: str) -> None:
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def _push(start: int | None, end: int | None) -> None:
+    n = st.session_state.get("qc_push_n", 0) + 1
+    st.session_state["qc_push_n"] = n
+    st.session_state[PUSH] = {"start": start, "end": end, "n": f"s{n}"}
+
+
+def _clear_selection() -> None:
+    st.session_state.pop(SELECTION, None)
+    _push(None, None)
+
+
+# ---------------------------------------------------------------- actions from the canvas
+
+def _on_action(action: dict) -> None:
+    """Do what the canvas asks, once per nonce (the browser re-sends what looks lost)."""
+    done = st.session_state.setdefault(ACKED, [])
+    nonce = str(action.get("n", ""))
+    if nonce and nonce in done:
+        return
+    proj = project()
+    op = action.get("op")
+    if op in ("select", "apply", "new", "clear"):
+        st.session_state.pop(PUSH, None)  # the browser has its own selection now
+    try:
+        tid = int(action["t"])
+        if op == "select":
+            _remember(tid, int(action["start"]), int(action["end"]))
+            st.session_state.pop(FOCUS, None)
+        elif op == "apply":
+            history.add_coding(proj, tid, int(action["code"]), int(action["start"]),
+                               int(action["end"]), coder=coder())
+            st.session_state.pop(SELECTION, None)
+        elif op == "new":
+            code_id = _code_named(proj, str(action["name"]))
+            history.add_coding(proj, tid, code_id, int(action["start"]), int(action["end"]),
+                               coder=coder())
+            st.session_state.pop(SELECTION, None)
+        elif op == "remove":
+            history.remove_coding(proj, int(action["id"]), coder=coder())
+            st.session_state.pop(FOCUS, None)
+        elif op == "snap":
+            transcript = get_transcript(proj, tid)
+            s, e = snap_in_turns(transcript.text, int(action["start"]), int(action["end"]),
+                                 get_turns(proj, tid), transcript.language)
+            _remember(tid, s, e)
+            _push(s, e)
+        elif op == "clear":
+            st.session_state.pop(SELECTION, None)
+        elif op == "focus":
+            st.session_state[FOCUS] = int(action["id"])
+        elif op == "resync":
+            st.session_state.setdefault(SYNC, {}).pop(tid, None)
+    except DuplicateError:
+        st.session_state.pop(SELECTION, None)
+        _flash("toast", "That passage already has that code from you.")
+    except QualcodeError as exc:  # a toast: a message box would shift the text under the mouse
+        _flash("toast", f"Not done: {exc}")
+    except (KeyError, TypeError, ValueError) as exc:
+        _flash("toast", f"Could not read that action from the browser ({exc})")
+    if nonce:
+        done.append(nonce)
+        del done[:-60]
+
+
+def _code_named(proj, name: str) -> int:
+    """An in-vivo code: the top-level code of that name, created when missing."""
+    name = " ".join(name.replace("/", "-").split())[:120]
+    for node in code_tree(proj):
+        if node.depth == 0 and node.code.name.casefold() == name.casefold():
+            return node.code.id
+    return create_code(proj, name).id
+
+
+# ---------------------------------------------------------------- the page
+
 def render() -> None:
     st.header("Code")
     proj = project()
-    transcripts = list_transcripts(proj)
-    if not transcripts:
+    headers = transcript_headers(proj)
+    if not headers:
         st.info("No transcripts yet: add some on the Transcripts page.")
         return
-    nodes = code_tree(proj)
-    by_id = {t.id: t for t in transcripts}
+    by_id = {h[0]: h for h in headers}
     transcript_id = st.selectbox(
-        "Transcript", [t.id for t in transcripts], key="code_transcript",
-        format_func=lambda i: f"{by_id[i].interview_order or '–'}. {by_id[i].name}")
-    transcript = by_id[transcript_id]
-    status_control(proj, transcript)
-    attrs = " · ".join(f"{k}: {v}" for k, v in (transcript.attributes or {}).items())
+        "Transcript", list(by_id), key="code_transcript",
+        format_func=lambda i: f"{by_id[i][2] if by_id[i][2] is not None else '–'}. {by_id[i][1]}")
+    attrs = " · ".join(f"{k}: {v}" for k, v in (by_id[transcript_id][3] or {}).items())
     if attrs:
         st.text(attrs)
+    _transcript_view(transcript_id)
 
-    codings = codings_for_transcript(proj, transcript.id, viewer=coder())  # blind coding
+
+@st.fragment
+def _transcript_view(transcript_id: int) -> None:
+    proj = project()
+    try:
+        transcript = get_transcript(proj, transcript_id)
+    except QualcodeError as exc:
+        st.error(plain(exc))
+        return
+    status_control(proj, transcript)
+    warm_index(proj, transcript.language)
+    for kind, message in st.session_state.pop(FLASH, []):
+        getattr(st, kind)(plain(message))
+    nodes = code_tree(proj)
     paths = {n.code.id: n.path for n in nodes}
-    colors = {n.code.id: n.code.color for n in nodes}
+    colors = display_colors(nodes)
+    codings = codings_for_transcript(proj, transcript.id, viewer=coder())  # blind coding
+    turns, text_chunks, labels = _layout(proj, proj.url, transcript.id, transcript.content_hash)
     selection = st.session_state.get(SELECTION)
     if not selection or selection.get("transcript") != transcript.id:
         selection = None
+
     only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
                           [n.code.id for n in nodes], format_func=paths.get, key="code_highlight")
+    shown = codings
     if only:
         roots = [n for n in nodes if n.code.id in only]
-        shown = {n.code.id for n in nodes if in_subtree(n, roots)}
-        codings_shown = [c for c in codings if c.code_id in shown]
-    else:
-        codings_shown = codings
-    marks = [Mark(c.start, c.end, paths.get(c.code_id, "?"), colors.get(c.code_id, "#ddd"))
-             for c in codings_shown]
+        keep = {n.code.id for n in nodes if in_subtree(n, roots)}
+        shown = [c for c in codings if c.code_id in keep]
 
-    turns = get_turns(proj, transcript.id)
-    labels = [(_line_start(transcript.text, t.start), t.start) for t in turns if t.speaker]
+    data = _canvas_data(proj, transcript, (text_chunks, labels), shown, nodes, colors, selection)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        span_selector(
-            transcript_id=transcript.id, length=len(transcript.text),
-            segments=segments(transcript.text, marks,
-                              (selection["start"], selection["end"]) if selection else None,
-                              labels=labels),
-            key=f"span_selector_{transcript.id}", on_select=_remember)
+        span_selector(key=f"canvas_{transcript.id}", data=data, on_action=_on_action)
     with right:
-        _coding_panel(proj, transcript, paths, selection, turns)
-    st.subheader("Codings in this transcript")
-    _codings_table(proj, transcript, codings, paths)
+        _coding_panel(proj, transcript, paths, selection, turns, codings)
+        _undo_box(proj)
+    if st.toggle(f"List the codings of this transcript ({len(codings)})", key="code_list"):
+        _codings_table(transcript, codings, paths)
 
 
-def _line_start(text: str, offset: int) -> int:
-    """Where the speaker label of a turn starting at ``offset`` begins (its line, or the
-    header line above it for Teams-style transcripts)."""
-    start = text.rfind("\n", 0, offset) + 1
-    if start == offset and start > 0:  # words on the line below a header line
-        start = text.rfind("\n", 0, start - 1) + 1
-    return start
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _layout(_proj, url: str, transcript_id: int, content_hash: str):
+    """Turns, chunks and speaker labels of a transcript: its text never changes, so they are
+    worked out once per process (keyed by the text's hash)."""
+    turns = get_turns(_proj, transcript_id)
+    text = get_transcript(_proj, transcript_id).text
+    return turns, chunks(text, turns), speaker_labels(text, turns)
+
+
+def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) -> dict:
+    """The canvas data: the text only when the browser lacks it, then only coding changes."""
+    tid = transcript.id
+    sync = st.session_state.setdefault(SYNC, {})
+    mine = sync.get(tid)
+    current = {c.id: (c.start, c.end, c.code_id, c.coder or "", (c.memo or "")[:300])
+               for c in codings}
+    data: dict = {"tid": tid, "key": f"{tid}:{transcript.content_hash[:16]}",
+                  "length": len(transcript.text)}
+    if mine is None:
+        mine = sync[tid] = {"seq": 0, "codings": current, "codes_v": None}
+        data["chunks"], data["labels"] = layout
+        data["full"] = [[i, *v] for i, v in current.items()]
+    else:
+        added, removed = diff(mine["codings"], current)
+        if added or removed:
+            data["base"] = mine["seq"]
+            mine["seq"] += 1
+            mine["codings"] = current
+            data["add"], data["del"] = added, removed
+    data["seq"] = mine["seq"]
+    codes_v = codebook_version(nodes, colors)
+    if mine["codes_v"] != codes_v:
+        data["codes"] = [[n.code.id, n.path, colors[n.code.id]] for n in nodes]
+        mine["codes_v"] = codes_v
+    data["codes_v"] = codes_v
+    data["top"], data["recent"] = code_usage(proj, coder())
+    data["acked"] = st.session_state.get(ACKED, [])[-30:]
+    push = st.session_state.get(PUSH)
+    if push:
+        data["sel"] = push
+    if selection:
+        ids = [s.code_id for s in _suggestions(proj, transcript, selection["start"],
+                                               selection["end"])]
+        data["suggest"] = {"start": selection["start"], "end": selection["end"], "ids": ids}
+    return data
 
 
 def _suggestions(proj, transcript, start: int, end: int):
-    """Code suggestions for the selection, computed once per selection: the page reruns on
-    every click and keystroke, and the TF-IDF over all code profiles need not run again."""
+    """Code suggestions for the selection, computed once per selection (from an index kept up
+    to date incrementally, see qualcode.suggest)."""
     key = (transcript.id, start, end)
     cached = st.session_state.get(SUGGESTIONS)
     if not cached or cached[0] != key:
-        cached = (key, suggest_codes(proj, transcript.text[start:end], transcript.language))
+        found = suggest_codes(proj, transcript.text[start:end], transcript.language, wait=False)
+        if found is None:  # the index is still being built: no waiting for it
+            return []
+        cached = (key, found)
         st.session_state[SUGGESTIONS] = cached
     return cached[1]
 
 
-def _coding_panel(proj, transcript, paths, selection, turns) -> None:
+def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
+    focus = st.session_state.get(FOCUS)
+    if focus is not None:
+        _memo_editor(proj, transcript, paths, next((c for c in codings if c.id == focus), None))
     st.subheader("Selection")
     if not selection:
-        st.info("Select a passage in the transcript with the mouse to code it.")
+        st.info("Select a passage in the transcript with the mouse to code it: a palette opens "
+                "at the selection (type to find a code, Enter or 1–9 applies). Click a highlight "
+                "or a stripe to see its codings.")
         return
     start, end = selection["start"], selection["end"]
     quote = transcript.text[start:end]
@@ -108,59 +253,91 @@ def _coding_panel(proj, transcript, paths, selection, turns) -> None:
         where = f"{turn.speaker}, turn {turn.index + 1}, {where}"
     st.text(where)
     if st.button("Expand to whole sentences", key="snap_sentences"):
-        s, e = snap_to_sentences(transcript.text, start, end, transcript.language)
+        s, e = snap_in_turns(transcript.text, start, end, turns, transcript.language)
         _remember(transcript.id, s, e)
-        st.rerun()
+        _push(s, e)
+        st.rerun(scope="fragment")
     if not paths:
-        st.warning("The codebook is empty: create codes on the Codebook page.")
+        st.warning("The codebook is empty: create codes on the Codebook page, or type a new "
+                   "code's name in the palette.")
         return
-    code_ids = st.multiselect("Codes to apply", list(paths), key="apply_codes",
-                              format_func=paths.get, placeholder="Choose one or more codes")
     suggestions = _suggestions(proj, transcript, start, end)
     if suggestions:
         st.text("Suggested: " + " · ".join(f"{x.path} ({x.score:.2f})" for x in suggestions))
+    code_ids = st.multiselect("Codes to apply", list(paths), key="apply_codes",
+                              format_func=paths.get, placeholder="Choose one or more codes")
     memo = st.text_area("Memo (optional)", key="apply_memo", height=80)
     if st.button("Apply code", type="primary", disabled=not code_ids, key="apply_button"):
         applied, problems = 0, []
         for code_id in code_ids:
             try:
-                add_coding(proj, transcript.id, code_id, start, end, coder=coder(), memo=memo)
+                history.add_coding(proj, transcript.id, code_id, start, end, coder=coder(),
+                                   memo=memo)
                 applied += 1
             except QualcodeError as exc:
                 problems.append(str(exc))
         if applied:
-            st.session_state.pop(SELECTION, None)
-            st.toast(f"Applied {applied} code(s).")
+            _clear_selection()
+            _flash("toast", f"Applied {applied} code(s).")
         for problem in problems:
-            st.error(plain(problem))
-        if applied and not problems:
-            st.rerun()
+            _flash("error", problem)
+        st.rerun(scope="fragment")
     if st.button("Clear selection", key="clear_selection"):
-        st.session_state.pop(SELECTION, None)
-        st.rerun()
+        _clear_selection()
+        st.rerun(scope="fragment")
 
 
-def _codings_table(proj, transcript, codings, paths) -> None:
+def _memo_editor(proj, transcript, paths, coding) -> None:
+    if coding is None:
+        st.session_state.pop(FOCUS, None)
+        return
+    with st.container(border=True):
+        st.caption("Coding")
+        st.text(f"{paths.get(coding.code_id, '?')} · characters {coding.start}–{coding.end}"
+                + (f" · coder {coding.coder}" if coding.coder else ""))
+        quote = transcript.text[coding.start:coding.end]
+        st.text(quote if len(quote) <= 300 else quote[:300] + " …")
+        memo = st.text_area("Memo on this coding", coding.memo, key=f"memo_text_{coding.id}")
+        c1, c2, c3 = st.columns(3)
+        if c1.button("Save memo", key=f"memo_save_{coding.id}"):
+            set_coding_memo(proj, coding.id, memo)
+            st.session_state.pop(FOCUS, None)
+            st.rerun(scope="fragment")
+        if c2.button("Remove coding", key=f"remove_coding_{coding.id}"):
+            try:
+                history.remove_coding(proj, coding.id, coder=coder())
+            except QualcodeError as exc:
+                _flash("error", str(exc))
+            st.session_state.pop(FOCUS, None)
+            st.rerun(scope="fragment")
+        if c3.button("Close", key=f"memo_close_{coding.id}"):
+            st.session_state.pop(FOCUS, None)
+            st.rerun(scope="fragment")
+
+
+def _undo_box(proj) -> None:
+    last = history.recent_actions(proj, coder(), limit=1)
+    if not last:
+        return
+    st.caption("Your last action: " + last[0].summary)
+    if st.button("Undo", key="undo_last", help="Take back your last action (repeat for more)"):
+        try:
+            action = history.undo_last(proj, coder())
+        except QualcodeError as exc:
+            _flash("error", str(exc))
+        else:
+            if action is not None:
+                _flash("toast", f"Undone: {action.summary}")
+        st.rerun(scope="fragment")
+
+
+def _codings_table(transcript, codings, paths) -> None:
     if not codings:
         st.caption("No codings yet.")
         return
-    for coding in codings:
-        cols = st.columns([5, 3, 1, 1])
-        quote = transcript.text[coding.start:coding.end]
-        cols[0].text(quote if len(quote) <= 300 else quote[:300] + " …")
-        cols[1].text(f"{paths.get(coding.code_id, '?')}\n{coding.start}–{coding.end}"
-                     + (f" · {coding.coder}" if coding.coder else ""))
-        if coding.memo:
-            cols[1].text(f"memo: {coding.memo}")
-        with cols[2].popover("Memo"):
-            memo = st.text_area("Memo on this coding", coding.memo, key=f"memo_text_{coding.id}")
-            if st.button("Save memo", key=f"memo_save_{coding.id}"):
-                set_coding_memo(proj, coding.id, memo)
-                st.rerun()
-        if cols[3].button("Remove", key=f"remove_coding_{coding.id}"):
-            try:
-                remove_coding(proj, coding.id)
-            except QualcodeError as exc:
-                st.error(plain(exc))
-            else:
-                st.rerun()
+    st.dataframe(pd.DataFrame([{
+        "start": c.start, "end": c.end, "code": paths.get(c.code_id, "?"),
+        "quote": transcript.text[c.start:c.end][:200], "coder": c.coder, "memo": c.memo}
+        for c in codings], columns=["start", "end", "code", "quote", "coder", "memo"]),
+        hide_index=True, width="stretch")
+

@@ -11,7 +11,8 @@ from ..codebook import codebook_from_bytes, export_codebook, import_codebook
 from ..codings import all_codings
 from ..errors import QualcodeError
 from ..exchange.refi_codebook import export_qdc
-from .state import forget_version, opened_version, plain, project
+from .. import history
+from .state import coder, forget_version, opened_version, plain, project
 
 
 def _run(action, success: str) -> None:
@@ -94,7 +95,7 @@ def render() -> None:
             new_parent = c2.selectbox("New parent", [None] + ids, key="struct_parent",
                                       format_func=lambda i: "(top level)" if i is None else paths[i])
             if c2.button("Move", key="struct_move"):
-                _run(lambda: ops.move_code(proj, code_id, new_parent), "Code moved.")
+                st.session_state[CONFIRM] = ("move", code_id, new_parent)
             target = c1.selectbox("Merge into", ids, format_func=paths.get, key="struct_target")
             try:  # what the merge will do, shown before it is confirmed
                 c1.text(ops.merge_plan(proj, code_id, target).describe())
@@ -102,11 +103,24 @@ def render() -> None:
                 c1.caption(plain(exc))
             sure = c1.checkbox("Merge as described above", key="struct_merge_sure")
             if c1.button("Merge (codings kept)", key="struct_merge", disabled=not sure):
-                _run(lambda: ops.merge_codes(proj, code_id, target),
+                _run(lambda: history.merge_codes(proj, code_id, target, coder=coder()),
                      "Codes merged; codings kept, memos joined.")
             force = c2.checkbox("Also delete its codings and sub-codes", key="struct_force")
             if c2.button("Delete", key="struct_delete"):
-                _run(lambda: ops.delete_code(proj, code_id, force=force), "Code deleted.")
+                preview = history.delete_preview(proj, code_id)
+                if (preview["codings"] or preview["subcodes"]) and not force:
+                    _run(lambda: ops.delete_code(proj, code_id, force=False), "Code deleted.")
+                else:
+                    st.session_state[CONFIRM] = ("delete", code_id, None)
+            pending = st.session_state.get(CONFIRM)
+            if pending and pending[1] in paths and (pending[2] is None or pending[2] in paths):
+                if pending[0] == "move":
+                    _confirm_move(proj, pending[1], pending[2], paths)
+                else:
+                    _confirm_delete(proj, pending[1], history.delete_preview(proj, pending[1]))
+            else:
+                st.session_state.pop(CONFIRM, None)
+        _undo(proj)
 
     with tab_io:
         upload = st.file_uploader("Import a codebook (qualcode .yaml or REFI-QDA .qdc)",
@@ -122,3 +136,55 @@ def render() -> None:
             c2.download_button("Export REFI-QDA codebook (.qdc)", lambda: export_qdc(proj),
                                file_name="codebook.qdc", mime="application/xml",
                                key="codebook_export_qdc")
+
+
+CONFIRM = "codebook_confirm"  # the move or delete waiting for confirmation
+
+
+def _dismiss() -> None:
+    st.session_state.pop(CONFIRM, None)
+
+
+@st.dialog("Move code", on_dismiss=_dismiss)
+def _confirm_move(proj, code_id: int, new_parent: int | None, paths: dict) -> None:
+    """Name what the move changes before doing it."""
+    path = paths[code_id]
+    name = path.split(" / ")[-1]
+    new_path = name if new_parent is None else f"{paths[new_parent]} / {name}"
+    below = [p for p in paths.values() if p.startswith(path + " / ")]
+    preview = history.delete_preview(proj, code_id)
+    st.text(f"Move '{path}' to '{new_path}'.")
+    st.text(f"{len(below)} sub-code(s) move with it; its {preview['codings']} coding(s) stay "
+            "on their codes. You can undo this.")
+    c1, c2 = st.columns(2)
+    if c1.button("Move", type="primary", key="confirm_move"):
+        _dismiss()
+        _run(lambda: history.move_code(proj, code_id, new_parent, coder=coder()), "Code moved.")
+    if c2.button("Cancel", key="cancel_move"):
+        _dismiss()
+        st.rerun()
+
+
+@st.dialog("Delete code", on_dismiss=_dismiss)
+def _confirm_delete(proj, code_id: int, preview: dict) -> None:
+    """Name what the deletion takes with it before doing it."""
+    st.text(f"Delete '{preview['path']}'?")
+    st.text(f"With it go {preview['subcodes']} sub-code(s), {preview['codings']} coding(s) in "
+            f"{preview['transcripts']} transcript(s) and {preview['memos']} memo(s). "
+            "You can undo this.")
+    c1, c2 = st.columns(2)
+    if c1.button("Delete", type="primary", key="confirm_delete"):
+        _dismiss()
+        _run(lambda: history.delete_code(proj, code_id, force=True, coder=coder()),
+             "Code deleted.")
+    if c2.button("Cancel", key="cancel_delete"):
+        _dismiss()
+        st.rerun()
+
+
+def _undo(proj) -> None:
+    last = history.recent_actions(proj, coder(), limit=1)
+    if last:
+        st.caption("Your last action: " + last[0].summary)
+        if st.button("Undo", key="codebook_undo"):
+            _run(lambda: history.undo_last(proj, coder()), "Undone.")

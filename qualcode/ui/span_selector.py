@@ -1,100 +1,700 @@
-"""An inline components-v2 element that shows a transcript and reports the selected span.
+"""The coding canvas: a components-v2 element that shows a transcript, lets the coder select a
+span and code it from a palette at the selection, and draws the codings as highlights and as
+labelled stripes in a margin.
 
 Safety and correctness rules (see the developers' brief):
-* the transcript travels as JSON data segments and is put on the page with ``textContent``
-  only; no transcript or codebook text is ever turned into HTML;
-* offsets are code points: each segment carries its absolute start, and JS counts code points
+* text, code names and memos travel as JSON data and reach the page through ``textContent``
+  only; colours are checked against ``#rrggbb`` before they go into a style;
+* offsets are code points: every span carries its absolute start, and JS counts code points
   (a surrogate pair is one) inside a single text node, never from ``selection.toString()``;
 * ``isolate_styles=False`` (a shadow root collapses Chromium's ``getSelection()``), so all CSS
   is scoped under ``.qc-span-selector``.
+
+Scale: the transcript text is sent once per transcript and session (the browser keeps it in a
+cache keyed by transcript and content hash), codings as a compact list ``[id, start, end, code]``
+and afterwards only the changes (``add``/``del`` from sequence ``base`` to ``seq``); when the
+browser's copy does not match (reload, lost update) it asks for a resync. The text is cut into
+chunks (by speaker turn); only chunks near the visible part are split into highlight spans and
+get stripes (IntersectionObserver), so a 150,000-character interview with 1,500 codings stays
+light.
+
+One trigger, ``act``, carries every user action ``{n: nonce, op: ...}``: ``select``, ``apply``,
+``new`` (in-vivo code), ``remove``, ``snap``, ``clear``, ``focus``, ``resync``. The browser shows the effect
+at once (optimistic highlight) and re-sends an action the server has not acknowledged
+(``acked`` nonces) — the server ignores nonces it has done.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-HTML = '<div class="qc-span-selector"><div class="qc-text" tabindex="0"></div></div>'
+HTML = (
+    '<div class="qc-span-selector">'
+    '<canvas class="qc-density" height="14" title="Codings along the transcript (click to jump)">'
+    '</canvas>'
+    '<div class="qc-scroll"><div class="qc-body">'
+    '<div class="qc-text" tabindex="0"></div><div class="qc-margin"></div>'
+    '<div class="qc-palette" hidden></div><div class="qc-popup" hidden></div>'
+    '</div></div></div>'
+)
 
 CSS = """
+.qc-span-selector { position: relative; }
+.qc-span-selector .qc-density { display: block; width: 100%; height: 14px; cursor: pointer;
+  border-radius: 3px; margin-bottom: 4px; background: rgba(128,128,128,0.12); }
+.qc-span-selector .qc-scroll { max-height: 70vh; overflow-y: auto; border-radius: 0.5rem;
+  border: 1px solid rgba(128, 128, 128, 0.35); }
+.qc-span-selector .qc-body { position: relative; display: flex; align-items: stretch; }
 .qc-span-selector .qc-text {
+  flex: 1 1 auto; min-width: 0;
   white-space: pre-wrap;
   font-family: Georgia, 'Times New Roman', serif;
   font-size: 1.02rem;
-  line-height: 1.65;
-  max-height: 34rem;
-  overflow-y: auto;
+  line-height: 1.75;
   padding: 0.75rem 1rem;
-  border: 1px solid rgba(128, 128, 128, 0.35);
-  border-radius: 0.5rem;
   cursor: text;
   outline: none;
 }
-.qc-span-selector .qc-coded { border-radius: 2px; color: #111; }
+.qc-span-selector .qc-margin { position: relative; flex: 0 0 auto; width: 40px;
+  border-left: 1px solid rgba(128,128,128,0.25); }
+.qc-span-selector .qc-stripe { position: absolute; width: 16px; border-radius: 3px;
+  box-sizing: border-box; border-left: 4px solid #999; cursor: pointer; overflow: hidden;
+  background: rgba(128,128,128,0.10); }
+.qc-span-selector .qc-stripe span { writing-mode: vertical-rl; font: 10px/11px sans-serif;
+  white-space: nowrap; color: #333; display: block; padding-top: 2px; }
+.qc-span-selector .qc-stripe.qc-pending { opacity: 0.55; }
+.qc-span-selector .qc-coded { color: #111; cursor: pointer; }
+.qc-span-selector .qc-overlap { text-decoration: underline dotted rgba(0,0,0,0.55); }
 .qc-span-selector .qc-speaker { font-weight: 700; font-family: sans-serif; font-size: 0.92em; }
-.qc-span-selector .qc-sel { outline: 2px solid #1e88e5; background-color: rgba(30, 136, 229, 0.18); }
+.qc-span-selector .qc-sel { outline: 2px solid #1e88e5; background-color: rgba(30, 136, 229, 0.22); }
+.qc-span-selector .qc-palette, .qc-span-selector .qc-popup {
+  position: absolute; z-index: 20; width: 22rem; max-width: 90%;
+  background: #fff; color: #111; border: 1px solid rgba(0,0,0,0.25); border-radius: 0.5rem;
+  box-shadow: 0 6px 18px rgba(0,0,0,0.18); padding: 0.4rem; font: 0.85rem/1.35 sans-serif; }
+.qc-span-selector .qc-palette input { width: 100%; box-sizing: border-box; padding: 0.3rem;
+  font: inherit; border: 1px solid #bbb; border-radius: 4px; }
+.qc-span-selector .qc-list { max-height: 14rem; overflow-y: auto; margin-top: 0.3rem; }
+.qc-span-selector .qc-item { padding: 0.2rem 0.35rem; border-radius: 4px; cursor: pointer;
+  display: flex; gap: 0.4rem; align-items: center; }
+.qc-span-selector .qc-item.qc-active { background: rgba(30,136,229,0.16); }
+.qc-span-selector .qc-swatch { width: 0.8rem; height: 0.8rem; border-radius: 2px; flex: none; }
+.qc-span-selector .qc-key { font: 0.7rem monospace; border: 1px solid #999; border-radius: 3px;
+  padding: 0 0.2rem; flex: none; }
+.qc-span-selector .qc-hint { color: #555; font-size: 0.75rem; margin: 0.2rem 0.1rem; }
+.qc-span-selector .qc-row { display: flex; gap: 0.3rem; flex-wrap: wrap; margin-top: 0.3rem; }
+.qc-span-selector .qc-row button, .qc-span-selector .qc-popup button { font: inherit;
+  font-size: 0.78rem; padding: 0.1rem 0.4rem; border: 1px solid #bbb; border-radius: 4px;
+  background: #f6f6f6; cursor: pointer; color: #111; }
+.qc-span-selector .qc-coding { border-top: 1px solid #eee; padding: 0.3rem 0.1rem; }
+.qc-span-selector .qc-coding:first-child { border-top: none; }
+.qc-span-selector .qc-memo { color: #444; font-style: italic; white-space: pre-wrap; }
 """
 
-JS = """
+JS = r"""
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const LANE = 18;
+
+function store() {
+  if (!window.__qcSpan) { window.__qcSpan = { texts: new Map(), views: new Map() }; }
+  return window.__qcSpan;
+}
+
+// Code points in a string (a surrogate pair counts once).
+function codePoints(s) { let n = 0; for (const _ of s) { n += 1; } return n; }
+// UTF-16 index of code point ``cp`` in ``s``.
+function units(s, cp) {
+  if (!/[\uD800-\uDFFF]/.test(s)) { return Math.min(cp, s.length); }
+  let i = 0, n = 0;
+  while (n < cp && i < s.length) { const c = s.charCodeAt(i); i += (c >= 0xD800 && c <= 0xDBFF) ? 2 : 1; n += 1; }
+  return i;
+}
+function color(c) { return (typeof c === 'string' && COLOR.test(c)) ? c : '#cccccc'; }
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) { e.className = cls; }
+  if (text !== undefined) { e.textContent = text; }
+  return e;
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
-  const root = parentElement.querySelector('.qc-text');
-  if (!root || !data) { return; }
-
-  const frag = document.createDocumentFragment();
-  for (const seg of data.segments) {
-    const span = document.createElement('span');
-    span.textContent = seg.t;
-    span.dataset.start = String(seg.s);
-    span.dataset.end = String(seg.e);
-    if (seg.c) {
-      span.classList.add('qc-coded');
-      span.style.backgroundColor = seg.c;
-      span.title = seg.n;
-    }
-    if (seg.sel) { span.classList.add('qc-sel'); }
-    if (seg.lab) { span.classList.add('qc-speaker'); }
-    frag.appendChild(span);
+  const wrap = parentElement.querySelector('.qc-span-selector');
+  if (!wrap || !data) { return; }
+  const S = store();
+  let v = S.views.get(data.tid);
+  if (!v) {
+    v = { tid: data.tid, key: data.key, chunks: [], codings: new Map(), codes: new Map(),
+          seq: -1, lanes: new Map(), laneCount: 1, sel: null, pending: new Map(),
+          decorated: new Set(), stripes: new Map(), dragging: false, nonce: 0,
+          lastServerSel: null };
+    S.views.set(data.tid, v);
   }
-  root.replaceChildren(frag);
+  const fresh = v.wrap !== wrap;
+  v.wrap = wrap;
+  v.send = setTriggerValue;
+  v.data = data;
+  const root = wrap.querySelector('.qc-text');
+  const body = wrap.querySelector('.qc-body');
+  const scroller = wrap.querySelector('.qc-scroll');
+  const margin = wrap.querySelector('.qc-margin');
+  const palette = wrap.querySelector('.qc-palette');
+  const popup = wrap.querySelector('.qc-popup');
+  const density = wrap.querySelector('.qc-density');
   root.dataset.length = String(data.length);
-  root.dataset.transcript = String(data.transcript);
+  root.dataset.transcript = String(data.tid);
 
-  // Code points in a UTF-16 prefix of one text node (a surrogate pair counts once).
-  const codePoints = (s) => { let n = 0; for (const _ of s) { n += 1; } return n; };
+  const act = (op) => {
+    v.nonce += 1;
+    op.n = `${Date.now().toString(36)}-${v.nonce}`;
+    op.t = v.tid;
+    if (!['select', 'resync', 'focus', 'clear'].includes(op.op)) { v.pending.set(op.n, { op, at: Date.now() }); }
+    v.send('act', op);
+    return op.n;
+  };
 
-  const boundary = (node, offset) => {
+  // ---------------------------------------------------------------- data in
+  if (data.codes) { v.codes = new Map(data.codes.map(([id, path, c]) => [id, { id, path, color: color(c) }])); v.codesV = data.codes_v; }
+  if (data.codes_v && data.codes_v !== v.codesV && !data.codes) { act({ op: 'resync' }); return; }
+  let rebuild = false;
+  if (data.chunks) {
+    S.texts.set(data.key, { chunks: data.chunks, labels: data.labels || [] });
+    rebuild = true;
+  }
+  const cached = S.texts.get(data.key);
+  if (!cached) { act({ op: 'resync' }); return; }
+  if (rebuild || fresh || v.key !== data.key || root.childElementCount === 0) {
+    v.key = data.key;
+    v.chunks = cached.chunks.map(([s, t], i) => ({ i, s, t, e: s + codePoints(t) }));
+    v.labels = cached.labels;
+    const frag = document.createDocumentFragment();
+    for (const c of v.chunks) {
+      const div = el('div', 'qc-chunk');
+      div.dataset.start = String(c.s); div.dataset.end = String(c.e); div.dataset.i = String(c.i);
+      const span = el('span', '', c.t);
+      span.dataset.start = String(c.s); span.dataset.end = String(c.e);
+      div.appendChild(span);
+      frag.appendChild(div);
+      c.div = div;
+    }
+    root.replaceChildren(frag);
+    v.decorated = new Set();
+    margin.replaceChildren(); v.stripes = new Map();
+    if (v.io) { v.io.disconnect(); }
+    v.io = new IntersectionObserver((entries) => {
+      const todo = [];
+      for (const en of entries) { if (en.isIntersecting) { todo.push(Number(en.target.dataset.i)); } }
+      if (todo.length) { for (const i of todo) { decorate(v.chunks[i]); } layoutStripes(); }
+    }, { root: scroller, rootMargin: '800px 0px' });
+    for (const c of v.chunks) { v.io.observe(c.div); }
+    if (v.ro) { v.ro.disconnect(); }
+    let width = root.clientWidth;
+    v.ro = new ResizeObserver(() => {  // new line breaks: the stripes move with the text
+      if (root.clientWidth !== width) { width = root.clientWidth; v.layout(); v.density(); }
+    });
+    v.ro.observe(root);
+  }
+  v.layout = () => layoutStripes();
+  v.density = () => drawDensity(allCodings());
+  let changed = new Set();
+  if (data.full) {
+    v.codings = new Map(data.full.map(([id, s, e, code, coder, memo]) => [id, { id, s, e, code, coder, memo }])); v.removing = new Set();
+    v.seq = data.seq; changed = null;
+  } else if (data.seq !== undefined && data.seq !== v.seq) {
+    if (data.base === v.seq && (data.add || data.del)) {
+      for (const id of (data.del || [])) { const c = v.codings.get(id); if (c) { changed.add(c); v.codings.delete(id); } }
+      for (const [id, s, e, code, coder, memo] of (data.add || [])) { const c = { id, s, e, code, coder, memo }; v.codings.set(id, c); changed.add(c); if (v.removing) { v.removing.delete(id); } }
+      v.seq = data.seq;
+    } else { act({ op: 'resync' }); return; }
+  }
+  // actions the server has done are no longer pending; re-send the ones it seems to have lost
+  const acked = new Set(data.acked || []);
+  for (const [n, p] of v.pending) {
+    if (acked.has(n)) { v.pending.delete(n); if (p.local) { changed === null || changed.add(p.local); } }
+    else if (Date.now() - p.at > 4000) { p.at = Date.now(); v.send('act', p.op); }
+  }
+  if (!v.resender) {  // an action whose rerun never came (lost on the way) is sent again
+    v.resender = setInterval(() => {
+      if (!document.body.contains(v.wrap)) { return; }
+      for (const p of v.pending.values()) {
+        if (Date.now() - p.at > 4000) { p.at = Date.now(); v.send('act', p.op); break; }
+      }
+    }, 2000);
+  }
+  if (data.sel && data.sel.n !== v.lastServerSel) {
+    v.lastServerSel = data.sel.n;
+    if (data.sel.start === null) { v.sel && setSelection(null, 0); }
+    else { setSelection(data.sel.start, data.sel.end, true); }
+  }
+  v.top = (data.top || []).filter((id) => v.codes.has(id));
+  v.recent = (data.recent || []).filter((id) => v.codes.has(id));
+  v.suggest = data.suggest || null;
+  refresh(changed);
+  if (!palette.hidden) { renderPalette(false); }
+
+  // ---------------------------------------------------------------- model helpers
+  function allCodings() {
+    const out = [...v.codings.values()];
+    for (const p of v.pending.values()) { if (p.local) { out.push(p.local); } }
+    return out.filter((c) => !(v.removing && v.removing.has(c.id)));
+  }
+  function assignLanes(list) {
+    const sorted = [...list].sort((a, b) => a.s - b.s || b.e - a.e);
+    const ends = [];
+    v.lanes = new Map();
+    for (const c of sorted) {
+      let lane = ends.findIndex((e) => e <= c.s);
+      if (lane < 0) { lane = ends.length; ends.push(c.e); } else { ends[lane] = c.e; }
+      v.lanes.set(c.id, lane);
+    }
+    v.laneCount = Math.max(1, ends.length);
+  }
+  function chunkAt(offset) {
+    let lo = 0, hi = v.chunks.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (v.chunks[mid].s <= offset) { lo = mid; } else { hi = mid - 1; } }
+    return v.chunks[lo];
+  }
+  function chunksOver(s, e) {
+    const out = [];
+    if (!v.chunks.length) { return out; }
+    for (let c = chunkAt(s); c && c.s < Math.max(e, s + 1); c = v.chunks[c.i + 1]) { out.push(c); }
+    return out;
+  }
+  function codeOf(c) { return v.codes.get(c.code) || { path: c.name || 'new code', color: '#bdbdbd' }; }
+
+  // ---------------------------------------------------------------- drawing
+  function refresh(changed) {
+    const list = allCodings();
+    assignLanes(list);
+    margin.style.width = `${v.laneCount * LANE + 6}px`;
+    let todo;
+    if (changed === null || changed === undefined) { todo = [...v.decorated].map((i) => v.chunks[i]); }
+    else {
+      const set = new Set();
+      for (const c of changed) { for (const ch of chunksOver(c.s, c.e)) { if (v.decorated.has(ch.i)) { set.add(ch); } } }
+      todo = [...set];
+    }
+    for (const ch of todo) { decorate(ch, list); }
+    layoutStripes(list);
+    drawDensity(list);
+  }
+
+  function decorate(ch, list) {
+    list = list || allCodings();
+    v.decorated.add(ch.i);
+    const over = list.filter((c) => c.s < ch.e && c.e > ch.s);
+    const cuts = new Set([ch.s, ch.e]);
+    for (const c of over) { cuts.add(Math.max(ch.s, c.s)); cuts.add(Math.min(ch.e, c.e)); }
+    const labs = (v.labels || []).filter(([a, b]) => a < ch.e && b > ch.s);
+    for (const [a, b] of labs) { cuts.add(Math.max(ch.s, a)); cuts.add(Math.min(ch.e, b)); }
+    if (v.sel && v.sel.s < ch.e && v.sel.e > ch.s) { cuts.add(Math.max(ch.s, v.sel.s)); cuts.add(Math.min(ch.e, v.sel.e)); }
+    const bounds = [...cuts].sort((a, b) => a - b);
+    const frag = document.createDocumentFragment();
+    let u0 = 0;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const a = bounds[k], b = bounds[k + 1];
+      if (a === b) { continue; }
+      const u1 = units(ch.t, b - ch.s);
+      const span = el('span', '', ch.t.slice(u0, u1));
+      u0 = u1;
+      span.dataset.start = String(a); span.dataset.end = String(b);
+      const on = over.filter((c) => c.s <= a && b <= c.e).sort((x, y) => (x.e - x.s) - (y.e - y.s));
+      if (on.length) {
+        span.classList.add('qc-coded');
+        const cols = on.map((c) => codeOf(c).color);
+        if (on.length === 1) { span.style.backgroundColor = cols[0] + 'aa'; }
+        else {
+          span.classList.add('qc-overlap');
+          const stops = cols.map((c, i) => `${c}cc ${(100 * i / cols.length).toFixed(1)}% ${(100 * (i + 1) / cols.length).toFixed(1)}%`);
+          span.style.backgroundImage = `linear-gradient(to bottom, ${stops.join(', ')})`;
+        }
+        span.title = on.map((c) => codeOf(c).path).join(' · ');
+        span.dataset.codings = on.map((c) => c.id).join(',');
+      }
+      if (labs.some(([x, y]) => x <= a && b <= y)) { span.classList.add('qc-speaker'); }
+      if (v.sel && v.sel.s <= a && b <= v.sel.e) { span.classList.add('qc-sel'); }
+      frag.appendChild(span);
+    }
+    ch.div.replaceChildren(frag);
+  }
+
+  function locate(offset) {
+    const ch = chunkAt(offset);
+    const spans = ch.div.children;
+    let lo = 0, hi = spans.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (Number(spans[mid].dataset.start) <= offset) { lo = mid; } else { hi = mid - 1; } }
+    const span = spans[lo];
+    const node = span.firstChild;
+    if (!node) { return { node: span, index: 0 }; }
+    return { node, index: units(node.data, offset - Number(span.dataset.start)) };
+  }
+  function rangeOf(s, e) {
+    const a = locate(s), b = locate(Math.max(s, e));
+    const r = document.createRange();
+    r.setStart(a.node, a.index); r.setEnd(b.node, b.index);
+    return r;
+  }
+
+  function layoutStripes(list) {
+    list = list || allCodings();
+    const top0 = margin.getBoundingClientRect().top;
+    const keep = new Set();
+    for (const c of list) {
+      const visible = chunksOver(c.s, c.e).some((ch) => v.decorated.has(ch.i));
+      if (!visible) { continue; }
+      const lane = v.lanes.get(c.id) || 0;
+      keep.add(c.id);
+      let st = v.stripes.get(c.id);
+      const code = codeOf(c);
+      if (!st) {
+        st = el('div', 'qc-stripe');
+        st.appendChild(el('span', ''));
+        st.onclick = (ev) => { ev.stopPropagation(); showPopup([c.id], st); };
+        margin.appendChild(st);
+        v.stripes.set(c.id, st);
+      }
+      st.dataset.coding = String(c.id);
+      st.dataset.code = String(c.code);
+      st.classList.toggle('qc-pending', typeof c.id === 'string');
+      st.style.borderLeftColor = code.color;
+      st.style.backgroundColor = code.color + '33';
+      st.title = code.path;
+      st.firstChild.textContent = code.path.split(' / ').pop();
+      const rects = rangeOf(c.s, c.e).getClientRects();
+      if (!rects.length) { continue; }
+      const top = rects[0].top - top0, bottom = rects[rects.length - 1].bottom - top0;
+      st.style.top = `${top + 1}px`;
+      st.style.height = `${Math.max(8, bottom - top - 2)}px`;
+      st.style.left = `${3 + lane * LANE}px`;
+    }
+    for (const [id, st] of v.stripes) { if (!keep.has(id)) { st.remove(); v.stripes.delete(id); } }
+  }
+
+  function drawDensity(list) {
+    const w = density.clientWidth || 600;
+    density.width = w;
+    const ctx = density.getContext('2d');
+    ctx.clearRect(0, 0, w, 14);
+    const n = Math.max(1, Number(data.length));
+    const bins = new Float32Array(w);
+    for (const c of list) {
+      const a = Math.floor(c.s / n * w), b = Math.max(a + 1, Math.ceil(c.e / n * w));
+      for (let x = a; x < b && x < w; x++) { bins[x] += 1; }
+    }
+    let max = 1; for (const x of bins) { if (x > max) { max = x; } }
+    ctx.fillStyle = '#1e88e5';
+    for (let x = 0; x < w; x++) { if (bins[x]) { const h = 3 + 11 * bins[x] / max; ctx.fillRect(x, 14 - h, 1, h); } }
+    density.onclick = (ev) => {
+      const r = density.getBoundingClientRect();
+      const off = Math.floor((ev.clientX - r.left) / r.width * n);
+      const ch = chunkAt(off);
+      scroller.scrollTop = ch.div.offsetTop + (off - ch.s) / Math.max(1, ch.e - ch.s) * ch.div.offsetHeight - 40;
+    };
+  }
+
+  // ---------------------------------------------------------------- selection
+  function boundary(node, offset) {
+    if (!root.contains(node)) { return null; }
     if (node.nodeType === Node.TEXT_NODE) {
-      const el = node.parentElement;
-      if (!el || el.parentElement !== root) { return null; }
-      return Number(el.dataset.start) + codePoints(node.data.slice(0, offset));
+      const span = node.parentElement;
+      if (!span || span.dataset.start === undefined) { return null; }
+      return Number(span.dataset.start) + codePoints(node.data.slice(0, offset));
     }
-    if (node === root) {
-      const kids = root.children;
-      if (kids.length === 0) { return 0; }
-      if (offset >= kids.length) { return Number(kids[kids.length - 1].dataset.end); }
-      return Number(kids[offset].dataset.start);
-    }
-    if (node.parentElement === root && node.dataset && node.dataset.start !== undefined) {
+    if (node.dataset && node.dataset.start !== undefined && node.tagName === 'SPAN') {
       return offset === 0 ? Number(node.dataset.start) : Number(node.dataset.end);
     }
-    return null;
-  };
-
-  const report = () => {
-    const sel = window.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) { return; }
-    const range = sel.getRangeAt(0);
-    if (!range.intersectsNode(root)) { return; }
-    let start = boundary(range.startContainer, range.startOffset);
-    let end = boundary(range.endContainer, range.endOffset);
-    if (start === null) { start = 0; }
-    if (end === null) { end = Number(data.length); }
-    if (end > start) {
-      setTriggerValue('selection', { transcript: data.transcript, start: start, end: end });
+    const kids = node.children;
+    if (!kids || kids.length === 0) { return null; }
+    if (offset >= kids.length) { return Number(kids[kids.length - 1].dataset.end); }
+    return Number(kids[offset].dataset.start);
+  }
+  function pointOffset(x, y) {
+    const r = root.getBoundingClientRect();
+    const sr = scroller.getBoundingClientRect();
+    const cx = Math.min(Math.max(x, r.left + 2), r.right - 2);
+    const cy = Math.min(Math.max(y, Math.max(r.top, sr.top) + 2), Math.min(r.bottom, sr.bottom) - 2);
+    let node = null, off = 0;
+    if (document.caretPositionFromPoint) {
+      const p = document.caretPositionFromPoint(cx, cy); if (p) { node = p.offsetNode; off = p.offset; }
+    } else if (document.caretRangeFromPoint) {
+      const p = document.caretRangeFromPoint(cx, cy); if (p) { node = p.startContainer; off = p.startOffset; }
     }
+    return node ? boundary(node, off) : null;
+  }
+  function setSelection(s, e, fromServer) {
+    const old = v.sel;
+    v.sel = (s !== null && e > s) ? { s, e } : null;
+    const touched = new Set();
+    for (const x of [old, v.sel]) { if (x) { for (const ch of chunksOver(x.s, x.e)) { touched.add(ch); } } }
+    for (const ch of touched) { decorate(ch); }
+    if (touched.size) { layoutStripes(); }
+    if (v.sel) {
+      const sel = window.getSelection();
+      if (sel) { sel.removeAllRanges(); }
+      openPalette();
+    } else { palette.hidden = true; }
+  }
+  function report(ev) {
+    const sel = window.getSelection();
+    let s = null, e = null;
+    if (sel && sel.rangeCount && !sel.isCollapsed) {
+      const r = sel.getRangeAt(0);
+      s = boundary(r.startContainer, r.startOffset);
+      e = boundary(r.endContainer, r.endOffset);
+      if (s === null || e === null) {
+        // released outside the text: the end nearest to the pointer, inside the text
+        const anchor = boundary(sel.anchorNode, sel.anchorOffset);
+        const a = anchor !== null ? anchor : v.downAt;
+        const z = pointOffset(ev.clientX, ev.clientY);
+        if (a === null || a === undefined || z === null) { return; }
+        s = Math.min(a, z); e = Math.max(a, z);
+      }
+    } else if (v.downAt !== null && v.downAt !== undefined && ev && !root.contains(ev.target)) {
+      const z = pointOffset(ev.clientX, ev.clientY);
+      if (z === null) { return; }
+      s = Math.min(v.downAt, z); e = Math.max(v.downAt, z);
+    } else { return; }
+    if (e <= s) { return; }
+    popup.hidden = true;
+    setSelection(s, e, false);
+    act({ op: 'select', start: s, end: e });
+  }
+  root.onmousedown = (ev) => {
+    if (ev.button !== 0) { return; }
+    v.dragging = true;
+    v.downAt = pointOffset(ev.clientX, ev.clientY);
+    v.downX = ev.clientX; v.downY = ev.clientY;
   };
-  root.onmouseup = report;
-  root.onkeyup = (ev) => { if (ev.shiftKey) { report(); } };
+  if (!S.docListener) {
+    S.docListener = true;
+    document.addEventListener('mouseup', (ev) => {
+      for (const view of S.views.values()) { if (view.onDocUp) { view.onDocUp(ev); } }
+    }, true);
+  }
+  v.onDocUp = (ev) => {
+    if (!v.dragging) { return; }
+    v.dragging = false;
+    const moved = Math.abs(ev.clientX - v.downX) + Math.abs(ev.clientY - v.downY) > 3;
+    const sel = window.getSelection();
+    if (!moved && (!sel || sel.isCollapsed)) { clickAt(ev); return; }
+    setTimeout(() => report(ev), 0);
+  };
+  root.onkeyup = (ev) => { if (ev.shiftKey) { report(ev); } };
+  scroller.onscroll = () => { if (!popup.hidden && !popup.contains(document.activeElement)) { popup.hidden = true; } };
+
+  function clickAt(ev) {
+    const t = ev.target && ev.target.closest ? ev.target.closest('.qc-coded') : null;
+    if (t && root.contains(t)) {
+      const ids = t.dataset.codings.split(',').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+      showPopup(ids, t);
+    } else if (!palette.contains(ev.target) && !popup.contains(ev.target)) {
+      popup.hidden = true;
+      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); act({ op: 'clear' }); }
+    }
+  }
+
+  // ---------------------------------------------------------------- popup: codings at a place
+  function place(box, rect) {
+    const b = body.getBoundingClientRect();
+    box.style.top = `${rect.bottom - b.top + 6}px`;
+    box.style.left = `${Math.max(4, Math.min(rect.left - b.left, b.width - box.offsetWidth - 8))}px`;
+  }
+  function showPopup(ids, anchor) {
+    palette.hidden = true;
+    const list = ids.map((id) => allCodings().find((c) => c.id === id)).filter(Boolean);
+    const rows = [];
+    for (const c of list) {
+      const row = el('div', 'qc-coding');
+      row.dataset.coding = String(c.id);
+      const head = el('div', 'qc-item');
+      const sw = el('span', 'qc-swatch'); sw.style.backgroundColor = codeOf(c).color;
+      head.appendChild(sw);
+      head.appendChild(el('b', '', codeOf(c).path));
+      row.appendChild(head);
+      row.appendChild(el('div', 'qc-hint', `chars ${c.s}–${c.e}` + (c.coder ? ` · coder ${c.coder}` : '')));
+      if (c.memo) { row.appendChild(el('div', 'qc-memo', c.memo)); }
+      const buttons = el('div', 'qc-row');
+      if (typeof c.id === 'number') {
+        const rm = el('button', '', 'Remove');
+        rm.onclick = (ev) => { ev.stopPropagation(); removeCoding(c); popup.hidden = true; };
+        const memo = el('button', '', 'Memo…');
+        memo.onclick = (ev) => { ev.stopPropagation(); act({ op: 'focus', id: c.id }); popup.hidden = true; };
+        buttons.appendChild(rm); buttons.appendChild(memo);
+      }
+      row.appendChild(buttons);
+      rows.push(row);
+    }
+    if (!rows.length) { popup.hidden = true; return; }
+    popup.replaceChildren(...rows);
+    popup.hidden = false;
+    place(popup, anchor.getBoundingClientRect());
+  }
+  function removeCoding(c) {
+    if (!v.removing) { v.removing = new Set(); }
+    v.removing.add(c.id);
+    v.codings.delete(c.id);
+    refresh([c]);
+    act({ op: 'remove', id: c.id });
+  }
+
+  // ---------------------------------------------------------------- palette
+  function openPalette() {
+    v.query = ''; v.active = 0;
+    renderPalette(true);
+  }
+  function candidates() {
+    const q = (v.query || '').trim().toLowerCase();
+    const order = [...v.recent, ...[...v.codes.keys()].filter((id) => !v.recent.includes(id))];
+    let ids = order;
+    if (q) {
+      const words = q.split(/\s+/);
+      ids = order.filter((id) => { const p = v.codes.get(id).path.toLowerCase(); return words.every((w) => p.includes(w)); });
+      ids.sort((a, b) => {
+        const na = v.codes.get(a).path.toLowerCase().split(' / ').pop(), nb = v.codes.get(b).path.toLowerCase().split(' / ').pop();
+        return (nb.startsWith(q) ? 1 : 0) - (na.startsWith(q) ? 1 : 0);
+      });
+    }
+    return ids;
+  }
+  function quoteText() {
+    if (!v.sel) { return ''; }
+    const parts = [];
+    for (const ch of chunksOver(v.sel.s, v.sel.e)) {
+      const a = units(ch.t, Math.max(0, v.sel.s - ch.s)), b = units(ch.t, Math.min(ch.e, v.sel.e) - ch.s);
+      parts.push(ch.t.slice(a, b));
+    }
+    return parts.join('');
+  }
+  function suggestRow() {
+    const row = el('div', 'qc-row qc-suggestions');
+    const sug = v.suggest && v.sel && v.suggest.start === v.sel.s && v.suggest.end === v.sel.e ? v.suggest.ids.filter((id) => v.codes.has(id)) : [];
+    if (sug.length) {
+      row.appendChild(el('span', 'qc-hint', 'Suggested:'));
+      for (const id of sug) {
+        const b = el('button', 'qc-suggest', v.codes.get(id).path.split(' / ').pop());
+        b.title = v.codes.get(id).path;
+        b.onmousedown = (ev) => { ev.preventDefault(); };
+        b.onclick = (ev) => { ev.stopPropagation(); apply(id); };
+        row.appendChild(b);
+      }
+    }
+    return row;
+  }
+  function renderPalette(focus) {
+    if (!v.sel) { palette.hidden = true; return; }
+    const here = `${v.sel.s}-${v.sel.e}`;
+    const old = palette.querySelector('.qc-suggestions');
+    if (!focus && !palette.hidden && old && palette.dataset.sel === here && palette.querySelector('input')) {
+      old.replaceWith(suggestRow());  // a rerun: keep the input (and what is typed in it)
+      return;
+    }
+    palette.dataset.sel = here;
+    const input = el('input');
+    input.type = 'text';
+    input.placeholder = 'Type to find a code · Enter applies · 1–9 · Esc';
+    input.setAttribute('aria-label', 'Code to apply');
+    input.value = v.query || '';
+    const listBox = el('div', 'qc-list');
+    const fill = () => {
+      const ids = candidates();
+      v.ids = ids;
+      if (v.active >= ids.length + (v.query ? 1 : 0)) { v.active = 0; }
+      const items = [];
+      ids.slice(0, 60).forEach((id, k) => {
+        const code = v.codes.get(id);
+        const it = el('div', 'qc-item' + (k === v.active ? ' qc-active' : ''));
+        it.dataset.code = String(id);
+        const sw = el('span', 'qc-swatch'); sw.style.backgroundColor = code.color;
+        it.appendChild(sw);
+        const slot = v.top.indexOf(id);
+        if (slot >= 0 && slot < 9) { it.appendChild(el('span', 'qc-key', String(slot + 1))); }
+        it.appendChild(el('span', '', code.path));
+        if (v.recent.includes(id) && !v.query) { it.appendChild(el('span', 'qc-hint', 'recent')); }
+        it.onmousedown = (ev) => { ev.preventDefault(); };
+        it.onclick = (ev) => { ev.stopPropagation(); apply(id); };
+        items.push(it);
+      });
+      const q = (v.query || '').trim();
+      if (q && !ids.some((id) => v.codes.get(id).path.toLowerCase() === q.toLowerCase())) {
+        const it = el('div', 'qc-item' + (v.active === ids.length || !ids.length ? ' qc-active' : ''), `+ New code “${q}”`);
+        it.dataset.newCode = '1';
+        it.onmousedown = (ev) => { ev.preventDefault(); };
+        it.onclick = (ev) => { ev.stopPropagation(); applyNew(q); };
+        items.push(it);
+      }
+      listBox.replaceChildren(...items);
+    };
+    input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
+    input.onkeydown = (ev) => {
+      ev.stopPropagation();
+      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); return; }
+      if (!input.value && /^[1-9]$/.test(ev.key)) {
+        ev.preventDefault();
+        const id = v.top[Number(ev.key) - 1];
+        if (id !== undefined) { apply(id); }
+        return;
+      }
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        const n = Math.min(v.ids.length, 60) + (v.query ? 1 : 0);
+        v.active = (v.active + (ev.key === 'ArrowDown' ? 1 : n - 1)) % Math.max(1, n);
+        fill();
+        return;
+      }
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        const q = (v.query || '').trim();
+        if (v.active < Math.min(v.ids.length, 60)) { apply(v.ids[v.active]); }
+        else if (q) { applyNew(q); }
+      }
+    };
+    const kids = [input, suggestRow(), listBox];
+    const row = el('div', 'qc-row');
+    const words = quoteText().replace(/\s+/g, ' ').trim();
+    const invivo = words.replace(/\//g, '-').slice(0, 60).trim();
+    if (invivo) {
+      const b = el('button', 'qc-invivo', `+ In-vivo code “${invivo}”`);
+      b.onmousedown = (ev) => { ev.preventDefault(); };
+      b.onclick = (ev) => { ev.stopPropagation(); applyNew(invivo); };
+      row.appendChild(b);
+    }
+    const snap = el('button', 'qc-snap', 'Whole sentences');
+    snap.title = 'Widen the selection to whole sentences of this turn';
+    snap.onmousedown = (ev) => { ev.preventDefault(); };
+    snap.onclick = (ev) => { ev.stopPropagation(); act({ op: 'snap', start: v.sel.s, end: v.sel.e }); };
+    row.appendChild(snap);
+    kids.push(row);
+    kids.push(el('div', 'qc-hint', `chars ${v.sel.s}–${v.sel.e}`));
+    palette.replaceChildren(...kids);
+    fill();
+    palette.hidden = false;
+    const rects = rangeOf(v.sel.s, v.sel.e).getClientRects();
+    if (rects.length) { place(palette, rects[rects.length - 1]); }
+    if (focus) { input.focus({ preventScroll: true }); }
+    else if (palette.contains(document.activeElement) === false && document.activeElement === document.body) { input.focus({ preventScroll: true }); }
+  }
+  function apply(codeId) {
+    if (!v.sel) { return; }
+    const { s, e } = v.sel;
+    const n = act({ op: 'apply', code: codeId, start: s, end: e });
+    const local = { id: 'p' + n, s, e, code: codeId };
+    v.pending.get(n).local = local;
+    finishApply(local);
+  }
+  function applyNew(name) {
+    if (!v.sel) { return; }
+    const { s, e } = v.sel;
+    const n = act({ op: 'new', name, start: s, end: e });
+    const local = { id: 'p' + n, s, e, code: null, name };
+    v.pending.get(n).local = local;
+    finishApply(local);
+  }
+  function finishApply(local) {
+    palette.hidden = true;
+    const old = v.sel;
+    v.sel = null;
+    refresh([local, { s: old.s, e: old.e }]);
+    root.focus({ preventScroll: true });
+  }
 }
 """
 
@@ -103,20 +703,19 @@ _component = st.components.v2.component(
 )
 
 
-def span_selector(*, transcript_id: int, length: int, segments: list[dict], key: str,
-                  on_select) -> None:
-    """Mount the selector; ``on_select(transcript_id, start, end)`` runs in the change callback."""
+def read_action(key: str) -> dict | None:
+    """The action the browser just sent (the ``act`` trigger), in the change callback."""
+    value = st.session_state.get(key)
+    action = value.get("act") if hasattr(value, "get") else getattr(value, "act", None)
+    return action if isinstance(action, dict) else None
+
+
+def span_selector(*, key: str, data: dict, on_action) -> None:
+    """Mount the canvas. ``on_action(action)`` runs in the change callback with the action."""
 
     def _changed() -> None:
-        value = st.session_state.get(key)
-        selection = value.get("selection") if hasattr(value, "get") else getattr(
-            value, "selection", None)
-        if isinstance(selection, dict):
-            try:
-                on_select(int(selection["transcript"]), int(selection["start"]),
-                          int(selection["end"]))
-            except (KeyError, TypeError, ValueError):
-                pass
+        action = read_action(key)
+        if action is not None:
+            on_action(action)
 
-    _component(key=key, data={"transcript": transcript_id, "length": length,
-                              "segments": segments}, on_selection_change=_changed)
+    _component(key=key, data=data, on_act_change=_changed)

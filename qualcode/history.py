@@ -1,0 +1,304 @@
+"""Undo for the last actions of a coder: codings added or removed, codes merged, moved or deleted.
+
+Each undoable change goes through a function here that does the change with the library
+(``codings``, ``codes``) and records an :class:`~qualcode.store.models.Action` with a snapshot of
+the rows it touches (every column, so the rows come back with their ids, coder, memo and times).
+``undo_last`` takes back the newest action of that coder that is not undone yet, in one
+transaction; an undo that would clash with what happened since is refused with a message and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, func, select
+
+from . import codes as code_ops
+from . import codings as coding_ops
+from .errors import NotFound, ValidationError
+from .store.models import Action, Code, Coding, Memo, Transcript, utcnow
+from .store.project import Project, get_row
+
+KEEP = 50  # actions kept per coder
+
+
+# ---------------------------------------------------------------- snapshots of rows
+
+def _snap(row) -> dict:
+    out = {}
+    for column in row.__table__.columns:
+        value = getattr(row, _attr(type(row), column.name))
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        out[column.name] = value
+    return out
+
+
+def _attr(model, column_name: str) -> str:
+    """The mapped attribute of a column (``start`` for ``start_offset``)."""
+    for prop in model.__mapper__.column_attrs:
+        if prop.columns[0].name == column_name:
+            return prop.key
+    raise KeyError(column_name)
+
+
+def _values(model, data: dict) -> dict:
+    values = {}
+    for column in model.__table__.columns:
+        if column.name not in data:
+            continue
+        value = data[column.name]
+        if isinstance(column.type, DateTime) and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        values[_attr(model, column.name)] = value
+    return values
+
+
+def _put(s, model, data: dict):
+    """Bring a row back to its snapshot: update it where it exists, insert it where not."""
+    values = _values(model, data)
+    row = s.get(model, values["id"])
+    if row is None:
+        row = model(**values)
+        s.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    return row
+
+
+# ---------------------------------------------------------------- recording
+
+def _record(project: Project, coder: str, kind: str, summary: str, payload: dict) -> Action:
+    coder = (coder or "").strip()
+    with project.transaction() as s:
+        action = Action(coder=coder, kind=kind, summary=summary, payload=payload)
+        s.add(action)
+        s.flush()
+        old = list(s.scalars(select(Action.id).where(Action.coder == coder)
+                             .order_by(Action.id.desc()).offset(KEEP)))
+        if old:
+            s.query(Action).filter(Action.id.in_(old)).delete(synchronize_session=False)
+    return action
+
+
+def _code_path(s, code_id: int) -> str:
+    parts, code = [], s.get(Code, code_id)
+    while code is not None:
+        parts.append(code.name)
+        code = s.get(Code, code.parent_id) if code.parent_id else None
+    return " / ".join(reversed(parts)) or f"code {code_id}"
+
+
+def _quote(s, coding: Coding, width: int = 40) -> str:
+    text = s.get(Transcript, coding.transcript_id).text[coding.start:coding.end]
+    text = " ".join(text.split())
+    return f"“{text[:width]}{'…' if len(text) > width else ''}”"
+
+
+# ---------------------------------------------------------------- undoable actions
+
+def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
+               coder: str = "", memo: str = "") -> Coding:
+    coding = coding_ops.add_coding(project, transcript_id, code_id, start, end, coder=coder,
+                                   memo=memo)
+    with project.reading() as s:
+        summary = f"code {_code_path(s, code_id)} on {_quote(s, coding)}"
+    _record(project, coder, "coding_added", summary, {"coding": _snap(coding)})
+    return coding
+
+
+def remove_coding(project: Project, coding_id: int, coder: str = "") -> None:
+    with project.reading() as s:
+        coding = get_row(s, Coding, coding_id, "coding")
+        snapshot = _snap(coding)
+        summary = f"removal of {_code_path(s, coding.code_id)} from {_quote(s, coding)}"
+    coding_ops.remove_coding(project, coding_id)
+    _record(project, coder, "coding_removed", summary, {"coding": snapshot})
+
+
+def merge_codes(project: Project, source_id: int, target_id: int, coder: str = "") -> int:
+    with project.reading() as s:
+        get_row(s, Code, source_id, "code")
+        get_row(s, Code, target_id, "code")
+        ids = (source_id, target_id)
+        before = {
+            "codes": [_snap(c) for c in s.scalars(select(Code).where(
+                (Code.id.in_(ids)) | (Code.parent_id == source_id)))],
+            "codings": [_snap(c) for c in s.scalars(select(Coding).where(Coding.code_id.in_(ids)))],
+            "memos": [_snap(m) for m in s.scalars(select(Memo).where(Memo.code_id.in_(ids)))],
+        }
+        summary = f"merge of {_code_path(s, source_id)} into {_code_path(s, target_id)}"
+    moved = code_ops.merge_codes(project, source_id, target_id)
+    with project.reading() as s:
+        after = list(s.scalars(select(Coding.id).where(Coding.code_id == target_id)))
+    _record(project, coder, "code_merged", summary,
+            {"source": source_id, "target": target_id, "before": before, "after": after})
+    return moved
+
+
+def move_code(project: Project, code_id: int, new_parent_id: int | None, coder: str = "") -> Code:
+    with project.reading() as s:
+        code = get_row(s, Code, code_id, "code")
+        old = {"parent_id": code.parent_id, "position": code.position}
+        before = _code_path(s, code_id)
+    moved = code_ops.move_code(project, code_id, new_parent_id)
+    with project.reading() as s:
+        summary = f"move of {before} to {_code_path(s, code_id)}"
+    _record(project, coder, "code_moved", summary, {"code": code_id, **old})
+    return moved
+
+
+def delete_code(project: Project, code_id: int, *, force: bool = False, coder: str = "") -> None:
+    with project.reading() as s:
+        get_row(s, Code, code_id, "code")
+        ids = code_ops._subtree_ids(s, code_id)
+        codes = {c.id: c for c in s.scalars(select(Code).where(Code.id.in_(ids)))}
+        snapshot = {
+            "codes": [_snap(codes[i]) for i in ids],  # parents before children
+            "codings": [_snap(c) for c in s.scalars(select(Coding).where(Coding.code_id.in_(ids)))],
+            "memos": [_snap(m) for m in s.scalars(select(Memo).where(Memo.code_id.in_(ids)))],
+        }
+        summary = f"deletion of {_code_path(s, code_id)}"
+        if len(ids) > 1 or snapshot["codings"]:
+            summary += (f" ({len(snapshot['codings'])} coding(s), {len(ids) - 1} sub-code(s))")
+    code_ops.delete_code(project, code_id, force=force)
+    _record(project, coder, "code_deleted", summary, snapshot)
+
+
+def delete_preview(project: Project, code_id: int) -> dict:
+    """What deleting a code (with ``force``) takes with it: counts of sub-codes, codings, memos."""
+    with project.reading() as s:
+        get_row(s, Code, code_id, "code")
+        ids = code_ops._subtree_ids(s, code_id)
+        count = lambda q: s.scalar(q) or 0  # noqa: E731
+        return {
+            "path": _code_path(s, code_id),
+            "subcodes": len(ids) - 1,
+            "codings": count(select(func.count()).select_from(Coding)
+                             .where(Coding.code_id.in_(ids))),
+            "transcripts": count(select(func.count(func.distinct(Coding.transcript_id)))
+                                 .where(Coding.code_id.in_(ids))),
+            "memos": count(select(func.count()).select_from(Memo).where(Memo.code_id.in_(ids))),
+        }
+
+
+# ---------------------------------------------------------------- undo
+
+def recent_actions(project: Project, coder: str = "", limit: int = 10,
+                   include_undone: bool = False) -> list[Action]:
+    """The newest actions of ``coder``, newest first."""
+    with project.reading() as s:
+        q = select(Action).where(Action.coder == (coder or "").strip())
+        if not include_undone:
+            q = q.where(Action.undone_at.is_(None))
+        return list(s.scalars(q.order_by(Action.id.desc()).limit(limit)))
+
+
+def undo_last(project: Project, coder: str = "") -> Action | None:
+    """Take back the newest action of ``coder`` not undone yet; None when there is none.
+    Raises ValidationError (and changes nothing) when what happened since makes it impossible."""
+    with project.transaction() as s:
+        action = s.scalar(select(Action).where(Action.coder == (coder or "").strip(),
+                                               Action.undone_at.is_(None))
+                          .order_by(Action.id.desc()).limit(1))
+        if action is None:
+            return None
+        _UNDO[action.kind](s, action.payload)
+        action.undone_at = utcnow()
+    return action
+
+
+def _undo_coding_added(s, payload: dict) -> None:
+    coding = s.get(Coding, payload["coding"]["id"])
+    if coding is not None:
+        s.delete(coding)
+
+
+def _undo_coding_removed(s, payload: dict) -> None:
+    data = payload["coding"]
+    if s.get(Coding, data["id"]) is not None:
+        return
+    if s.get(Transcript, data["transcript_id"]) is None:
+        raise ValidationError("cannot undo: the transcript of that coding was deleted since")
+    if s.get(Code, data["code_id"]) is None:
+        raise ValidationError("cannot undo: the code of that coding was deleted since")
+    same = s.scalar(select(Coding.id).where(
+        Coding.transcript_id == data["transcript_id"], Coding.code_id == data["code_id"],
+        Coding.start == data["start_offset"], Coding.end == data["end_offset"],
+        Coding.coder == data["coder"]))
+    if same is None:
+        _put(s, Coding, data)
+
+
+def _check_free(s, data: dict) -> None:
+    clash = s.scalar(select(Code.id).where(Code.parent_key == data["parent_key"],
+                                           Code.name == data["name"], Code.id != data["id"]))
+    if clash is not None:
+        raise ValidationError(f"cannot undo: a code called '{data['name']}' exists there now")
+    if data["parent_id"] is not None and s.get(Code, data["parent_id"]) is None:
+        raise ValidationError(f"cannot undo: the parent of '{data['name']}' was deleted since")
+
+
+def _restore_codes(s, codes: list[dict]) -> None:
+    for data in codes:
+        _check_free(s, data)
+        _put(s, Code, data)
+        s.flush()
+
+
+def _restore_rows(s, model, rows: list[dict]) -> None:
+    for data in rows:
+        if model is Coding and (s.get(Transcript, data["transcript_id"]) is None):
+            continue  # its transcript is gone: nothing to put it on
+        if model is Memo and data.get("transcript_id") and \
+                s.get(Transcript, data["transcript_id"]) is None:
+            continue
+        _put(s, model, data)
+    s.flush()
+
+
+def _undo_code_merged(s, payload: dict) -> None:
+    before = payload["before"]
+    known = {c["id"] for c in before["codings"]}
+    made = set(payload["after"]) - known  # rows the merge itself created
+    if made:
+        s.query(Coding).filter(Coding.id.in_(made)).delete(synchronize_session=False)
+    source = [c for c in before["codes"] if c["id"] == payload["source"]]
+    others = [c for c in before["codes"] if c["id"] != payload["source"]]
+    if s.get(Code, payload["target"]) is None:
+        raise ValidationError("cannot undo: the code merged into was deleted since")
+    _restore_codes(s, source)
+    for data in others:  # the target and the source's sub-codes, as they were
+        if s.get(Code, data["id"]) is not None:
+            _check_free(s, data)
+            _put(s, Code, data)
+    s.flush()
+    _restore_rows(s, Coding, before["codings"])
+    _restore_rows(s, Memo, before["memos"])
+
+
+def _undo_code_moved(s, payload: dict) -> None:
+    code = s.get(Code, payload["code"])
+    if code is None:
+        raise NotFound("cannot undo: that code was deleted since")
+    data = {**_snap(code), "parent_id": payload["parent_id"],
+            "parent_key": payload["parent_id"] or 0, "position": payload["position"]}
+    _check_free(s, data)
+    _put(s, Code, data)
+
+
+def _undo_code_deleted(s, payload: dict) -> None:
+    _restore_codes(s, payload["codes"])
+    _restore_rows(s, Coding, payload["codings"])
+    _restore_rows(s, Memo, payload["memos"])
+
+
+_UNDO = {
+    "coding_added": _undo_coding_added,
+    "coding_removed": _undo_coding_removed,
+    "code_merged": _undo_code_merged,
+    "code_moved": _undo_code_moved,
+    "code_deleted": _undo_code_deleted,
+}
