@@ -27,23 +27,32 @@ def main() -> None:
         login.sidebar(proj)
         st.caption("Project database")
         st.text(proj.engine.url.render_as_string(hide_password=True))
-    pages = [
-        st.Page(page_code.render, title="Code", url_path="code", default=True),
-        st.Page(page_browse.render, title="Code browser", url_path="browse"),
-        st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
-        st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
-        st.Page(page_search.render, title="Search", url_path="search"),
-        st.Page(page_cooccurrence.render, title="Co-occurrence", url_path="cooccurrence"),
-        st.Page(page_matrix.render, title="Framework matrix", url_path="matrix"),
-        st.Page(page_compare.render, title="Constant comparison", url_path="compare"),
-        st.Page(page_memos.render, title="Memos", url_path="memos"),
-        st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
-        st.Page(page_export.render, title="Export", url_path="export"),
-        st.Page(page_agreement.render, title="Agreement", url_path="agreement"),
-        st.Page(page_import.render, title="Import / export", url_path="import"),
-    ]
+    # Sections in the order of the work: code the material, analyse it, share it; every page
+    # stays visible (expanded), the project has too many for a collapsed list.
+    pages = {
+        "Coding": [
+            st.Page(page_code.render, title="Code", url_path="code", default=True),
+            st.Page(page_browse.render, title="Code browser", url_path="browse"),
+            st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
+            st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
+            st.Page(page_memos.render, title="Memos", url_path="memos"),
+        ],
+        "Analysis": [
+            st.Page(page_search.render, title="Search", url_path="search"),
+            st.Page(page_cooccurrence.render, title="Co-occurrence", url_path="cooccurrence"),
+            st.Page(page_matrix.render, title="Framework matrix", url_path="matrix"),
+            st.Page(page_compare.render, title="Constant comparison", url_path="compare"),
+            st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
+            st.Page(page_agreement.render, title="Agreement", url_path="agreement"),
+        ],
+        "Reports and exchange": [
+            st.Page(page_export.render, title="Export", url_path="export"),
+            st.Page(page_import.render, title="Import / export", url_path="import"),
+        ],
+    }
     if can(ADMIN):
-        pages += [st.Page(page_users.render, title="Users", url_path="users"),
-                  st.Page(page_audit.render, title="Audit trail", url_path="audit"),
-                  st.Page(page_trash.render, title="Trash", url_path="trash")]
-    st.navigation(pages).run()
+        pages["Administration"] = [
+            st.Page(page_users.render, title="Users", url_path="users"),
+            st.Page(page_audit.render, title="Audit trail", url_path="audit"),
+            st.Page(page_trash.render, title="Trash", url_path="trash")]
+    st.navigation(pages, expanded=True).run()
