@@ -479,7 +479,9 @@ export default function (component) {
     setTimeout(() => report(ev), 0);
   };
   root.onkeyup = (ev) => { if (ev.shiftKey) { report(ev); } };
-  scroller.onscroll = () => { if (!popup.hidden && !popup.contains(document.activeElement)) { popup.hidden = true; } };
+  // The popup sits inside the scrolled body beside its anchor and scrolls with it: scrolling
+  // (also to bring its buttons into view) never closes it; a click elsewhere does.
+  scroller.onscroll = null;
 
   function clickAt(ev) {
     const t = ev.target && ev.target.closest ? ev.target.closest('.qc-coded') : null;
