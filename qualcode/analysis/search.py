@@ -5,7 +5,9 @@ its paragraph) and auto-code every turn of a speaker.
 
 Offsets are Python code points into ``Transcript.text``. Searching uses the cached corpus of
 ``corpus.py``; stemmed search a token index (token positions and stem ids, numpy arrays) built on
-the first stemmed search and kept until the transcripts change.
+the first stemmed search and kept until the transcripts change. A search returns its hits
+light (``SearchResult``: arrays of starts, ends and turns per transcript); the keyword in
+context, speaker and location of a hit are read when the hit is (the page shown, the CLI rows).
 """
 
 from __future__ import annotations
