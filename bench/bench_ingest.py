@@ -11,6 +11,15 @@ timed against the floor, the least any reader must do:
 
 Targets (2-core machine):
   .txt, .docx                         within 1.5× of the floor (per the issue)
+The .txt floor, read the bytes and decode them, runs at memory-copy speed (UTF-8 of mostly
+ASCII text, several GB/s): a 65 kB interview in about 0.02 ms. Any reader that finds speaker
+turns must at least look at every line once with a pattern, which costs more than that copy
+(Python's regex engine runs at some 100-300 MB/s). So for .txt the bench prints the strict
+figure (against read+decode, the issue's target, out of reach for a reader that finds turns)
+and the closest meaningful comparison: the simplest reader that finds turns at all, decode
+plus one regex for "Label:" at each line start (no timestamps, no canonical text, no deciding
+which labels are speakers, no language). Throughput in MB/s is printed beside each .txt figure,
+and where the time goes (decode, normalise, front matter, speaker turns, language guess).
   200k turns (.txt, 13 MB)            < 5 s
   30 MB .srt                          < 10 s
   3.6 MB .docx zip bomb refused       < 0.5 s
@@ -28,6 +37,7 @@ machine is shared.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import time
 import zipfile
@@ -48,12 +58,26 @@ def cpu(fn, repeat: int = 3) -> float:
     return best
 
 
-def line(label: str, ours: float, floor: float | None, target: str, ok: bool | None) -> None:
+def line(label: str, ours: float, floor: float | None, target: str, ok: bool | None,
+         size: int | None = None) -> None:
     ratio = f"{ours / floor:7.1f}×" if floor else "      - "
     floor_s = f"{floor * 1000:9.2f} ms" if floor is not None else "        -   "
     verdict = "" if ok is None else ("ok" if ok else "MISSED")
-    print(f"{label:<34} {ours * 1000:9.2f} ms  floor {floor_s}  {ratio}  target {target:<14} "
-          f"{verdict}")
+    rate = f"  {size / 1e6 / ours:8.1f} MB/s" if size and ours else ""
+    print(f"{label:<38} {ours * 1000:9.2f} ms  floor {floor_s}  {ratio}  target {target:<14} "
+          f"{verdict}{rate}")
+
+
+# The simplest reader that finds speaker turns at all: decode, then one regex for "Label:" at
+# the start of each line (no timestamps, no normalising, no deciding which labels are speakers,
+# no language). The closest meaningful comparison for .txt: a bare decode finds no turns.
+# The search jumps from newline to newline (a literal first character), the fastest form.
+_NAIVE_LABEL = re.compile(r"\n([^:\n]{1,40}):[ \t]*")
+
+
+def naive_turns(data: bytes) -> list[tuple[str, int]]:
+    text = "\n" + data.decode("utf-8")
+    return [(m.group(1), m.end() - 1) for m in _NAIVE_LABEL.finditer(text)]
 
 
 def interview(turns: int) -> str:
@@ -63,6 +87,25 @@ def interview(turns: int) -> str:
         out.append(f"{who}: [{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}] Ik leer enorm veel "
                    f"bij, de cultuur hier is natuurlijk anders dan vroeger (zin {i}).")
     return "\n".join(out)
+
+
+def _txt_parts(path: Path, repeat: int) -> None:
+    """Where the time of a .txt goes: decode, canonical text, front matter, speaker turns,
+    language guess (each step of read_document, alone)."""
+    from qualcode.ingest.decode import normalise
+    from qualcode.ingest.files import _split_front_matter
+    from qualcode.ingest.language import guess_language
+    from qualcode.ingest.speakers import find_turns
+
+    data = path.read_bytes()
+    raw = decode_bytes(data)[0]
+    text = normalise(raw)
+    for label, fn in (("decode", lambda: decode_bytes(data)),
+                      ("normalise", lambda: normalise(raw)),
+                      ("front matter", lambda: _split_front_matter(path, raw)),
+                      ("speaker turns", lambda: find_turns(text)),
+                      ("language guess", lambda: guess_language(text))):
+        line(f"  of which {label}", cpu(fn, repeat), None, "(report)", None)
 
 
 def make_docx(path: Path, text: str) -> None:
@@ -113,19 +156,19 @@ def main() -> None:
     typical = interview(600)  # ~ a one-hour interview: 600 turns, ~75k characters
     print(f"typical interview: {len(typical):,} characters, 600 turns\n")
 
-    # .txt
+    # .txt: the strict floor is the plain read of the file (read the bytes, decode them), which
+    # runs at memcpy speed; the closest meaningful comparison is the simplest turn finder.
     txt = tmp / "typical.txt"
     txt.write_text(typical, encoding="utf-8")
-    floor = cpu(lambda: decode_bytes(txt.read_bytes()), 20)
-    ours = cpu(lambda: read_document(txt), 20)
-    line(".txt (typical)", ours, floor, "≤ 1.5× floor", ours <= 1.5 * floor)
-    from qualcode.ingest.decode import normalise
-    from qualcode.ingest.speakers import find_turns
-
-    canonical = cpu(lambda: normalise(decode_bytes(txt.read_bytes())[0]), 20)
-    line("  of which decode+normalise", canonical, floor, "(report)", None)
-    text = normalise(typical)
-    line("  of which speaker turns", cpu(lambda: find_turns(text), 20), None, "(report)", None)
+    size = txt.stat().st_size
+    floor = cpu(lambda: decode_bytes(txt.read_bytes()), 200)
+    naive = cpu(lambda: naive_turns(txt.read_bytes()), 100)
+    ours = cpu(lambda: read_document(txt), 100)
+    line(".txt (typical) vs read+decode", ours, floor, "≤ 1.5× floor", ours <= 1.5 * floor, size)
+    line("  floor: read+decode alone", floor, None, "(report)", None, size)
+    line("  vs one-regex turn finder", ours, naive, "(closest)", None, size)
+    line("  one-regex turn finder alone", naive, None, "(report)", None, size)
+    _txt_parts(txt, 100)
 
     # .md
     md = tmp / "typical.md"
@@ -193,10 +236,13 @@ def main() -> None:
     # 200k turns
     big = tmp / "big.txt"
     big.write_text(interview(200_000), encoding="utf-8")
-    floor = cpu(lambda: decode_bytes(big.read_bytes()), 1)
+    size = big.stat().st_size
+    floor = cpu(lambda: decode_bytes(big.read_bytes()), 3)
     ours = cpu(lambda: read_document(big), 1)
-    line(f".txt 200k turns ({big.stat().st_size / 2**20:.0f} MiB)", ours, floor, "< 5 s",
-         ours < 5)
+    line(f".txt 200k turns ({size / 2**20:.0f} MiB)", ours, floor, "< 5 s", ours < 5, size)
+    line("  vs one-regex turn finder", ours, cpu(lambda: naive_turns(big.read_bytes()), 1),
+         "(closest)", None, size)
+    _txt_parts(big, 1)
 
     # the same as Markdown (markdown-it-py does the conversion)
     big_md = tmp / "big.md"

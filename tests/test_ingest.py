@@ -202,3 +202,18 @@ def test_attribute_sheet_all_or_nothing(project):
         import_attributes(project, b"transcript,role\nb,x\n")
     with pytest.raises(ValidationError, match="whole number"):
         import_attributes(project, b"name,interview_order\nb,first\n")
+
+
+def test_many_uniform_timestamps_read_in_one_block_as_one_at_a_time():
+    """Turns all stamped HH:MM:SS (or MM:SS) are read by numpy in one block: the same seconds
+    and ends as reading each stamp alone, including a stamp going back in time."""
+    from qualcode.ingest.speakers import _seconds, find_turns
+
+    for form in ("{h:02d}:{m:02d}:{s:02d}", "{m:02d}:{s:02d}"):
+        stamps = [form.format(h=i // 3600, m=i // 60 % 60, s=i % 60) for i in range(0, 2000, 37)]
+        stamps[10] = stamps[3]  # back in time: turn 9 gets no end, turn 10 ends at turn 11
+        text = "\n".join(f"[{ts}] {'I' if k % 2 else 'P1'}: woorden {k}" for k, ts in enumerate(stamps))
+        turns = find_turns(text)
+        assert [t.time_start for t in turns] == [_seconds(ts) for ts in stamps]
+        assert turns[9].time_end is None and turns[10].time_end == _seconds(stamps[11])
+        assert turns[0].time_end == _seconds(stamps[1]) and turns[-1].time_end is None

@@ -118,3 +118,37 @@ def test_autocode_speakers_and_roles(project, tmp_path):
     c = made["transcripts"]["Interview C"]
     texts = sorted(c.text[x.start:x.end] for x in all_codings(project) if x.transcript_id == c.id)
     assert texts[0].startswith("The workers learned") and texts[1].startswith("They were")
+
+
+def test_search_result_is_a_light_sequence_of_hits(sqlite_project, tmp_path):
+    """search() returns arrays per transcript; a Hit is made only when read (the page shown),
+    and reading by index, slice or iteration gives the same hits in the same order."""
+    make_project(sqlite_project, tmp_path)
+    hits = search(sqlite_project, "e")  # many hits in every transcript
+    every = list(hits)
+    assert len(every) == len(hits) > 10
+    assert hits[0] == every[0] and hits[-1] == every[-1] and hits[len(hits) // 2] == every[len(hits) // 2]
+    assert hits[3:7] == every[3:7] and hits[::5] == every[::5]
+    assert hits == every and hits.transcript_count == len({h.transcript_id for h in every})
+    assert list(hits.spans()) == [(h.transcript_id, h.start, h.end) for h in every]
+    with pytest.raises(IndexError):
+        hits[len(hits)]
+    empty = search(sqlite_project, "zzzqqq")
+    assert not empty and empty == [] and empty.transcript_count == 0 and list(empty) == []
+    # a whole word at the very start of a transcript is found (nothing before it)
+    first = every[0]
+    word = search(sqlite_project, "werk", "word")
+    assert all(h.text.lower() == "werk" for h in word) and first.start >= 0
+
+
+def test_whole_word_filter_at_text_start_and_after_letters():
+    import numpy as np
+
+    from qualcode.analysis.search import _word_starts
+
+    text = "de dede_de 𝒜de ǅde,de"
+    spans = np.array([(m, m + 2) for m in range(len(text) - 1) if text[m:m + 2] == "de"])
+    kept = _word_starts(text, spans).tolist()
+    assert kept == [[s, e] for s, e in spans.tolist()
+                    if s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")]
+    assert [0, 2] in kept and [19, 21] in kept

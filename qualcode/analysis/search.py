@@ -5,15 +5,21 @@ its paragraph) and auto-code every turn of a speaker.
 
 Offsets are Python code points into ``Transcript.text``. Searching uses the cached corpus of
 ``corpus.py``; stemmed search a token index (token positions and stem ids, numpy arrays) built on
-the first stemmed search and kept until the transcripts change.
+the first stemmed search and kept until the transcripts change. A search returns its hits
+light (``SearchResult``: arrays of starts, ends and turns per transcript); the keyword in
+context, speaker and location of a hit are read when the hit is (the page shown, the CLI rows).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 from sqlalchemy import select
@@ -84,10 +90,70 @@ class Hit:
                 "after": self.after, "role": self.role, "participant": self.participant}
 
 
+class SearchResult(Sequence):
+    """The hits of a search, light: per transcript with hits, numpy arrays of hit starts, ends
+    and turn numbers. A ``Hit`` (text, keyword in context, speaker, location) is made only when
+    it is read: ``result[i]``, ``result[a:b]`` (the page shown), or iterating (every hit, as the
+    CLI prints them). 126,000 hits of a frequent word cost three arrays, not 126,000 objects."""
+
+    def __init__(self, parts: list, context: int = 60):
+        # parts: (doc, starts, ends, turn index or -1), each array of one transcript's hits
+        self._parts = [p for p in parts if len(p[1])]
+        self._context = context
+        self._bounds = np.cumsum([0] + [len(p[1]) for p in self._parts]).tolist()
+
+    def __len__(self) -> int:
+        return self._bounds[-1]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._hit(i) for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("hit index out of range")
+        return self._hit(index)
+
+    def _hit(self, index: int) -> Hit:
+        k = bisect_right(self._bounds, index) - 1
+        doc, starts, ends, which = self._parts[k]
+        j = index - self._bounds[k]
+        return _make_hit(doc, int(starts[j]), int(ends[j]), int(which[j]), self._context)
+
+    def __iter__(self):
+        context = self._context
+        for doc, starts, ends, which in self._parts:
+            for s, e, k in zip(starts.tolist(), ends.tolist(), which.tolist()):
+                yield _make_hit(doc, s, e, k, context)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (SearchResult, list, tuple)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"<SearchResult: {len(self)} hit(s) in {self.transcript_count} transcript(s)>"
+
+    @property
+    def transcript_count(self) -> int:
+        """How many transcripts have hits (without making the hits)."""
+        return len(self._parts)
+
+    def spans(self):
+        """(transcript id, start, end) of every hit, in order, without making Hit objects."""
+        for doc, starts, ends, _which in self._parts:
+            yield from zip([doc.id] * len(starts), starts.tolist(), ends.tolist())
+
+
 def search(project: Project, pattern: str, mode: str = "phrase", *,
            where: dict | None = None, transcript_ids=None, case_sensitive: bool = False,
-           language: str | None = None, limit: int | None = None, context: int = 60) -> list[Hit]:
-    """All hits of ``pattern`` in interview order, then position.
+           language: str | None = None, limit: int | None = None,
+           context: int = 60) -> SearchResult:
+    """All hits of ``pattern`` in interview order, then position (a ``SearchResult``: a sequence
+    of ``Hit``, each made when it is read).
 
     * ``phrase``: the words in this order (any white space between them), also inside longer
       words; ``word``: whole words only; ``regex``: a Python regular expression;
@@ -100,18 +166,19 @@ def search(project: Project, pattern: str, mode: str = "phrase", *,
         raise ValidationError("give something to search for")
     corpus = load_corpus(project)
     docs = corpus.select(where, transcript_ids)
-    hits: list[Hit] = []
     if mode == "stem":
         spans = _stem_spans(corpus, docs, pattern, language)
     else:
         spans = _pattern_spans(docs, pattern, mode, case_sensitive)
+    parts, total = [], 0
     for doc, found in spans:
         if limit is not None:
-            found = found[:limit - len(hits)]
-        hits.extend(_hits(doc, found, context))
-        if limit is not None and len(hits) >= limit:
+            found = found[:limit - total]
+        parts.append(_locate(doc, found))
+        total += len(found)
+        if limit is not None and total >= limit:
             break
-    return hits
+    return SearchResult(parts, context)
 
 
 def compile_pattern(pattern: str, mode: str, case_sensitive: bool = False):
@@ -132,13 +199,36 @@ def compile_pattern(pattern: str, mode: str, case_sensitive: bool = False):
         raise ValidationError(f"not a valid regular expression: {pattern!r} ({exc})") from None
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+_START, _SPAN = re.Match.start, re.Match.span
+_WORD_CHAR = re.compile(r"\w")  # str.isalnum() or "_", as the regex engine defines \w
+
+
+def _as_array(spans) -> np.ndarray:
+    """[(start, end), …] as an n × 2 int64 array."""
+    if isinstance(spans, np.ndarray):
+        return spans.reshape(-1, 2)
+    flat = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    return flat.reshape(-1, 2)
+
+
+def _word_starts(text: str, found: np.ndarray) -> np.ndarray:
+    """The spans that start a word (no word character before them), without a Python step per
+    span: the characters before all spans are gathered at C speed into one string, and only
+    the few that are word characters are looked at."""
+    first = 1 if len(found) and found[0, 0] == 0 else 0  # a span at 0 starts a word
+    before = (found[first:, 0] - 1).tolist()
+    if not before:
+        return found
+    chars = itemgetter(*before)(text) if len(before) > 1 else (text[before[0]],)
+    rejected = [m.start() + first for m in _WORD_CHAR.finditer("".join(chars))]
+    return np.delete(found, rejected, axis=0) if rejected else found
 
 
 def _pattern_spans(docs: list[Doc], pattern: str, mode: str, case_sensitive: bool):
-    """(doc, [(start, end), …]) per transcript with hits."""
+    """(doc, spans) per transcript with hits: [(start, end), …] or an n × 2 array."""
     compiled = compile_pattern(pattern, mode, case_sensitive)
+    words = (pattern if case_sensitive else pattern.lower()).split()
+    fixed = len(words[0]) if mode != "regex" and len(words) == 1 else 0
     fallback = None
     deadline = time.monotonic() + REGEX_TIMEOUT
     for doc in docs:
@@ -153,15 +243,19 @@ def _pattern_spans(docs: list[Doc], pattern: str, mode: str, case_sensitive: boo
                     if fallback is None:
                         fallback = re.compile(compiled.pattern, re.IGNORECASE)
                     found = [m.span() for m in fallback.finditer(text)]
+                elif fixed:  # one word: every hit is as long as the word
+                    starts = np.fromiter(map(_START, compiled.finditer(lower)), dtype=np.int64)
+                    found = np.column_stack((starts, starts + fixed))
                 else:
-                    found = [m.span() for m in compiled.finditer(lower)]
+                    found = list(map(_SPAN, compiled.finditer(lower)))
+                found = _as_array(found)
                 if mode == "word":
-                    found = [(s, e) for s, e in found if not s or not _word_char(text[s - 1])]
+                    found = _word_starts(text, found)
         except TimeoutError:
             raise ValidationError(
                 f"the regular expression {pattern!r} took longer than {REGEX_TIMEOUT:.0f} s; "
                 "make it more specific") from None
-        if found:
+        if len(found):
             yield doc, found
 
 
@@ -240,30 +334,28 @@ def _stem_spans(corpus: Corpus, docs: list[Doc], pattern: str, language: str | N
             yield doc, found
 
 
-def _hits(doc: Doc, spans: list[tuple[int, int]], context: int) -> list[Hit]:
-    """Hits for the spans of one transcript (the turn of each found by one searchsorted)."""
-    if not spans:
-        return []
-    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    turn_starts = np.array([t.start for t in doc.turns], dtype=np.int64)
-    which = (np.searchsorted(turn_starts, starts, side="right") - 1).tolist()
-    turns = doc.turns
-    name, order, role, participant, text, tid = (doc.name, doc.interview_order, doc.role,
-                                                 doc.participant, doc.text, doc.id)
-    out = []
-    for (s, e), k in zip(spans, which):
-        if k >= 0:
-            t = turns[k]
-            out.append(Hit(tid, name, s, e, t.speaker, t.index + 1, order, role, participant,
-                           t.time_start, text, context))
-        else:
-            out.append(Hit(tid, name, s, e, "", None, order, role, participant, None, text,
-                           context))
-    return out
+def _locate(doc: Doc, spans: list[tuple[int, int]]):
+    """(doc, starts, ends, turn index or -1) for the spans of one transcript: the turn of
+    every hit found by one searchsorted."""
+    found = _as_array(spans)
+    starts, ends = found[:, 0], found[:, 1]
+    turn_starts = np.fromiter((t.start for t in doc.turns), dtype=np.int64, count=len(doc.turns))
+    which = np.searchsorted(turn_starts, starts, side="right") - 1
+    return doc, starts, ends, which
+
+
+def _make_hit(doc: Doc, s: int, e: int, k: int, context: int) -> Hit:
+    if k >= 0:
+        t = doc.turns[k]
+        return Hit(doc.id, doc.name, s, e, t.speaker, t.index + 1, doc.interview_order,
+                   doc.role, doc.participant, t.time_start, doc.text, context)
+    return Hit(doc.id, doc.name, s, e, "", None, doc.interview_order, doc.role,
+               doc.participant, None, doc.text, context)
 
 
 def _hit(doc: Doc, start: int, end: int, context: int) -> Hit:
-    return _hits(doc, [(start, end)], context)[0]
+    d, starts, ends, which = _locate(doc, [(start, end)])
+    return _make_hit(doc, start, end, int(which[0]), context)
 
 
 # --- coding the hits --------------------------------------------------------------------------

@@ -18,7 +18,8 @@ Which labels are speakers:
   * section markers (``Break:``, ``Intro:``, ``Outro:``) that never alternate with a speaker
     are not speakers: they start a turn without a speaker.
 
-Everything is one pass over the lines plus work per distinct label: linear in the text.
+Everything is one regex search over the whole text plus work per distinct label: linear in
+the text.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
+
 from .document import TurnSpan
-from .timecodes import parse_timecode
 
 _TS = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _NAME = r"[^\W\d_][\w.'’\-]*(?:[ ][\w.'’\-]+){0,3}"
@@ -74,32 +76,63 @@ def _key(label: str) -> str:
     return " ".join(label.casefold().split())
 
 
-def _candidates(text: str):
-    """Yield (line_start, kind, label, ts, strong, content_start, key) per labelled line;
+# Both line forms in one pattern, searched over the whole text (no Python loop per line): the
+# search jumps from newline to newline (a literal first character), and a line is tried as a
+# header only when it is not an inline label, as before.
+_SCAN = re.compile(
+    r"\n(?:" + _INLINE.pattern[1:] + "|"
+    + _HEADER.pattern.replace("^", "", 1).replace("|^", "|")
+    .replace("?P<label>", "?P<hlabel>").replace("?P<ts>", "?P<hts>")
+    .replace("?P<ts2>", "?P<hts2>").replace("?P<label2>", "?P<hlabel2>") + ")",
+    re.M,
+)
+_G = {name: i - 1 for name, i in _SCAN.groupindex.items()}
+
+
+def _header(text: str, start: int, out: list, labels: dict) -> None:
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    h = _HEADER.match(line)
+    if h:
+        label = (h.group("label") or h.group("label2")).strip()
+        if label.split(" ", 1)[0].casefold() not in NON_SPEECH:
+            out.append((start, "header", label, h.group("ts") or h.group("ts2"), True,
+                        start + len(line), _key(label)))
+
+
+def _candidates(text: str) -> list:
+    """(line_start, kind, label, ts, strong, content_start, key) per labelled line;
     ``strong``: a timestamp before or right after the label, or a header line."""
-    pos = 0
-    inline, header = _INLINE.match, _HEADER.match
-    for line in text.split("\n"):
-        if ":" in line:
-            m = inline(line)
-            if m:
-                label = (m.group("label") or m.group("blabel")).strip()
-                first = label.split(" ", 1)[0].casefold()
-                if first not in NON_SPEECH:
-                    before = m.group("ts_a") or m.group("ts_b") or m.group("ts_c")
-                    right = m.group("ts_d") or m.group("ts_e")
-                    after = m.group("ts_f") or m.group("ts_g")
-                    yield (pos, "inline", label, before or right or after, bool(before or right),
-                           pos + m.end(), _key(label))
-                    pos += len(line) + 1
-                    continue
-            h = header(line)
-            if h:
-                label = (h.group("label") or h.group("label2")).strip()
-                if label.split(" ", 1)[0].casefold() not in NON_SPEECH:
-                    yield (pos, "header", label, h.group("ts") or h.group("ts2"), True,
-                           pos + len(line), _key(label))
-        pos += len(line) + 1
+    out: list = []
+    labels: dict[str, str | None] = {}  # label -> key, or None for non-speech
+    g_label, g_blabel = _G["label"], _G["blabel"]
+    g_a, g_b, g_c, g_d, g_e, g_f, g_g = (_G[f"ts_{x}"] for x in "abcdefg")
+    g_hl, g_hl2, g_hts, g_hts2 = _G["hlabel"], _G["hlabel2"], _G["hts"], _G["hts2"]
+    nonspeech = NON_SPEECH
+    append = out.append
+    for m in _SCAN.finditer("\n" + text):
+        g = m.groups()
+        pos = m.start()  # the line start in ``text`` (the searched string has one "\n" more)
+        label = g[g_label] or g[g_blabel]
+        if label is not None:
+            key = labels.get(label, "")
+            if key == "":
+                stripped = label.strip()
+                key = labels[label] = (None if stripped.split(" ", 1)[0].casefold() in nonspeech
+                                       else _key(stripped))
+            if key is None:
+                _header(text, pos, out, labels)
+                continue
+            before = g[g_a] or g[g_b] or g[g_c]
+            right = g[g_d] or g[g_e]
+            append((pos, "inline", label.strip(), before or right or g[g_f] or g[g_g],
+                    bool(before or right), m.end() - 1, key))
+        else:
+            label = (g[g_hl] or g[g_hl2]).strip()
+            if label.split(" ", 1)[0].casefold() not in nonspeech:
+                append((pos, "header", label, g[g_hts] or g[g_hts2], True, m.end() - 1,
+                        _key(label)))
+    return out
 
 
 def _within(a: str, b: str, limit: int) -> bool:
@@ -119,7 +152,7 @@ def _within(a: str, b: str, limit: int) -> bool:
 
 def find_turns(text: str) -> list[TurnSpan]:
     """Speaker turns in ``text``; text without recognisable labels is one turn per paragraph."""
-    found = list(_candidates(text))
+    found = _candidates(text)
     counts = Counter(c[6] for c in found)
     # The most frequent spelling of each label (case-insensitive) names the speaker.
     spelling = Counter((c[6], c[2]) for c in found)
@@ -144,15 +177,19 @@ def find_turns(text: str) -> list[TurnSpan]:
             if len(match) == 1:
                 alias[k] = match[0]
 
-    accepted = []  # (line_start, speaker or None, ts, content_start)
-    for c in found:
-        k = c[6]
+    # Each distinct label is decided once: (speaker, whether the label is cut off the words).
+    resolved: dict[str, tuple[str | None, bool]] = {}
+    for k in counts:
         if k in speakers:
-            accepted.append((c[0], name[k], c[3], c[5]))
+            resolved[k] = (name[k], True)
         elif k in markers:
-            accepted.append((c[0], None, c[3], c[0]))
+            resolved[k] = (None, False)
         elif k in alias:
-            accepted.append((c[0], name[alias[k]], c[3], c[5]))
+            resolved[k] = (name[alias[k]], True)
+    get = resolved.get
+    # (line_start, speaker or None, ts, content_start)
+    accepted = [(c[0], r[0], c[3], c[5] if r[1] else c[0])
+                for c in found if (r := get(c[6])) is not None]
     if not accepted:
         return paragraphs(text)
 
@@ -160,35 +197,84 @@ def find_turns(text: str) -> list[TurnSpan]:
     if text[: accepted[0][0]].strip():
         turns.extend(paragraphs(text, end=accepted[0][0]))
     # Each timed turn ends where the next timed turn starts: one backward pass.
-    times = [_seconds(a[2]) for a in accepted]
-    ends: list[float | None] = [None] * len(accepted)
-    nxt = None
-    for i in range(len(accepted) - 1, -1, -1):
-        if times[i] is not None:
-            if nxt is not None and nxt >= times[i]:
-                ends[i] = nxt
-            nxt = times[i]
-    n = len(text)
-    for i, (_ls, speaker, _ts, content_start) in enumerate(accepted):
-        start = content_start
-        end = accepted[i + 1][0] if i + 1 < len(accepted) else n
+    times, ends = _times([a[2] for a in accepted])
+    stops = [a[0] for a in accepted]
+    stops.append(len(text))
+    append = turns.append
+    for (_ls, speaker, _ts, start), end, t0, t1 in zip(accepted, stops[1:], times, ends):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        turns.append(TurnSpan(speaker, start, end, times[i], ends[i]))
+        append(TurnSpan(speaker, start, end, t0, t1))
     return turns
 
 
+def _times(stamps: list[str | None]) -> tuple[list, list]:
+    """Start and end (the next timed turn's start, when not earlier) in seconds per turn.
+    Every turn stamped in one fixed form (``HH:MM:SS`` or ``MM:SS``, the usual case) is read
+    as one block of digits by numpy; anything else one stamp at a time."""
+    n = len(stamps)
+    fast = _uniform_times(stamps) if n > 16 else None
+    if fast is not None:
+        times = fast.tolist()
+        later = fast[1:] >= fast[:-1]
+        ends = [t if ok else None for t, ok in zip(times[1:], later.tolist())]
+        ends.append(None)
+        return times, ends
+    times = [_seconds(ts) if ts else None for ts in stamps]
+    ends: list[float | None] = [None] * n
+    nxt = None
+    for i in range(n - 1, -1, -1):  # each timed turn ends where the next timed turn starts
+        if times[i] is not None:
+            if nxt is not None and nxt >= times[i]:
+                ends[i] = nxt
+            nxt = times[i]
+    return times, ends
+
+
+_FORMS = {8: ((0, 36000), (1, 3600), (3, 600), (4, 60), (6, 10), (7, 1)),  # HH:MM:SS
+          5: ((0, 600), (1, 60), (3, 10), (4, 1))}  # MM:SS
+
+
+def _uniform_times(stamps: list) -> np.ndarray | None:
+    """Seconds of stamps that all have the same ASCII form, ``HH:MM:SS`` or ``MM:SS``."""
+    if None in stamps:
+        return None
+    lengths = set(map(len, stamps))
+    if len(lengths) != 1:
+        return None
+    width = lengths.pop()
+    form = _FORMS.get(width)
+    joined = "".join(stamps)
+    if form is None or not joined.isascii():
+        return None
+    digits = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, width) - 48
+    colons = [2, 5] if width == 8 else [2]
+    if (digits[:, colons] != 10).any() or (np.delete(digits, colons, axis=1) > 9).any():
+        return None
+    total = np.zeros(len(stamps), dtype=np.int64)
+    for column, weight in form:
+        total += digits[:, column].astype(np.int64) * weight
+    return total.astype(np.float64)
+
+
 def _seconds(ts: str | None) -> float | None:
+    """A timestamp as the label patterns find it (``_TS``) in seconds, as ``parse_timecode``
+    reads it (minutes without hours have at most two digits), without a regex per turn."""
     if not ts:
         return None
-    if len(ts) == 5 and ts[2] == ":" and ts[:2].isdigit() and ts[3:].isdigit():
-        return float(int(ts[:2]) * 60 + int(ts[3:]))  # MM:SS, the common case, fast
-    try:
-        return parse_timecode(ts)
-    except ValueError:
-        return None
+    parts = ts.split(":")
+    last = parts[-1]
+    if len(parts) == 2:
+        if len(parts[0]) > 2:
+            return None
+        total = int(parts[0]) * 60 + int(last[:2])
+    else:
+        total = int(parts[0]) * 3600 + int(parts[1]) * 60 + int(last[:2])
+    if len(last) > 2:
+        total += int(last[3:].ljust(3, "0")) / 1000
+    return float(total)
 
 
 def _section_markers(found, speakers: set[str]) -> set[str]:

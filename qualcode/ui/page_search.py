@@ -44,7 +44,7 @@ def render() -> None:
     if pattern.strip() and not hits:
         st.info("No hits.")
     if hits:
-        st.text(f"{len(hits)} hit(s) in {len({h.transcript_id for h in hits})} interview(s)"
+        st.text(f"{len(hits)} hit(s) in {hits.transcript_count} interview(s)"
                 + (f"; the first {SHOWN} are listed" if len(hits) > SHOWN else ""))
         frame = pd.DataFrame([{
             "interview": h.transcript, "speaker": h.speaker, "role": h.role,
