@@ -13,11 +13,11 @@ import io
 import os
 import re
 import zipfile
-from xml.sax.saxutils import escape
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from copy import deepcopy
 from datetime import date
-from typing import BinaryIO, Iterator
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -27,9 +27,9 @@ from docx.shared import Inches, Pt, RGBColor
 from lxml import etree
 
 from ..codes import code_tree, in_subtree
+from ..quotes import QuoteRow, quote_rows
 from ..store.clean import clean
 from ..store.project import Project
-from ..quotes import QuoteRow, quote_rows
 from .docx_saturation import add_saturation_section
 from .i18n import location as localized_location
 from .i18n import tr
@@ -145,7 +145,7 @@ def _run_xml(text: str) -> str:
     return "".join(out)
 
 
-def _rows_xml(parts: list[str], rows) -> "Iterator[bytes]":
+def _rows_xml(parts: list[str], rows) -> Iterator[bytes]:
     """Batches of body rows as UTF-8 XML."""
     batch: list[str] = []
     for row in rows:
