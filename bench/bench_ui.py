@@ -167,11 +167,27 @@ def library_figures(db: Path) -> None:
             break
         themes.append(top)
         total += n
+    import resource
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    quote_rows(project)  # the same warm caches as a running app
+    before = peak_mb()
     t0 = time.perf_counter()
     blob = theme_report_docx(project, themes=themes)
     took = time.perf_counter() - t0
     report(f"theme report, {total:,} quotes (library)", took, 3.0, "s")
-    print(f"{'  (report size)':<48} {len(blob) / 1e6:10.1f} MB")
+    print(f"{'  (report size; growth of the peak RSS)':<48} {len(blob) / 1e6:10.1f} MB"
+          f"   +{peak_mb() - before:.0f} MB")
+    from qualcode.export.docx_report import quote_table_docx
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        quote_table_docx(project, out=out)
+        size = out.tell()
+    print(f"{'quote table, all 20,000 quotes, to a file':<48} {time.perf_counter() - t0:10.3f} s"
+          f"   (no target; {size / 1e6:.1f} MB, peak RSS +{peak_mb() - before:.0f} MB)")
     t0 = time.perf_counter()
     rows = quote_rows(project)
     print(f"{'quote rows, all 20,000 (library)':<48} {time.perf_counter() - t0:10.3f} s   "
@@ -297,6 +313,9 @@ def ui_figures(db: Path) -> None:
                 wait_idle(server.pid, quiet=1.0)
                 page2 = opener()
                 page2.set_default_timeout(120_000)
+                received = [0]
+                page2.on("websocket", lambda ws, n=received: ws.on(
+                    "framereceived", lambda f: n.__setitem__(0, n[0] + len(f))))
                 t0 = time.perf_counter()
                 page2.goto(url)
                 page2.locator(".qc-span-selector .qc-text span").first.wait_for()
@@ -307,6 +326,8 @@ def ui_figures(db: Path) -> None:
                 if label == "new tab":
                     report("open the Code page in a new tab, text visible", took, 1.0, "s")
                     report("  … with highlights and stripes", striped, 1.0, "s")
+                    print(f"{'  (sent to the browser over the websocket)':<48} "
+                          f"{received[0] / 1e3:10.0f} KB")
                 else:
                     print(f"{'  (same, in a fresh browser profile)':<48} {took:10.3f} s   "
                           f"(no target; with stripes {striped:.3f} s)")
