@@ -180,3 +180,16 @@ def project_version(project: Project, nodes: list[CodeNode] | None = None) -> st
     for header in transcript_headers(project):
         h.update(repr(header).encode())
     return h.hexdigest()
+
+
+def transcript_codings(project: Project, transcript_id: int, *, viewer: str | None = None):
+    """The codings of a transcript as plain rows (``id, start, end, code_id, coder, memo``;
+    the names of Coding's attributes) in text order: what the canvas needs, without building
+    an ORM object per coding (1,500 of them cost tens of milliseconds per run)."""
+    from .codings import coder_filter
+
+    q = coder_filter(project, select(Coding.id, Coding.start, Coding.end, Coding.code_id,
+                                     Coding.coder, Coding.memo)
+                     .where(Coding.transcript_id == transcript_id), viewer=viewer)
+    with project.reading() as s:
+        return s.execute(q.order_by(Coding.start, Coding.end, Coding.id)).all()

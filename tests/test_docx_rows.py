@@ -43,3 +43,30 @@ def test_quote_refs_follow_the_order_of_quote_rows(demo_project):
     some = {rows[3].coding_id, rows[7].coding_id}
     assert [r.coding_id for r in quote_rows(demo_project, coding_ids=some)] == \
         [r.coding_id for r in rows if r.coding_id in some]
+
+
+def test_streamed_quote_tables_per_theme_clean_and_to_a_file(sqlite_project, tmp_path):
+    """Quote rows are written into the file at save time: each theme's table holds its own
+    codes (named below the theme), control characters are gone, ``out`` writes a file."""
+    text = "P1: Alpha\x07 beta & <gamma>.\nP2: Delta\tepsilon.\nP3: Zeta."
+    t = ingest_file(sqlite_project, "y.txt", data=text.encode(), name="Y")
+    a = create_code(sqlite_project, "A")
+    a1 = create_code(sqlite_project, "One", parent_id=a.id)
+    b = create_code(sqlite_project, "B")
+    b1 = create_code(sqlite_project, "Two", parent_id=b.id)
+    tr = t.text
+    add_coding(sqlite_project, t.id, a1.id, tr.index("Alpha"), tr.index("\nP2"))
+    add_coding(sqlite_project, t.id, b1.id, tr.index("Delta"), tr.index("\nP3"))
+    add_coding(sqlite_project, t.id, b.id, tr.index("Zeta"), len(tr))
+    target = tmp_path / "report.docx"
+    assert theme_report_docx(sqlite_project, out=target) is None
+    document = docx.Document(str(target))
+    quotes = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables
+              if t.rows[0].cells[1].text == "Quote"]
+    assert [r[:2] for r in quotes[0][1:]] == [["One", "“Alpha beta & <gamma>.”"]]
+    assert [r[0] for r in quotes[1][1:]] == ["B", "Two"]
+    assert quotes[1][2][1] == "“Delta\tepsilon.”"
+    buffer = io.BytesIO()
+    quote_table_docx(sqlite_project, out=buffer)
+    rows = [[c.text for c in r.cells] for r in docx.Document(io.BytesIO(buffer.getvalue())).tables[0].rows]
+    assert sorted(r[0] for r in rows[1:]) == ["A / One", "B", "B / Two"]

@@ -14,8 +14,8 @@ import streamlit as st
 from .. import history
 from ..codes import code_tree, create_code, in_subtree
 from ..coding_view import (chunks, code_usage, codebook_version, diff, display_colors,
-                           speaker_labels, transcript_headers)
-from ..codings import codings_for_transcript, set_coding_memo
+                           speaker_labels, transcript_codings, transcript_headers)
+from ..codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..sentences import snap_in_turns
 from ..suggest import suggest_codes, warm_index
@@ -148,7 +148,7 @@ def _transcript_view(transcript_id: int) -> None:
     nodes = code_tree(proj)
     paths = {n.code.id: n.path for n in nodes}
     colors = display_colors(nodes)
-    codings = codings_for_transcript(proj, transcript.id, viewer=coder())  # blind coding
+    codings = transcript_codings(proj, transcript.id, viewer=coder())  # blind coding
     turns, text_chunks, labels = _layout(proj, proj.url, transcript.id, transcript.content_hash)
     selection = st.session_state.get(SELECTION)
     if not selection or selection.get("transcript") != transcript.id:
