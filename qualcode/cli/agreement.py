@@ -5,15 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..analysis.agreement import value_text as _fmt
 from ..store.project import Project
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 def cmd_agreement(project: Project, args) -> int:
