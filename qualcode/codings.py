@@ -90,18 +90,12 @@ def all_codings(project: Project, *, viewer: str | None = None,
 
 def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
              transcript_id: int | None = None, code_id: int | None = None) -> Memo:
-    title = clean(title or "").strip()
-    if not title:
-        raise ValidationError("a memo needs a title")
-    with project.transaction() as s:
-        if transcript_id is not None:
-            get_row(s, Transcript, transcript_id, "transcript")
-        if code_id is not None:
-            get_row(s, Code, code_id, "code")
-        memo = Memo(title=title, body=body or "", author=author or "",
-                    transcript_id=transcript_id, code_id=code_id)
-        s.add(memo)
-    return memo
+    """A memo on a transcript or a code (or neither); see qualcode.memos.create_memo, which
+    also takes a memo type and links to codings, codes, transcripts and memos."""
+    from .memos import create_memo
+
+    return create_memo(project, title, body, author=author, transcript_id=transcript_id,
+                       code_id=code_id)
 
 
 def list_memos(project: Project) -> list[Memo]:

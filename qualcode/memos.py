@@ -54,15 +54,29 @@ def _check_type(memo_type: str | None) -> str | None:
     return memo_type
 
 
-def create_memo(project: Project, title: str, body: str = "", *, author: str = "",
-                memo_type: str | None = None, links: list[tuple[str, int]] = ()) -> Memo:
-    """A new memo with its links, e.g. ``links=[("coding", 12), ("code", 3)]``."""
-    title = (title or "").strip()
+def _title(title: str | None) -> str:
+    """A memo title without control characters or outer white space; never empty."""
+    title = clean(title or "").strip()
     if not title:
         raise ValidationError("a memo needs a title")
+    return title
+
+
+def create_memo(project: Project, title: str, body: str = "", *, author: str = "",
+                memo_type: str | None = None, links: list[tuple[str, int]] = (),
+                transcript_id: int | None = None, code_id: int | None = None) -> Memo:
+    """A new memo with its links, e.g. ``links=[("coding", 12), ("code", 3)]``.
+    ``transcript_id``/``code_id`` set the older single links (``Memo.transcript_id``/``code_id``,
+    as qualcode.codings.add_memo stores them)."""
+    title = _title(title)
     memo_type = _check_type(memo_type)
     with project.transaction() as s:
-        memo = Memo(title=title, body=body or "", author=author or "", memo_type=memo_type)
+        if transcript_id is not None:
+            get_row(s, Transcript, transcript_id, "transcript")
+        if code_id is not None:
+            get_row(s, Code, code_id, "code")
+        memo = Memo(title=title, body=body or "", author=author or "", memo_type=memo_type,
+                    transcript_id=transcript_id, code_id=code_id)
         s.add(memo)
         s.flush()
         for kind, target in links:
@@ -111,10 +125,7 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None,
         memo = get_row(s, Memo, memo_id, "memo")
         check_version(s, memo, expected_version, f"memo '{memo.title}'")
         if title is not None:
-            title = clean(title).strip()
-            if not title:
-                raise ValidationError("a memo needs a title")
-            memo.title = title
+            memo.title = _title(title)
         if body is not None:
             memo.body = body
         if memo_type != "":
