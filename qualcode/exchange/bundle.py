@@ -150,6 +150,23 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
     return report
 
 
+def store_codebook(project: Project, book, report: ImportReport, *,
+                   dry_run: bool = False) -> ImportReport:
+    """Import a parsed codebook (qualcode.codebook.Codebook) through the codebook importer
+    (codes matched by GUID, then by path) and count what it did in ``report``; with
+    ``dry_run`` only count its codes."""
+    from ..codebook import import_codebook
+
+    report.dry_run = dry_run
+    if dry_run:
+        report.counts["codes"] = sum(1 for _ in book.walk())
+        return report
+    counts = import_codebook(project, book)
+    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
+    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
+    return report
+
+
 def _strip_nul(value):
     if isinstance(value, str):
         return value.replace("\x00", "")

@@ -188,16 +188,9 @@ def import_qdc(project: Project, data: bytes, origin: str = "codebook.qdc", *,
                split_codes: str | None = None, dry_run: bool = False):
     """Import a .qdc through the codebook importer (codes matched by GUID, then by path);
     returns an ImportReport."""
-    from ..codebook import import_codebook
-    from .bundle import ImportReport
+    from .bundle import ImportReport, store_codebook
 
     book = parse_qdc(data, origin, split_codes=split_codes)
     report = ImportReport(source=origin, format=f"REFI-QDA codebook from {book.title}",
-                          warnings=list(book.warnings), dry_run=dry_run)
-    if dry_run:
-        report.counts["codes"] = sum(1 for _ in book.walk())
-        return report
-    counts = import_codebook(project, book)
-    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
-    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
-    return report
+                          warnings=list(book.warnings))
+    return store_codebook(project, book, report, dry_run=dry_run)

@@ -22,10 +22,11 @@ import tempfile
 import uuid
 from datetime import datetime
 
-from ..codebook import Codebook, CodeSpec, import_codebook
+from ..codebook import Codebook, CodeSpec
 from ..errors import ValidationError
 from ..store.project import Project
-from .bundle import BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, store_bundle
+from .bundle import (BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, store_bundle,
+                     store_codebook)
 from .positions import canonical_with_map, html_text
 
 _TABLES = {"projects", "documents", "tags", "highlights", "highlight_tags"}
@@ -217,11 +218,5 @@ def parse_taguette_codebook(data: bytes, origin: str = "codebook.csv", *,
 def import_taguette_codebook(project: Project, data: bytes, origin: str = "codebook.csv", *,
                              separator: str | None = ".", dry_run: bool = False) -> ImportReport:
     book = parse_taguette_codebook(data, origin, separator=separator)
-    report = ImportReport(source=origin, format="Taguette codebook (CSV)", dry_run=dry_run)
-    if dry_run:
-        report.counts["codes"] = sum(1 for _ in book.walk())
-        return report
-    counts = import_codebook(project, book)
-    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
-    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
-    return report
+    report = ImportReport(source=origin, format="Taguette codebook (CSV)")
+    return store_codebook(project, book, report, dry_run=dry_run)
