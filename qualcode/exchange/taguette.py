@@ -24,6 +24,7 @@ from datetime import datetime
 
 from ..codebook import Codebook, CodeSpec
 from ..errors import ValidationError
+from ..ingest.csv_text import decode_csv
 from ..store.project import Project
 from .bundle import (BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, store_bundle,
                      store_codebook)
@@ -182,11 +183,7 @@ def import_taguette(project: Project, data: bytes, origin: str = "taguette.sqlit
 def parse_taguette_codebook(data: bytes, origin: str = "codebook.csv", *,
                             separator: str | None = ".") -> Codebook:
     """Taguette's codebook CSV: a 'tag' (or 'name' or 'path') column, optional 'description'."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(decode_csv(data))))
     if not rows:
         raise ValidationError(f"{origin}: the codebook CSV is empty")
     header = [h.strip().lower() for h in rows[0]]

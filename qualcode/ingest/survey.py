@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IngestError
+from .csv_text import sniff_dialect
 from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument, TurnSpan
 from .language import guess_language
@@ -41,10 +42,7 @@ def _rows_csv(path: Path, data: bytes) -> tuple[list[str], list[list[str]], str]
     except UndecodableError as exc:
         raise IngestError(path, str(exc)) from None
     text = text.lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = sniff_dialect(text, 8192)
     old = csv.field_size_limit()
     csv.field_size_limit(10 * 2**20)
     try:
