@@ -8,6 +8,7 @@ from .errors import DuplicateError, ValidationError
 from .store.models import Code, Coding, Memo, Transcript
 from .store.clean import clean
 from .store.project import Project, get_row
+from .spans import trim_span
 
 
 def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
@@ -24,10 +25,7 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
             raise ValidationError(
                 f"span {start}–{end} is not inside the transcript (0–{n}) or is empty")
         text = transcript.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, start, end)
         if start == end:
             raise ValidationError("the selected span holds only white space")
         coder = clean(coder or "").strip()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..errors import ValidationError
+from ..spans import trim_span
 from ..store.models import Transcript, Turn
 from ..store.project import Project
 
@@ -119,15 +120,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+    return [trim_span(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
 def _clip(spans: list[tuple[int, int]], turns: list[tuple[int, int]]) -> list[tuple[int, int]]:

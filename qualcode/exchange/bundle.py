@@ -23,6 +23,7 @@ from ..ingest.language import guess_language
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
+from ..spans import trim_span
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12})\}?$")
@@ -363,10 +364,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
             report.skipped.append(f"{what}: position {start}–{end} is outside the text "
                                   f"(0–{len(text)})")
             continue
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, start, end)
         if start == end:
             report.skipped.append(f"{what}: selects no text (only white space or nothing)")
             continue
