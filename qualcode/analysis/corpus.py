@@ -141,6 +141,7 @@ def _sentences(text: str, turns: list[tuple[int, int]], lang: str | None) -> lis
     """Sentences (spaCy sentencizer, as qualcode.sentences) inside each paragraph of each
     turn, all paragraphs of the transcript in one batch, without the lemmatizer."""
     from ..nlp import pipeline
+    from ..sentences import doc_sentence_spans
 
     blocks = [(ts + s, ts + e) for ts, te in turns
               for s, e in _clip(_paragraphs(text[ts:te]), [(0, te - ts)])]
@@ -149,13 +150,7 @@ def _sentences(text: str, turns: list[tuple[int, int]], lang: str | None) -> lis
     out = []
     for (bs, _be), doc in zip(blocks, nlp.pipe((text[s:e] for s, e in blocks),
                                                batch_size=256, disable=disable)):
-        block = doc.text
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            while end > start and block[end - 1].isspace():
-                end -= 1
-            if end > start:
-                out.append((bs + start, bs + end))
+        out.extend(doc_sentence_spans(doc, bs))
     return out
 
 
