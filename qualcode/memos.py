@@ -7,7 +7,6 @@ links too; new links live in ``memo_links``.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -270,6 +269,7 @@ def memos_docx(project: Project, views: list[MemoView] | None = None,
                language: str | None = None, title: str | None = None) -> bytes:
     from docx import Document
 
+    from .export.docx_report import docx_bytes
     from .export.i18n import tr
 
     views = memo_views(project) if views is None else views
@@ -283,6 +283,4 @@ def memos_docx(project: Project, views: list[MemoView] | None = None,
     headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
     if headings:
         body.remove(headings[0]._element)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)

@@ -4,7 +4,6 @@ co-occurrence as XLSX."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from ..analysis.cooccurrence import CooccurrenceResult
@@ -26,6 +25,8 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Inches, Pt
+
+    from .docx_report import docx_bytes
 
     if cell not in CELL_MODES:
         raise ValueError(f"cell must be one of {', '.join(CELL_MODES)}")
@@ -70,9 +71,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
         for column, width in zip(table.columns, widths):
             column.width = Inches(width)
         document.add_paragraph()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def _fill_cell(c, result: MatrixResult, code: int, value: str, mode: str,
