@@ -46,6 +46,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from ..errors import ValidationError
+from ..store.clean import clean
 from ..store.models import Code, Coding, Memo, Transcript, new_guid
 from ..store.project import Project
 from .bundle import (
@@ -886,10 +887,10 @@ def _value_element(parent, vtype: str, value) -> None:
         el.text = str(value)
 
 
-def _xml_safe(text: str) -> str:
+def _xml_safe(text: str | None) -> str:
     """XML 1.0 cannot hold most control characters; canonical text has none, but memos and
-    attributes might."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text or "")
+    attributes written by an older version might (store/clean.py, as every export)."""
+    return clean(text or "")
 
 
 def assign_guids(project: Project) -> None:
