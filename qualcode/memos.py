@@ -165,7 +165,7 @@ def memo_views(project: Project, *, memo_type: str | None = None, kind: str | No
         if ln.coding_id:
             c = coding_rows.get(ln.coding_id)
             quote = bodies.get(c.transcript_id, "")[c.start:c.end] if c else ""
-            label = (f"“{_short(quote)}” ({paths.get(c.code_id, '?')}, "
+            label = (f"“{one_line(quote)}” ({paths.get(c.code_id, '?')}, "
                      f"{texts.get(c.transcript_id, '?')})") if c else "?"
             link = Link("coding", ln.coding_id, label)
         elif ln.code_id:
@@ -210,9 +210,19 @@ def get_memo(project: Project, memo_id: int) -> Memo:
         return memo
 
 
-def _short(text: str, n: int = 80) -> str:
+def one_line(text: str, n: int = 80) -> str:
+    """``text`` on one line (white space runs as one space), cut to ``n`` characters with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _meta(m: Memo, language: str | None) -> str:
+    """Type, author and date of a memo, as the exports show them: "theoretical · AB · 2026-…"."""
+    from .export.i18n import tr
+
+    meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
+            m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
+    return " · ".join(x for x in meta if x)
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -227,9 +237,7 @@ def memos_markdown(project: Project, views: list[MemoView] | None = None,
     for v in views:
         m = v.memo
         lines.append(f"## {m.title}")
-        meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
-                m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
-        lines.append("*" + " · ".join(x for x in meta if x) + "*")
+        lines.append("*" + _meta(m, language) + "*")
         lines.append("")
         for ln in v.links:
             lines.append(f"- {tr('link_' + ln.kind, language)}: {ln.label}")
@@ -252,10 +260,8 @@ def add_memo_section(document, views: list[MemoView], language: str | None = Non
     for v in views:
         m = v.memo
         document.add_heading(m.title, level + 1)
-        meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
-                m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
-        if any(meta):
-            document.add_paragraph(" · ".join(x for x in meta if x)).runs[0].italic = True
+        if meta := _meta(m, language):
+            document.add_paragraph(meta).runs[0].italic = True
         for ln in v.links:
             p = document.add_paragraph(style="List Bullet")
             p.add_run(f"{tr('link_' + ln.kind, language)}: ").bold = True
