@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..errors import ValidationError
 from ..spans import trim_span
 from ..store.models import Transcript, Turn
+from ..quotes import participant_of, role_of
 from ..store.project import Project
 
 UNITS = ("turn", "sentence", "paragraph")
@@ -60,11 +61,11 @@ class Doc:
 
     @property
     def role(self) -> str:
-        return str(self.attributes.get("role") or "")
+        return role_of(self)
 
     @property
     def participant(self) -> str:
-        return str(self.attributes.get("participant") or self.name)
+        return participant_of(self)
 
     def turn_at(self, offset: int) -> TurnSpan | None:
         """The turn holding ``offset`` (or the last one starting before it)."""

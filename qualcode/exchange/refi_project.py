@@ -46,6 +46,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from ..errors import ValidationError
+from ..quotes import participant_of
 from ..store.clean import clean
 from ..store.models import Code, Coding, Memo, Transcript, new_guid
 from ..store.project import Project
@@ -1013,7 +1014,7 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
 
     cases = defaultdict(list)
     for t in transcripts:
-        cases[str((t.attributes or {}).get("participant") or t.name)].append(t)
+        cases[participant_of(t)].append(t)
     if transcripts:
         cases_el = E(root, "Cases")
         for case_name, members in cases.items():
