@@ -13,7 +13,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, insert, select
 
@@ -41,6 +41,20 @@ def norm_color(value: str | None) -> str | None:
     if re.fullmatch(r"#[0-9a-fA-F]{3}", color):
         color = "#" + "".join(ch * 2 for ch in color[1:])
     return color.lower() if _COLOR.match(color) else None
+
+
+def parse_when(value) -> datetime | None:
+    """A timestamp written by another tool (ISO 8601, "Z" for UTC) as naive UTC, as qualcode
+    stores times; None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
 
 
 def clean_name(name: str | None, fallback: str = "(unnamed)") -> str:

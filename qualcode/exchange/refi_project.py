@@ -59,6 +59,7 @@ from .bundle import (
     ImportReport,
     check_not_empty,
     norm_guid,
+    parse_when,
     stable_guid,
     store_bundle,
 )
@@ -193,18 +194,6 @@ def _text(el) -> str:
     return (el.text or "") if el is not None else ""
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt
-
-
 def _decode(data: bytes) -> str:
     """Raw source text, keeping a leading BOM as U+FEFF (some tools count it)."""
     from ..ingest.decode import decode_bytes
@@ -322,7 +311,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         memo = BMemo(title=note_title(g, fallback), body=note_text(g),
                      author=user(n.get("creatingUser") or n.get("modifyingUser")), doc=doc,
                      code=code, guid=g,
-                     created_at=_when(n.get("creationDateTime") or n.get("modifiedDateTime")))
+                     created_at=parse_when(n.get("creationDateTime") or n.get("modifiedDateTime")))
         bundle.memos.append(memo)
         note_used.add(g)
         inner = _kid(n, "PlainTextSelection")
@@ -515,7 +504,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                             interview_order=order,
                             source_filename=posixpath.basename(path.replace("\\", "/")) or None,
                             source_format="qdpx",
-                            created_at=_when(el.get("creationDateTime")))
+                            created_at=parse_when(el.get("creationDateTime")))
         for ng in refs(el) + (refs(outer) if outer is not None else []):
             add_memo(ng, doc=g, fallback=f"Memo on {nice}")
         desc = _text(_kid(el, "Description")).strip()
@@ -656,7 +645,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                     else f"Annotation on {doc.name}",
                     body="\n\n".join(p for p in memo_parts if p) + f"\n\n[{doc.name}, chars "
                     f"{start}–{end}] {quote}", author=user(sel.user), doc=sel.source,
-                    guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
+                    guid=sel_notes[0] if sel_notes else sel.guid, created_at=parse_when(sel.created)))
             else:
                 report.skipped.append(f"{where} in '{doc.name}': no code and no note")
             continue
@@ -672,7 +661,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 doc=sel.source, code=code_keys.get(cg, cg or "?"), start=start, end=end,
                 coder=user(c.get("creatingUser")) or user(sel.user), memo=memo,
                 guid=norm_guid(c.get("guid")),
-                created_at=_when(c.get("creationDateTime") or sel.created),
+                created_at=parse_when(c.get("creationDateTime") or sel.created),
                 what=f"coding ({where}) in '{doc.name}'"))
 
     coded_spans = defaultdict(list)
@@ -693,7 +682,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             else f"Annotation on {doc.name}",
             body=text + f"\n\n[{doc.name}, chars {start}–{end}] {doc.text[start:end]}",
             author=user(sel.user), doc=sel.source,
-            guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
+            guid=sel_notes[0] if sel_notes else sel.guid, created_at=parse_when(sel.created)))
     if attached:
         report.came_in.append(f"{attached} memo(s) on a passage that is also coded (a selection "
                               "of its own, as f4analyse writes them) became the memo of its "

@@ -20,14 +20,13 @@ import re
 import sqlite3
 import tempfile
 import uuid
-from datetime import datetime
 
 from ..codebook import Codebook, CodeSpec
 from ..errors import ValidationError
 from ..ingest.csv_text import decode_csv
 from ..store.project import Project
-from .bundle import (BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, store_bundle,
-                     store_codebook)
+from .bundle import (BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, parse_when,
+                     store_bundle, store_codebook)
 from .positions import canonical_with_map, html_text
 
 _TABLES = {"projects", "documents", "tags", "highlights", "highlight_tags"}
@@ -50,15 +49,6 @@ def split_tag(path: str, separator: str | None) -> list[str]:
     pattern = rf"(?<!\s){re.escape(separator)}(?!\s)"
     parts = [p.strip() for p in re.split(pattern, path)]
     return parts if all(parts) else [path]
-
-
-def _when(value) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)
-    except ValueError:
-        return None
 
 
 def read_taguette(data: bytes, origin: str = "taguette.sqlite3", *,
@@ -143,7 +133,7 @@ def _read(db, origin, project_ref, separator, report):
         bundle.documents.append(BDocument(
             key=key, name=dname or filename or f"Document {did}", text=text,
             source_filename=filename, source_format="taguette", interview_order=None,
-            created_at=_when(created)))
+            created_at=parse_when(created)))
         if (ddesc or "").strip():
             bundle.memos.append(BMemo(title=f"Description of {dname}", body=ddesc.strip(),
                                       doc=key))
