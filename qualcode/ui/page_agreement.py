@@ -15,10 +15,8 @@ from ..consensus import adopt_unit, discussion_memo, save_discussion
 from ..errors import QualcodeError
 from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
 from ..transcripts import get_transcript
-from .state import coder, plain, project
+from .state import DOCX, XLSX, coder, plain, project
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 10
 
 

@@ -13,9 +13,8 @@ from ..memos import (KINDS, create_memo, delete_memo, link_memo, memo_views, mem
 from ..quotes import quote_rows
 from ..store.models import MEMO_TYPES
 from ..transcripts import list_transcripts
-from .state import coder, forget_version, opened_version, plain, project
+from .state import DOCX, coder, forget_version, opened_version, plain, project
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TYPE_LABEL = {None: "(no type)", **{t: t for t in MEMO_TYPES}}
 KIND_LABEL = {"coding": "quote", "code": "code", "transcript": "interview", "memo": "memo"}
 

@@ -21,6 +21,9 @@ from ..store.project import Project, resolve_url
 from ..store.projects import is_demo_url
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# download types of the exports
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTOR = "qc_actor"        # session key: the logged-in Actor
 PROJECT_URL = "qc_project_url"  # session key: the project chosen in the sidebar (local mode)
 
