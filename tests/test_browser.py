@@ -73,6 +73,16 @@ POINT_JS = """([needle, edge]) => {
 }"""
 
 
+def apply_trial_code(pg) -> None:
+    """Choose "Trial: learning anew" in the code box and apply it to the selection."""
+    codes = pg.get_by_role("combobox", name="Codes to apply")
+    codes.click()
+    codes.fill("Trial: learning")
+    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
+    pg.keyboard.press("Escape")
+    pg.get_by_role("button", name="Apply code").click()
+
+
 def _drag_select(pg, needle: str) -> None:
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
     a = pg.evaluate(POINT_JS, [needle, "start"])
@@ -97,12 +107,7 @@ def test_select_code_and_export_in_browser(app, page, tmp_path):
     start = EMOJI_TEXT.strip().index(NEEDLE)
     pg.get_by_text(f"characters {start}–{start + len(NEEDLE)}").wait_for()
 
-    codes = pg.get_by_role("combobox", name="Codes to apply")
-    codes.click()
-    codes.fill("Trial: learning")
-    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
-    pg.keyboard.press("Escape")
-    pg.get_by_role("button", name="Apply code").click()
+    apply_trial_code(pg)
     pg.get_by_text("Select a passage in the transcript").wait_for()
 
     project = Project(db)

@@ -12,7 +12,7 @@ from qualcode.store.project import Project
 from qualcode.store.users import add_user
 from qualcode.transcripts import get_transcript
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
-from tests.test_browser import EMOJI_TEXT, NEEDLE, _drag_select
+from tests.test_browser import EMOJI_TEXT, NEEDLE, _drag_select, apply_trial_code
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +56,7 @@ def _log_in(pg, url, name, password):
 
 def _apply_code(pg):
     _drag_select(pg, NEEDLE)
-    codes = pg.get_by_role("combobox", name="Codes to apply")
-    codes.click()
-    codes.fill("Trial: learning")
-    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
-    pg.keyboard.press("Escape")
-    pg.get_by_role("button", name="Apply code").click()
+    apply_trial_code(pg)
 
 
 def _codings(db):
