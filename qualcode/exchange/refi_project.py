@@ -46,6 +46,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from ..errors import ValidationError
+from ..ingest.limits import MAX_BYTES
 from ..quotes import participant_of
 from ..store.clean import clean
 from ..store.models import Code, Coding, Memo, Transcript, new_guid
@@ -74,7 +75,7 @@ from .positions import (
 NS = "urn:QDA-XML:project:1.0"
 MAX_ENTRIES = 50_000  # entries in the zip
 MAX_XML_BYTES = 512 * 2**20  # project.qde, uncompressed
-MAX_SOURCE_BYTES = 50 * 2**20  # one text source, uncompressed (as for ingest)
+MAX_SOURCE_BYTES = MAX_BYTES  # one text source, uncompressed: as for ingest (50 MiB)
 MAX_READ_BYTES = 2 * 2**30  # everything we read from one archive, uncompressed
 POSITIONS = {"auto": None, "codepoint": CODEPOINTS, "utf16": NVIVO_UTF16}
 _CRITERIA = re.compile(r"^(Include when|Exclude when):\s*(.*)$", re.M)
