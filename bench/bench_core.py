@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import tempfile
-import time
 from pathlib import Path
 
 from qualcode.codes import create_code
@@ -23,16 +22,13 @@ from qualcode.quotes import quote_rows
 from qualcode.analysis.saturation import compute_saturation
 from qualcode.ui.segments import Mark, segments
 
+import timing  # bench/timing.py
+
 TARGETS = {"ingest": 2.0, "segments": 1.0, "quote_rows": 2.0, "saturation": 1.0}
 
 
 def timed(name: str, fn):
-    start = time.perf_counter()
-    result = fn()
-    took = time.perf_counter() - start
-    verdict = "ok" if took <= TARGETS[name] else "SLOW"
-    print(f"{name:<12} {took:7.3f} s   target {TARGETS[name]:.1f} s   {verdict}")
-    return result
+    return timing.timed(name, fn, TARGETS[name], width=12)
 
 
 def main() -> None:

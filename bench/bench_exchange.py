@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import tempfile
-import time
 from pathlib import Path
 
 from qualcode.exchange.positions import canonical_with_map, html_text
@@ -19,16 +18,13 @@ from qualcode.exchange.refi_project import export_qdpx, import_qdpx
 from qualcode.store.models import Code, Coding, Transcript
 from qualcode.store.project import Project
 
+import timing  # bench/timing.py
+
 TARGETS = {"offset map": 2.0, "export qdpx": 10.0, "import qdpx": 20.0, "taguette map": 3.0}
 
 
 def timed(name: str, fn):
-    start = time.perf_counter()
-    result = fn()
-    took = time.perf_counter() - start
-    verdict = "ok" if took <= TARGETS[name] else "SLOW"
-    print(f"{name:<14} {took:7.3f} s   target {TARGETS[name]:.1f} s   {verdict}")
-    return result
+    return timing.timed(name, fn, TARGETS[name], width=14)
 
 
 def main() -> None:

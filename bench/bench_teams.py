@@ -27,20 +27,18 @@ from qualcode.store.trash import list_trash, restore
 from qualcode.store.users import add_user, authenticate
 from qualcode.transcripts import delete_transcript
 
+import timing  # bench/timing.py
+
 TARGETS = {"coding": 0.03, "delete": 3.0, "restore": 3.0, "audit_user": 1.0,
            "audit_text": 2.0, "login": 1.0}
 
 
 def report(name: str, took: float) -> None:
-    verdict = "ok" if took <= TARGETS[name] else "SLOW"
-    print(f"{name:<12} {took:7.3f} s   target {TARGETS[name]:.2f} s   {verdict}")
+    timing.report(name, took, TARGETS[name], digits=2)
 
 
 def timed(name: str, fn):
-    start = time.perf_counter()
-    result = fn()
-    report(name, time.perf_counter() - start)
-    return result
+    return timing.timed(name, fn, TARGETS[name], digits=2)
 
 
 def main() -> None:

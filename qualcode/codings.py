@@ -8,6 +8,7 @@ from .errors import DuplicateError, ValidationError
 from .store.models import Code, Coding, Memo, Transcript
 from .store.clean import clean
 from .store.project import Project, get_row
+from .spans import trim_span
 
 
 def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
@@ -24,10 +25,7 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
             raise ValidationError(
                 f"span {start}–{end} is not inside the transcript (0–{n}) or is empty")
         text = transcript.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, start, end)
         if start == end:
             raise ValidationError("the selected span holds only white space")
         coder = clean(coder or "").strip()
@@ -90,18 +88,12 @@ def all_codings(project: Project, *, viewer: str | None = None,
 
 def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
              transcript_id: int | None = None, code_id: int | None = None) -> Memo:
-    title = clean(title or "").strip()
-    if not title:
-        raise ValidationError("a memo needs a title")
-    with project.transaction() as s:
-        if transcript_id is not None:
-            get_row(s, Transcript, transcript_id, "transcript")
-        if code_id is not None:
-            get_row(s, Code, code_id, "code")
-        memo = Memo(title=title, body=body or "", author=author or "",
-                    transcript_id=transcript_id, code_id=code_id)
-        s.add(memo)
-    return memo
+    """A memo on a transcript or a code (or neither); see qualcode.memos.create_memo, which
+    also takes a memo type and links to codings, codes, transcripts and memos."""
+    from .memos import create_memo
+
+    return create_memo(project, title, body, author=author, transcript_id=transcript_id,
+                       code_id=code_id)
 
 
 def list_memos(project: Project) -> list[Memo]:

@@ -7,7 +7,6 @@ links too; new links live in ``memo_links``.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,15 +53,29 @@ def _check_type(memo_type: str | None) -> str | None:
     return memo_type
 
 
-def create_memo(project: Project, title: str, body: str = "", *, author: str = "",
-                memo_type: str | None = None, links: list[tuple[str, int]] = ()) -> Memo:
-    """A new memo with its links, e.g. ``links=[("coding", 12), ("code", 3)]``."""
-    title = (title or "").strip()
+def _title(title: str | None) -> str:
+    """A memo title without control characters or outer white space; never empty."""
+    title = clean(title or "").strip()
     if not title:
         raise ValidationError("a memo needs a title")
+    return title
+
+
+def create_memo(project: Project, title: str, body: str = "", *, author: str = "",
+                memo_type: str | None = None, links: list[tuple[str, int]] = (),
+                transcript_id: int | None = None, code_id: int | None = None) -> Memo:
+    """A new memo with its links, e.g. ``links=[("coding", 12), ("code", 3)]``.
+    ``transcript_id``/``code_id`` set the older single links (``Memo.transcript_id``/``code_id``,
+    as qualcode.codings.add_memo stores them)."""
+    title = _title(title)
     memo_type = _check_type(memo_type)
     with project.transaction() as s:
-        memo = Memo(title=title, body=body or "", author=author or "", memo_type=memo_type)
+        if transcript_id is not None:
+            get_row(s, Transcript, transcript_id, "transcript")
+        if code_id is not None:
+            get_row(s, Code, code_id, "code")
+        memo = Memo(title=title, body=body or "", author=author or "", memo_type=memo_type,
+                    transcript_id=transcript_id, code_id=code_id)
         s.add(memo)
         s.flush()
         for kind, target in links:
@@ -111,10 +124,7 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None,
         memo = get_row(s, Memo, memo_id, "memo")
         check_version(s, memo, expected_version, f"memo '{memo.title}'")
         if title is not None:
-            title = clean(title).strip()
-            if not title:
-                raise ValidationError("a memo needs a title")
-            memo.title = title
+            memo.title = _title(title)
         if body is not None:
             memo.body = body
         if memo_type != "":
@@ -155,7 +165,7 @@ def memo_views(project: Project, *, memo_type: str | None = None, kind: str | No
         if ln.coding_id:
             c = coding_rows.get(ln.coding_id)
             quote = bodies.get(c.transcript_id, "")[c.start:c.end] if c else ""
-            label = (f"“{_short(quote)}” ({paths.get(c.code_id, '?')}, "
+            label = (f"“{one_line(quote)}” ({paths.get(c.code_id, '?')}, "
                      f"{texts.get(c.transcript_id, '?')})") if c else "?"
             link = Link("coding", ln.coding_id, label)
         elif ln.code_id:
@@ -200,9 +210,19 @@ def get_memo(project: Project, memo_id: int) -> Memo:
         return memo
 
 
-def _short(text: str, n: int = 80) -> str:
+def one_line(text: str, n: int = 80) -> str:
+    """``text`` on one line (white space runs as one space), cut to ``n`` characters with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _meta(m: Memo, language: str | None) -> str:
+    """Type, author and date of a memo, as the exports show them: "theoretical · AB · 2026-…"."""
+    from .export.i18n import tr
+
+    meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
+            m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
+    return " · ".join(x for x in meta if x)
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -217,9 +237,7 @@ def memos_markdown(project: Project, views: list[MemoView] | None = None,
     for v in views:
         m = v.memo
         lines.append(f"## {m.title}")
-        meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
-                m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
-        lines.append("*" + " · ".join(x for x in meta if x) + "*")
+        lines.append("*" + _meta(m, language) + "*")
         lines.append("")
         for ln in v.links:
             lines.append(f"- {tr('link_' + ln.kind, language)}: {ln.label}")
@@ -242,10 +260,8 @@ def add_memo_section(document, views: list[MemoView], language: str | None = Non
     for v in views:
         m = v.memo
         document.add_heading(m.title, level + 1)
-        meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
-                m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
-        if any(meta):
-            document.add_paragraph(" · ".join(x for x in meta if x)).runs[0].italic = True
+        if meta := _meta(m, language):
+            document.add_paragraph(meta).runs[0].italic = True
         for ln in v.links:
             p = document.add_paragraph(style="List Bullet")
             p.add_run(f"{tr('link_' + ln.kind, language)}: ").bold = True
@@ -259,6 +275,7 @@ def memos_docx(project: Project, views: list[MemoView] | None = None,
                language: str | None = None, title: str | None = None) -> bytes:
     from docx import Document
 
+    from .export.docx_report import docx_bytes
     from .export.i18n import tr
 
     views = memo_views(project) if views is None else views
@@ -272,6 +289,4 @@ def memos_docx(project: Project, views: list[MemoView] | None = None,
     headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
     if headings:
         body.remove(headings[0]._element)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)

@@ -38,6 +38,7 @@ class QuoteRow:
 
 
 def participant_of(transcript: Transcript) -> str:
+    """The "participant" attribute, else the name (of a Transcript or a corpus Doc)."""
     attrs = transcript.attributes or {}
     return str(attrs.get("participant") or transcript.name)
 

@@ -8,13 +8,20 @@ from .nlp import pipeline
 def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """(start, end) code-point offsets of each sentence; spaCy's character offsets are Python
     string indices, so they are code points into ``text``."""
+    return doc_sentence_spans(pipeline(lang)(text))
+
+
+def doc_sentence_spans(doc, base: int = 0) -> list[tuple[int, int]]:
+    """The sentences of a spaCy ``doc`` without their trailing white space, as (start, end)
+    offsets into its text shifted by ``base`` (where that text starts in a longer one)."""
+    text = doc.text
     spans = []
-    for sent in pipeline(lang)(text).sents:
+    for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
         while end > start and text[end - 1].isspace():
             end -= 1
         if end > start:
-            spans.append((start, end))
+            spans.append((base + start, base + end))
     return spans
 
 

@@ -330,15 +330,10 @@ def import_attributes(project: Project, data: bytes, origin: str = "attributes.c
     import csv
     import io
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    from .ingest.csv_text import decode_csv, sniff_dialect
+
+    text = decode_csv(data)
+    rows = list(csv.DictReader(io.StringIO(text), dialect=sniff_dialect(text, 4096)))
     if not rows or "name" not in rows[0]:
         raise ValidationError(f"{origin}: needs a header row with a 'name' column "
                               "(the transcript names) and one column per attribute")

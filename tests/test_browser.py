@@ -4,13 +4,7 @@ the theme report and find the quote in the downloaded .docx."""
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import docx
 import pytest
@@ -22,12 +16,10 @@ from qualcode.ingest import ingest_file
 from qualcode.store.project import Project
 from qualcode.transcripts import get_transcript, list_transcripts
 from tests.conftest import ROOT
+from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Astral characters (two UTF-16 units, one code point) before the passage we select.
 EMOJI_TEXT = ("Interviewer: Hoe was de start? 🙂\n"
               "P9: Spannend 😀😀 en 𝒜𝒷𝒸. Er is een universum voor mij opengegaan, "
@@ -35,18 +27,9 @@ EMOJI_TEXT = ("Interviewer: Hoe was de start? 🙂\n"
 NEEDLE = "Er is een universum voor mij opengegaan"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     db = tmp_path_factory.mktemp("browser") / "app.sqlite"
     project = Project(db)
     load_demo(project)
@@ -54,38 +37,8 @@ def app(tmp_path_factory):
                 attributes={"participant": "P9", "role": "participant", "interview_order": 0})
     mark_by_name(project, ["Interview 00 – P9"], "coded")  # counted in the saturation section
     project.close()
-    port = _free_port()
-    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1"}
-    log_path = db.parent / "streamlit.log"
-    log = open(log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError as exc:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start:\n"
-                                       + log_path.read_text(errors="replace")) from exc
-                time.sleep(0.3)
+    with streamlit_server(db) as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture
@@ -120,6 +73,16 @@ POINT_JS = """([needle, edge]) => {
 }"""
 
 
+def apply_trial_code(pg) -> None:
+    """Choose "Trial: learning anew" in the code box and apply it to the selection."""
+    codes = pg.get_by_role("combobox", name="Codes to apply")
+    codes.click()
+    codes.fill("Trial: learning")
+    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
+    pg.keyboard.press("Escape")
+    pg.get_by_role("button", name="Apply code").click()
+
+
 def _drag_select(pg, needle: str) -> None:
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
     a = pg.evaluate(POINT_JS, [needle, "start"])
@@ -144,12 +107,7 @@ def test_select_code_and_export_in_browser(app, page, tmp_path):
     start = EMOJI_TEXT.strip().index(NEEDLE)
     pg.get_by_text(f"characters {start}–{start + len(NEEDLE)}").wait_for()
 
-    codes = pg.get_by_role("combobox", name="Codes to apply")
-    codes.click()
-    codes.fill("Trial: learning")
-    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
-    pg.keyboard.press("Escape")
-    pg.get_by_role("button", name="Apply code").click()
+    apply_trial_code(pg)
     pg.get_by_text("Select a passage in the transcript").wait_for()
 
     project = Project(db)

@@ -2,68 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from qualcode.codings import all_codings
 from qualcode.store.project import Project
 from qualcode.store.settings import CONSENSUS, blind_coding, set_blind_coding
-from tests.conftest import ROOT
 from tests.test_agreement import Study
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def app(tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     db = tmp_path / "blind.sqlite"
     project = Project(db)
     Study(project)
     set_blind_coding(project, True)
     project.close()
-    port = _free_port()
-    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1"}
-    log_path = tmp_path / "streamlit.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError as exc:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start:\n"
-                                       + log_path.read_text(errors="replace")) from exc
-                time.sleep(0.3)
+    with streamlit_server(db) as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_blind_coding_then_unblind_and_reconcile(app):

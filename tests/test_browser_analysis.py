@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
@@ -17,8 +12,7 @@ from sqlalchemy import insert
 from qualcode.codes import create_code
 from qualcode.store.models import Coding, Transcript, Turn
 from qualcode.store.project import Project
-from tests.conftest import ROOT
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +21,7 @@ HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> **bold** [x](javascrip
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     db = tmp_path_factory.mktemp("browser_analysis") / "app.sqlite"
     project = Project(db)
     rng = random.Random(5)
@@ -61,37 +52,8 @@ def app(tmp_path_factory):
                          "start": st, "end": st + rng.randrange(10, 200), "coder": str(n)})
         s.execute(insert(Coding), rows)
     project.close()
-    port = _free_port()
-    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1"}
-    log_path = db.parent / "streamlit.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError as exc:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start:\n"
-                                       + log_path.read_text(errors="replace")) from exc
-                time.sleep(0.3)
+    with streamlit_server(db) as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

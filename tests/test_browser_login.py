@@ -3,14 +3,6 @@ page reload, a read-only user cannot code, logging out ends it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
 
 from qualcode.codings import codings_for_transcript
@@ -19,57 +11,15 @@ from qualcode.ingest import ingest_file
 from qualcode.store.project import Project
 from qualcode.store.users import add_user
 from qualcode.transcripts import get_transcript
-from tests.conftest import ROOT
-from tests.test_browser import (CHROMIUM, CHROMIUM_ARGS, EMOJI_TEXT, NEEDLE, _drag_select,
-                                _free_port)
+from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.test_browser import EMOJI_TEXT, NEEDLE, _drag_select, apply_trial_code
 
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
-def _server(db: Path, **extra_env):
-    port = _free_port()
-    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1", **extra_env}
-    if not extra_env.get("QUALCODE_LOGIN"):
-        env.pop("QUALCODE_LOGIN", None)
-    log_path = db.parent / f"streamlit-{port}.log"
-    log = open(log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError as exc:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start:\n"
-                                       + log_path.read_text(errors="replace")) from exc
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
 @pytest.fixture(scope="module")
 def team_app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     db = tmp_path_factory.mktemp("team") / "team.sqlite"
     project = Project(db)
     load_demo(project, with_codings=False)
@@ -79,7 +29,7 @@ def team_app(tmp_path_factory):
     add_user(project, "cy", "coder password", "coder")
     add_user(project, "ro", "reader password", "read-only")
     project.close()
-    with _server(db, QUALCODE_LOGIN="required") as url:
+    with streamlit_server(db, QUALCODE_LOGIN="required") as url:
         yield url, db
 
 
@@ -106,12 +56,7 @@ def _log_in(pg, url, name, password):
 
 def _apply_code(pg):
     _drag_select(pg, NEEDLE)
-    codes = pg.get_by_role("combobox", name="Codes to apply")
-    codes.click()
-    codes.fill("Trial: learning")
-    pg.get_by_role("option", name="Mastery & trial / Trial: learning anew").click()
-    pg.keyboard.press("Escape")
-    pg.get_by_role("button", name="Apply code").click()
+    apply_trial_code(pg)
 
 
 def _codings(db):
@@ -181,7 +126,7 @@ def test_local_mode_needs_no_login_but_a_proxied_request_does(tmp_path):
     project = Project(db)
     ingest_file(project, "emoji.txt", data=EMOJI_TEXT.encode(), name="Interview 00 – P9")
     project.close()
-    with _server(db) as url, sync_playwright() as p:
+    with streamlit_server(db) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             local = browser.new_context().new_page()

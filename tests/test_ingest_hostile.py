@@ -19,6 +19,7 @@ from qualcode.errors import IngestError, QualcodeError, ValidationError
 from qualcode.ingest import ingest_files, read_document
 from qualcode.store.project import Project
 from qualcode.transcripts import get_transcript, list_transcripts, update_transcript
+from tests.files import pdf_bytes
 
 
 def zip_bomb(path, member: str, size: int, extra: dict | None = None) -> bytes:
@@ -133,17 +134,8 @@ def test_pdf_over_the_decompression_limit(tmp_path, monkeypatch):
         + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     with pytest.raises(IngestError, match="decompression limit"):
-        read_document("bomb.pdf", bytes(out))
+        read_document("bomb.pdf", pdf_bytes(objects))
 
 
 def test_200k_turns(tmp_path):

@@ -12,15 +12,7 @@ from qualcode.codings import all_codings, list_memos
 from qualcode.exchange.refi_project import import_qdpx
 from qualcode.ingest.decode import normalise
 from qualcode.transcripts import list_transcripts
-
-
-def qdpx(qde: str, files: dict[str, bytes], qde_name: str = "project.qde") -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(qde_name, qde.encode("utf-8"))
-        for name, data in files.items():
-            z.writestr(name, data)
-    return out.getvalue()
+from tests.test_refi_project import qdpx
 
 
 def quotes(project) -> dict[str, list[tuple[str, str]]]:

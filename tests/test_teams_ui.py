@@ -7,31 +7,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qualcode.codes import code_tree, update_code
-from qualcode.demo import load_demo
 from qualcode.store.permissions import Actor
 from qualcode.store.project import Project
 from qualcode.store.users import add_user
 from qualcode.transcripts import delete_transcript, list_transcripts
+from tests.apptest import app_db, page
 from tests.conftest import ROOT
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "ui.sqlite"
-    project = Project(path)
-    load_demo(project)
-    project.close()
-    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
-    monkeypatch.setenv("QUALCODE_NO_DEMO", "1")
-    return path
-
-
-def page(name: str) -> AppTest:
-    at = AppTest.from_string(f"from qualcode.ui import {name}\n{name}.render()",
-                             default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return app_db(tmp_path, monkeypatch)
 
 
 def test_a_stale_code_edit_is_refused_with_who_and_when(db):

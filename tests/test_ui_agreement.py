@@ -8,32 +8,13 @@ from streamlit.testing.v1 import AppTest
 from qualcode.codings import all_codings
 from qualcode.store.project import Project
 from qualcode.store.settings import CONSENSUS, blind_coding, set_blind_coding
+from tests.apptest import app_db, button, page
 from tests.test_agreement import Study
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "agreement.sqlite"
-    project = Project(path)
-    Study(project)
-    project.close()
-    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
-    monkeypatch.setenv("QUALCODE_NO_DEMO", "1")
-    return path
-
-
-def page(name: str, viewer: str | None = None) -> AppTest:
-    at = AppTest.from_string(f"from qualcode.ui import {name}\n{name}.render()",
-                             default_timeout=60)
-    if viewer is not None:
-        at.session_state["coder"] = viewer
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    return app_db(tmp_path, monkeypatch, Study, "agreement.sqlite")
 
 
 def texts(at: AppTest) -> str:

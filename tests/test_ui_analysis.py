@@ -12,33 +12,25 @@ from qualcode.demo import load_demo
 from qualcode.memos import create_memo, memo_views
 from qualcode.store.project import Project
 from qualcode.transcripts import get_transcript
+from tests import apptest
+from tests.apptest import app_db, button
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "ui.sqlite"
-    project = Project(path)
+def _fill(project: Project) -> None:
     load_demo(project)
     # two codes in one turn of P1, so that co-occurrence has a cell
     t = get_transcript(project, "Interview 01 – P1")
     start = t.text.index("Ik blijf op de payroll")
     add_coding(project, t.id, find_code(project, "Trial: learning anew").id, start, start + 20)
-    project.close()
-    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
-    monkeypatch.setenv("QUALCODE_NO_DEMO", "1")
-    return path
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    return app_db(tmp_path, monkeypatch, _fill)
 
 
 def page(name: str) -> AppTest:
-    at = AppTest.from_string(f"from qualcode.ui import {name}\n{name}.render()",
-                             default_timeout=90)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    return apptest.page(name, timeout=90)
 
 
 def test_search_page_preview_then_code(db):

@@ -8,32 +8,14 @@ from streamlit.testing.v1 import AppTest
 
 from qualcode.codes import code_tree, find_code
 from qualcode.codings import all_codings, list_memos
-from qualcode.demo import load_demo
 from qualcode.store.project import Project
 from qualcode.transcripts import list_transcripts
+from tests.apptest import app_db, button, page
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "ui.sqlite"
-    project = Project(path)
-    load_demo(project)
-    project.close()
-    monkeypatch.setenv("QUALCODE_DB_URL", str(path))
-    monkeypatch.setenv("QUALCODE_NO_DEMO", "1")
-    return path
-
-
-def page(name: str) -> AppTest:
-    at = AppTest.from_string(f"from qualcode.ui import {name}\n{name}.render()",
-                             default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    return app_db(tmp_path, monkeypatch)
 
 
 def test_codebook_editor_create_rename_merge(db):

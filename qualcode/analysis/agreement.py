@@ -422,6 +422,15 @@ def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
     return out
 
 
+def value_text(value) -> str:
+    """A measure as shown in tables and the CLI: 3 decimals, "–" where it is undefined."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
 def agreement_rows(result: AgreementResult) -> tuple[list[dict], list[dict]]:
     """The overall and per-code tables, as rows with readable headers (Word, XLSX, UI)."""
     o = result.overall

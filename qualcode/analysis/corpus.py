@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..errors import ValidationError
+from ..spans import trim_span
 from ..store.models import Transcript, Turn
+from ..quotes import participant_of, role_of
 from ..store.project import Project
 
 UNITS = ("turn", "sentence", "paragraph")
@@ -59,11 +61,11 @@ class Doc:
 
     @property
     def role(self) -> str:
-        return str(self.attributes.get("role") or "")
+        return role_of(self)
 
     @property
     def participant(self) -> str:
-        return str(self.attributes.get("participant") or self.name)
+        return participant_of(self)
 
     def turn_at(self, offset: int) -> TurnSpan | None:
         """The turn holding ``offset`` (or the last one starting before it)."""
@@ -119,15 +121,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+    return [trim_span(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
 def _clip(spans: list[tuple[int, int]], turns: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -148,6 +142,7 @@ def _sentences(text: str, turns: list[tuple[int, int]], lang: str | None) -> lis
     """Sentences (spaCy sentencizer, as qualcode.sentences) inside each paragraph of each
     turn, all paragraphs of the transcript in one batch, without the lemmatizer."""
     from ..nlp import pipeline
+    from ..sentences import doc_sentence_spans
 
     blocks = [(ts + s, ts + e) for ts, te in turns
               for s, e in _clip(_paragraphs(text[ts:te]), [(0, te - ts)])]
@@ -156,13 +151,7 @@ def _sentences(text: str, turns: list[tuple[int, int]], lang: str | None) -> lis
     out = []
     for (bs, _be), doc in zip(blocks, nlp.pipe((text[s:e] for s, e in blocks),
                                                batch_size=256, disable=disable)):
-        block = doc.text
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            while end > start and block[end - 1].isspace():
-                end -= 1
-            if end > start:
-                out.append((bs + start, bs + end))
+        out.extend(doc_sentence_spans(doc, bs))
     return out
 
 

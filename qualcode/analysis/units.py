@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ValidationError
+from ..spans import trim_span
 
 UNIT_KINDS = ("turn", "sentence", "paragraph", "character")
 
@@ -31,10 +32,7 @@ def check_unit(unit: str) -> str:
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = trim_span(text, start, end)
     return (start, end) if end > start else None
 
 

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from ..analysis.agreement import value_text as _fmt
 from ..store.project import Project
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
+from .common import print_json
 
 
 def cmd_agreement(project: Project, args) -> int:
@@ -33,7 +26,7 @@ def cmd_agreement(project: Project, args) -> int:
 
         Path(args.xlsx).write_bytes(agreement_xlsx(result))
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        print_json(result.as_dict(), indent=None)
         return 0
     o = result.overall
     print(f"coders: {', '.join(result.coders)} · unit: {result.unit} · "

@@ -3,17 +3,16 @@ framework matrices, constant comparison, memos."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from ..errors import QualcodeError
 from ..store.project import Project
+from .common import print_json
 
 
 def _print_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
-    sys.stdout.write("\n")
+    print_json(data, indent=1)
 
 
 def _where(args) -> dict | None:

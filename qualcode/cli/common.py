@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 from ..errors import QualcodeError
@@ -24,3 +25,9 @@ def attrs_from_pairs(pairs: list[str]) -> dict:
             raise QualcodeError(f"--attr takes key=value, not {pair!r}")
         out[key.strip()] = value.strip()
     return out
+
+
+def print_json(data, indent: int | None = 2) -> None:
+    """A ``--json`` answer on stdout: UTF-8 as is (no \\u escapes), dates and other values as
+    their text."""
+    print(json.dumps(data, ensure_ascii=False, indent=indent, default=str))

@@ -3,9 +3,9 @@ databases (.sqlite3) and codebooks (.csv). (``qualcode export FILE.qdpx`` is in 
 
 from __future__ import annotations
 
-import json
 
 from ..store.project import Project
+from .common import print_json
 
 
 def cmd_import(project: Project, args) -> int:
@@ -15,7 +15,7 @@ def cmd_import(project: Project, args) -> int:
                          split_codes=args.split_codes, taguette_project=args.taguette_project,
                          tag_separator=args.tag_separator or None, dry_run=args.dry_run)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print_json(report.as_dict())
         return 0
     if report.positions:
         print(f"positions: {report.positions}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import json
 
 from ..store.project import Project
+from .common import print_json
 
 
 def cmd_saturation(project: Project, args) -> int:
@@ -20,7 +20,7 @@ def cmd_saturation(project: Project, args) -> int:
         bootstrap=args.bootstrap, seed=args.seed)
     result = report.result
     if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        print_json(report.as_json())
     else:
         for row in saturation_table(result):
             mark = " " if row["assessed"] else "-"

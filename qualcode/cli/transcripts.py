@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from ..errors import QualcodeError
 from ..store.project import Project
-from .common import attrs_from_pairs, progress_bar
+from .common import attrs_from_pairs, print_json, progress_bar
 
 
 def cmd_ingest(project: Project, args) -> int:
@@ -28,9 +27,7 @@ def cmd_ingest(project: Project, args) -> int:
                  progress=progress, report=total, text_column=args.text_column,
                  per_column=args.per_column, **options)
     if args.json:
-        import json
-
-        print(json.dumps(total.as_dict(), ensure_ascii=False, indent=2))
+        print_json(total.as_dict())
         return 1 if total.errors else 0
     for name in total.added:
         print(f"added: {name}")
@@ -51,7 +48,7 @@ def cmd_transcripts(project: Project, args) -> int:
 
     rows = transcript_overview(project)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return 0
     by_name = {t.name: t for t in list_transcripts(project)}
     for row in rows:

@@ -18,12 +18,12 @@ Passwords are asked twice on the terminal, or read from standard input (first li
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from datetime import datetime
 
 from ..errors import ValidationError
 from ..store.permissions import ROLE_LABELS, ROLES
+from .common import print_json
 
 
 def _password(args) -> str:
@@ -49,9 +49,9 @@ def cmd_users_list(project, args) -> int:
 
     users = list_users(project)
     if args.json:
-        print(json.dumps([{"name": u.name, "role": u.role, "active": u.active,
-                           "created_at": u.created_at.isoformat()} for u in users],
-                         ensure_ascii=False))
+        print_json([{"name": u.name, "role": u.role, "active": u.active,
+                     "created_at": u.created_at.isoformat()} for u in users],
+                   indent=None)
         return 0
     for u in users:
         print(f"{u.name}\t{u.role}" + ("" if u.active else "\t(deactivated)"))
@@ -87,8 +87,8 @@ def cmd_projects_list(_project, args) -> int:
 
     projects = list_projects(projects_dir(args.db))
     if args.json:
-        print(json.dumps([{"name": p.name, "path": str(p.path)} for p in projects],
-                         ensure_ascii=False))
+        print_json([{"name": p.name, "path": str(p.path)} for p in projects],
+                   indent=None)
         return 0
     for p in projects:
         print(f"{p.name}\t{p.path}")
@@ -120,10 +120,10 @@ def cmd_audit(project, args) -> int:
                          row_id=args.row, since=_when(args.since), until=_when(args.until),
                          limit=args.limit)
     if args.json:
-        print(json.dumps([{"id": e.id, "at": e.at.isoformat(), "user": e.user_name,
-                           "table": e.table_name, "row_id": e.row_id, "action": e.action,
-                           "before": e.before, "after": e.after} for e in entries],
-                         ensure_ascii=False, default=str))
+        print_json([{"id": e.id, "at": e.at.isoformat(), "user": e.user_name,
+                     "table": e.table_name, "row_id": e.row_id, "action": e.action,
+                     "before": e.before, "after": e.after} for e in entries],
+                   indent=None)
         return 0
     for e in entries:
         changed = ", ".join(sorted(set(e.before or {}) | set(e.after or {})))
@@ -137,11 +137,11 @@ def cmd_trash_list(project, args) -> int:
 
     items = list_trash(project, include_restored=args.all)
     if args.json:
-        print(json.dumps([{"id": i.id, "kind": i.kind, "label": i.label,
-                           "deleted_by": i.deleted_by, "deleted_at": i.deleted_at.isoformat(),
-                           "codings": len(i.snapshot.get("codings") or []),
-                           "restored": i.restored_at is not None} for i in items],
-                         ensure_ascii=False))
+        print_json([{"id": i.id, "kind": i.kind, "label": i.label,
+                     "deleted_by": i.deleted_by, "deleted_at": i.deleted_at.isoformat(),
+                     "codings": len(i.snapshot.get("codings") or []),
+                     "restored": i.restored_at is not None} for i in items],
+                   indent=None)
         return 0
     for i in items:
         print(f"{i.id}\t{i.kind}\t{i.label}\tdeleted by {i.deleted_by or '(local)'} "

@@ -13,7 +13,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, insert, select
 
@@ -23,6 +23,7 @@ from ..ingest.language import guess_language
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
+from ..spans import trim_span
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12})\}?$")
@@ -40,6 +41,20 @@ def norm_color(value: str | None) -> str | None:
     if re.fullmatch(r"#[0-9a-fA-F]{3}", color):
         color = "#" + "".join(ch * 2 for ch in color[1:])
     return color.lower() if _COLOR.match(color) else None
+
+
+def parse_when(value) -> datetime | None:
+    """A timestamp written by another tool (ISO 8601, "Z" for UTC) as naive UTC, as qualcode
+    stores times; None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
 
 
 def clean_name(name: str | None, fallback: str = "(unnamed)") -> str:
@@ -147,6 +162,23 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
                 raise _DryRun
     except _DryRun:
         pass
+    return report
+
+
+def store_codebook(project: Project, book, report: ImportReport, *,
+                   dry_run: bool = False) -> ImportReport:
+    """Import a parsed codebook (qualcode.codebook.Codebook) through the codebook importer
+    (codes matched by GUID, then by path) and count what it did in ``report``; with
+    ``dry_run`` only count its codes."""
+    from ..codebook import import_codebook
+
+    report.dry_run = dry_run
+    if dry_run:
+        report.counts["codes"] = sum(1 for _ in book.walk())
+        return report
+    counts = import_codebook(project, book)
+    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
+    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
     return report
 
 
@@ -346,10 +378,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
             report.skipped.append(f"{what}: position {start}–{end} is outside the text "
                                   f"(0–{len(text)})")
             continue
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, start, end)
         if start == end:
             report.skipped.append(f"{what}: selects no text (only white space or nothing)")
             continue

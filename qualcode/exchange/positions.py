@@ -27,8 +27,7 @@ from ..ingest.decode import normalise
 
 # The characters normalise removes; taken from it, so the two cannot drift apart silently (the
 # property test checks the whole transformation against normalise itself).
-_CONTROL = getattr(decode, "_CONTROL", None) or re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+_CONTROL = decode._CONTROL
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
     ``isCodable`` or colours, the same name twice under one parent) are tolerated and listed
     in ``Codebook.warnings``; ``split_codes`` ("::" for ATLAS.ti) splits names into a
     hierarchy. A zipped file and its size are checked before anything is read."""
-    from .bundle import norm_guid
+    from .bundle import norm_color, norm_guid
 
     if data[:2] == b"PK":  # a zipped project (.qdpx) or a zipped codebook: check before reading
         from ..ingest.limits import LimitError, check_zip, read_member
@@ -112,11 +112,10 @@ def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
         from .taguette import split_tag
 
     def spec_for(el, name: str, prefix: str) -> CodeSpec:
-        color = (el.get("color") or "").strip()
-        if re.fullmatch(r"#[0-9a-fA-F]{3}", color):
-            color = "#" + "".join(ch * 2 for ch in color[1:])
-        if color and not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
-            warnings.append(f"code '{prefix}{name}': colour {color!r} is not #RRGGBB; ignored")
+        given = (el.get("color") or "").strip()
+        color = norm_color(given)
+        if given and color is None:
+            warnings.append(f"code '{prefix}{name}': colour {given!r} is not #RRGGBB; ignored")
         if el.get("isCodable") is None:
             warnings.append(f"code '{prefix}{name}': no isCodable attribute")
         guid = norm_guid(el.get("guid"))
@@ -132,7 +131,7 @@ def parse_qdc(data: bytes, origin: str = "codebook.qdc", *,
         text = (desc.text or "") if desc is not None else ""
         criteria = dict(_CRITERIA.findall(text))
         return CodeSpec(
-            name=name, color=color.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", color) else None,
+            name=name, color=color,
             description=_CRITERIA.sub("", text).strip(),
             inclusion=criteria.get("Include when", ""),
             exclusion=criteria.get("Exclude when", ""), guid=guid)
@@ -188,16 +187,9 @@ def import_qdc(project: Project, data: bytes, origin: str = "codebook.qdc", *,
                split_codes: str | None = None, dry_run: bool = False):
     """Import a .qdc through the codebook importer (codes matched by GUID, then by path);
     returns an ImportReport."""
-    from ..codebook import import_codebook
-    from .bundle import ImportReport
+    from .bundle import ImportReport, store_codebook
 
     book = parse_qdc(data, origin, split_codes=split_codes)
     report = ImportReport(source=origin, format=f"REFI-QDA codebook from {book.title}",
-                          warnings=list(book.warnings), dry_run=dry_run)
-    if dry_run:
-        report.counts["codes"] = sum(1 for _ in book.walk())
-        return report
-    counts = import_codebook(project, book)
-    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
-    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
-    return report
+                          warnings=list(book.warnings))
+    return store_codebook(project, book, report, dry_run=dry_run)

@@ -46,6 +46,9 @@ from lxml import etree
 from sqlalchemy import select
 
 from ..errors import ValidationError
+from ..ingest.limits import MAX_BYTES
+from ..quotes import participant_of
+from ..store.clean import clean
 from ..store.models import Code, Coding, Memo, Transcript, new_guid
 from ..store.project import Project
 from .bundle import (
@@ -57,6 +60,7 @@ from .bundle import (
     ImportReport,
     check_not_empty,
     norm_guid,
+    parse_when,
     stable_guid,
     store_bundle,
 )
@@ -71,7 +75,7 @@ from .positions import (
 NS = "urn:QDA-XML:project:1.0"
 MAX_ENTRIES = 50_000  # entries in the zip
 MAX_XML_BYTES = 512 * 2**20  # project.qde, uncompressed
-MAX_SOURCE_BYTES = 50 * 2**20  # one text source, uncompressed (as for ingest)
+MAX_SOURCE_BYTES = MAX_BYTES  # one text source, uncompressed: as for ingest (50 MiB)
 MAX_READ_BYTES = 2 * 2**30  # everything we read from one archive, uncompressed
 POSITIONS = {"auto": None, "codepoint": CODEPOINTS, "utf16": NVIVO_UTF16}
 _CRITERIA = re.compile(r"^(Include when|Exclude when):\s*(.*)$", re.M)
@@ -191,18 +195,6 @@ def _text(el) -> str:
     return (el.text or "") if el is not None else ""
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt
-
-
 def _decode(data: bytes) -> str:
     """Raw source text, keeping a leading BOM as U+FEFF (some tools count it)."""
     from ..ingest.decode import decode_bytes
@@ -320,7 +312,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         memo = BMemo(title=note_title(g, fallback), body=note_text(g),
                      author=user(n.get("creatingUser") or n.get("modifyingUser")), doc=doc,
                      code=code, guid=g,
-                     created_at=_when(n.get("creationDateTime") or n.get("modifiedDateTime")))
+                     created_at=parse_when(n.get("creationDateTime") or n.get("modifiedDateTime")))
         bundle.memos.append(memo)
         note_used.add(g)
         inner = _kid(n, "PlainTextSelection")
@@ -513,7 +505,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                             interview_order=order,
                             source_filename=posixpath.basename(path.replace("\\", "/")) or None,
                             source_format="qdpx",
-                            created_at=_when(el.get("creationDateTime")))
+                            created_at=parse_when(el.get("creationDateTime")))
         for ng in refs(el) + (refs(outer) if outer is not None else []):
             add_memo(ng, doc=g, fallback=f"Memo on {nice}")
         desc = _text(_kid(el, "Description")).strip()
@@ -654,7 +646,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                     else f"Annotation on {doc.name}",
                     body="\n\n".join(p for p in memo_parts if p) + f"\n\n[{doc.name}, chars "
                     f"{start}–{end}] {quote}", author=user(sel.user), doc=sel.source,
-                    guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
+                    guid=sel_notes[0] if sel_notes else sel.guid, created_at=parse_when(sel.created)))
             else:
                 report.skipped.append(f"{where} in '{doc.name}': no code and no note")
             continue
@@ -670,7 +662,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 doc=sel.source, code=code_keys.get(cg, cg or "?"), start=start, end=end,
                 coder=user(c.get("creatingUser")) or user(sel.user), memo=memo,
                 guid=norm_guid(c.get("guid")),
-                created_at=_when(c.get("creationDateTime") or sel.created),
+                created_at=parse_when(c.get("creationDateTime") or sel.created),
                 what=f"coding ({where}) in '{doc.name}'"))
 
     coded_spans = defaultdict(list)
@@ -691,7 +683,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             else f"Annotation on {doc.name}",
             body=text + f"\n\n[{doc.name}, chars {start}–{end}] {doc.text[start:end]}",
             author=user(sel.user), doc=sel.source,
-            guid=sel_notes[0] if sel_notes else sel.guid, created_at=_when(sel.created)))
+            guid=sel_notes[0] if sel_notes else sel.guid, created_at=parse_when(sel.created)))
     if attached:
         report.came_in.append(f"{attached} memo(s) on a passage that is also coded (a selection "
                               "of its own, as f4analyse writes them) became the memo of its "
@@ -886,10 +878,10 @@ def _value_element(parent, vtype: str, value) -> None:
         el.text = str(value)
 
 
-def _xml_safe(text: str) -> str:
+def _xml_safe(text: str | None) -> str:
     """XML 1.0 cannot hold most control characters; canonical text has none, but memos and
-    attributes might."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text or "")
+    attributes written by an older version might (store/clean.py, as every export)."""
+    return clean(text or "")
 
 
 def assign_guids(project: Project) -> None:
@@ -1012,7 +1004,7 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
 
     cases = defaultdict(list)
     for t in transcripts:
-        cases[str((t.attributes or {}).get("participant") or t.name)].append(t)
+        cases[participant_of(t)].append(t)
     if transcripts:
         cases_el = E(root, "Cases")
         for case_name, members in cases.items():

@@ -20,12 +20,13 @@ import re
 import sqlite3
 import tempfile
 import uuid
-from datetime import datetime
 
-from ..codebook import Codebook, CodeSpec, import_codebook
+from ..codebook import Codebook, CodeSpec
 from ..errors import ValidationError
+from ..ingest.csv_text import decode_csv
 from ..store.project import Project
-from .bundle import BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, store_bundle
+from .bundle import (BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, parse_when,
+                     store_bundle, store_codebook)
 from .positions import canonical_with_map, html_text
 
 _TABLES = {"projects", "documents", "tags", "highlights", "highlight_tags"}
@@ -48,15 +49,6 @@ def split_tag(path: str, separator: str | None) -> list[str]:
     pattern = rf"(?<!\s){re.escape(separator)}(?!\s)"
     parts = [p.strip() for p in re.split(pattern, path)]
     return parts if all(parts) else [path]
-
-
-def _when(value) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)
-    except ValueError:
-        return None
 
 
 def read_taguette(data: bytes, origin: str = "taguette.sqlite3", *,
@@ -141,7 +133,7 @@ def _read(db, origin, project_ref, separator, report):
         bundle.documents.append(BDocument(
             key=key, name=dname or filename or f"Document {did}", text=text,
             source_filename=filename, source_format="taguette", interview_order=None,
-            created_at=_when(created)))
+            created_at=parse_when(created)))
         if (ddesc or "").strip():
             bundle.memos.append(BMemo(title=f"Description of {dname}", body=ddesc.strip(),
                                       doc=key))
@@ -181,11 +173,7 @@ def import_taguette(project: Project, data: bytes, origin: str = "taguette.sqlit
 def parse_taguette_codebook(data: bytes, origin: str = "codebook.csv", *,
                             separator: str | None = ".") -> Codebook:
     """Taguette's codebook CSV: a 'tag' (or 'name' or 'path') column, optional 'description'."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(decode_csv(data))))
     if not rows:
         raise ValidationError(f"{origin}: the codebook CSV is empty")
     header = [h.strip().lower() for h in rows[0]]
@@ -217,11 +205,5 @@ def parse_taguette_codebook(data: bytes, origin: str = "codebook.csv", *,
 def import_taguette_codebook(project: Project, data: bytes, origin: str = "codebook.csv", *,
                              separator: str | None = ".", dry_run: bool = False) -> ImportReport:
     book = parse_taguette_codebook(data, origin, separator=separator)
-    report = ImportReport(source=origin, format="Taguette codebook (CSV)", dry_run=dry_run)
-    if dry_run:
-        report.counts["codes"] = sum(1 for _ in book.walk())
-        return report
-    counts = import_codebook(project, book)
-    report.counts = {"codes_created": counts["created"], "codes_updated": counts["updated"]}
-    report.came_in.append(f"{counts['created']} code(s) created, {counts['updated']} updated")
-    return report
+    report = ImportReport(source=origin, format="Taguette codebook (CSV)")
+    return store_codebook(project, book, report, dry_run=dry_run)

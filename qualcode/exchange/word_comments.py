@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..codes import PALETTE
 from ..store.clean import clean
+from ..spans import trim_span
 from ..store.models import Code, Coding
 
 _SPLIT = re.compile(r"[;\n]+")
@@ -117,10 +118,7 @@ def apply_comments(session, transcript, comments) -> CommentImport:
             continue
         names = code_names(comment.text)
         start, end = max(0, comment.start), min(len(text), comment.end)
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, start, end)
         if not names or start >= end:
             summary.empty_skipped += 1
             continue

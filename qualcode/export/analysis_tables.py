@@ -4,13 +4,13 @@ co-occurrence as XLSX."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from ..analysis.cooccurrence import CooccurrenceResult
 from ..analysis.matrix import NONE_VALUE, MatrixResult
 from .i18n import location as localized_location
 from .i18n import tr
+from .xlsx import rows_sheet, workbook_bytes
 
 CELL_MODES = ("quotes", "summary", "both", "count")
 DOCX_COLUMNS = 5  # value columns per Word table; wider matrices continue in further tables
@@ -25,6 +25,8 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Inches, Pt
+
+    from .docx_report import docx_bytes
 
     if cell not in CELL_MODES:
         raise ValueError(f"cell must be one of {', '.join(CELL_MODES)}")
@@ -69,9 +71,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
         for column, width in zip(table.columns, widths):
             column.width = Inches(width)
         document.add_paragraph()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def _fill_cell(c, result: MatrixResult, code: int, value: str, mode: str,
@@ -104,47 +104,13 @@ def _fill_cell(c, result: MatrixResult, code: int, value: str, mode: str,
 
 
 def _sheet(workbook, title: str, frame, index_label: str = "") -> None:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([index_label, *[str(c) for c in frame.columns]])
-    for label, row in frame.iterrows():
-        sheet.append([_text(label), *[_cell(v) for v in row.tolist()]])
-    _as_text(sheet)
-    sheet.freeze_panes = "B2"
+    rows_sheet(workbook, title, [index_label, *[str(c) for c in frame.columns]],
+               ([label, *[_cell(v) for v in row.tolist()]] for label, row in frame.iterrows()),
+               freeze="B2")
 
 
 def _cell(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return _text(value)
-
-
-def _text(value):
-    return value
-
-
-def _as_text(sheet) -> None:
-    """Strings that look like formulas stay text."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-
-
-def _rows_sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    _as_text(sheet)
-    sheet.freeze_panes = "A2"
-
-
-def _save(workbook) -> bytes:
-    if "Sheet" in workbook.sheetnames and len(workbook.sheetnames) > 1:
-        del workbook["Sheet"]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return value.item() if hasattr(value, "item") else value
 
 
 def matrix_xlsx(result: MatrixResult) -> bytes:
@@ -158,7 +124,7 @@ def matrix_xlsx(result: MatrixResult) -> bytes:
     _sheet(workbook, "Coverage", result.table("coverage").round(4), "code")
     summaries = [[result.paths[c], v, result.cell(c, v).summary] for c in result.codes
                  for v in result.values if result.cell(c, v).summary]
-    _rows_sheet(workbook, "Summaries", ["code", result.by, "summary"], summaries)
+    rows_sheet(workbook, "Summaries", ["code", result.by, "summary"], summaries)
     quotes = []
     for code in result.codes:
         for value in result.values:
@@ -166,9 +132,9 @@ def matrix_xlsx(result: MatrixResult) -> bytes:
                 for r in result.quotes(code, value):
                     quotes.append([result.paths[code], value, r.quote, r.participant, r.role,
                                    r.speaker, r.transcript, r.start, r.end, r.location, r.memo])
-    _rows_sheet(workbook, "Quotes", ["code", result.by, "quote", "participant", "role", "speaker",
-                                     "transcript", "start", "end", "location", "memo"], quotes)
-    return _save(workbook)
+    rows_sheet(workbook, "Quotes", ["code", result.by, "quote", "participant", "role", "speaker",
+                                    "transcript", "start", "end", "location", "memo"], quotes)
+    return workbook_bytes(workbook)
 
 
 def cooccurrence_xlsx(result: CooccurrenceResult, with_quotes: bool = True) -> bytes:
@@ -180,9 +146,9 @@ def cooccurrence_xlsx(result: CooccurrenceResult, with_quotes: bool = True) -> b
     _sheet(workbook, "Counts", result.matrix("count"), "code")
     _sheet(workbook, "C-coefficient", result.matrix("c").round(4), "code")
     rows = result.rows()
-    _rows_sheet(workbook, "Pairs", ["a", "b", "count", "c_coefficient", "n_a", "n_b"],
-                [[r["a"], r["b"], r["count"], r["c_coefficient"], r["n_a"], r["n_b"]]
-                 for r in rows])
+    rows_sheet(workbook, "Pairs", ["a", "b", "count", "c_coefficient", "n_a", "n_b"],
+               [[r["a"], r["b"], r["count"], r["c_coefficient"], r["n_a"], r["n_b"]]
+                for r in rows])
     if with_quotes:
         by_path = {p: c for c, p in result.paths.items() if c in result.codes}
         quotes = []
@@ -190,6 +156,6 @@ def cooccurrence_xlsx(result: CooccurrenceResult, with_quotes: bool = True) -> b
             for q in result.quotes(by_path[r["a"]], by_path[r["b"]]):
                 quotes.append([r["a"], r["b"], q.transcript, q.speaker, q.start, q.end, q.quote_a,
                                q.quote_b, q.text])
-        _rows_sheet(workbook, "Quotes", ["a", "b", "transcript", "speaker", "start", "end",
-                                         "quote a", "quote b", result.unit], quotes)
-    return _save(workbook)
+        rows_sheet(workbook, "Quotes", ["a", "b", "transcript", "speaker", "start", "end",
+                                        "quote a", "quote b", result.unit], quotes)
+    return workbook_bytes(workbook)

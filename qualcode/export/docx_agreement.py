@@ -7,18 +7,10 @@ from datetime import date
 
 from docx import Document
 
-from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows
-from .docx_report import _save, _table
+from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows, value_text
+from .docx_report import add_table, docx_bytes
 
 PER_CODE_WIDTHS = (1.9, 0.5, 0.6, 0.55, 0.55, 0.6, 0.6, 0.7)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 def add_agreement_section(document, result: AgreementResult, level: int = 1) -> None:
@@ -38,19 +30,19 @@ def add_agreement_section(document, result: AgreementResult, level: int = 1) -> 
         f"{result.min_overlap:.0%} overlap.")
     overall, per_code = agreement_rows(result)
     document.add_heading("Overall (across codes)", level + 1)
-    _table(document, ("Measure", "Value"), [(r["Measure"], _cell(r["Value"])) for r in overall],
-           (4.0, 1.2))
+    add_table(document, ("Measure", "Value"),
+              [(r["Measure"], value_text(r["Value"])) for r in overall], (4.0, 1.2))
     pairs = pairwise_rows(result)
     if len(pairs) > 1:
         document.add_heading("Pairs of coders (across codes)", level + 1)
         headers = tuple(pairs[0])
-        _table(document, headers, [[_cell(r[h]) for h in headers] for r in pairs],
-               (2.2, 1.3, 1.3, 1.3))
+        add_table(document, headers, [[value_text(r[h]) for h in headers] for r in pairs],
+                  (2.2, 1.3, 1.3, 1.3))
     document.add_heading("Per code", level + 1)
     if per_code:
         headers = tuple(per_code[0])
-        _table(document, headers, [[_cell(r[h]) for h in headers] for r in per_code],
-               PER_CODE_WIDTHS)
+        add_table(document, headers, [[value_text(r[h]) for h in headers] for r in per_code],
+                  PER_CODE_WIDTHS)
     else:
         document.add_paragraph("No code was applied by these coders in the compared text.")
 
@@ -60,4 +52,4 @@ def agreement_docx(result: AgreementResult, title: str = "Inter-coder agreement"
     document.add_heading(title, level=0)
     document.add_paragraph(f"generated {date.today().isoformat()} by qualcode")
     add_agreement_section(document, result)
-    return _save(document)
+    return docx_bytes(document)

@@ -313,3 +313,9 @@ def _labels(labels: dict | None, language: str | None) -> str:
     if language:
         return labels.get(language, "")
     return ", ".join(f"{k}: {v}" for k, v in labels.items())
+
+
+# public names for the other Word exports (docx_agreement, docx_saturation, analysis_tables,
+# memos): the template-row table and the document as bytes
+add_table = _table
+docx_bytes = _save

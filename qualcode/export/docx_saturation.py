@@ -64,7 +64,7 @@ def chart_png(report: SaturationReport, width: float = 6.3, height: float = 3.0)
 
 
 def add_saturation_section(document, saturation: SaturationReport | SaturationResult) -> None:
-    from .docx_report import _table
+    from .docx_report import add_table
 
     report = as_report(saturation)
     r = report.result
@@ -82,21 +82,21 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
     document.add_paragraph(r.after_text() if r.point is not None
                            else "No saturation point, so nothing to check after it.")
     if r.after_point:
-        _table(document, ("#", "Interview", "New", "Share of base", "New concepts"),
-               [(a.position, a.label, len(a.new), f"{a.share:.0%}", "; ".join(a.new))
-                for a in r.after_point], (0.35, 1.6, 0.5, 0.9, 2.9))
+        add_table(document, ("#", "Interview", "New", "Share of base", "New concepts"),
+                  [(a.position, a.label, len(a.new), f"{a.share:.0%}", "; ".join(a.new))
+                   for a in r.after_point], (0.35, 1.6, 0.5, 0.9, 2.9))
     document.add_heading("Interviews", 2)
-    _table(document, ("#", "Interview", "Role", "New", "Cumulative", "Status", "New concepts"),
-           [(s.position, s.label, s.role, len(s.new), s.cumulative,
-             s.status if s.assessed else f"{s.status} (not assessed)", "; ".join(s.new))
-            for s in r.steps],
-           (0.35, 1.3, 0.8, 0.45, 0.75, 0.75, 1.9))
+    add_table(document, ("#", "Interview", "Role", "New", "Cumulative", "Status", "New concepts"),
+              [(s.position, s.label, s.role, len(s.new), s.cumulative,
+                s.status if s.assessed else f"{s.status} (not assessed)", "; ".join(s.new))
+               for s in r.steps],
+              (0.35, 1.3, 0.8, 0.45, 0.75, 0.75, 1.9))
     document.add_heading("Sensitivity", 2)
     document.add_paragraph("The Guest, Namey & Chen rule over the 12 combinations of base, "
                            "run and threshold, on the same interviews.")
-    _table(document, ("Base", "Run", "Threshold", "Result"),
-           [(g["base"], g["run"], threshold_text(g["threshold"]), g["label"] or "not reached")
-            for g in report.grid], (1.0, 1.0, 1.2, 1.8))
+    add_table(document, ("Base", "Run", "Threshold", "Result"),
+              [(g["base"], g["run"], threshold_text(g["threshold"]), g["label"] or "not reached")
+               for g in report.grid], (1.0, 1.0, 1.2, 1.8))
     document.add_heading("Order bootstrap", 2)
     document.add_paragraph(report.bootstrap.summary() if report.bootstrap is not None
                            else "Not computed.")
@@ -104,6 +104,6 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
     document.add_paragraph(report.unseen.summary())
     if report.categories:
         document.add_heading("Per category", 2)
-        _table(document, ("Category", "Result", "Concepts"),
-               [(c.category, c.result.label or "not reached", c.observed)
-                for c in report.categories], (3.0, 1.5, 1.2))
+        add_table(document, ("Category", "Result", "Concepts"),
+                  [(c.category, c.result.label or "not reached", c.observed)
+                   for c in report.categories], (3.0, 1.5, 1.2))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from ..store.clean import clean
 from ..store.project import Project
 from ..quotes import QuoteRow, quote_rows
+from .xlsx import append_row, workbook_bytes
 
 COLUMNS = list(QuoteRow.__dataclass_fields__)
 
@@ -58,12 +57,7 @@ def codings_xlsx(project: Project, *, coder: str | None = None,
     sheet.title = "Codings"
     sheet.append(COLUMNS)
     for row in quote_rows(project, coder=coder, viewer=viewer):
-        values = [clean(v) if isinstance(v, str) else v for v in (getattr(row, c) for c in COLUMNS)]
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+        append_row(sheet, [clean(v) if isinstance(v, str) else v
+                           for v in (getattr(row, c) for c in COLUMNS)])
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

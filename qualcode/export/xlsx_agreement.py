@@ -3,16 +3,8 @@ sheets."""
 
 from __future__ import annotations
 
-import io
-
 from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows
-
-
-def _append(sheet, values) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:  # text stays text: no formula from a code name
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+from .xlsx import append_row, workbook_bytes
 
 
 def agreement_xlsx(result: AgreementResult) -> bytes:
@@ -22,30 +14,28 @@ def agreement_xlsx(result: AgreementResult) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Overall"
-    _append(sheet, ["Measure", "Value"])
+    append_row(sheet, ["Measure", "Value"])
     for row in overall:
-        _append(sheet, [row["Measure"], row["Value"]])
+        append_row(sheet, [row["Measure"], row["Value"]])
     sheet = workbook.create_sheet("Per code")
     headers = list(per_code[0]) if per_code else ["Code"]
-    _append(sheet, headers)
+    append_row(sheet, headers)
     for row in per_code:
-        _append(sheet, [row[h] for h in headers])
+        append_row(sheet, [row[h] for h in headers])
     sheet.freeze_panes = "B2"
     pairs = pairwise_rows(result)
     sheet = workbook.create_sheet("Pairs")
     headers = list(pairs[0]) if pairs else ["Coders"]
-    _append(sheet, headers)
+    append_row(sheet, headers)
     for row in pairs:
-        _append(sheet, [row[h] for h in headers])
+        append_row(sheet, [row[h] for h in headers])
     sheet = workbook.create_sheet("Compared")
-    _append(sheet, ["Coders", ", ".join(result.coders)])
-    _append(sheet, ["Unit", result.unit])
-    _append(sheet, ["Minimum segment overlap", result.min_overlap])
-    _append(sheet, ["Transcripts compared", len(result.transcripts)])
+    append_row(sheet, ["Coders", ", ".join(result.coders)])
+    append_row(sheet, ["Unit", result.unit])
+    append_row(sheet, ["Minimum segment overlap", result.min_overlap])
+    append_row(sheet, ["Transcripts compared", len(result.transcripts)])
     for name in result.transcripts:
-        _append(sheet, ["compared", name])
+        append_row(sheet, ["compared", name])
     for name in result.skipped:
-        _append(sheet, ["skipped (not coded by every coder)", name])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        append_row(sheet, ["skipped (not coded by every coder)", name])
+    return workbook_bytes(workbook)

@@ -14,13 +14,12 @@ from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument
 from .language import guess_language
 from .markdown import markdown_to_text
-from .limits import MAX_XML_MEMBER, LimitError, check_zip, safe_yaml_load
+from .limits import MAX_XML_MEMBER, LimitError, check_zip, read_input, safe_yaml_load
 from .speakers import find_turns
 from .subtitles import CaptionError, cues_to_text, parse_cues
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".odt")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
-MAX_BYTES = 50 * 1024 * 1024
 
 
 PROJECT_SUFFIXES = (".qdpx", ".qde", ".qdc", ".sqlite3")
@@ -39,15 +38,7 @@ def read_document(path: str | Path, data: bytes | None = None) -> IngestedDocume
             path, f"unsupported file type '{suffix or '(none)'}'; supported: "
             + ", ".join(SUPPORTED_SUFFIXES)
         )
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-    if len(data) > MAX_BYTES:
-        raise IngestError(path, f"file is larger than {MAX_BYTES // 2**20} MiB")
-    if not data.strip():
-        raise IngestError(path, "the file is empty")
+    data = read_input(path, data)
     fmt = suffix.lstrip(".")
     encoding = None
     comments: list = []

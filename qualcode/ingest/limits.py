@@ -1,13 +1,18 @@
-"""Bounds on what a file may make qualcode do: zip packages (.docx/.odt/.xlsx) are checked
-before any parser sees them, YAML may not build structures from anchors and aliases."""
+"""Bounds on what a file may make qualcode do: a file is read only up to a size, zip packages
+(.docx/.odt/.xlsx) are checked before any parser sees them, YAML may not build structures from
+anchors and aliases."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import yaml
 
+from ..errors import IngestError
+
+MAX_BYTES = 50 * 2**20  # one file to ingest (transcript or survey sheet)
 MAX_ZIP_ENTRIES = 5000
 MAX_ZIP_UNCOMPRESSED = 256 * 2**20  # all members together (pictures included)
 MAX_XML_MEMBER = 64 * 2**20  # one XML part that is parsed into a tree
@@ -17,6 +22,21 @@ MAX_YAML_EVENTS = 200_000
 
 class LimitError(ValueError):
     """Input refused because it would take too much memory or time; the message says why."""
+
+
+def read_input(path: Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a file to ingest (``data``, as from an upload, or read from ``path``);
+    an IngestError naming the file when it cannot be read, is too large or is empty."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise IngestError(path, f"file is larger than {max_bytes // 2**20} MiB")
+    if not data.strip():
+        raise IngestError(path, "the file is empty")
+    return data
 
 
 def check_zip(data: bytes, what: str = "package",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..analysis.interview_order import natural_key
 from ..errors import DuplicateError, IngestError, QualcodeError
 from ..exchange.word_comments import CommentImport
 from ..store.project import Project
@@ -175,8 +176,8 @@ def ingest_files(project: Project, items: list[tuple[str | Path, bytes | None, s
 
 
 def _natural_key(path: Path):
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-            for part in re.split(r"(\d+)", path.as_posix())]
+    """Files in natural order (P2 before P10), as interviews are ordered by name."""
+    return natural_key(path.as_posix())
 
 
 def skip_reason(path: Path) -> str | None:

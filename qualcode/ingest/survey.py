@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IngestError
+from .csv_text import sniff_dialect
 from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument, TurnSpan
 from .language import guess_language
-from .limits import LimitError, check_zip
+from .limits import LimitError, check_zip, read_input
 from .speakers import find_turns
 
 SURVEY_SUFFIXES = (".csv", ".xlsx")
 MAX_ROWS = 200_000
-MAX_BYTES = 50 * 2**20
 _ID_COLUMNS = ("id", "respondent", "respondent id", "respondent_id", "respondentid",
                "participant", "participant id", "case", "name", "response id", "responseid")
 _NUMBER = re.compile(r"^[\s\d.,:/+\-%]*$")
@@ -42,10 +42,7 @@ def _rows_csv(path: Path, data: bytes) -> tuple[list[str], list[list[str]], str]
     except UndecodableError as exc:
         raise IngestError(path, str(exc)) from None
     text = text.lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = sniff_dialect(text, 8192)
     old = csv.field_size_limit()
     csv.field_size_limit(10 * 2**20)
     try:
@@ -106,15 +103,7 @@ def _column(path: Path, header: list[str], wanted: str) -> int:
 def read_survey(path: str | Path, data: bytes | None = None, *, text_column: str | None = None,
                 per_column: bool = False) -> SurveyRead:
     path = Path(path)
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-    if len(data) > MAX_BYTES:
-        raise IngestError(path, f"file is larger than {MAX_BYTES // 2**20} MiB")
-    if not data.strip():
-        raise IngestError(path, "the file is empty")
+    data = read_input(path, data)
     if path.suffix.lower() == ".xlsx":
         header, rows, encoding = _rows_xlsx(path, data)
     else:

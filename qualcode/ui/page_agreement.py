@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis.agreement import (agreement_rows, compute_agreement, disagreements,
-                                  pairwise_rows, project_coders)
+                                  pairwise_rows, project_coders, value_text)
 from ..analysis.units import UNIT_KINDS
 from ..codes import code_tree, in_subtree
 from ..codings import codings_for_transcript
@@ -15,23 +15,13 @@ from ..consensus import adopt_unit, discussion_memo, save_discussion
 from ..errors import QualcodeError
 from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
 from ..transcripts import get_transcript
-from .state import coder, plain, project
+from .state import DOCX, XLSX, coder, plain, project
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 10
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([{k: _fmt(v) for k, v in r.items()} for r in rows])
+    return pd.DataFrame([{k: value_text(v) for k, v in r.items()} for r in rows])
 
 
 def render() -> None:

@@ -10,7 +10,7 @@ from ..export import quote_table_docx
 from ..coding_view import code_counts, page_slice, project_version, transcript_roles
 from ..quotes import quote_refs, quote_rows, transcript_texts
 from ..store.settings import visible_coder
-from .state import coder, project
+from .state import DOCX, coder, project
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -71,7 +71,7 @@ def render() -> None:
             lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
                 proj, title="Quotes", coding_ids=set(ids), viewer=viewer),
             file_name="quotes.docx", key="browse_docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            mime=DOCX)
     c1, c2, c3 = st.columns([3, 1, 1])
     view = c1.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view")
     size = c2.selectbox("Per page", [25, 50, 100, 250], index=1, key="browse_page_size")

@@ -12,17 +12,11 @@ from ..codings import all_codings
 from ..errors import QualcodeError
 from ..exchange.refi_codebook import export_qdc
 from .. import history
-from .state import coder, forget_version, opened_version, plain, project
+from .state import coder, forget_version, opened_version, plain, project, run_action
 
 
 def _run(action, success: str) -> None:
-    try:
-        action()
-    except QualcodeError as exc:
-        st.error(plain(exc))
-    else:
-        st.session_state["codebook_flash"] = success
-        st.rerun()
+    run_action(action, success, "codebook_flash")
 
 
 def render() -> None:

@@ -10,9 +10,8 @@ from ..analysis.cooccurrence import CO_UNITS, cooccurrence
 from ..errors import QualcodeError
 from ..export.analysis_tables import cooccurrence_xlsx
 from .filters import where_filter
-from .state import plain, project
+from .state import XLSX, plain, project
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNIT_LABELS = {"overlap": "overlapping codings", "turn": "same speaker turn",
                "sentence": "same sentence", "paragraph": "same paragraph"}
 

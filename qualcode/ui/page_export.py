@@ -9,10 +9,7 @@ from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
 from ..analysis.saturation_report import saturation_report
 from .page_saturation import saturation_settings
-from .state import coder, project
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .state import DOCX, XLSX, coder, project
 
 
 def render() -> None:

@@ -10,10 +10,7 @@ from ..analysis.matrix import CASE, attribute_names, framework_matrix, set_cell_
 from ..errors import QualcodeError
 from ..export.analysis_tables import CELL_MODES, matrix_docx, matrix_xlsx
 from .filters import where_filter
-from .state import coder, plain, project
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .state import DOCX, XLSX, coder, plain, project
 
 
 def render() -> None:

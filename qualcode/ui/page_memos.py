@@ -9,20 +9,14 @@ import streamlit as st
 from ..codes import code_tree
 from ..errors import QualcodeError
 from ..memos import (KINDS, create_memo, delete_memo, link_memo, memo_views, memos_docx,
-                     memos_markdown, unlink_memo, update_memo)
+                     memos_markdown, one_line, unlink_memo, update_memo)
 from ..quotes import quote_rows
 from ..store.models import MEMO_TYPES
 from ..transcripts import list_transcripts
-from .state import coder, forget_version, opened_version, plain, project
+from .state import DOCX, coder, forget_version, opened_version, plain, project
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TYPE_LABEL = {None: "(no type)", **{t: t for t in MEMO_TYPES}}
 KIND_LABEL = {"coding": "quote", "code": "code", "transcript": "interview", "memo": "memo"}
-
-
-def _short(text: str, n: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def _targets(proj, views) -> dict[str, dict[int, str]]:
@@ -30,7 +24,7 @@ def _targets(proj, views) -> dict[str, dict[int, str]]:
     return {
         "code": {n.code.id: n.path for n in code_tree(proj)},
         "transcript": {t.id: t.name for t in list_transcripts(proj)},
-        "coding": {r.coding_id: f"{r.code}: “{_short(r.quote)}” ({r.transcript})"
+        "coding": {r.coding_id: f"{r.code}: “{one_line(r.quote, 70)}” ({r.transcript})"
                    for r in quote_rows(proj)},
         "memo": {v.id: v.memo.title for v in views},
     }

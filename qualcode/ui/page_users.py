@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..errors import QualcodeError
 from ..store.permissions import ROLE_LABELS, ROLES
 from ..store.users import add_user, list_users, reset_password, set_active, set_role
-from .state import plain, project
+from .state import plain, project, run_action
 
 
 def render() -> None:
@@ -52,10 +51,4 @@ def render() -> None:
 
 
 def _run(action, success: str) -> None:
-    try:
-        action()
-    except QualcodeError as exc:
-        st.error(plain(exc))
-    else:
-        st.session_state["users_flash"] = success
-        st.rerun()
+    run_action(action, success, "users_flash")

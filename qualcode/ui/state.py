@@ -15,11 +15,15 @@ import os
 import streamlit as st
 
 from ..demo import ensure_demo
+from ..errors import QualcodeError
 from ..store.permissions import NOBODY, Actor, local_actor
 from ..store.project import Project, resolve_url
 from ..store.projects import is_demo_url
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# download types of the exports
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTOR = "qc_actor"        # session key: the logged-in Actor
 PROJECT_URL = "qc_project_url"  # session key: the project chosen in the sidebar (local mode)
 
@@ -112,3 +116,15 @@ def plain(text: object) -> str:
     """Text for Streamlit's Markdown-rendering messages (st.error & co.), with every Markdown
     character escaped, so names and messages holding user data show literally."""
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
+
+
+def run_action(action, success: str, flash_key: str) -> None:
+    """Run a page's action: its QualcodeError as an error message, else ``success`` kept under
+    ``flash_key`` for the next run (shown by the page) and a rerun."""
+    try:
+        action()
+    except QualcodeError as exc:
+        st.error(plain(exc))
+    else:
+        st.session_state[flash_key] = success
+        st.rerun()

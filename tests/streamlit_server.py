@@ -1,0 +1,75 @@
+"""The app served by a real Streamlit process for the browser tests: the Debian chromium they
+drive, and a server on a free 127.0.0.1 port, stopped by its PID."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_chromium() -> None:
+    """Skip (fail on CI) when the Debian chromium is not installed."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is missing: scripts/test.sh installs it")
+        pytest.skip("Debian chromium is not installed")
+
+
+@contextmanager
+def streamlit_server(db: Path, **extra_env):
+    """``app.py`` on project ``db`` (with ``extra_env``; no QUALCODE_LOGIN unless given), its
+    URL once it answers; its log goes to a file next to ``db``."""
+    port = free_port()
+    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1", **extra_env}
+    if not extra_env.get("QUALCODE_LOGIN"):
+        env.pop("QUALCODE_LOGIN", None)
+    log_path = db.parent / f"streamlit-{port}.log"
+    log = open(log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError as exc:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("streamlit did not start:\n"
+                                       + log_path.read_text(errors="replace")) from exc
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
