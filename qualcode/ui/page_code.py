@@ -319,7 +319,7 @@ def _undo_box(proj) -> None:
     last = history.recent_actions(proj, coder(), limit=1)
     if not last:
         return
-    st.caption("Your last action: " + last[0].summary)
+    st.caption(plain("Your last action: " + last[0].summary))
     if st.button("Undo", key="undo_last", help="Take back your last action (repeat for more)"):
         try:
             action = history.undo_last(proj, coder())

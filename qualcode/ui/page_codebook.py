@@ -179,6 +179,6 @@ def _confirm_delete(proj, code_id: int, preview: dict) -> None:
 def _undo(proj) -> None:
     last = history.recent_actions(proj, coder(), limit=1)
     if last:
-        st.caption("Your last action: " + last[0].summary)
+        st.caption(plain("Your last action: " + last[0].summary))
         if st.button("Undo", key="codebook_undo"):
             _run(lambda: history.undo_last(proj, coder()), "Undone.")
