@@ -6,7 +6,9 @@ recent and most-used codes (for the palette's order and its 1–9 keys)."""
 from __future__ import annotations
 
 import colorsys
+import gc
 import hashlib
+import threading
 from functools import lru_cache
 
 from sqlalchemy import func, select
@@ -193,3 +195,45 @@ def transcript_codings(project: Project, transcript_id: int, *, viewer: str | No
                      .where(Coding.transcript_id == transcript_id), viewer=viewer)
     with project.reading() as s:
         return s.execute(q.order_by(Coding.start, Coding.end, Coding.id)).all()
+
+
+_REFS: dict[str, tuple[str, list]] = {}
+_REFS_LOCK = threading.Lock()
+
+
+def cached_quote_refs(project: Project, version: str | None = None) -> list:
+    """Every quote in light form (qualcode.quotes.quote_refs) for the project's current
+    version, computed once per version and process and shared read-only between sessions (the
+    code browser filters and pages it; full rows are built only for the page on screen)."""
+    from .quotes import quote_refs
+
+    version = version or project_version(project)
+    with _REFS_LOCK:
+        hit = _REFS.get(project.url)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        refs = quote_refs(project)
+        _REFS[project.url] = (version, refs)
+        return refs
+
+
+def warm_quote_refs(project: Project, delay: float = 1.0) -> None:
+    """Compute the quote refs in the background, so that the first visit to the code browser
+    finds them ready (started a moment later: the page asking for it is drawn first)."""
+    hit = _REFS.get(project.url)
+    if hit is not None or _REFS_LOCK.locked():
+        return
+    def build() -> None:
+        try:
+            cached_quote_refs(project)
+        except Exception:  # noqa: BLE001 - only a warm-up: the browser computes them itself
+            return
+        # 20,000 long-lived tuples: keep them out of the collector's full scans, as the
+        # suggestion index does (qualcode.suggest.warm_index)
+        gc.collect()
+        gc.freeze()
+
+    timer = threading.Timer(delay, build)
+    timer.daemon = True
+    timer.name = "qualcode-quote-refs"
+    timer.start()

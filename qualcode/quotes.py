@@ -80,13 +80,14 @@ def quote_refs(project: Project) -> list[QuoteRef]:
             select(Transcript.id, Transcript.name, Transcript.interview_order,
                    Transcript.attributes))}
     late = 1 << 30
+    # per transcript once (not per coding): its place in interview order and its role
+    place = {tid: (t.interview_order if t.interview_order is not None else late, t.name)
+             for tid, t in transcripts.items()}
+    roles = {tid: role_of(t) for tid, t in transcripts.items()}
     keyed = []
     for coding_id, code_id, tid, start, end, coder in codings:
-        t = transcripts[tid]
-        keyed.append(((order.get(code_id, late),
-                       t.interview_order if t.interview_order is not None else late,
-                       t.name, start, coding_id),
-                      QuoteRef(coding_id, code_id, tid, role_of(t), start, end, coder)))
+        keyed.append(((order.get(code_id, late), *place[tid], start, coding_id),
+                      QuoteRef(coding_id, code_id, tid, roles[tid], start, end, coder)))
     keyed.sort(key=lambda x: x[0])
     return [ref for _, ref in keyed]
 

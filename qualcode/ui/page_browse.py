@@ -7,17 +7,11 @@ import streamlit as st
 
 from ..codes import code_tree, in_subtree
 from ..export import quote_table_docx
-from ..coding_view import code_counts, page_slice, project_version, transcript_roles
-from ..quotes import quote_refs, quote_rows, transcript_texts
+from ..coding_view import (cached_quote_refs, code_counts, page_slice, project_version,
+                           transcript_roles)
+from ..quotes import quote_rows, transcript_texts
 from ..store.settings import visible_coder
 from .state import DOCX, coder, project
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _refs(_proj, url: str, version: str) -> list:
-    """Every quote in light form for a project version, shared read-only between sessions;
-    full rows are built only for the page on screen."""
-    return quote_refs(_proj)
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -46,7 +40,7 @@ def render() -> None:
     search = c3.text_input("Search in quotes", key="browse_search")
 
     version = project_version(proj, nodes)
-    rows = _refs(proj, proj.url, version)
+    rows = cached_quote_refs(proj, version)
     if own is not None:
         rows = [r for r in rows if r.coder == own]
     if code_id is not None:
@@ -74,7 +68,7 @@ def render() -> None:
             mime=DOCX)
     c1, c2, c3 = st.columns([3, 1, 1])
     view = c1.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view")
-    size = c2.selectbox("Per page", [25, 50, 100, 250], index=1, key="browse_page_size")
+    size = c2.selectbox("Per page", [25, 50, 100, 250], index=0, key="browse_page_size")
     pages = max(1, -(-len(rows) // size))
     if st.session_state.get("browse_page", 1) > pages:
         st.session_state["browse_page"] = pages
@@ -88,17 +82,16 @@ def render() -> None:
     st.caption(f"Page {page} of {pages}: quotes {(page - 1) * size + 1 if rows else 0}–"
                f"{(page - 1) * size + len(rows)} of {total}")
     if view == "Reading":
-        for r in rows:
+        for r in rows:  # one text element per quote: a page of them renders fast
             with st.container(border=True):
-                st.text(r.quote)
-                st.text(f"— {r.participant}{f' ({r.role})' if r.role else ''} · {r.location}"
-                        f" · {r.code}" + (f" · coder {r.coder}" if r.coder else ""))
-                if r.memo:
-                    st.text(f"memo: {r.memo}")
+                st.text(f"{r.quote}\n— {r.participant}{f' ({r.role})' if r.role else ''} · "
+                        f"{r.location} · {r.code}" + (f" · coder {r.coder}" if r.coder else "")
+                        + (f"\nmemo: {r.memo}" if r.memo else ""))
         return
     frame = pd.DataFrame([{"code": r.code, "quote": r.quote, "participant": r.participant,
                            "role": r.role, "location": r.location, "coder": r.coder,
                            "memo": r.memo} for r in rows],
-                         columns=["code", "quote", "participant", "role", "location", "coder", "memo"])
+                         columns=["code", "quote", "participant", "role", "location", "coder",
+                                  "memo"])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"quote": st.column_config.TextColumn(width="large")})

@@ -14,7 +14,8 @@ import streamlit as st
 from .. import history
 from ..codes import code_tree, create_code, in_subtree
 from ..coding_view import (chunks, code_usage, codebook_version, diff, display_colors,
-                           speaker_labels, transcript_codings, transcript_headers)
+                           speaker_labels, transcript_codings, transcript_headers,
+                           warm_quote_refs)
 from ..codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..sentences import snap_in_turns
@@ -143,6 +144,7 @@ def _transcript_view(transcript_id: int) -> None:
         return
     status_control(proj, transcript)
     warm_index(proj, transcript.language)
+    warm_quote_refs(proj)  # the code browser's first visit then finds its quotes ready
     for kind, message in st.session_state.pop(FLASH, []):
         getattr(st, kind)(plain(message))
     nodes = code_tree(proj)
