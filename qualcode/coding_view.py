@@ -217,23 +217,31 @@ def cached_quote_refs(project: Project, version: str | None = None) -> list:
         return refs
 
 
+_WARMING: dict[str, threading.Timer] = {}
+
+
 def warm_quote_refs(project: Project, delay: float = 1.0) -> None:
-    """Compute the quote refs in the background, so that the first visit to the code browser
-    finds them ready (started a moment later: the page asking for it is drawn first)."""
-    hit = _REFS.get(project.url)
-    if hit is not None or _REFS_LOCK.locked():
-        return
+    """Bring the cached quote refs up to date in the background, a moment after the last call
+    (each Code page run calls it; codings added there make the refs stale), so that a visit
+    to the code browser finds them ready. Nothing is recomputed while the version is the same."""
+    pending = _WARMING.get(project.url)
+    if pending is not None:
+        pending.cancel()
+
     def build() -> None:
+        first = project.url not in _REFS
         try:
             cached_quote_refs(project)
         except Exception:  # noqa: BLE001 - only a warm-up: the browser computes them itself
             return
-        # 20,000 long-lived tuples: keep them out of the collector's full scans, as the
-        # suggestion index does (qualcode.suggest.warm_index)
-        gc.collect()
-        gc.freeze()
+        if first:
+            # 20,000 long-lived tuples: keep them out of the collector's full scans, as the
+            # suggestion index does (qualcode.suggest.warm_index)
+            gc.collect()
+            gc.freeze()
 
     timer = threading.Timer(delay, build)
     timer.daemon = True
     timer.name = "qualcode-quote-refs"
+    _WARMING[project.url] = timer
     timer.start()
