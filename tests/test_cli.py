@@ -95,3 +95,15 @@ def test_ingest_points_project_files_to_import(capsys, tmp_path):
     code, _out, err = run(capsys, "--db", str(tmp_path / "p.sqlite"), "ingest", str(qdpx),
                           "--quiet")
     assert code == 1 and "study.qdpx" in err and "qualcode import" in err
+
+
+def test_word_export_streams_into_place(capsys, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    assert run(capsys, "--db", db, "demo")[0] == 0
+    report = tmp_path / "report.docx"
+    report.write_bytes(b"an older report")
+    assert run(capsys, "--db", db, "export", str(report), "--quotes")[0] == 0
+    assert report.read_bytes()[:2] == b"PK"  # replaced whole by the new file
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert "brutale stop" in "\n".join(
+        c.text for t in docx.Document(str(report)).tables for r in t.rows for c in r.cells)

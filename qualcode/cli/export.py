@@ -25,12 +25,21 @@ def cmd_export(project: Project, args) -> int:
             from ..analysis.agreement import compute_agreement
 
             agreement = compute_agreement(project, args.agreement_coders, args.agreement_unit)
-        data = (quote_table_docx(project, title=args.title, language=args.language,
-                                 coder=args.coder)
-                if args.quotes
-                else theme_report_docx(project, title=args.title, language=args.language,
-                                       saturation=saturation, include_memos=args.memos,
-                                       coder=args.coder, agreement=agreement))
+        # streamed into a file beside the target, which replaces the target only when whole
+        part = out.with_name(out.name + ".part")
+        try:
+            if args.quotes:
+                quote_table_docx(project, title=args.title, language=args.language,
+                                 coder=args.coder, out=part)
+            else:
+                theme_report_docx(project, title=args.title, language=args.language,
+                                  saturation=saturation, include_memos=args.memos,
+                                  coder=args.coder, agreement=agreement, out=part)
+            part.replace(out)
+        finally:
+            part.unlink(missing_ok=True)
+        print(f"wrote {out}")
+        return 0
     elif suffix == ".csv":
         data = codings_csv(project, coder=args.coder)
     elif suffix == ".xlsx":
