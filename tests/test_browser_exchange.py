@@ -24,6 +24,7 @@ def test_import_and_export_a_project_in_the_browser(app, page, tmp_path):  # noq
     pg = page
     pg.goto(f"{url}/import")
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(src))
+    pg.get_by_text("nvivo.qdpx").first.wait_for()  # uploaded and the page rerun, then import
     pg.get_by_role("button", name="Import").click()
     pg.get_by_text("5 codings", exact=False).first.wait_for()
     pg.get_by_text("Positions read as UTF-16 code units", exact=False).wait_for()
