@@ -40,11 +40,13 @@ def status_of(stored: str | None, codings: int) -> str:
     return IN_PROGRESS if codings else NOT_CODED
 
 
-def coding_counts(project: Project) -> dict[int, int]:
-    """Number of codings per transcript id."""
+def coding_counts(project: Project, transcript_ids: list[int] | None = None) -> dict[int, int]:
+    """Number of codings per transcript id (of all transcripts, or of ``transcript_ids``)."""
+    q = select(Coding.transcript_id, func.count())
+    if transcript_ids is not None:
+        q = q.where(Coding.transcript_id.in_(list(transcript_ids)))
     with project.reading() as s:
-        return dict(s.execute(select(Coding.transcript_id, func.count())
-                              .group_by(Coding.transcript_id)).all())
+        return dict(s.execute(q.group_by(Coding.transcript_id)).all())
 
 
 def statuses(project: Project) -> dict[int, str]:

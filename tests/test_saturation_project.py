@@ -14,8 +14,8 @@ from qualcode.analysis.saturation import project_saturation
 from qualcode.analysis.saturation_report import order_table, saturation_report
 from qualcode.cli import main
 from qualcode.codes import create_code
-from qualcode.coding_status import (CODED, IN_PROGRESS, NOT_CODED, mark_all, mark_by_name,
-                                    set_status, statuses)
+from qualcode.coding_status import (CODED, IN_PROGRESS, NOT_CODED, coding_counts, mark_all,
+                                    mark_by_name, set_status, statuses)
 from qualcode.codings import add_coding
 from qualcode.errors import NotFound, ValidationError
 from qualcode.store.project import Project
@@ -154,6 +154,10 @@ def test_marking_statuses(project, tmp_path):
     assert statuses(project) == {p1.id: NOT_CODED, p2.id: NOT_CODED}
     add_coding(project, p1.id, create_code(project, "A").id, 3, 10)
     assert statuses(project)[p1.id] == IN_PROGRESS
+    # the Code page counts one transcript's codings, not the whole project's
+    assert coding_counts(project) == {p1.id: 1}
+    assert coding_counts(project, [p1.id]) == {p1.id: 1}
+    assert coding_counts(project, [p2.id]) == {}
     mark_by_name(project, ["P1"], "coded")
     set_status(project, [p2.id], "in-progress")  # explicit, even without codings
     assert statuses(project) == {p1.id: CODED, p2.id: IN_PROGRESS}

@@ -10,6 +10,7 @@ QUALCODE_LOGIN=required forces logins everywhere.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import streamlit as st
@@ -37,7 +38,16 @@ def _open(url: str) -> Project:
 
 
 def project_url() -> str:
-    return st.session_state.get(PROJECT_URL) or resolve_url(None)
+    return st.session_state.get(PROJECT_URL) or _default_url(
+        os.environ.get("QUALCODE_DB_URL") or "", os.getcwd())
+
+
+@functools.lru_cache(maxsize=8)
+def _default_url(env_value: str, cwd: str) -> str:
+    """The project URL when the session has not chosen one: worked out once per environment
+    and working directory, not on each of the dozen calls per page run (each made a folder and
+    resolved a path on disk)."""
+    return resolve_url(None)
 
 
 def login_required(url: str | None = None) -> bool:

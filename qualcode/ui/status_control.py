@@ -14,7 +14,7 @@ from ..store.models import Transcript
 def status_control(proj, transcript: Transcript) -> str:
     """Show the coding status of ``transcript`` with one button to change it; returns the status
     shown."""
-    codings = coding_counts(proj).get(transcript.id, 0)
+    codings = coding_counts(proj, [transcript.id]).get(transcript.id, 0)
     status = status_of(transcript.coding_status, codings)
     left, right = st.columns([3, 1])
     note = {CODED: "counted in saturation",
