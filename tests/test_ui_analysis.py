@@ -9,9 +9,10 @@ from qualcode.analysis.matrix import cell_summaries
 from qualcode.codes import find_code
 from qualcode.codings import add_coding, all_codings
 from qualcode.demo import load_demo
-from qualcode.memos import create_memo, memo_views
+from qualcode.memos import create_memo, memo_views, one_line
+from qualcode.quotes import quote_rows
 from qualcode.store.project import Project
-from qualcode.transcripts import get_transcript
+from qualcode.transcripts import get_transcript, list_transcripts
 from tests import apptest
 from tests.apptest import app_db, button
 
@@ -162,3 +163,60 @@ def test_memos_page_links_types_and_back_links(db):
     assert not at.exception, at.exception
     assert [ln.kind for ln in memo_views(project, text="first thoughts")[0].links] == [
         "transcript", "memo"]
+
+
+def _quote_labels(project: Project, transcript_id: int) -> dict[int, str]:
+    """The quotes of one interview as the Memos page labels them: coding id -> label."""
+    return {r.coding_id: f"{r.code}: “{one_line(r.quote, 70)}” ({r.transcript})"
+            for r in quote_rows(project, transcript_ids={transcript_id})}
+
+
+def test_memos_page_quotes_come_from_one_interview(db):
+    project = Project(db)
+    first, second = list_transcripts(project)[:2]
+    at = page("page_memos")
+    interviews = at.selectbox(key="memo_quote_transcript")
+    assert interviews.value == first.id  # the first interview by default
+    about = next(m for m in at.multiselect if m.label == "About quotes")
+    assert about.options == list(_quote_labels(project, first.id).values())
+    at.selectbox(key="memo_quote_transcript").set_value(second.id).run()
+    assert not at.exception, at.exception
+    quotes = _quote_labels(project, second.id)
+    own = [c.id for c in all_codings(project) if c.transcript_id == second.id]
+    assert own and sorted(quotes) == sorted(own)  # that interview's codings, and only those
+    about = next(m for m in at.multiselect if m.label == "About quotes")
+    assert about.options == list(quotes.values())
+    assert all(o.endswith(f"({second.name})") for o in about.options)
+    picked = own[0]
+    next(t for t in at.text_input if t.label == "Title").input("Trial in P2")
+    next(m for m in at.multiselect if m.label == "About quotes").set_value([picked])
+    button(at, "Save memo").click().run()
+    assert not at.exception, at.exception
+    (view,) = memo_views(project)
+    assert view.memo.title == "Trial in P2"
+    assert [(ln.kind, ln.target_id) for ln in view.links] == [("coding", picked)]
+
+
+def test_memos_page_links_a_quote_of_a_chosen_interview(db):
+    project = Project(db)
+    first, second = list_transcripts(project)[:2]
+    elsewhere = next(c.id for c in all_codings(project) if c.transcript_id == first.id)
+    create_memo(project, "Earlier", "first thoughts", links=[("coding", elsewhere)])
+    at = page("page_memos")
+    at.selectbox(key="link_kind").set_value("coding").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="link_quote_transcript").set_value(second.id).run()
+    assert not at.exception, at.exception
+    quotes = _quote_labels(project, second.id)
+    target = at.selectbox(key=f"link_target_coding_{second.id}")
+    assert target.options == list(quotes.values())
+    # the link to a quote of another interview is still listed
+    (old,) = memo_views(project)[0].links
+    assert f"quote: {old.label}" in [t.value for t in at.text]
+    picked = list(quotes)[-1]
+    target.set_value(picked).run()
+    button(at, "Add link").click().run()
+    assert not at.exception, at.exception
+    assert [(ln.kind, ln.target_id) for ln in memo_views(project)[0].links] == [
+        ("coding", elsewhere), ("coding", picked)]
+    assert any("Link added." in s.value for s in at.success)

@@ -3,6 +3,8 @@ codes, interviews and other memos; a memo browser; Word and Markdown downloads."
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -20,14 +22,28 @@ KIND_LABEL = {"coding": "quote", "code": "code", "transcript": "interview", "mem
 
 
 def _targets(proj, views) -> dict[str, dict[int, str]]:
-    """Everything a memo can link to, by kind: id -> label."""
+    """What a memo can link to, by kind: id -> label; codes, interviews and memos only.
+    Quotes are listed one interview at a time (``_quotes``): a project has tens of thousands,
+    too many to label on every run and to send to the browser as one list."""
     return {
         "code": {n.code.id: n.path for n in code_tree(proj)},
         "transcript": {t.id: t.name for t in list_transcripts(proj)},
-        "coding": {r.coding_id: f"{r.code}: “{one_line(r.quote, 70)}” ({r.transcript})"
-                   for r in quote_rows(proj)},
         "memo": {v.id: v.memo.title for v in views},
     }
+
+
+def _quotes(proj, transcript_id: int | None) -> dict[int, str]:
+    """The quotes (codings) of one interview: coding id -> label."""
+    if transcript_id is None:
+        return {}
+    return {r.coding_id: f"{r.code}: “{one_line(r.quote, 70)}” ({r.transcript})"
+            for r in quote_rows(proj, transcript_ids={transcript_id})}
+
+
+def _interview(where, label: str, key: str, targets) -> int | None:
+    """A selectbox of the interviews (the first by default): whose quotes to list."""
+    return where.selectbox(label, list(targets["transcript"]), key=key,
+                           format_func=targets["transcript"].get)
 
 
 def render() -> None:
@@ -56,9 +72,11 @@ def render() -> None:
                            lambda: memos_markdown(proj, views).encode("utf-8"),
                            file_name="memos.md", mime="text/markdown", key="memos_md")
     targets = _targets(proj, every)
+    # both tabs render on every run; an interview chosen in both is read once
+    quotes = functools.cache(lambda tid: _quotes(proj, tid))
     new, edit, links = st.tabs(["New memo", "Edit memo", "Links"])
     with new:
-        _new_memo(proj, targets)
+        _new_memo(proj, targets, quotes)
     if not every:
         with edit:
             st.info("No memos yet.")
@@ -67,10 +85,13 @@ def render() -> None:
     with edit:
         _edit_memo(proj, by_id)
     with links:
-        _links(proj, by_id, targets)
+        _links(proj, by_id, targets, quotes)
 
 
-def _new_memo(proj, targets) -> None:
+def _new_memo(proj, targets, quotes) -> None:
+    # outside the form: a widget in a form does not rerun the page, and the quotes must follow
+    tid = _interview(st, "Quotes from interview", "memo_quote_transcript", targets)
+    quote_labels = quotes(tid)
     with st.form("new_memo", clear_on_submit=True):
         title = st.text_input("Title")
         memo_type = st.selectbox("Type", [None, *MEMO_TYPES], format_func=TYPE_LABEL.get)
@@ -80,8 +101,8 @@ def _new_memo(proj, targets) -> None:
                                         format_func=targets["code"].get)
         chosen["transcript"] = c2.multiselect("About interviews", list(targets["transcript"]),
                                               format_func=targets["transcript"].get)
-        chosen["coding"] = c1.multiselect("About quotes", list(targets["coding"]),
-                                          format_func=targets["coding"].get)
+        chosen["coding"] = c1.multiselect("About quotes", list(quote_labels),
+                                          format_func=quote_labels.get, key=f"memo_quotes_{tid}")
         chosen["memo"] = c2.multiselect("Linked memos", list(targets["memo"]),
                                         format_func=targets["memo"].get)
         body = st.text_area("Memo", height=200)
@@ -123,7 +144,7 @@ def _edit_memo(proj, by_id) -> None:
         st.rerun()
 
 
-def _links(proj, by_id, targets) -> None:
+def _links(proj, by_id, targets, quotes) -> None:
     memo_id = st.selectbox("Memo", list(by_id), format_func=lambda i: by_id[i].memo.title,
                            key="links_memo")
     view = by_id[memo_id]
@@ -138,9 +159,14 @@ def _links(proj, by_id, targets) -> None:
             st.rerun()
     c1, c2, c3 = st.columns([1, 4, 1])
     kind = c1.selectbox("Link to a", KINDS, key="link_kind", format_func=KIND_LABEL.get)
-    options = [i for i in targets[kind] if not (kind == "memo" and i == memo_id)]
-    target = c2.selectbox("Target", options, key=f"link_target_{kind}",
-                          format_func=targets[kind].get)
+    if kind == "coding":  # quotes of one interview at a time
+        i1, c2 = c2.columns([2, 3])
+        tid = _interview(i1, "Interview", "link_quote_transcript", targets)
+        labels, key = quotes(tid), f"link_target_coding_{tid}"
+    else:
+        labels, key = targets[kind], f"link_target_{kind}"
+    options = [i for i in labels if not (kind == "memo" and i == memo_id)]
+    target = c2.selectbox("Target", options, key=key, format_func=labels.get)
     if target is not None and c3.button("Add link", key="link_add"):
         try:
             made = link_memo(proj, memo_id, kind, target)
