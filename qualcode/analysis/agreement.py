@@ -369,6 +369,29 @@ class UnitDisagreement:
         return sorted({c["code"] for c in self.codings.get(coder, [])})
 
 
+def cached_agreement(project: Project, coders, unit: str = "turn", *, code=None,
+                     min_overlap: float = 0.9) -> AgreementResult:
+    """compute_agreement over all transcripts, kept per project version (the agreement page
+    reruns on each widget change; on 200 interviews one computation takes ~0.6 s)."""
+    from .version_cache import per_version
+
+    return per_version(project, "agreement", (tuple(coders), unit, code, min_overlap),
+                       lambda: compute_agreement(project, coders, unit, code=code,
+                                                 min_overlap=min_overlap))
+
+
+def cached_disagreements(project: Project, coders, unit: str = "turn", *, code=None,
+                         viewer: str | None = None) -> list[UnitDisagreement]:
+    """disagreements over all transcripts, kept per project version; the blind-coding check
+    is made on every call (the setting is not part of the version)."""
+    from .version_cache import per_version
+
+    if viewer is not None and blind_coding(project):
+        return disagreements(project, coders, unit, code=code, viewer=viewer)  # refused
+    return per_version(project, "disagreements", (tuple(coders), unit, code),
+                       lambda: disagreements(project, coders, unit, code=code))
+
+
 def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
                   transcript_ids: set[int] | None = None, viewer: str | None = None,
                   limit: int | None = None) -> list[UnitDisagreement]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..analysis.agreement import (agreement_rows, compute_agreement, disagreements,
+from ..analysis.agreement import (agreement_rows, cached_agreement, cached_disagreements,
                                   pairwise_rows, project_coders, value_text)
 from ..analysis.units import UNIT_KINDS
 from ..codes import code_tree, in_subtree
@@ -50,7 +50,7 @@ def render() -> None:
         st.info("Choose at least two coders.")
         return
     try:
-        result = compute_agreement(proj, chosen, unit, code=code_id, min_overlap=overlap / 100)
+        result = cached_agreement(proj, chosen, unit, code=code_id, min_overlap=overlap / 100)
     except QualcodeError as exc:
         st.error(plain(exc))
         return
@@ -120,7 +120,7 @@ def _reconcile(proj, coders, unit, code_id, nodes, blind) -> None:
         st.caption("Unblind the project to reconcile.")
         return
     try:
-        found = disagreements(proj, coders, unit, code=code_id, viewer=coder())
+        found = cached_disagreements(proj, coders, unit, code=code_id, viewer=coder())
     except QualcodeError as exc:
         st.error(plain(exc))
         return

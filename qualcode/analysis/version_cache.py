@@ -1,0 +1,51 @@
+"""Results derived from the whole project, kept per project version and process.
+
+An analysis page reruns on every widget change and every visit; on a 200-interview project
+recomputing agreement or a matrix each time costs seconds. Results are kept under the
+project's version fingerprint (qualcode.coding_view.project_version: codings, codes,
+transcript names and attributes) and the call's own arguments, shared read-only between
+sessions, and dropped as soon as the version moves on. Callers must not mutate what they get.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from ..store.project import Project
+
+T = TypeVar("T")
+MAX_ENTRIES = 16  # per project: a few analyses × a few settings each
+_CACHE: dict[str, OrderedDict] = {}
+_LOCK = threading.Lock()
+
+
+def per_version(project: Project, name: str, key: Hashable, compute: Callable[[], T],
+                *, version: str | None = None) -> T:
+    """``compute()``, or its result for the same ``name``, ``key`` and project version."""
+    from ..coding_view import project_version
+
+    version = version or project_version(project)
+    entry = (name, key)
+    with _LOCK:
+        entries = _CACHE.setdefault(project.url, OrderedDict())
+        hit = entries.get(entry)
+        if hit is not None and hit[0] == version:
+            entries.move_to_end(entry)
+            return hit[1]
+    value = compute()
+    with _LOCK:
+        entries = _CACHE.setdefault(project.url, OrderedDict())
+        entries[entry] = (version, value)
+        entries.move_to_end(entry)
+        while len(entries) > MAX_ENTRIES:
+            entries.popitem(last=False)
+    return value
+
+
+def forget(project: Project) -> None:
+    """Drop every kept result of ``project`` (tests; after restoring a backup in place)."""
+    with _LOCK:
+        _CACHE.pop(project.url, None)
