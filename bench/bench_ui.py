@@ -244,7 +244,8 @@ STRIPES_SHOWN = "document.querySelectorAll('.qc-span-selector .qc-stripe').lengt
 HEADING = ("[...document.querySelectorAll('h1, h2')].some((h) => h.textContent.trim()"
            ".startsWith({name!r}))")
 # A page has finished when it has stopped changing: the time of the last change of the page
-# (a MutationObserver stamps it; Streamlit's header and running indicator do not count), once
+# (a MutationObserver stamps it; Streamlit's header and running indicator do not count, nor a
+# canvas's fallback content, which is never drawn: the data grid updates it after painting), once
 # its own heading is up, the running indicator is gone and nothing changed for QUIET seconds.
 QUIET = 0.6
 WATCH_CHANGES = """
@@ -252,7 +253,7 @@ window.__qcLast = 0;
 new MutationObserver((records) => {
   for (const r of records) {
     const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-    if (t && t.closest && t.closest('header, [data-testid="stHeader"], '
+    if (t && t.closest && t.closest('canvas, header, [data-testid="stHeader"], '
         + '[data-testid="stStatusWidget"], [data-testid="stToolbar"]')) { continue; }
     window.__qcLast = performance.timeOrigin + performance.now();
     return;
