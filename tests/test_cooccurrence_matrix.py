@@ -226,3 +226,28 @@ def test_cached_cooccurrence_follows_codings_codes_and_attributes(coded):
     after = cached_cooccurrence(project, "turn", where=role)  # an attribute
     assert after is not before and _pairs(after) == _pairs(cooccurrence(project, "turn",
                                                                         where=role))
+
+
+def test_incident_refs_match_incidents_and_follow_changes(coded):
+    from qualcode.analysis.compare import incident_refs
+
+    project, made = coded
+    t, c = made["transcripts"], made["codes"]
+    learning, pay = c["Learning"].id, c["Pay"].id
+
+    def same(code_id, **kw):
+        light = incident_refs(project, code_id, **kw)
+        full = incidents(project, code_id, **kw)
+        assert [(g.value, [r.coding_id for r in g.refs], g.interviews) for g in light] == [
+            (g.value, [r.coding_id for r in g.rows], g.interviews) for g in full]
+        return light
+
+    first = same(learning)
+    assert incident_refs(project, learning) is first  # cached while nothing changes
+    same(learning, with_subcodes=False)
+    same(pay, group_by="role")
+    same(pay, group_by="role", where={"role": {"manager"}})
+    code_text(project, t["Interview C"], c["Learning"], "The pay stayed")  # a coding
+    assert [g.value for g in same(learning)] == ["Interview A", "Interview B", "Interview C"]
+    update_transcript(project, t["Interview C"].id, attribute_changes={"role": "participant"})
+    assert [(g.value, g.interviews) for g in same(pay, group_by="role")] == [("participant", 3)]

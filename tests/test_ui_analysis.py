@@ -128,6 +128,7 @@ def test_compare_page_and_memo(db):
     assert any(t.value.startswith("9 incident(s) in 1 group(s)") for t in at.text)
     at.selectbox(key="compare_by").set_value("interview").run()
     assert any(t.value.startswith("9 incident(s) in 4 group(s)") for t in at.text)
+    assert sum("\n— " in t.value for t in at.text) == 9  # every incident, with who said it
     next(t for t in at.text_area if t.label.startswith("What is the same")).input(
         "P1 and P2 were pushed; P4 pulled.")
     button(at, "Save comparison memo").click().run()
