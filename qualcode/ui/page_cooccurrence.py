@@ -55,16 +55,22 @@ def render() -> None:
     st.download_button("Download co-occurrence (.xlsx)", lambda: cooccurrence_xlsx(result),
                        file_name=f"cooccurrence-{unit}.xlsx", mime=XLSX, key="co_xlsx")
     st.subheader("Quotes behind a cell")
-    pairs, labels = result.derived("pairs", lambda: _pairs(rows))
-    index = st.selectbox("Pair", range(len(pairs)), key="co_pair", format_func=labels.__getitem__)
+    # a code, then its partner: two short pickers instead of one of every pair (7,700 options
+    # sent to the browser on each run of a 150-code project)
+    firsts, partners = result.derived("pairs", lambda: _pairs(rows))
+    p1, p2 = st.columns(2)
+    a = p1.selectbox("Code", firsts, key="co_pair_a")
+    options = partners[a]
+    index = p2.selectbox("with", range(len(options)), key=f"co_pair_b_{firsts.index(a)}",
+                         format_func=lambda i: f"{options[i]['b']}  ({options[i]['count']})")
+    pair = {**options[index], "a": a}
     by_path = {result.paths[c]: c for c in result.codes}
-    pair = pairs[index]
     quotes = result.quotes(by_path[pair["a"]], by_path[pair["b"]])
     total = len(quotes)
     if total > QUOTES_PER_PAGE:  # a page at a time, as in the Code browser
-        pages = -(-len(quotes) // QUOTES_PER_PAGE)
-        page = st.number_input("Page", min_value=1, max_value=pages, step=1, key=f"co_quote_page_{unit}_{index}",
-                               help=f"{pages} page(s) of {QUOTES_PER_PAGE}")
+        pages = -(-total // QUOTES_PER_PAGE)
+        page = st.number_input("Page", min_value=1, max_value=pages, step=1,
+                               key=f"co_quote_page_{unit}_{a}_{pair['b']}", help=f"{pages} page(s) of {QUOTES_PER_PAGE}")
         quotes, page, pages = page_slice(quotes, int(page), QUOTES_PER_PAGE)
         st.caption(f"Page {page} of {pages}: quotes {(page - 1) * QUOTES_PER_PAGE + 1}–"
                    f"{(page - 1) * QUOTES_PER_PAGE + len(quotes)} of {total}")
@@ -75,7 +81,11 @@ def render() -> None:
             st.text(f"{pair['a']}: {q.quote_a}\n{pair['b']}: {q.quote_b}")
 
 
-def _pairs(rows: list[dict]) -> tuple[list[dict], list[str]]:
-    """The pairs, largest count first, and their labels for the picker."""
-    pairs = sorted(rows, key=lambda r: (-r["count"], r["a"], r["b"]))
-    return pairs, [f"{p['a']}  ×  {p['b']}  ({p['count']})" for p in pairs]
+def _pairs(rows: list[dict]) -> tuple[list[str], dict[str, list[dict]]]:
+    """Codes in the order of their largest pair, and per code its partners, largest count
+    first (so the two pickers open on the largest cell)."""
+    partners: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: (-r["count"], r["a"], r["b"])):
+        partners.setdefault(r["a"], []).append({"b": r["b"], "count": r["count"]})
+        partners.setdefault(r["b"], []).append({"b": r["a"], "count": r["count"]})
+    return list(partners), partners
