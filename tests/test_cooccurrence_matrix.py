@@ -198,3 +198,56 @@ def test_constant_comparison(coded):
     assert memo.title == "Comparison: Learning" and memo.memo_type == "theoretical"
     save_comparison_memo(project, learning, "revised")
     assert comparison_memo(project, learning).body == "revised"
+
+
+def test_cached_cooccurrence_follows_codings_codes_and_attributes(coded):
+    from qualcode.analysis.charts import cooccurrence_heatmap_spec
+    from qualcode.analysis.cooccurrence import cached_cooccurrence
+    from qualcode.codes import rename_code
+
+    project, made = coded
+    t, c = made["transcripts"], made["codes"]
+    first = cached_cooccurrence(project, "turn")
+    assert cached_cooccurrence(project, "turn") is first  # unchanged project: the same result
+    assert cached_cooccurrence(project, "overlap") is not first
+    assert _pairs(first) == _pairs(cooccurrence(project, "turn"))
+    spec = cooccurrence_heatmap_spec(first)
+    assert cooccurrence_heatmap_spec(first) is spec and len(spec["data"]["values"]) == 2 * len(
+        first.rows())
+    code_text(project, t["Interview B"], c["Manager"], "Ik leerde nieuwe dingen")  # a coding
+    second = cached_cooccurrence(project, "turn")
+    assert second is not first and ("Learning", "Manager") in _pairs(second)
+    rename_code(project, c["Manager"].id, "Boss")  # a code
+    third = cached_cooccurrence(project, "turn")
+    assert third is not second and any("Boss" in pair for pair in _pairs(third))
+    role = {"role": {"manager"}}
+    before = cached_cooccurrence(project, "turn", where=role)
+    update_transcript(project, t["Interview A"].id, attribute_changes={"role": "manager"})
+    after = cached_cooccurrence(project, "turn", where=role)  # an attribute
+    assert after is not before and _pairs(after) == _pairs(cooccurrence(project, "turn",
+                                                                        where=role))
+
+
+def test_incident_refs_match_incidents_and_follow_changes(coded):
+    from qualcode.analysis.compare import incident_refs
+
+    project, made = coded
+    t, c = made["transcripts"], made["codes"]
+    learning, pay = c["Learning"].id, c["Pay"].id
+
+    def same(code_id, **kw):
+        light = incident_refs(project, code_id, **kw)
+        full = incidents(project, code_id, **kw)
+        assert [(g.value, [r.coding_id for r in g.refs], g.interviews) for g in light] == [
+            (g.value, [r.coding_id for r in g.rows], g.interviews) for g in full]
+        return light
+
+    first = same(learning)
+    assert incident_refs(project, learning) is first  # cached while nothing changes
+    same(learning, with_subcodes=False)
+    same(pay, group_by="role")
+    same(pay, group_by="role", where={"role": {"manager"}})
+    code_text(project, t["Interview C"], c["Learning"], "The pay stayed")  # a coding
+    assert [g.value for g in same(learning)] == ["Interview A", "Interview B", "Interview C"]
+    update_transcript(project, t["Interview C"].id, attribute_changes={"role": "participant"})
+    assert [(g.value, g.interviews) for g in same(pay, group_by="role")] == [("participant", 3)]

@@ -88,9 +88,12 @@ def test_cooccurrence_page(db):
     at.selectbox(key="co_unit").set_value("turn").run()
     assert not at.exception, at.exception
     assert any("pair(s) of codes co-occur" in t.value for t in at.text)
-    pair = at.selectbox(key="co_pair")
-    pay = next(i for i, label in enumerate(pair.options) if "Retention of pay" in label)
-    pair.set_value(pay).run()
+    first = at.selectbox(key="co_pair_a")  # a code, then the code it co-occurs with
+    pay = next(label for label in first.options if "Retention of pay" in label)
+    first.set_value(pay).run()
+    assert not at.exception, at.exception
+    partner = next(s for s in at.selectbox if s.label == "with")
+    assert partner.value == 0 and partner.options[0].endswith(")")  # its largest cell first
     assert any("Ik blijf op de payroll" in t.value for t in at.text)  # quotes behind a cell
     at.selectbox(key="co_level").set_value(0).run()
     at.selectbox(key="co_value").set_value("c-coefficient").run()
@@ -128,6 +131,7 @@ def test_compare_page_and_memo(db):
     assert any(t.value.startswith("9 incident(s) in 1 group(s)") for t in at.text)
     at.selectbox(key="compare_by").set_value("interview").run()
     assert any(t.value.startswith("9 incident(s) in 4 group(s)") for t in at.text)
+    assert sum("\n— " in t.value for t in at.text) == 9  # every incident, with who said it
     next(t for t in at.text_area if t.label.startswith("What is the same")).input(
         "P1 and P2 were pushed; P4 pulled.")
     button(at, "Save comparison memo").click().run()

@@ -60,8 +60,7 @@ def frequency_chart(result: MatrixResult, what: str = "count", kind: str | None 
     ).properties(height=alt.Step(ROW), width=alt.Step(ROW))
 
 
-def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
-    """Codes × codes, in code-tree order on both axes; colour by count or c-coefficient."""
+def _heatmap_cells(result: CooccurrenceResult, value: str) -> tuple[list[str], pd.DataFrame]:
     table = result.matrix("count" if value == "count" else "c")
     counts = result.matrix("count")
     labels = list(table.index)
@@ -70,14 +69,39 @@ def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
         "a": np.repeat(labels, n), "b": np.tile(labels, n),
         "value": table.to_numpy().ravel(), "count": counts.to_numpy().ravel()})
     frame = frame[(frame["a"] != frame["b"]) & (frame["count"] > 0)]
+    return labels, frame
+
+
+def _heatmap(data: alt.Data, labels: list[str], value: str) -> alt.Chart:
     axis = _axis()
-    return alt.Chart(_data(frame)).mark_rect().encode(
+    return alt.Chart(data).mark_rect().encode(
         x=alt.X("b:N", sort=labels, title=None, axis=_axis(labelAngle=-60)),
         y=alt.Y("a:N", sort=labels, title=None, axis=axis),
         color=alt.Color("value:Q", scale=alt.Scale(scheme="orangered"),
                         title="count" if value == "count" else "c-coefficient"),
         tooltip=["a:N", "b:N", "count:Q", alt.Tooltip("value:Q", format=".3f", title=value)],
     ).properties(width=alt.Step(ROW), height=alt.Step(ROW))  # one square per pair
+
+
+def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
+    """Codes × codes, in code-tree order on both axes; colour by count or c-coefficient."""
+    labels, frame = _heatmap_cells(result, value)
+    return _heatmap(_data(frame), labels, value)
+
+
+def cooccurrence_heatmap_spec(result: CooccurrenceResult, value: str = "count") -> dict:
+    """The Vega-Lite spec of ``cooccurrence_heatmap`` as a dict, for ``st.vega_lite_chart``:
+    built without Altair's schema validation of every cell (7,700 pairs of 150 codes cost
+    seconds there) and kept with the result, so a cached result draws at once."""
+    def build() -> dict:
+        labels, frame = _heatmap_cells(result, value)
+        spec = _heatmap(alt.Data(name="cells"), labels, value).to_dict(validate=False)
+        if value != "count":
+            frame = frame.assign(value=frame["value"].round(4))
+        spec.pop("datasets", None)
+        spec["data"] = {"values": frame.to_dict("records")}
+        return spec
+    return result.derived(("heatmap", value), build)
 
 
 def density_frame(project: Project, where: dict | None = None) -> pd.DataFrame:

@@ -16,6 +16,8 @@ product (scipy), so 20,000 codings take well under a second.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,6 +56,17 @@ class CooccurrenceResult:
     counts: np.ndarray  # codes × codes, symmetric, zero diagonal
     data: CodingArrays = field(repr=False)
     _evidence: dict = field(default_factory=dict, repr=False)
+    # derived views (table rows, chart specs) kept with a cached result; see ``derived``
+    _derived: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def derived(self, key, build):
+        """``build()`` once per key for this result (shared read-only between sessions when the
+        result comes from ``cached_cooccurrence``)."""
+        with self._lock:
+            if key not in self._derived:
+                self._derived[key] = build()
+            return self._derived[key]
 
     def count(self, a: int, b: int) -> int:
         i, j = self.codes.index(a), self.codes.index(b)
@@ -118,8 +131,13 @@ class CooccurrenceResult:
     def _index_evidence(self) -> dict:
         """The evidence behind every cell, indexed once on the first call to ``quotes``: coding
         pairs by code pair (overlap), or units by code."""
-        ev, codes = self._evidence, self.data.codes.tolist()
+        with self._lock:  # a cached result is shared between sessions (threads)
+            return self._index_evidence_locked()
+
+    def _index_evidence_locked(self) -> dict:
+        ev = self._evidence
         if "raw" in ev:
+            codes = self.data.codes.tolist()
             first, second = (x.tolist() for x in ev.pop("raw"))
             if self.unit == "overlap":
                 pairs: dict = {}
@@ -190,6 +208,41 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
         np.fill_diagonal(counts, 0)
     return CooccurrenceResult(unit, codes, data.paths, {c: int(n[slot[c]]) for c in codes},
                               counts, data, evidence)
+
+
+_RESULTS: OrderedDict = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+_RESULTS_MAX = 8
+
+
+def _frozen(where: dict | None):
+    if not where:
+        return None
+    return tuple(sorted((str(k), tuple(sorted(map(str, v)))) for k, v in where.items()))
+
+
+def cached_cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None = None,
+                        level: int | None = None, version: str | None = None
+                        ) -> CooccurrenceResult:
+    """``cooccurrence`` computed once per project version (codings, codes, transcript names,
+    attributes and texts) and arguments, kept for the last few argument sets of the process
+    and shared read-only between sessions; so are the views built with ``result.derived``."""
+    from ..coding_view import project_version
+    from .corpus import load_corpus
+
+    version = version or project_version(project)
+    key = (project.url, version, load_corpus(project).version, unit, _frozen(where), level)
+    with _RESULTS_LOCK:
+        hit = _RESULTS.get(key)
+        if hit is not None:
+            _RESULTS.move_to_end(key)
+            return hit
+    result = cooccurrence(project, unit, where=where, level=level)
+    with _RESULTS_LOCK:
+        _RESULTS[key] = result
+        while len(_RESULTS) > _RESULTS_MAX:
+            _RESULTS.popitem(last=False)
+    return result
 
 
 def _overlapping_pairs(d: CodingArrays) -> tuple[np.ndarray, np.ndarray]:

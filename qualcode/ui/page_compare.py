@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..analysis.compare import INTERVIEW, comparison_memo, incidents, save_comparison_memo
+from ..analysis.compare import INTERVIEW, comparison_memo, incident_refs, save_comparison_memo
 from ..analysis.matrix import attribute_names
+from ..coding_view import page_slice
+from ..quotes import quote_rows
 from ..errors import QualcodeError
 from .filters import code_picker, where_filter
 from .state import coder, plain, project
 
 PER_ROW = 3
+PER_PAGE = 10  # incidents of each group on a page
+GROUPS_PER_PAGE = 6  # groups side by side on a page (grouped by interview: 200 of them)
 
 
 def render() -> None:
@@ -30,24 +34,47 @@ def render() -> None:
                             key="compare_by")
     subcodes = c3.checkbox("With sub-codes", value=True, key="compare_sub")
     where = where_filter(proj, "compare_where")
-    groups = incidents(proj, code_id, with_subcodes=subcodes, group_by=group_by, where=where)
-    total = sum(len(g.rows) for g in groups)
+    groups = incident_refs(proj, code_id, with_subcodes=subcodes, group_by=group_by,
+                           where=where)
+    total = sum(len(g.refs) for g in groups)
     st.text(f"{total} incident(s) in {len(groups)} group(s)")
+    # a page at a time, as in the Code browser: 2,000 incidents are 8,000 elements to draw
+    longest = max((len(g.refs) for g in groups), default=0)
+    p1, p2 = st.columns(2)
+    if len(groups) > GROUPS_PER_PAGE:
+        group_pages = -(-len(groups) // GROUPS_PER_PAGE)
+        group_page = p1.number_input("Groups", min_value=1, max_value=group_pages, step=1,
+                                     key=f"compare_gpage_{group_pages}",
+                                     help=f"{group_pages} page(s) of {GROUPS_PER_PAGE} groups")
+        groups, group_page, _ = page_slice(groups, int(group_page), GROUPS_PER_PAGE)
+        longest = max((len(g.refs) for g in groups), default=0)
+    page = 1
+    if longest > PER_PAGE:
+        pages = -(-longest // PER_PAGE)
+        page = int(p2.number_input("Incidents", min_value=1, max_value=pages, step=1,
+                                   key=f"compare_page_{pages}",
+                                   help=f"{pages} page(s) of {PER_PAGE} incidents per group"))
+    shown = [page_slice(list(g.refs), page, PER_PAGE)[0] for g in groups]
+    full = {r.coding_id: r for r in quote_rows(
+        proj, coding_ids={ref.coding_id for refs in shown for ref in refs})}
     for first in range(0, len(groups), PER_ROW):
         columns = st.columns(PER_ROW)
-        for column, group in zip(columns, groups[first:first + PER_ROW]):
+        for column, group, refs in zip(columns, groups[first:first + PER_ROW],
+                                       shown[first:first + PER_ROW]):
             with column:
                 st.subheader(plain(group.value), divider="gray")
-                st.text(f"{len(group.rows)} incident(s), {group.interviews} interview(s)")
-                for r in group.rows:
-                    with st.container(border=True):
-                        st.text(r.quote)
-                        st.text(f"— {r.participant}{f' ({r.role})' if r.role else ''}, "
-                                f"{r.location}")
-                        if r.code_id != code_id:
-                            st.text(f"code: {r.code}")
-                        if r.memo:
-                            st.text(f"memo: {r.memo}")
+                st.text(f"{len(group.refs)} incident(s), {group.interviews} interview(s)"
+                        + (f"; {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(refs)}"
+                           " shown" if len(group.refs) > PER_PAGE and refs else ""))
+                for ref in refs:
+                    r = full.get(ref.coding_id)
+                    if r is None:
+                        continue
+                    with st.container(border=True):  # one text element per incident
+                        st.text(f"{r.quote}\n— {r.participant}{f' ({r.role})' if r.role else ''}"
+                                f", {r.location}"
+                                + (f"\ncode: {r.code}" if r.code_id != code_id else "")
+                                + (f"\nmemo: {r.memo}" if r.memo else ""))
     st.subheader("Comparison memo")
     memo = comparison_memo(proj, code_id)
     with st.form(f"compare_memo_{code_id}"):

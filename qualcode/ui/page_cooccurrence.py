@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..analysis.charts import cooccurrence_heatmap
-from ..analysis.cooccurrence import CO_UNITS, cooccurrence
+from ..analysis.charts import cooccurrence_heatmap_spec
+from ..analysis.cooccurrence import CO_UNITS, cached_cooccurrence
+from ..coding_view import page_slice
 from ..errors import QualcodeError
 from ..export.analysis_tables import cooccurrence_xlsx
 from .filters import where_filter
 from .state import XLSX, plain, project
 
+QUOTES_PER_PAGE = 20
 UNIT_LABELS = {"overlap": "overlapping codings", "turn": "same speaker turn",
                "sentence": "same sentence", "paragraph": "same paragraph"}
 
@@ -29,33 +31,61 @@ def render() -> None:
     where = where_filter(proj, "co_where")
     try:
         with st.spinner("Counting…"):
-            result = cooccurrence(proj, unit, where=where, level=level)
+            result = cached_cooccurrence(proj, unit, where=where, level=level)
     except QualcodeError as exc:
         st.error(plain(exc))
         return
-    rows = result.rows()
+    rows = result.derived("rows", result.rows)
     st.text(f"{len(rows)} pair(s) of codes co-occur ({UNIT_LABELS[unit]}), over "
             f"{len(result.codes)} code(s). c = n12 / (n1 + n2 − n12).")
     if not rows:
         return
-    table, heat = st.tabs(["Table", "Heat map"])
-    with table:
-        frame = pd.DataFrame(rows).sort_values(["count", "c_coefficient"], ascending=False)
-        st.dataframe(frame, hide_index=True, width="stretch")
-    with heat:
+    # one view at a time: the heat map of 150 codes is a large chart, drawn only when asked for
+    view = st.segmented_control("Show", ["Table", "Heat map"], default="Table", key="co_view",
+                                required=True)
+    if view == "Heat map":
         with st.container(height=720):  # scrolls for a large codebook
-            st.altair_chart(cooccurrence_heatmap(result, "count" if value == "count" else "c"),
-                            width="content")  # one 18 px square per pair; scrolls
+            st.vega_lite_chart(cooccurrence_heatmap_spec(result, "count" if value == "count"
+                                                         else "c"),
+                               width="content")  # one 18 px square per pair; scrolls
+    else:
+        frame = result.derived("frame", lambda: pd.DataFrame(rows).sort_values(
+            ["count", "c_coefficient"], ascending=False))
+        st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button("Download co-occurrence (.xlsx)", lambda: cooccurrence_xlsx(result),
                        file_name=f"cooccurrence-{unit}.xlsx", mime=XLSX, key="co_xlsx")
     st.subheader("Quotes behind a cell")
-    pairs = sorted(rows, key=lambda r: (-r["count"], r["a"], r["b"]))
-    index = st.selectbox("Pair", range(len(pairs)), key="co_pair", format_func=lambda i:
-                         f"{pairs[i]['a']}  ×  {pairs[i]['b']}  ({pairs[i]['count']})")
+    # a code, then its partner: two short pickers instead of one of every pair (7,700 options
+    # sent to the browser on each run of a 150-code project)
+    firsts, partners = result.derived("pairs", lambda: _pairs(rows))
+    p1, p2 = st.columns(2)
+    a = p1.selectbox("Code", firsts, key="co_pair_a")
+    options = partners[a]
+    index = p2.selectbox("with", range(len(options)), key=f"co_pair_b_{firsts.index(a)}",
+                         format_func=lambda i: f"{options[i]['b']}  ({options[i]['count']})")
+    pair = {**options[index], "a": a}
     by_path = {result.paths[c]: c for c in result.codes}
-    pair = pairs[index]
-    for q in result.quotes(by_path[pair["a"]], by_path[pair["b"]]):
+    quotes = result.quotes(by_path[pair["a"]], by_path[pair["b"]])
+    total = len(quotes)
+    if total > QUOTES_PER_PAGE:  # a page at a time, as in the Code browser
+        pages = -(-total // QUOTES_PER_PAGE)
+        page = st.number_input("Page", min_value=1, max_value=pages, step=1,
+                               key=f"co_quote_page_{unit}_{a}_{pair['b']}", help=f"{pages} page(s) of {QUOTES_PER_PAGE}")
+        quotes, page, pages = page_slice(quotes, int(page), QUOTES_PER_PAGE)
+        st.caption(f"Page {page} of {pages}: quotes {(page - 1) * QUOTES_PER_PAGE + 1}–"
+                   f"{(page - 1) * QUOTES_PER_PAGE + len(quotes)} of {total}")
+    for q in quotes:
         with st.container(border=True):
             st.text(q.text)
             st.text(f"— {q.speaker or '?'} · {q.transcript} · chars {q.start}–{q.end}")
             st.text(f"{pair['a']}: {q.quote_a}\n{pair['b']}: {q.quote_b}")
+
+
+def _pairs(rows: list[dict]) -> tuple[list[str], dict[str, list[dict]]]:
+    """Codes in the order of their largest pair, and per code its partners, largest count
+    first (so the two pickers open on the largest cell)."""
+    partners: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: (-r["count"], r["a"], r["b"])):
+        partners.setdefault(r["a"], []).append({"b": r["b"], "count": r["count"]})
+        partners.setdefault(r["b"], []).append({"b": r["a"], "count": r["count"]})
+    return list(partners), partners
