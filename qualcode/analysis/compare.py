@@ -4,8 +4,6 @@ the comparison memo the analyst writes about the category."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..codes import code_tree, in_subtree
@@ -63,11 +61,6 @@ class IncidentRefs:
     interviews: int
 
 
-_GROUPS: OrderedDict = OrderedDict()
-_GROUPS_LOCK = threading.Lock()
-_GROUPS_MAX = 16
-
-
 def incident_refs(project: Project, code_id: int, *, with_subcodes: bool = True,
                   group_by: str = INTERVIEW, where: dict | None = None,
                   version: str | None = None) -> list[IncidentRefs]:
@@ -75,41 +68,35 @@ def incident_refs(project: Project, code_id: int, *, with_subcodes: bool = True,
     (``coding_view.cached_quote_refs``); computed once per project version and arguments and
     shared read-only between sessions."""
     from ..coding_view import cached_quote_refs, project_version
+    from .version_cache import frozen, per_version
 
     nodes = code_tree(project)
     version = version or project_version(project, nodes)
     docs = load_corpus(project).select(where)
-    frozen = tuple(sorted((str(k), tuple(sorted(map(str, v)))) for k, v in (where or {}).items()))
-    key = (project.url, version, code_id, with_subcodes, group_by, frozen,
-           tuple(d.id for d in docs))
-    with _GROUPS_LOCK:
-        hit = _GROUPS.get(key)
-        if hit is not None:
-            _GROUPS.move_to_end(key)
-            return hit
-    node = next((n for n in nodes if n.code.id == code_id), None)
-    if node is None:
-        raise NotFound(f"no code with id {code_id}")
-    wanted = {n.code.id for n in nodes if in_subtree(n, [node])} if with_subcodes else {code_id}
-    position = {d.id: k for k, d in enumerate(docs)}
-    refs = [r for r in cached_quote_refs(project, version)
-            if r.code_id in wanted and r.transcript_id in position]
-    refs.sort(key=lambda r: (position[r.transcript_id], r.start, r.end, r.coding_id))
-    value_of = {d.id: (d.name if group_by == INTERVIEW else
-                       str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
-    grouped: dict[str, list] = {}
-    for r in refs:
-        grouped.setdefault(value_of[r.transcript_id], []).append(r)
-    keys = list(grouped)
-    if group_by != INTERVIEW:
-        keys.sort(key=lambda v: (v == NONE_VALUE, v))
-    groups = [IncidentRefs(k, tuple(grouped[k]), len({r.transcript_id for r in grouped[k]}))
-              for k in keys]
-    with _GROUPS_LOCK:
-        _GROUPS[key] = groups
-        while len(_GROUPS) > _GROUPS_MAX:
-            _GROUPS.popitem(last=False)
-    return groups
+
+    def build() -> list[IncidentRefs]:
+        node = next((n for n in nodes if n.code.id == code_id), None)
+        if node is None:
+            raise NotFound(f"no code with id {code_id}")
+        wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_subcodes
+                  else {code_id})
+        position = {d.id: k for k, d in enumerate(docs)}
+        refs = [r for r in cached_quote_refs(project, version)
+                if r.code_id in wanted and r.transcript_id in position]
+        refs.sort(key=lambda r: (position[r.transcript_id], r.start, r.end, r.coding_id))
+        value_of = {d.id: (d.name if group_by == INTERVIEW else
+                           str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
+        grouped: dict[str, list] = {}
+        for r in refs:
+            grouped.setdefault(value_of[r.transcript_id], []).append(r)
+        keys = list(grouped)
+        if group_by != INTERVIEW:
+            keys.sort(key=lambda v: (v == NONE_VALUE, v))
+        return [IncidentRefs(k, tuple(grouped[k]), len({r.transcript_id for r in grouped[k]}))
+                for k in keys]
+
+    key = (code_id, with_subcodes, group_by, frozen(where), tuple(d.id for d in docs))
+    return per_version(project, "incidents", key, build, version=version)
 
 
 def comparison_title(project: Project, code_id: int) -> str:

@@ -17,7 +17,6 @@ product (scipy), so 20,000 codings take well under a second.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -210,39 +209,19 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
                               counts, data, evidence)
 
 
-_RESULTS: OrderedDict = OrderedDict()
-_RESULTS_LOCK = threading.Lock()
-_RESULTS_MAX = 8
-
-
-def _frozen(where: dict | None):
-    if not where:
-        return None
-    return tuple(sorted((str(k), tuple(sorted(map(str, v)))) for k, v in where.items()))
-
-
 def cached_cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None = None,
                         level: int | None = None, version: str | None = None
                         ) -> CooccurrenceResult:
     """``cooccurrence`` computed once per project version (codings, codes, transcript names,
     attributes and texts) and arguments, kept for the last few argument sets of the process
     and shared read-only between sessions; so are the views built with ``result.derived``."""
-    from ..coding_view import project_version
     from .corpus import load_corpus
+    from .version_cache import frozen, per_version
 
-    version = version or project_version(project)
-    key = (project.url, version, load_corpus(project).version, unit, _frozen(where), level)
-    with _RESULTS_LOCK:
-        hit = _RESULTS.get(key)
-        if hit is not None:
-            _RESULTS.move_to_end(key)
-            return hit
-    result = cooccurrence(project, unit, where=where, level=level)
-    with _RESULTS_LOCK:
-        _RESULTS[key] = result
-        while len(_RESULTS) > _RESULTS_MAX:
-            _RESULTS.popitem(last=False)
-    return result
+    key = (load_corpus(project).version, unit, frozen(where), level)
+    return per_version(project, "cooccurrence", key,
+                       lambda: cooccurrence(project, unit, where=where, level=level),
+                       version=version)
 
 
 def _overlapping_pairs(d: CodingArrays) -> tuple[np.ndarray, np.ndarray]:

@@ -45,6 +45,13 @@ def per_version(project: Project, name: str, key: Hashable, compute: Callable[[]
     return value
 
 
+def frozen(where: dict | None):
+    """An attribute filter ``{name: values}`` as a hashable key (None for no filter)."""
+    if not where:
+        return None
+    return tuple(sorted((str(k), tuple(sorted(map(str, v)))) for k, v in where.items()))
+
+
 def forget(project: Project) -> None:
     """Drop every kept result of ``project`` (tests; after restoring a backup in place)."""
     with _LOCK:
