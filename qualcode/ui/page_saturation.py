@@ -10,8 +10,9 @@ import streamlit as st
 from ..analysis import rules
 from ..analysis.bootstrap import DEFAULT_ORDERS, DEFAULT_SEED
 from ..analysis.saturation import saturation_log, saturation_table
-from ..analysis.saturation_report import (SaturationReport, coder_names, order_table,
-                                          saturation_report)
+from ..analysis.saturation_report import (SaturationReport, cached_order_table, cached_roles,
+                                          cached_saturation_report, coder_names,
+                                          saturation_version)
 from ..analysis.sensitivity import threshold_text
 from ..errors import QualcodeError
 from ..quotes import role_of
@@ -89,13 +90,18 @@ def _controls(proj, roles: list[str]) -> dict:
             "seed": int(seed)}
 
 
+TABS = ["Order and coding status", "Per interview", "After the point", "Sensitivity grid",
+        "Per tension", "Log of new concepts"]
+TAB = "saturation_tab"  # the tab last open, kept apart from the widget key (dropped elsewhere)
+
+
 def render() -> None:
     st.header("Saturation")
     proj = project()
-    roles = sorted({role_of(t) for t in list_transcripts(proj) if role_of(t)})
-    settings = _controls(proj, roles)
+    version = saturation_version(proj)  # the caches below are computed once per version
+    settings = _controls(proj, cached_roles(proj, version=version))
     try:
-        report = saturation_report(proj, **settings)
+        report = cached_saturation_report(proj, version=version, **settings)
         st.session_state[SETTINGS] = settings
     except QualcodeError as exc:
         st.error(plain(exc))
@@ -119,46 +125,60 @@ def render() -> None:
         st.vega_lite_chart(data, spec, width="stretch")
         st.caption(plain(report.bootstrap.summary() if report.bootstrap is not None
                          else "Order bootstrap switched off (0 random orders)."))
-    tabs = st.tabs(["Order and coding status", "Per interview", "After the point",
-                    "Sensitivity grid", "Per tension", "Log of new concepts"])
-    with tabs[0]:
-        st.caption("Saturation counts the interviews in this order: the explicit interview "
-                   "order, else the interview date, else the name (P2 before P10). Only "
-                   "interviews marked coded are assessed, up to the first that is not.")
-        st.dataframe(pd.DataFrame(order_table(proj, settings["roles"])), hide_index=True,
-                     width="stretch")
-    with tabs[1]:
-        table = pd.DataFrame(saturation_table(result))
-        st.dataframe(table, hide_index=True, width="stretch")
-    with tabs[2]:
-        st.caption("Assessed interviews after X+r that still added concepts, relative to the "
-                   "concepts of the base.")
-        st.dataframe(pd.DataFrame([{"position": a.position, "interview": a.label,
-                                    "new": len(a.new), "share of base": f"{a.share:.0%}",
-                                    "new concepts": "; ".join(a.new)}
-                                   for a in result.after_point],
-                                  columns=["position", "interview", "new", "share of base",
-                                           "new concepts"]),
-                     hide_index=True, width="stretch")
-    with tabs[3]:
-        st.caption("Guest, Namey & Chen (2020) over base × run × threshold, on the same "
-                   "assessed interviews.")
-        st.dataframe(pd.DataFrame([{"base": g["base"], "run": g["run"],
-                                    "threshold": threshold_text(g["threshold"]),
-                                    "result": g["label"] or "not reached"} for g in report.grid]),
-                     hide_index=True, width="stretch")
-    with tabs[4]:
-        cats = pd.DataFrame([{"tension": c.category, "result": c.result.label or "not reached",
-                              "concepts": c.observed} for c in report.categories])
-        st.dataframe(cats, hide_index=True, width="stretch")
-        if result.assessed and report.categories:
-            data, spec = category_chart(report)
-            st.vega_lite_chart(data, spec, width="stretch")
-    with tabs[5]:
-        log = pd.DataFrame(saturation_log(result))
-        st.dataframe(log, hide_index=True, width="stretch")
-        st.download_button("Download log (CSV)", log.to_csv(index=False).encode("utf-8-sig"),
-                           file_name="saturation-log.csv", mime="text/csv")
+    # Only the open tab is built and sent (a tab click reruns the page, from the cache): the
+    # tables and the small multiples of the other tabs cost the browser time on every visit.
+    if "sat_tab" not in st.session_state and st.session_state.get(TAB) in TABS:
+        st.session_state["sat_tab"] = st.session_state[TAB]  # back on the page: the same tab
+    tabs = st.tabs(TABS, key="sat_tab", on_change="rerun")
+    st.session_state[TAB] = st.session_state["sat_tab"]
+    if tabs[0].open:
+        with tabs[0]:
+            st.caption("Saturation counts the interviews in this order: the explicit interview "
+                       "order, else the interview date, else the name (P2 before P10). Only "
+                       "interviews marked coded are assessed, up to the first that is not.")
+            st.dataframe(pd.DataFrame(cached_order_table(proj, settings["roles"],
+                                                         version=version)),
+                         hide_index=True, width="stretch")
+    if tabs[1].open:
+        with tabs[1]:
+            st.dataframe(pd.DataFrame(saturation_table(result)), hide_index=True,
+                         width="stretch")
+    if tabs[2].open:
+        with tabs[2]:
+            st.caption("Assessed interviews after X+r that still added concepts, relative to "
+                       "the concepts of the base.")
+            st.dataframe(pd.DataFrame([{"position": a.position, "interview": a.label,
+                                        "new": len(a.new), "share of base": f"{a.share:.0%}",
+                                        "new concepts": "; ".join(a.new)}
+                                       for a in result.after_point],
+                                      columns=["position", "interview", "new", "share of base",
+                                               "new concepts"]),
+                         hide_index=True, width="stretch")
+    if tabs[3].open:
+        with tabs[3]:
+            st.caption("Guest, Namey & Chen (2020) over base × run × threshold, on the same "
+                       "assessed interviews.")
+            st.dataframe(pd.DataFrame([{"base": g["base"], "run": g["run"],
+                                        "threshold": threshold_text(g["threshold"]),
+                                        "result": g["label"] or "not reached"}
+                                       for g in report.grid]),
+                         hide_index=True, width="stretch")
+    if tabs[4].open:
+        with tabs[4]:
+            cats = pd.DataFrame([{"tension": c.category,
+                                  "result": c.result.label or "not reached",
+                                  "concepts": c.observed} for c in report.categories])
+            st.dataframe(cats, hide_index=True, width="stretch")
+            if result.assessed and report.categories:
+                data, spec = category_chart(report)
+                st.vega_lite_chart(data, spec, width="stretch")
+    if tabs[5].open:
+        with tabs[5]:
+            log = pd.DataFrame(saturation_log(result))
+            st.dataframe(log, hide_index=True, width="stretch")
+            st.download_button("Download log (CSV)",
+                               log.to_csv(index=False).encode("utf-8-sig"),
+                               file_name="saturation-log.csv", mime="text/csv")
 
 
 def _figures(report: SaturationReport) -> None:
