@@ -153,3 +153,15 @@ def test_a_change_through_another_connection_is_seen(study):
         other.close()
     report = cached_saturation_report(study, **SETTINGS)
     assert report is not first and report.result.assessed == 3
+
+
+def test_the_cache_keeps_the_most_recently_used_results(study):
+    from qualcode.analysis import saturation_report as module
+
+    first = cached_saturation_report(study, **SETTINGS)
+    oldest = cached_saturation_report(study, bootstrap=5, seed=0)
+    for seed in range(1, module._CACHE_ENTRIES + 3):
+        cached_saturation_report(study, bootstrap=5, seed=seed)
+        assert cached_saturation_report(study, **SETTINGS) is first  # used again: kept
+    assert len(module._CACHE[study.url][1]) == module._CACHE_ENTRIES
+    assert cached_saturation_report(study, bootstrap=5, seed=0) is not oldest  # dropped
