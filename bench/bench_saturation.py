@@ -56,8 +56,8 @@ def page_work(project: Project) -> None:
     coder_names(project)
     report = saturation_report(project, bootstrap=1000, seed=1)
     order_table(project)
-    curve_chart(report).to_dict()
-    category_chart(report).to_dict()
+    curve_chart(report)  # (data, Vega-Lite spec)
+    category_chart(report)
 
 
 def main() -> None:

@@ -18,8 +18,17 @@ def test_saturation_page_and_mark_complete(app, page):  # noqa: F811
     page.get_by_text("Assessed interviews", exact=True).wait_for()
     page.locator(".vega-embed").first.wait_for()  # the curve is drawn
     assert page.get_by_text("Random orders reaching it", exact=True).count() == 1
+    page.get_by_text("Saturation counts the interviews in this order").wait_for()
+    assert page.locator(".vega-embed").count() == 1  # the small multiples' tab is not built
     page.get_by_role("tab", name="Per tension").click()
     page.locator(".vega-embed >> visible=true").nth(1).wait_for()  # curve and small multiples
+    page.get_by_text("Saturation counts the interviews in this order").wait_for(state="detached")
+    # another page and back: the tab last open is open again, with its small multiples
+    page.get_by_role("link", name="Codebook").click()
+    page.get_by_role("heading", name="Codebook").wait_for()
+    page.get_by_role("link", name="Saturation").click()
+    page.locator(".vega-embed >> visible=true").nth(1).wait_for()
+    assert page.get_by_role("tab", name="Per tension").get_attribute("aria-selected") == "true"
 
     # the Transcripts page edits the first transcript in order: the emoji interview (order 0)
     project = Project(db)

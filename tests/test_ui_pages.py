@@ -90,6 +90,17 @@ def test_saturation_page_reports_four_plus_two(db):
     assert _metric(at, "Saturation") == "6+2"
 
 
+def test_saturation_page_builds_only_the_open_tab(db):
+    at = page("page_saturation")
+    assert len(at.dataframe) == 1 and "order from" in at.dataframe[0].value.columns
+    at.session_state["sat_tab"] = "Per tension"
+    at.run()
+    assert [list(d.value.columns) for d in at.dataframe] == [["tension", "result", "concepts"]]
+    at.session_state["sat_tab"] = "Log of new concepts"
+    at.run()
+    assert len(at.dataframe) == 1 and len(at.get("download_button")) == 1
+
+
 def test_saturation_page_counts_only_coded_interviews(db):
     from qualcode.coding_status import IN_PROGRESS, set_status
 

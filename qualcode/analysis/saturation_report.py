@@ -5,14 +5,16 @@ per-category results; behind the Saturation page, the Word report and ``qualcode
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, func, select
 
 from ..codes import code_tree
 from ..coding_status import coding_counts, status_of
 from ..quotes import role_of
-from ..store.models import Transcript
+from ..store.models import Code, Coding, Transcript
 from ..store.project import Project
 from . import rules
 from .bootstrap import DEFAULT_ORDERS, DEFAULT_SEED, BootstrapResult, order_bootstrap
@@ -86,6 +88,81 @@ def saturation_report(project: Project, *, by: str = "interview", roles: set[str
     report = analyse(sequence, categories=tops, **options)
     report.warnings = order_warnings(_placed(project, roles))
     return report
+
+
+def saturation_version(project: Project) -> str:
+    """A fingerprint of everything the saturation analysis reads, without loading a text or a
+    coding: which codes each coder put in which transcript (aggregates per coder), the code
+    tree (names, parents, positions) and each transcript's name, order, coding status and
+    attributes (role, interview date). Changes whenever any of these change, in this process
+    or another one writing to the same database."""
+    with project.reading() as s:
+        codings = s.execute(
+            select(Coding.coder, func.count(), func.max(Coding.id), func.sum(Coding.id),
+                   func.sum(Coding.code_id), func.sum(Coding.transcript_id),
+                   func.sum(cast(Coding.code_id, BigInteger) * Coding.transcript_id))
+            .group_by(Coding.coder).order_by(Coding.coder)).all()
+        codes = s.execute(select(Code.id, Code.parent_id, Code.name, Code.position)
+                          .order_by(Code.id)).all()
+        transcripts = s.execute(select(Transcript.id, Transcript.name,
+                                       Transcript.interview_order, Transcript.coding_status,
+                                       Transcript.attributes).order_by(Transcript.id)).all()
+    h = hashlib.sha1()
+    for part in (codings, codes, transcripts):
+        h.update(repr([tuple(r) for r in part]).encode())
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+_CACHE: dict[str, tuple[str, dict]] = {}  # project url -> (version, {key: value})
+_CACHE_LOCK = threading.Lock()
+_CACHE_ENTRIES = 8  # results kept per project version (a report: ~2 MB at 200 interviews)
+
+
+def _cached(project: Project, version: str | None, key: tuple, compute):
+    """``compute()`` once per project version and ``key`` in this process, shared read-only
+    between sessions (and pages: the Saturation page and the Word section)."""
+    version = version or saturation_version(project)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(project.url)
+        if hit is None or hit[0] != version:
+            hit = _CACHE[project.url] = (version, {})
+        if key in hit[1]:
+            value = hit[1][key] = hit[1].pop(key)  # the most recently used is kept longest
+            return value
+    value = compute()  # outside the lock: another session's page need not wait for this one
+    with _CACHE_LOCK:
+        current = _CACHE.get(project.url)
+        if current is not None and current[0] == version:
+            entries = current[1]
+            entries[key] = value
+            while len(entries) > _CACHE_ENTRIES:
+                entries.pop(next(iter(entries)))
+    return value
+
+
+def cached_saturation_report(project: Project, *, version: str | None = None,
+                             **settings) -> SaturationReport:
+    """``saturation_report(project, **settings)``, computed once per project version (see
+    ``saturation_version``) and settings. The report is shared: do not change it."""
+    key = ("report", *sorted((k, tuple(sorted(v)) if isinstance(v, (set, frozenset)) else v)
+                             for k, v in settings.items()))
+    return _cached(project, version, key, lambda: saturation_report(project, **settings))
+
+
+def cached_order_table(project: Project, roles: set[str] | None = None, *,
+                       version: str | None = None) -> list[dict]:
+    """``order_table(project, roles)`` once per project version (shared: do not change it)."""
+    key = ("order", tuple(sorted(roles)) if roles else None)
+    return _cached(project, version, key, lambda: order_table(project, roles))
+
+
+def cached_roles(project: Project, *, version: str | None = None) -> list[str]:
+    """The interviewees' roles (the page's role filter), once per project version."""
+    from ..transcripts import list_transcripts
+
+    return _cached(project, version, ("roles",), lambda: sorted(
+        {role_of(t) for t in list_transcripts(project) if role_of(t)}))
 
 
 def coder_names(project: Project) -> list[str]:

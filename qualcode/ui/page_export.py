@@ -7,7 +7,7 @@ import streamlit as st
 from ..codebook import export_codebook
 from ..codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
-from ..analysis.saturation_report import saturation_report
+from ..analysis.saturation_report import cached_saturation_report
 from .page_saturation import saturation_settings
 from .state import DOCX, XLSX, coder, project
 
@@ -33,7 +33,7 @@ def render() -> None:
     viewer = coder()  # blind coding: a coder exports only their own codings
 
     def report() -> bytes:  # runs outside the script run: no session state in here
-        result = saturation_report(proj, **settings) if settings is not None else None
+        result = cached_saturation_report(proj, **settings) if settings is not None else None
         return theme_report_docx(proj, title=title or None, themes=themes or None,
                                  language=language, saturation=result, include_memos=with_memos,
                                  viewer=viewer)
