@@ -156,12 +156,13 @@ def test_a_change_through_another_connection_is_seen(study):
 
 
 def test_the_cache_keeps_the_most_recently_used_results(study):
-    from qualcode.analysis import saturation_report as module
+    from qualcode.analysis import version_cache as module
 
+    module.forget(study)
     first = cached_saturation_report(study, **SETTINGS)
     oldest = cached_saturation_report(study, bootstrap=5, seed=0)
-    for seed in range(1, module._CACHE_ENTRIES + 3):
+    for seed in range(1, module.MAX_ENTRIES + 3):
         cached_saturation_report(study, bootstrap=5, seed=seed)
         assert cached_saturation_report(study, **SETTINGS) is first  # used again: kept
-    assert len(module._CACHE[study.url][1]) == module._CACHE_ENTRIES
+    assert len(module._CACHE[study.url]) == module.MAX_ENTRIES
     assert cached_saturation_report(study, bootstrap=5, seed=0) is not oldest  # dropped

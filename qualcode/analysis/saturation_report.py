@@ -6,7 +6,6 @@ per-category results; behind the Saturation page, the Word report and ``qualcode
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, cast, func, select
@@ -114,31 +113,14 @@ def saturation_version(project: Project) -> str:
     return h.hexdigest()
 
 
-_CACHE: dict[str, tuple[str, dict]] = {}  # project url -> (version, {key: value})
-_CACHE_LOCK = threading.Lock()
-_CACHE_ENTRIES = 8  # results kept per project version (a report: ~2 MB at 200 interviews)
-
-
 def _cached(project: Project, version: str | None, key: tuple, compute):
-    """``compute()`` once per project version and ``key`` in this process, shared read-only
-    between sessions (and pages: the Saturation page and the Word section)."""
-    version = version or saturation_version(project)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(project.url)
-        if hit is None or hit[0] != version:
-            hit = _CACHE[project.url] = (version, {})
-        if key in hit[1]:
-            value = hit[1][key] = hit[1].pop(key)  # the most recently used is kept longest
-            return value
-    value = compute()  # outside the lock: another session's page need not wait for this one
-    with _CACHE_LOCK:
-        current = _CACHE.get(project.url)
-        if current is not None and current[0] == version:
-            entries = current[1]
-            entries[key] = value
-            while len(entries) > _CACHE_ENTRIES:
-                entries.pop(next(iter(entries)))
-    return value
+    """``compute()`` once per saturation version and ``key`` in this process (see
+    analysis.version_cache), shared read-only between sessions and pages (the Saturation page
+    and the Word section)."""
+    from .version_cache import per_version
+
+    return per_version(project, "saturation", key, compute,
+                       version=version or saturation_version(project))
 
 
 def cached_saturation_report(project: Project, *, version: str | None = None,
