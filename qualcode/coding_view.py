@@ -11,7 +11,7 @@ import hashlib
 import threading
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 
 from .codes import CodeNode
 from .store.models import Code, Coding, Transcript
@@ -171,12 +171,16 @@ def project_version(project: Project, nodes: list[CodeNode] | None = None) -> st
     from .codes import code_tree
 
     nodes = code_tree(project) if nodes is None else nodes
+    # aggregates per coder: a renamed coder, or a coding moved to another code or interview,
+    # changes them (sums weighted by another column catch swaps that plain sums miss)
     with project.reading() as s:
-        agg = s.execute(select(func.count(), func.max(Coding.id), func.sum(Coding.code_id),
-                               func.sum(Coding.start), func.sum(Coding.end),
-                               func.sum(func.length(Coding.memo)),
-                               func.sum(func.length(Coding.coder)))).one()
-    h = hashlib.sha1(repr(tuple(agg)).encode())
+        agg = s.execute(select(Coding.coder, func.count(), func.max(Coding.id),
+                               func.sum(Coding.code_id), func.sum(Coding.start),
+                               func.sum(Coding.end), func.sum(func.length(Coding.memo)),
+                               func.sum(cast(Coding.code_id, BigInteger) * Coding.transcript_id),
+                               func.sum(cast(Coding.code_id, BigInteger) * Coding.start))
+                        .group_by(Coding.coder).order_by(Coding.coder)).all()
+    h = hashlib.sha1(repr([tuple(r) for r in agg]).encode())
     for n in nodes:
         h.update(f"{n.code.id}\x1f{n.path}\x1e".encode())
     for header in transcript_headers(project):

@@ -79,3 +79,22 @@ def test_cached_agreement_is_the_agreement(sqlite_project):
     set_blind_coding(project, True)
     with pytest.raises(ValidationError):  # the blind check is made on every call
         cached_disagreements(project, ["an", "bo"], "turn", viewer="an")
+
+
+def test_version_follows_a_renamed_coder_and_swapped_codes(sqlite_project):
+    from qualcode.coding_view import project_version
+    from qualcode.store.models import Coding
+
+    project = sqlite_project
+    t = ingest_file(project, "P1.txt", data=b"R: een twee drie vier vijf zes\n")
+    a, b = create_code(project, "A"), create_code(project, "B")
+    x = add_coding(project, t.id, a.id, 3, 6, coder="an")
+    y = add_coding(project, t.id, b.id, 7, 11, coder="an")
+    before = project_version(project)
+    with project.transaction() as s:
+        s.get(Coding, x.id).coder = "bo"  # same length, another coder
+    renamed = project_version(project)
+    assert renamed != before
+    with project.transaction() as s:  # the two codings swap their codes
+        s.get(Coding, x.id).code_id, s.get(Coding, y.id).code_id = b.id, a.id
+    assert project_version(project) != renamed
