@@ -107,3 +107,27 @@ def test_cache_keeps_one_version_and_a_bounded_number_of_tables(monkeypatch):
     derived.cached(Fake, ("a", derived.frozen({"role": {"y", "x"}})), lambda: build(6), "v2")
     assert calls == [1, 3, 4, 5, 6]
     derived.forget(Fake)
+
+
+def test_quotes_grid_reads_every_quote_once_per_version(project, tmp_path, monkeypatch):
+    import qualcode.quotes as quotes_module
+
+    made = make_project(project, tmp_path)
+    t, c = made["transcripts"], made["codes"]
+    code_text(project, t["Interview A"], c["Pay"], "Het loon blijft hetzelfde.")
+    code_text(project, t["Interview C"], c["Pay"], "The pay stayed with the bank.")
+    derived.forget(project)
+    calls = []
+    real = quotes_module.quote_rows
+    monkeypatch.setattr(quotes_module, "quote_rows",
+                        lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    version = project_version(project)
+    role = framework_matrix(project, "role", version=version).quotes_table()
+    framework_matrix(project, "case", version=version).quotes_table()
+    framework_matrix(project, "role", version=version, level=0).quotes_table()
+    assert len(calls) == 1  # one read shared by the cached matrices of this version
+    assert role.loc["Pay", "manager"] == "“The pay stayed with the bank.” — M1"
+    assert role.equals(framework_matrix(project, "role").quotes_table())  # as read afresh
+    code_text(project, t["Interview B"], c["Pay"], "het loon bleef gelijk")
+    again = framework_matrix(project, "role", version=project_version(project)).quotes_table()
+    assert again.loc["Pay", "participant"].endswith("“het loon bleef gelijk” — P2")

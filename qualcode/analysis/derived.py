@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 from ..store.project import Project
 
 T = TypeVar("T")
-LIMIT = 32  # derived tables kept per project (distinct dimensions, filters, levels, charts)
+LIMIT = 16  # derived tables kept per project (distinct dimensions, filters, levels, charts)
 
 _TABLES: dict[str, tuple[str, OrderedDict]] = {}
 _LOCK = threading.Lock()

@@ -43,9 +43,10 @@ class MatrixResult:
     data: CodingArrays = field(repr=False)
     value_of: dict[int, str] = field(default_factory=dict, repr=False)  # transcript -> value
     project: Project | None = field(default=None, repr=False)
-    # tables derived from the counts (every quote, chart specs), shared by the results of one
-    # cached computation (see ``framework_matrix``'s ``version``)
+    # tables derived from the counts (the quotes grid, chart specs), shared by the results of
+    # one cached computation (see ``framework_matrix``'s ``version``)
     derived: dict = field(default_factory=dict, repr=False)
+    version: str | None = field(default=None, repr=False)  # the project version, when cached
 
     def cell(self, code_id: int, value: str) -> MatrixCell:
         return self.cells.get((code_id, value)) or MatrixCell(code_id, value, 0, 0, 0.0)
@@ -73,7 +74,7 @@ class MatrixResult:
         """Codes × values with the cell's summary and its quotes as text (the framework grid).
         The quotes are read once per matrix (once per version for a cached one: the grid shows
         only what the version covers, the quoted text and the participant)."""
-        quotes = self.memo("cell_quotes", self.cell_quotes)
+        quotes = self.memo("cell_quotes", lambda: self.cell_quotes(self._every_quote()))
         data = []
         for code in self.codes:
             row = []
@@ -101,10 +102,12 @@ class MatrixResult:
                                 transcript_ids=set(d.tids[mask].tolist()))
         return _ordered(r for r in rows if r.coding_id in ids)
 
-    def cell_quotes(self) -> dict[tuple[int, str], list]:
+    def cell_quotes(self, every: dict | None = None) -> dict[tuple[int, str], list]:
         """Every cell's quote rows, in interview order, from one read of every quote of the
-        matrix's interviews (the exports, the quotes grid)."""
-        every = {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
+        matrix's interviews (the exports, the quotes grid); ``every``: those quote rows by
+        coding id, when already read."""
+        if every is None:
+            every = {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
         d = self.data
         out: dict[tuple[int, str], list] = {}
         for coding_id, tid, code in zip(d.ids.tolist(), d.tids.tolist(), d.codes.tolist()):
@@ -119,6 +122,14 @@ class MatrixResult:
         if key not in self.derived:
             self.derived[key] = build()
         return self.derived[key]
+
+    def _every_quote(self) -> dict:
+        """The quote rows of the matrix's interviews by coding id; for a cached matrix every
+        quote of the project, read once per version for all the cached matrices."""
+        if self.version is None:
+            return {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
+        return cached(self.project, ("quote_rows",),
+                      lambda: {r.coding_id: r for r in self._quote_rows()}, self.version)
 
     def _quote_rows(self, **filters):
         from ..quotes import quote_rows
@@ -158,8 +169,8 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
         base = _counts(project, by, where, code_ids, coders, level)
     else:
         key = ("framework_matrix", by, frozen(where), frozen(code_ids), frozen(coders), level)
-        base = cached(project, key, lambda: _counts(project, by, where, code_ids, coders, level),
-                      version)
+        base = cached(project, key, lambda: replace(
+            _counts(project, by, where, code_ids, coders, level), version=version), version)
     with project.reading() as s:
         summaries = _summaries(s, by)
     return _with_summaries(base, summaries, include_empty_codes)
