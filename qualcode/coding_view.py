@@ -166,21 +166,28 @@ def transcript_roles(project: Project) -> list[str]:
 
 
 def project_version(project: Project, nodes: list[CodeNode] | None = None) -> str:
-    """A fingerprint that changes whenever codings, codes or transcript names and attributes
-    change: the key for caches of derived tables (quote rows)."""
+    """A fingerprint that changes whenever codings, codes or transcripts (their names,
+    attributes and texts) change: the key for caches of derived tables (quote rows, matrix
+    counts, chart specs)."""
     from .codes import code_tree
 
     nodes = code_tree(project) if nodes is None else nodes
-    # aggregates per coder: a renamed coder, or a coding moved to another code or interview,
-    # changes them (sums weighted by another column catch swaps that plain sums miss)
+    # aggregates per coder (a renamed coder changes them); the sums weighted by coding id catch
+    # changes that cancel out in a plain sum (two codings swapping their codes); ``id % 1024``
+    # keeps the sums far from 64-bit overflow
+    weight = Coding.id % 1024
     with project.reading() as s:
         agg = s.execute(select(Coding.coder, func.count(), func.max(Coding.id),
                                func.sum(Coding.code_id), func.sum(Coding.start),
                                func.sum(Coding.end), func.sum(func.length(Coding.memo)),
-                               func.sum(cast(Coding.code_id, BigInteger) * Coding.transcript_id),
-                               func.sum(cast(Coding.code_id, BigInteger) * Coding.start))
+                               func.sum(weight * Coding.code_id), func.sum(weight * Coding.start),
+                               func.sum(weight * Coding.end),
+                               func.sum(cast(Coding.code_id, BigInteger) * Coding.transcript_id))
                         .group_by(Coding.coder).order_by(Coding.coder)).all()
-    h = hashlib.sha1(repr([tuple(r) for r in agg]).encode())
+        # a transcript deleted and another ingested under its id and name: a new text
+        texts = s.execute(select(Transcript.id, Transcript.content_hash)
+                          .order_by(Transcript.id)).all()
+    h = hashlib.sha1(repr(([tuple(r) for r in agg], [tuple(t) for t in texts])).encode())
     for n in nodes:
         h.update(f"{n.code.id}\x1f{n.path}\x1e".encode())
     for header in transcript_headers(project):

@@ -90,11 +90,14 @@ def test_matrix_charts_render(app, browser, tmp_path):
     url, _db = app
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{url}/matrix", wait_until="networkidle")
-    page.get_by_role("tab", name="Coding density").wait_for(timeout=90_000)
-    page.get_by_role("tab", name="Coding density").click()
+    view = page.locator("[data-testid='stButtonGroup'] button", has_text="Coding density")
+    view.wait_for(timeout=90_000)
+    assert page.locator(".vega-embed").count() == 0  # the matrix first, no chart built
+    view.click()
     charts = page.locator(".vega-embed")
     charts.last.wait_for(timeout=60_000)
-    assert charts.count() >= 1
+    box = charts.last.bounding_box()
+    assert box and box["height"] > 1000  # 200 interviews: grows (and scrolls)
     page.screenshot(path=str(tmp_path / "density.png"), full_page=True)
     if os.environ.get("QUALCODE_SCREENSHOTS"):
         page.screenshot(path=os.environ["QUALCODE_SCREENSHOTS"] + "/density.png")

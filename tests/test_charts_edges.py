@@ -9,12 +9,15 @@ from sqlalchemy import insert
 
 from qualcode.analysis import search as search_module
 from qualcode.analysis.charts import ROW as LABEL_STEP
-from qualcode.analysis.charts import (LABEL_LIMIT, cooccurrence_heatmap, density_chart,
-                                      density_frame, frequency_chart)
+from qualcode.analysis.charts import (LABEL_LIMIT, chart_spec, cooccurrence_heatmap,
+                                      density_chart, density_frame, density_spec,
+                                      frequency_chart, frequency_spec)
 from qualcode.analysis.cooccurrence import cooccurrence
 from qualcode.analysis.matrix import framework_matrix
 from qualcode.analysis.search import search
 from qualcode.codes import create_code
+from qualcode.coding_view import project_version
+from qualcode.codings import add_coding
 from qualcode.errors import ValidationError
 from qualcode.ingest import ingest_file
 from qualcode.store.models import Coding, Transcript, Turn
@@ -68,6 +71,37 @@ def test_charts_stay_readable_at_150_codes_and_200_interviews(big):
     assert len(density["encoding"]["y"]["sort"]) == 200
     assert density["height"] == {"step": LABEL_STEP}  # 200 interviews: 3,600 px, scrolls
     assert density["encoding"]["y"]["axis"]["labelLimit"] == LABEL_LIMIT
+
+
+def test_chart_specs_as_altair_makes_them_and_cached_per_version(big):
+    def validated(chart) -> dict:  # Altair's own spec, its data set inline again
+        spec = chart.to_dict()
+        spec.pop("config", None)
+        spec["data"] = {"values": spec.pop("datasets")[spec["data"]["name"]]}
+        return spec
+
+    version = project_version(big)
+    matrix = framework_matrix(big, "role", version=version)
+    assert frequency_spec(matrix) == validated(frequency_chart(matrix))
+    assert frequency_spec(matrix, "coverage") == validated(frequency_chart(matrix, "coverage"))
+    assert frequency_spec(framework_matrix(big, "role", version=version)) is frequency_spec(matrix)
+    where = {"role": {"participant"}}
+    density = density_spec(big, where, version=version)
+    assert density == validated(density_chart(density_frame(big, where)))
+    assert density_spec(big, where, version=version) is density
+    assert chart_spec(density_chart(density_frame(big))) == density_spec(big)
+    # a coding more: a new version, new specs
+    rows = {r["interview"]: r["codings"] for r in density["data"]["values"]
+            if r["theme"] == "Theme 0"}
+    add_coding(big, 3, 1, 1500, 1600, coder="new")  # Interview 003 (a participant), Theme 0
+    newer = project_version(big)
+    assert newer != version
+    fresh = density_spec(big, where, version=newer)
+    name = "Interview 003 with a rather long name for the axis"
+    assert {r["interview"]: r["codings"] for r in fresh["data"]["values"]
+            if r["theme"] == "Theme 0"}[name] == rows.get(name, 0) + 1
+    recount = framework_matrix(big, "role", version=newer)
+    assert frequency_spec(recount) is not frequency_spec(matrix)
 
 
 def test_search_when_lower_casing_changes_length(sqlite_project, tmp_path):

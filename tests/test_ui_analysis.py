@@ -120,8 +120,16 @@ def test_matrix_page_summary(db):
     for show in ("transcripts", "coverage"):
         at.selectbox(key="matrix_show").set_value(show).run()
         assert not at.exception, at.exception
+    # one view at a time: the matrix, or one of the two charts
+    assert not at.get("vega_lite_chart")
+    for view in ("chart", "density"):
+        at.segmented_control(key="matrix_view").set_value(view).run()
+        assert not at.exception, at.exception
+        assert len(at.get("vega_lite_chart")) == 1 and not at.dataframe
     at.selectbox(key="matrix_by").set_value("case").run()
     assert not at.exception, at.exception
+    at.segmented_control(key="matrix_view").set_value("matrix").run()
+    assert at.dataframe[0].value.columns[0] == "Interview 01 – P1"
 
 
 def test_compare_page_and_memo(db):

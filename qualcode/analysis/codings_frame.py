@@ -24,6 +24,7 @@ class CodingArrays:
     corpus: Corpus
     paths: dict[int, str]  # code id -> path, for every code
     order: list[int]  # code ids in code-tree order
+    source_codes: np.ndarray | None = None  # code ids as coded (before the roll-up)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -54,6 +55,7 @@ def coding_arrays(project: Project, *, where: dict | None = None, code_ids=None,
     arr = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
                       count=5 * len(rows)).reshape(-1, 5)
     arr = arr[np.isin(arr[:, 1], keep_tids)]
+    arr = np.column_stack([arr, arr[:, 2]])  # the code as coded, kept beside the rolled-up one
     if level is not None and len(arr):  # roll up: every code id to its ancestor
         keys = np.array(list(target), dtype=np.int64)
         values = np.array([target[k] for k in target], dtype=np.int64)
@@ -69,4 +71,4 @@ def coding_arrays(project: Project, *, where: dict | None = None, code_ids=None,
     arr = arr[np.sort(first)]
     order = [n.code.id for n in nodes if level is None or n.depth <= level]
     return CodingArrays(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4], corpus, paths,
-                        order)
+                        order, arr[:, 5])

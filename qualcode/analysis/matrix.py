@@ -6,7 +6,7 @@ transcripts coded), the quotes themselves, and a summary the researcher writes (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,7 @@ from ..errors import NotFound, ValidationError
 from ..store.models import Code, MatrixSummary, Transcript
 from ..store.project import Project, get_row
 from .codings_frame import CodingArrays, coding_arrays
+from .version_cache import frozen, per_version
 
 CASE = "case"  # the dimension "each transcript is a column"
 NONE_VALUE = "(none)"  # the column of transcripts without the attribute
@@ -42,7 +43,10 @@ class MatrixResult:
     data: CodingArrays = field(repr=False)
     value_of: dict[int, str] = field(default_factory=dict, repr=False)  # transcript -> value
     project: Project | None = field(default=None, repr=False)
-    _quotes: dict | None = field(default=None, repr=False)
+    # tables derived from the counts (the quotes grid, chart specs), shared by the results of
+    # one cached computation (see ``framework_matrix``'s ``version``)
+    derived: dict = field(default_factory=dict, repr=False)
+    version: str | None = field(default=None, repr=False)  # the project version, when cached
 
     def cell(self, code_id: int, value: str) -> MatrixCell:
         return self.cells.get((code_id, value)) or MatrixCell(code_id, value, 0, 0, 0.0)
@@ -67,7 +71,10 @@ class MatrixResult:
         return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
 
     def quotes_table(self, summaries: bool = True) -> pd.DataFrame:
-        """Codes × values with the cell's summary and its quotes as text (the framework grid)."""
+        """Codes × values with the cell's summary and its quotes as text (the framework grid).
+        The quotes are read once per matrix (once per version for a cached one: the grid shows
+        only what the version covers, the quoted text and the participant)."""
+        quotes = self.memo("cell_quotes", lambda: self.cell_quotes(self._every_quote()))
         data = []
         for code in self.codes:
             row = []
@@ -76,29 +83,66 @@ class MatrixResult:
                 cell = self.cell(code, value)
                 if summaries and cell.summary:
                     parts.append(f"[{cell.summary}]")
-                if cell.count:
-                    parts += [f"“{r.quote}” — {r.participant}" for r in self.quotes(code, value)]
+                parts += [f"“{r.quote}” — {r.participant}" for r in quotes.get((code, value), [])]
                 row.append("\n".join(parts))
             data.append(row)
         return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
 
     def quotes(self, code_id: int, value: str):
-        """The quote rows (qualcode.quotes.QuoteRow) of a cell, in interview order."""
-        from ..quotes import quote_rows
-
+        """The quote rows (qualcode.quotes.QuoteRow) of a cell, in interview order: read for
+        this cell only (its codes and interviews), so always current."""
         d = self.data
-        idx = np.flatnonzero(d.codes == code_id)
-        tids = set(self.column_transcripts.get(value, []))
-        ids = {int(d.ids[k]) for k in idx if int(d.tids[k]) in tids}
+        tids = np.array(self.column_transcripts.get(value, []), dtype=np.int64)
+        mask = (d.codes == code_id) & np.isin(d.tids, tids)
+        ids = set(d.ids[mask].tolist())
         if not ids:
             return []
-        if self._quotes is None:  # every quote once, then looked up per cell
-            self._quotes = {r.coding_id: r for r in quote_rows(
-                self.project, transcript_ids=set(self.value_of))}
-        rows = [self._quotes[i] for i in ids if i in self._quotes]
-        rows.sort(key=lambda r: (r.interview_order if r.interview_order is not None else 1 << 30,
-                                 r.transcript, r.start))
-        return rows
+        source = d.source_codes if d.source_codes is not None else d.codes
+        rows = self._quote_rows(code_ids=set(source[mask].tolist()),
+                                transcript_ids=set(d.tids[mask].tolist()))
+        return _ordered(r for r in rows if r.coding_id in ids)
+
+    def cell_quotes(self, every: dict | None = None) -> dict[tuple[int, str], list]:
+        """Every cell's quote rows, in interview order, from one read of every quote of the
+        matrix's interviews (the exports, the quotes grid); ``every``: those quote rows by
+        coding id, when already read."""
+        if every is None:
+            every = {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
+        d = self.data
+        out: dict[tuple[int, str], list] = {}
+        for coding_id, tid, code in zip(d.ids.tolist(), d.tids.tolist(), d.codes.tolist()):
+            value = self.value_of.get(tid)
+            row = every.get(coding_id)
+            if value is not None and row is not None:
+                out.setdefault((code, value), []).append(row)
+        return {k: _ordered(rows) for k, rows in out.items()}
+
+    def memo(self, key, build):
+        """``build()`` once per key for these counts (kept with a cached matrix)."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
+
+    def _every_quote(self) -> dict:
+        """The quote rows of the matrix's interviews by coding id; for a cached matrix every
+        quote of the project, read once per version for all the cached matrices."""
+        if self.version is None:
+            return {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
+        return per_version(self.project, "matrix", ("quote_rows",),
+                           lambda: {r.coding_id: r for r in self._quote_rows()},
+                           version=self.version)
+
+    def _quote_rows(self, **filters):
+        from ..quotes import quote_rows
+
+        return quote_rows(self.project, **filters)
+
+
+def _ordered(rows) -> list:
+    """Quote rows in interview order, then by position (then by id: the same order however
+    they were read)."""
+    return sorted(rows, key=lambda r: (r.interview_order if r.interview_order is not None
+                                       else 1 << 30, r.transcript, r.start, r.coding_id))
 
 
 def attribute_names(project: Project) -> list[str]:
@@ -112,11 +156,30 @@ def attribute_names(project: Project) -> list[str]:
 
 def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = None,
                      code_ids=None, coders=None, level: int | None = None,
-                     include_empty_codes: bool = False) -> MatrixResult:
+                     include_empty_codes: bool = False, version: str | None = None) -> MatrixResult:
     """The matrix of codes (rows, code-tree order) × ``by`` (columns): ``"case"`` for one
     column per transcript in interview order, or an attribute name for one column per value
-    (sorted; transcripts without it under "(none)")."""
+    (sorted; transcripts without it under "(none)").
+
+    ``version`` (qualcode.coding_view.project_version, computed by the caller): the counts are
+    computed once per version and arguments and shared between calls and sessions (the app's
+    page runs), with what is derived from them (every quote, chart specs); the cell summaries
+    are read fresh on every call."""
     by = (by or CASE).strip()
+    if version is None:
+        base = _counts(project, by, where, code_ids, coders, level)
+    else:
+        key = ("framework_matrix", by, frozen(where), frozen(code_ids), frozen(coders), level)
+        base = per_version(project, "matrix", key, lambda: replace(
+            _counts(project, by, where, code_ids, coders, level), version=version),
+            version=version)
+    with project.reading() as s:
+        summaries = _summaries(s, by)
+    return _with_summaries(base, summaries, include_empty_codes)
+
+
+def _counts(project: Project, by: str, where, code_ids, coders, level) -> MatrixResult:
+    """The matrix without summaries; ``codes``: the codes with codings."""
     data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level)
     docs = data.corpus.select(where)
     if by != CASE and not any(by in d.attributes for d in docs):
@@ -130,10 +193,8 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
     values = list(columns) if by == CASE else sorted(columns, key=lambda v: (v == NONE_VALUE, v))
     with project.reading() as s:
         lengths = dict(s.execute(select(Transcript.id, func.length(Transcript.text))).all())
-        summaries = _summaries(s, by)
     present = set(np.unique(data.codes).tolist())
-    codes = [c for c in data.order if include_empty_codes or c in present
-             or any(k[0] == c for k in summaries)]
+    codes = [c for c in data.order if c in present]
     cells: dict[tuple[int, str], MatrixCell] = {}
     if len(data):
         frame = pd.DataFrame({"code": data.codes, "tid": data.tids, "start": data.starts,
@@ -154,11 +215,23 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
             total = length_of.get(value) or 0
             cells[(code, value)] = MatrixCell(code, value, count, n_transcripts,
                                               covered / total if total else 0.0)
-    for (code, value), text in summaries.items():
-        if code in codes and value in columns:
-            cell = cells.setdefault((code, value), MatrixCell(code, value, 0, 0, 0.0))
-            cell.summary = text
     return MatrixResult(by, codes, data.paths, values, cells, columns, data, value_of, project)
+
+
+def _with_summaries(base: MatrixResult, summaries: dict[tuple[int, str], str],
+                    include_empty_codes: bool) -> MatrixResult:
+    """``base`` (left unchanged: it may be cached) with the summaries in its cells, and the
+    codes that have a summary but no codings among its rows."""
+    present = set(base.codes)
+    noted = {code for code, _ in summaries}
+    codes = [c for c in base.data.order if include_empty_codes or c in present or c in noted]
+    cells = dict(base.cells)
+    shown = set(codes)
+    for (code, value), text in summaries.items():
+        if code in shown and value in base.column_transcripts:
+            cell = cells.get((code, value)) or MatrixCell(code, value, 0, 0, 0.0)
+            cells[(code, value)] = replace(cell, summary=text)
+    return replace(base, codes=codes, cells=cells)  # shares the counts and ``derived``
 
 
 def _value(value) -> str:

@@ -45,14 +45,19 @@ def per_version(project: Project, name: str, key: Hashable, compute: Callable[[]
     return value
 
 
-def frozen(where: dict | None):
-    """An attribute filter ``{name: values}`` as a hashable key (None for no filter)."""
-    if not where:
-        return None
-    return tuple(sorted((str(k), tuple(sorted(map(str, v)))) for k, v in where.items()))
+def frozen(value):
+    """A hashable form of a call's arguments: filters ``{attribute: {values}}``, id sets."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), frozen(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return tuple(sorted((frozen(v) for v in value), key=repr))
+    return value
 
 
-def forget(project: Project) -> None:
-    """Drop every kept result of ``project`` (tests; after restoring a backup in place)."""
+def forget(project: Project | None = None) -> None:
+    """Drop every kept result of ``project`` (of every project when None)."""
     with _LOCK:
-        _CACHE.pop(project.url, None)
+        if project is None:
+            _CACHE.clear()
+        else:
+            _CACHE.pop(project.url, None)

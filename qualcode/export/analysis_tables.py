@@ -41,6 +41,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
     document.add_paragraph(tr("matrix_summary", language, by=by, cell=tr(f"cell_{cell}", language),
                               date=date.today().isoformat()))
     values = result.values
+    quotes = result.cell_quotes() if cell in ("quotes", "both") else {}
     chunks = [values[i:i + DOCX_COLUMNS] for i in range(0, len(values), DOCX_COLUMNS)] or [[]]
     usable = 11.0 - 1.4
     for chunk in chunks:
@@ -61,7 +62,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
             cells = table.add_row().cells
             cells[0].text = result.paths[code]
             for c, value in zip(cells[1:], chunk):
-                _fill_cell(c, result, code, value, cell, language, max_quotes)
+                _fill_cell(c, result, code, value, cell, language, max_quotes, quotes)
         for row in table.rows:
             for i, c in enumerate(row.cells):
                 c.width = Inches(widths[i])
@@ -75,7 +76,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
 
 
 def _fill_cell(c, result: MatrixResult, code: int, value: str, mode: str,
-               language: str | None, max_quotes: int | None) -> None:
+               language: str | None, max_quotes: int | None, quotes: dict) -> None:
     data = result.cell(code, value)
     first = c.paragraphs[0]
     used = False
@@ -94,7 +95,7 @@ def _fill_cell(c, result: MatrixResult, code: int, value: str, mode: str,
         run = paragraph().add_run(data.summary)
         run.bold = mode == "both"
     if mode in ("quotes", "both"):
-        rows = result.quotes(code, value)
+        rows = quotes.get((code, value), [])
         for r in rows[:max_quotes] if max_quotes else rows:
             p = paragraph()
             p.add_run(f"“{r.quote}”")
@@ -126,10 +127,11 @@ def matrix_xlsx(result: MatrixResult) -> bytes:
                  for v in result.values if result.cell(c, v).summary]
     rows_sheet(workbook, "Summaries", ["code", result.by, "summary"], summaries)
     quotes = []
+    by_cell = result.cell_quotes()
     for code in result.codes:
         for value in result.values:
             if result.cell(code, value).count:
-                for r in result.quotes(code, value):
+                for r in by_cell.get((code, value), []):
                     quotes.append([result.paths[code], value, r.quote, r.participant, r.role,
                                    r.speaker, r.transcript, r.start, r.end, r.location, r.memo])
     rows_sheet(workbook, "Quotes", ["code", result.by, "quote", "participant", "role", "speaker",

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..analysis.charts import density_chart, density_frame, frequency_chart
+from ..analysis.charts import density_spec, frequency_spec
 from ..analysis.matrix import CASE, attribute_names, framework_matrix, set_cell_summary
+from ..coding_view import project_version
 from ..errors import QualcodeError
 from ..export.analysis_tables import CELL_MODES, matrix_docx, matrix_xlsx
 from .filters import where_filter
 from .state import DOCX, XLSX, coder, plain, project
+
+VIEWS = {"matrix": "Matrix", "chart": "Chart", "density": "Coding density"}
 
 
 def render() -> None:
@@ -32,33 +35,35 @@ def render() -> None:
                                      "coverage": "coverage (share of text coded)",
                                      "quotes": "summaries and quotes"}.get)
     where = where_filter(proj, "matrix_where")
+    version = project_version(proj)  # the counts and charts are cached per version
     try:
-        result = framework_matrix(proj, by, where=where, level=level)
+        result = framework_matrix(proj, by, where=where, level=level, version=version)
     except QualcodeError as exc:
         st.error(plain(exc))
         return
     if not result.codes:
         st.info("No codings yet.")
         return
-    table, chart, density = st.tabs(["Matrix", "Chart", "Coding density"])
-    measure = "count" if show == "quotes" else show
-    with table:
-        if show == "quotes":
-            frame = result.quotes_table()
-            st.dataframe(frame, width="stretch", height=720, column_config={
-                v: st.column_config.TextColumn(width="large") for v in frame.columns})
-        else:
-            frame = result.table(show)
-            st.dataframe(frame.style.format("{:.1%}") if show == "coverage" else frame,
-                         width="stretch", height=min(38 + 35 * len(frame), 720))
-    with chart:
+    # one view at a time (tabs would build and send both charts on every run)
+    view = st.segmented_control("View", list(VIEWS), default="matrix", required=True,
+                                key="matrix_view", format_func=VIEWS.get,
+                                label_visibility="collapsed")
+    if view == "chart":
         with st.container(height=720):
-            chart_ = frequency_chart(result, measure)
-            bars = getattr(chart_.mark, "type", chart_.mark) == "bar"
-            st.altair_chart(chart_, width="stretch" if bars else "content")
-    with density:
+            spec = frequency_spec(result, "count" if show == "quotes" else show)
+            bars = spec["mark"]["type"] == "bar"
+            st.vega_lite_chart(spec=spec, width="stretch" if bars else "content")
+    elif view == "density":
         with st.container(height=720):
-            st.altair_chart(density_chart(density_frame(proj, where)), width="stretch")
+            st.vega_lite_chart(spec=density_spec(proj, where, version=version), width="stretch")
+    elif show == "quotes":
+        frame = result.quotes_table()
+        st.dataframe(frame, width="stretch", height=720, column_config={
+            v: st.column_config.TextColumn(width="large") for v in frame.columns})
+    else:
+        frame = result.table(show)
+        st.dataframe(frame.style.format("{:.1%}") if show == "coverage" else frame,
+                     width="stretch", height=min(38 + 35 * len(frame), 720))
     c1, c2, c3 = st.columns(3)
     cell_mode = c1.selectbox("Word cells hold", CELL_MODES, key="matrix_cell", format_func={
         "quotes": "quotes", "summary": "summaries", "both": "summaries and quotes",
