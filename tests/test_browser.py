@@ -383,3 +383,26 @@ def test_snapping_stays_inside_the_turn(app, page):
     pg.keyboard.press("Enter")
     [coding] = _wait(lambda: _codings(db, tid))
     assert text[coding.start:coding.end] == sentence
+
+
+def test_a_drag_over_text_redrawn_meanwhile_still_selects(app, page):
+    """The server's answer to an earlier action can ask to redraw the text under a drag (a
+    confirmed coding), which would take the browser's own selection with it: the redraw waits
+    for the release, and the selection is exact."""
+    url, db = app
+    tid, text = _canvas_transcript(db, "K5", -14)
+    pg = page
+    _open_code_page(pg, url)
+    needle = "Toen kwam"
+    a = pg.evaluate(POINT_JS, [needle, "start"])
+    z = pg.evaluate(POINT_JS, [needle, "end"])
+    pg.mouse.move(a["x"], a["y"])
+    pg.mouse.down()
+    pg.mouse.move((a["x"] + z["x"]) / 2, z["y"], steps=4)
+    # what the server's answer to an earlier action does: redraw the codings
+    pg.evaluate("() => { for (const v of window.__qcSpan.views.values()) { v.refresh(null); } }")
+    pg.mouse.move(z["x"], z["y"], steps=4)
+    pg.mouse.up()
+    start = text.index(needle)
+    pg.get_by_text(f"characters {start}–{start + len(needle)}").wait_for()
+    pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")

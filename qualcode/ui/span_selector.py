@@ -183,7 +183,9 @@ export default function (component) {
     v.io = new IntersectionObserver((entries) => {
       const todo = [];
       for (const en of entries) { if (en.isIntersecting) { todo.push(Number(en.target.dataset.i)); } }
-      if (todo.length) { for (const i of todo) { decorate(v.chunks[i]); } layoutStripes(); }
+      if (!todo.length) { return; }
+      if (v.dragging) { v.redrawLater = true; for (const i of todo) { v.decorated.add(i); } return; }
+      for (const i of todo) { decorate(v.chunks[i]); } layoutStripes();
     }, { root: scroller, rootMargin: '800px 0px' });
     for (const c of v.chunks) { v.io.observe(c.div); }
     if (v.ro) { v.ro.disconnect(); }
@@ -194,6 +196,7 @@ export default function (component) {
     v.ro.observe(root);
   }
   v.layout = () => layoutStripes();
+  v.refresh = (changed) => refresh(changed);
   v.density = () => drawDensity(allCodings());
   let changed = new Set();
   if (data.full) {
@@ -263,6 +266,9 @@ export default function (component) {
 
   // ---------------------------------------------------------------- drawing
   function refresh(changed) {
+    // never redraw the text under a drag: that takes the browser's selection with it; the
+    // redraw waits for the mouse to be released
+    if (v.dragging) { v.redrawLater = true; return; }
     const list = allCodings();
     assignLanes(list);
     margin.style.width = `${v.laneCount * LANE + 6}px`;
@@ -448,7 +454,9 @@ export default function (component) {
         if (a === null || a === undefined || z === null) { return; }
         s = Math.min(a, z); e = Math.max(a, z);
       }
-    } else if (v.downAt !== null && v.downAt !== undefined && ev && !root.contains(ev.target)) {
+    } else if (v.downAt !== null && v.downAt !== undefined && ev && ev.type === 'mouseup') {
+      // released outside the text, or the text under the drag was redrawn meanwhile (a coding
+      // confirmed by the server) and took the browser's selection with it: from press to release
       const z = pointOffset(ev.clientX, ev.clientY);
       if (z === null) { return; }
       s = Math.min(v.downAt, z); e = Math.max(v.downAt, z);
@@ -475,8 +483,9 @@ export default function (component) {
     v.dragging = false;
     const moved = Math.abs(ev.clientX - v.downX) + Math.abs(ev.clientY - v.downY) > 3;
     const sel = window.getSelection();
-    if (!moved && (!sel || sel.isCollapsed)) { clickAt(ev); return; }
-    setTimeout(() => report(ev), 0);
+    const redraw = () => { if (v.redrawLater) { v.redrawLater = false; refresh(null); } };
+    if (!moved && (!sel || sel.isCollapsed)) { redraw(); clickAt(ev); return; }
+    setTimeout(() => { report(ev); redraw(); }, 0);
   };
   root.onkeyup = (ev) => { if (ev.shiftKey) { report(ev); } };
   // The popup sits inside the scrolled body beside its anchor and scrolls with it: scrolling
