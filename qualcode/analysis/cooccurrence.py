@@ -62,10 +62,9 @@ class CooccurrenceResult:
     def derived(self, key, build):
         """``build()`` once per key for this result (shared read-only between sessions when the
         result comes from ``cached_cooccurrence``)."""
-        with self._lock:
-            if key not in self._derived:
-                self._derived[key] = build()
-            return self._derived[key]
+        from .version_cache import kept_view
+
+        return kept_view(self._derived, key, build)
 
     def count(self, a: int, b: int) -> int:
         i, j = self.codes.index(a), self.codes.index(b)

@@ -16,7 +16,7 @@ from ..errors import NotFound, ValidationError
 from ..store.models import Code, MatrixSummary, Transcript
 from ..store.project import Project, get_row
 from .codings_frame import CodingArrays, coding_arrays
-from .version_cache import frozen, per_version
+from .version_cache import frozen, kept_view, per_version
 
 CASE = "case"  # the dimension "each transcript is a column"
 NONE_VALUE = "(none)"  # the column of transcripts without the attribute
@@ -119,9 +119,7 @@ class MatrixResult:
 
     def memo(self, key, build):
         """``build()`` once per key for these counts (kept with a cached matrix)."""
-        if key not in self.derived:
-            self.derived[key] = build()
-        return self.derived[key]
+        return kept_view(self.derived, key, build)
 
     def _every_quote(self) -> dict:
         """The quote rows of the matrix's interviews by coding id; for a cached matrix every

@@ -20,6 +20,7 @@ T = TypeVar("T")
 MAX_ENTRIES = 16  # per project: a few analyses × a few settings each
 _CACHE: dict[str, OrderedDict] = {}
 _LOCK = threading.Lock()
+_VIEWS_LOCK = threading.RLock()  # re-entrant: a view may be built from another view
 
 
 def per_version(project: Project, name: str, key: Hashable, compute: Callable[[], T],
@@ -43,6 +44,16 @@ def per_version(project: Project, name: str, key: Hashable, compute: Callable[[]
         while len(entries) > MAX_ENTRIES:
             entries.popitem(last=False)
     return value
+
+
+def kept_view(views: dict, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` once per ``key`` in ``views``, the dict of views (table rows, chart specs)
+    kept with a result that sessions share (one of this cache); built under a lock, so that
+    two sessions asking at once do not both build it."""
+    with _VIEWS_LOCK:
+        if key not in views:
+            views[key] = build()
+        return views[key]
 
 
 def frozen(value):
