@@ -27,12 +27,9 @@ import hashlib
 import os
 import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -42,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from qualcode.store.models import Code, Coding, Transcript, Turn  # noqa: E402
 from qualcode.store.project import Project  # noqa: E402
+from tests.streamlit_server import CHROMIUM, streamlit_process  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu"]
 WORDS = ("ik leer enorm veel bij de cultuur hier is natuurlijk anders mijn loon bleef hetzelfde "
          "toen kwam die vacature via experience work collega's waren blij met mijn ervaring "
@@ -203,12 +200,6 @@ def library_figures(db: Path) -> None:
     project.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -341,26 +332,7 @@ PASSAGE = """(k) => {
 def ui_figures(db: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1",
-           "PYTHONPATH": str(ROOT)}
-    log = open(db.parent / "bench-streamlit.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
+    with streamlit_process(db) as (url, server):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -520,13 +492,6 @@ def ui_figures(db: Path) -> None:
         now, peak = rss_mb(server.pid)
         report("server memory now (RSS)", now, 1024, "MB")
         report("server memory peak (VmHWM)", peak, 1024, "MB")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def main() -> None:

@@ -39,6 +39,14 @@ def require_chromium() -> None:
 def streamlit_server(db: Path, **extra_env):
     """``app.py`` on project ``db`` (with ``extra_env``; no QUALCODE_LOGIN unless given), its
     URL once it answers; its log goes to a file next to ``db``."""
+    with streamlit_process(db, **extra_env) as (url, _process):
+        yield url
+
+
+@contextmanager
+def streamlit_process(db: Path, **extra_env):
+    """As ``streamlit_server``, yielding ``(url, process)`` (bench/bench_ui.py reads the
+    server's CPU time and memory by its PID)."""
     port = free_port()
     env = {**os.environ, "QUALCODE_DB_URL": str(db), "QUALCODE_NO_DEMO": "1", **extra_env}
     if not extra_env.get("QUALCODE_LOGIN"):
@@ -64,7 +72,7 @@ def streamlit_server(db: Path, **extra_env):
                     raise RuntimeError("streamlit did not start:\n"
                                        + log_path.read_text(errors="replace")) from exc
                 time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
