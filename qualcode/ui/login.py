@@ -140,7 +140,8 @@ def _login_form(proj) -> None:
 
 
 def sidebar(proj) -> None:
-    """Who is coding (logged-in user or the local coder box) and the project switcher."""
+    """Who is coding (logged-in user or the local coder box) and which project is open."""
+    database = proj.engine.url.render_as_string(hide_password=True)
     actor = st.session_state.get(ACTOR)
     if actor is not None:
         _set_cookie(st.session_state.get(TOKEN) or "")
@@ -165,11 +166,16 @@ def sidebar(proj) -> None:
                         user = authenticate(proj, actor.name, new)
                         _log_in(proj, user)
                         st.success("Password changed.")
+        st.caption("Project database")
+        st.text(database)
         return
     st.text_input("Coder", key="coder", placeholder="your initials",
                   help="Stored with every coding you make.")
-    if not login_required(project_url()):
-        _project_switcher()
+    if login_required(project_url()):
+        st.caption("Project database")
+        st.text(database)
+    else:
+        _project_switcher(database)
 
 
 def _open_target(target: str) -> str:
@@ -188,7 +194,9 @@ def _open_target(target: str) -> str:
     return url
 
 
-def _project_switcher() -> None:
+def _project_switcher(database: str) -> None:
+    """The open project's name, and one menu to switch, open or create a project (its content
+    is drawn only when opened: the sidebar stays light on every page)."""
     url = project_url()
     folder = projects_dir(url if url.startswith("sqlite") else None)
     projects = list_projects(folder)
@@ -196,14 +204,18 @@ def _project_switcher() -> None:
     if url not in urls:
         urls.insert(0, url)
     names = {p.url: p.name for p in projects}
-    chosen = st.selectbox("Project", urls, index=urls.index(url),
-                          format_func=lambda u: names.get(u, u), key="qc_project_pick")
-    if chosen != url:
-        st.session_state[PROJECT_URL] = chosen
-        st.rerun()
-    c1, c2 = st.columns(2)
-    with c2.popover("Open…"):
+    st.text(f"Project: {names.get(url, url)}")  # plain text: a name is the user's text
+    with st.popover("Switch, open or new project", icon=":material/folder_open:",
+                    width="stretch"):
+        chosen = st.selectbox("Project", urls, index=urls.index(url),
+                              format_func=lambda u: names.get(u, u), key="qc_project_pick")
+        if chosen != url:
+            st.session_state[PROJECT_URL] = chosen
+            st.rerun()
+        st.caption("Project database")
+        st.text(database)
         with st.form("open_project", clear_on_submit=True):
+            st.caption("Open a project")
             target = st.text_input("Project file (.sqlite) or database URL")
             if st.form_submit_button("Open"):
                 try:
@@ -214,8 +226,8 @@ def _project_switcher() -> None:
                     st.session_state[PROJECT_URL] = opened
                     st.session_state.pop("qc_project_pick", None)
                     st.rerun()
-    with c1.popover("New project"):
         with st.form("new_project", clear_on_submit=True):
+            st.caption("New project")
             name = st.text_input("Project name")
             demo = st.checkbox("Fill with the demo project")
             if st.form_submit_button("Create"):

@@ -22,11 +22,6 @@ def main() -> None:
         st.stop()
     if not login.gate(proj):  # a shared server: the login form is showing
         st.stop()
-    with st.sidebar:
-        st.title("qualcode")
-        login.sidebar(proj)
-        st.caption("Project database")
-        st.text(proj.engine.url.render_as_string(hide_password=True))
     # Sections in the order of the work: code the material, analyse it, share it; every page
     # stays visible (expanded), the project has too many for a collapsed list.
     pages = {
@@ -55,4 +50,9 @@ def main() -> None:
             st.Page(page_users.render, title="Users", url_path="users"),
             st.Page(page_audit.render, title="Audit trail", url_path="audit"),
             st.Page(page_trash.render, title="Trash", url_path="trash")]
-    st.navigation(pages, expanded=True).run()
+    try:
+        st.navigation(pages, expanded=True).run()
+    finally:
+        with st.sidebar:
+            st.title("qualcode")
+            login.sidebar(proj)
