@@ -406,3 +406,69 @@ def test_a_drag_over_text_redrawn_meanwhile_still_selects(app, page):
     start = text.index(needle)
     pg.get_by_text(f"characters {start}–{start + len(needle)}").wait_for()
     pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+
+
+def test_a_long_interview_is_whole_exact_and_coded_far_down(app, page):
+    """A long interview is laid out a few screens first and the rest right after: in the end
+    the page holds the whole canonical text; the density bar jumps to a coding far down, which
+    has its stripe and highlight; a selection there has exact code-point offsets (astral
+    characters above it count once)."""
+    from qualcode.codes import find_code
+    from qualcode.codings import add_coding
+
+    turns = []
+    for i in range(90):
+        turns.append(f"Interviewer: Vraag {i} 🙂 over het werk?\n")
+        turns.append(f"P8: Antwoord {i}: " + "ik vertel hier uitgebreid over mijn werk en 𝒜 "
+                     * 9 + f"einde {i}.\n")
+    body = "".join(turns)
+    needle = "Antwoord 86: ik vertel hier uitgebreid"
+    project = Project(db := app[1])
+    try:
+        t = ingest_file(project, "long.txt", data=body.encode(), name="Interview long",
+                        attributes={"interview_order": -15, "role": "participant"})
+        text = t.text
+        assert len(text) > 40_000
+        far = text.index("Antwoord 80:")
+        add_coding(project, t.id, find_code(project, "Authenticity").id, far, far + 200,
+                   coder="an")
+        across = 11_900  # a coding over the end of the first screens laid out
+        add_coding(project, t.id, find_code(project, "Authenticity").id, across, across + 300,
+                   coder="an")
+    finally:
+        project.close()
+    url = app[0]
+    pg = page
+    _open_code_page(pg, url)
+    whole = _wait(lambda: pg.evaluate(
+        "() => { const r = document.querySelector('.qc-span-selector .qc-text');"
+        " return r.lastElementChild.dataset.end === r.dataset.length ? r.textContent : null; }"))
+    assert whole == text
+    # the density bar: a click where the far coding lies shows that part of the interview
+    bar = pg.locator(".qc-span-selector .qc-density").bounding_box()
+    pg.mouse.click(bar["x"] + bar["width"] * far / len(text) + 2, bar["y"] + 7)
+    coded = pg.locator(".qc-span-selector .qc-coded", has_text="Antwoord 80:")
+    coded.first.wait_for()
+    stripe = pg.locator(f".qc-span-selector .qc-stripe[data-code='{_code_id(db, 'Authenticity')}']")
+    _wait(lambda: stripe.count() >= 1)
+    pg.evaluate("""(needle) => {
+      const root = document.querySelector('.qc-span-selector .qc-text');
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.data.includes(needle)) { n.parentElement.scrollIntoView({block: 'center'}); return; }
+      }
+    }""", needle)
+    time.sleep(0.3)  # the chunks scrolled into view are decorated
+    _drag_select(pg, needle)
+    start = text.index(needle)
+    pg.get_by_text(f"characters {start}–{start + len(needle)}").wait_for()
+
+
+def _code_id(db, path):
+    from qualcode.codes import find_code
+
+    project = Project(db)
+    try:
+        return find_code(project, path).id
+    finally:
+        project.close()

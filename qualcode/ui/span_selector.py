@@ -93,6 +93,8 @@ CSS = """
 JS = r"""
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 const LANE = 18;
+// code points of text laid out before the first paint (some screens); the rest right after it
+const FIRST_SCREENS = 12000;
 
 function store() {
   if (!window.__qcSpan) { window.__qcSpan = { texts: new Map(), views: new Map() }; }
@@ -164,19 +166,12 @@ export default function (component) {
   if (!cached) { act({ op: 'resync' }); return; }
   if (rebuild || fresh || v.key !== data.key || root.childElementCount === 0) {
     v.key = data.key;
-    v.chunks = cached.chunks.map(([s, t], i) => ({ i, s, t, e: s + codePoints(t) }));
+    // the chunks cover the text: each ends where the next starts (no counting over the text)
+    const cs = cached.chunks;
+    v.chunks = cs.map(([s, t], i) => ({ i, s, t, e: i + 1 < cs.length ? cs[i + 1][0] : Number(data.length) }));
     v.labels = cached.labels;
-    const frag = document.createDocumentFragment();
-    for (const c of v.chunks) {
-      const div = el('div', 'qc-chunk');
-      div.dataset.start = String(c.s); div.dataset.end = String(c.e); div.dataset.i = String(c.i);
-      const span = el('span', '', c.t);
-      span.dataset.start = String(c.s); span.dataset.end = String(c.e);
-      div.appendChild(span);
-      frag.appendChild(div);
-      c.div = div;
-    }
-    root.replaceChildren(frag);
+    root.replaceChildren();
+    v.built = 0;
     v.decorated = new Set();
     margin.replaceChildren(); v.stripes = new Map();
     if (v.io) { v.io.disconnect(); }
@@ -187,12 +182,27 @@ export default function (component) {
       if (v.dragging) { v.redrawLater = true; for (const i of todo) { v.decorated.add(i); } return; }
       for (const i of todo) { decorate(v.chunks[i]); } layoutStripes();
     }, { root: scroller, rootMargin: '800px 0px' });
-    for (const c of v.chunks) { v.io.observe(c.div); }
+    // The first screens of text first: a long interview is laid out for the first paint only
+    // as far as it can be seen; the rest follows right after that paint (or at once, up to a
+    // chunk, when something asks for that chunk: see divOf).
+    v.build = (i) => buildTo(i);
+    buildTo(v.chunks.findIndex((c) => c.e >= FIRST_SCREENS));
+    const build = v.buildId = (v.buildId || 0) + 1;
+    if (v.built < v.chunks.length) {
+      requestAnimationFrame(() => setTimeout(() => {
+        if (v.buildId === build) { v.build(v.chunks.length - 1); }
+      }, 0));
+    }
     if (v.ro) { v.ro.disconnect(); }
-    let width = root.clientWidth;
-    v.ro = new ResizeObserver(() => {  // new line breaks: the stripes move with the text
-      if (root.clientWidth !== width) { width = root.clientWidth; v.layout(); v.density(); }
+    // Nothing here reads the layout: the first layout of a long text is the browser's own, for
+    // the first paint (the visible chunks are decorated and the density drawn after it).
+    let width = null;
+    v.ro = new ResizeObserver((entries) => {  // new line breaks: the stripes move with the text
+      const w = entries[entries.length - 1].contentRect.width;
+      if (width !== null && w !== width) { v.layout(); }
+      if (w !== width) { width = w; v.fresh = false; v.density(); }
     });
+    v.fresh = true;
     v.ro.observe(root);
   }
   v.layout = () => layoutStripes();
@@ -251,6 +261,24 @@ export default function (component) {
     }
     v.laneCount = Math.max(1, ends.length);
   }
+  function buildTo(last) {  // the chunks up to index ``last`` (all: -1 or past the end) in the page
+    if (last < 0 || last >= v.chunks.length) { last = v.chunks.length - 1; }
+    if (v.built > last) { return; }
+    const frag = document.createDocumentFragment();
+    for (; v.built <= last; v.built += 1) {
+      const c = v.chunks[v.built];
+      const div = el('div', 'qc-chunk');
+      div.dataset.start = String(c.s); div.dataset.end = String(c.e); div.dataset.i = String(c.i);
+      const span = el('span', '', c.t);
+      span.dataset.start = String(c.s); span.dataset.end = String(c.e);
+      div.appendChild(span);
+      frag.appendChild(div);
+      c.div = div;
+      v.io.observe(div);
+    }
+    root.appendChild(frag);
+  }
+  function divOf(ch) { if (ch.i >= v.built) { v.build(ch.i); } return ch.div; }
   function chunkAt(offset) {
     let lo = 0, hi = v.chunks.length - 1;
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (v.chunks[mid].s <= offset) { lo = mid; } else { hi = mid - 1; } }
@@ -281,7 +309,7 @@ export default function (component) {
     }
     for (const ch of todo) { decorate(ch, list); }
     layoutStripes(list);
-    drawDensity(list);
+    if (!v.fresh) { drawDensity(list); }  // a new text: drawn once it is laid out (v.ro)
   }
 
   function decorate(ch, list) {
@@ -320,12 +348,12 @@ export default function (component) {
       if (v.sel && v.sel.s <= a && b <= v.sel.e) { span.classList.add('qc-sel'); }
       frag.appendChild(span);
     }
-    ch.div.replaceChildren(frag);
+    divOf(ch).replaceChildren(frag);
   }
 
   function locate(offset) {
     const ch = chunkAt(offset);
-    const spans = ch.div.children;
+    const spans = divOf(ch).children;
     let lo = 0, hi = spans.length - 1;
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (Number(spans[mid].dataset.start) <= offset) { lo = mid; } else { hi = mid - 1; } }
     const span = spans[lo];
@@ -341,6 +369,7 @@ export default function (component) {
   }
 
   function layoutStripes(list) {
+    if (!v.decorated.size && !v.stripes.size) { return; }  // nothing shown: no layout read
     list = list || allCodings();
     const top0 = margin.getBoundingClientRect().top;
     const keep = new Set();
@@ -393,7 +422,8 @@ export default function (component) {
       const r = density.getBoundingClientRect();
       const off = Math.floor((ev.clientX - r.left) / r.width * n);
       const ch = chunkAt(off);
-      scroller.scrollTop = ch.div.offsetTop + (off - ch.s) / Math.max(1, ch.e - ch.s) * ch.div.offsetHeight - 40;
+      const div = divOf(ch);
+      scroller.scrollTop = div.offsetTop + (off - ch.s) / Math.max(1, ch.e - ch.s) * div.offsetHeight - 40;
     };
   }
 
