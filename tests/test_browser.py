@@ -472,3 +472,27 @@ def _code_id(db, path):
         return find_code(project, path).id
     finally:
         project.close()
+
+
+def test_highlight_filter_in_its_menu(app, page):
+    """The highlight filter sits in a menu (drawn when opened): choosing a code leaves only its
+    codings (and its sub-codes') highlighted and striped."""
+    first = "Ik stond op het punt te stoppen."
+    second = "Mijn loon bleef hetzelfde"
+    _canvas_transcript(app[1], "K6", -16, [
+        ("Authenticity", first, "an"), ("Mastery & trial / Trial: learning anew", second, "an")])
+    pg = page
+    _open_code_page(pg, app[0], coder="an")
+    stripes = pg.locator(".qc-span-selector .qc-stripe")
+    _wait(lambda: stripes.count() == 2)
+    pg.get_by_role("button", name="Highlighted: all codes").click()
+    box = pg.get_by_role("combobox", name="Highlight only these codes")
+    box.click()
+    box.fill("Mastery & trial")
+    pg.get_by_role("option", name="Mastery & trial", exact=True).click()
+    pg.keyboard.press("Escape")
+    _wait(lambda: stripes.count() == 1)
+    assert stripes.first.text_content() == "Trial: learning anew"  # a sub-code of the choice
+    coded = pg.locator(".qc-span-selector .qc-coded")
+    assert coded.count() == 1 and coded.first.text_content() == second
+    pg.get_by_role("button", name="Highlighted: 1 code(s) and their sub-codes").wait_for()

@@ -156,8 +156,13 @@ def _transcript_view(transcript_id: int) -> None:
     if not selection or selection.get("transcript") != transcript.id:
         selection = None
 
-    only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
-                          [n.code.id for n in nodes], format_func=paths.get, key="code_highlight")
+    chosen = len(st.session_state.get("code_highlight") or [])
+    # a menu: its list of every code is drawn only when opened
+    with st.popover(f"Highlighted: {chosen} code(s) and their sub-codes" if chosen
+                    else "Highlighted: all codes", icon=":material/filter_list:"):
+        only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
+                              [n.code.id for n in nodes], format_func=paths.get,
+                              key="code_highlight")
     shown = codings
     if only:
         roots = [n for n in nodes if n.code.id in only]
