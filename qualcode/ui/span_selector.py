@@ -181,17 +181,18 @@ export default function (component) {
       if (!todo.length) { return; }
       if (v.dragging) { v.redrawLater = true; for (const i of todo) { v.decorated.add(i); } return; }
       for (const i of todo) { decorate(v.chunks[i]); } layoutStripes();
+      if (v.restLater) { setTimeout(v.restLater, 0); v.restLater = null; }
     }, { root: scroller, rootMargin: '800px 0px' });
     // The first screens of text first: a long interview is laid out for the first paint only
-    // as far as it can be seen; the rest follows right after that paint (or at once, up to a
-    // chunk, when something asks for that chunk: see divOf).
+    // as far as it can be seen, and coloured; the rest follows right after (or at once, up to
+    // a chunk, when something asks for that chunk: see divOf).
     v.build = (i) => buildTo(i);
     buildTo(v.chunks.findIndex((c) => c.e >= FIRST_SCREENS));
     const build = v.buildId = (v.buildId || 0) + 1;
+    v.restLater = null;
     if (v.built < v.chunks.length) {
-      requestAnimationFrame(() => setTimeout(() => {
-        if (v.buildId === build) { v.build(v.chunks.length - 1); }
-      }, 0));
+      v.restLater = () => { if (v.buildId === build) { v.build(v.chunks.length - 1); } };
+      setTimeout(() => { if (v.restLater) { v.restLater(); v.restLater = null; } }, 500);
     }
     if (v.ro) { v.ro.disconnect(); }
     // Nothing here reads the layout: the first layout of a long text is the browser's own, for
