@@ -496,3 +496,20 @@ def test_highlight_filter_in_its_menu(app, page):
     coded = pg.locator(".qc-span-selector .qc-coded")
     assert coded.count() == 1 and coded.first.text_content() == second
     pg.get_by_role("button", name="Highlighted: 1 code(s) and their sub-codes").wait_for()
+
+
+def test_highlights_drawn_again_after_leaving_the_page(app, page):
+    """Back on the Code page the browser still holds the text and codings (nothing is sent
+    again), and the canvas draws them anew: highlights and stripes are there at once."""
+    needle = "Toen kwam de vacature via een vriend."
+    _canvas_transcript(app[1], "K7", -17, [("Authenticity", needle, "an")])
+    pg = page
+    _open_code_page(pg, app[0], coder="an")
+    coded = pg.locator(".qc-span-selector .qc-coded", has_text="Toen kwam de vacature")
+    coded.first.wait_for()
+    pg.get_by_role("link", name="Memos", exact=True).click()
+    pg.get_by_role("heading", name="Memos").wait_for()
+    pg.get_by_role("link", name="Code", exact=True).click()
+    coded.first.wait_for()
+    assert coded.first.text_content() == needle
+    _wait(lambda: pg.locator(".qc-span-selector .qc-stripe").count() == 1)

@@ -95,6 +95,8 @@ const COLOR = /^#[0-9a-fA-F]{6}$/;
 const LANE = 18;
 // code points of text laid out before the first paint (some screens); the rest right after it
 const FIRST_SCREENS = 12000;
+// … of which the first screen or so is drawn with its highlights and stripes before that paint
+const FIRST_SEEN = 4000;
 
 function store() {
   if (!window.__qcSpan) { window.__qcSpan = { texts: new Map(), views: new Map() }; }
@@ -164,7 +166,8 @@ export default function (component) {
   }
   const cached = S.texts.get(data.key);
   if (!cached) { act({ op: 'resync' }); return; }
-  if (rebuild || fresh || v.key !== data.key || root.childElementCount === 0) {
+  const rebuilt = rebuild || fresh || v.key !== data.key || root.childElementCount === 0;
+  if (rebuilt) {
     v.key = data.key;
     // the chunks cover the text: each ends where the next starts (no counting over the text)
     const cs = cached.chunks;
@@ -175,19 +178,26 @@ export default function (component) {
     v.decorated = new Set();
     margin.replaceChildren(); v.stripes = new Map();
     if (v.io) { v.io.disconnect(); }
+    // chunks coming into view get their highlights (once: refresh keeps decorated ones current)
     v.io = new IntersectionObserver((entries) => {
       const todo = [];
-      for (const en of entries) { if (en.isIntersecting) { todo.push(Number(en.target.dataset.i)); } }
+      for (const en of entries) {
+        const i = Number(en.target.dataset.i);
+        if (en.isIntersecting && !v.decorated.has(i)) { todo.push(i); }
+      }
+      if (v.restLater) { setTimeout(v.restLater, 0); v.restLater = null; }
       if (!todo.length) { return; }
       if (v.dragging) { v.redrawLater = true; for (const i of todo) { v.decorated.add(i); } return; }
       for (const i of todo) { decorate(v.chunks[i]); } layoutStripes();
-      if (v.restLater) { setTimeout(v.restLater, 0); v.restLater = null; }
     }, { root: scroller, rootMargin: '800px 0px' });
     // The first screens of text first: a long interview is laid out for the first paint only
     // as far as it can be seen, and coloured; the rest follows right after (or at once, up to
     // a chunk, when something asks for that chunk: see divOf).
     v.build = (i) => buildTo(i);
     buildTo(v.chunks.findIndex((c) => c.e >= FIRST_SCREENS));
+    // the top of the text is coloured and striped for the first paint already (by the
+    // refresh below, once the codings are in)
+    for (const c of v.chunks) { if (c.s >= FIRST_SEEN) { break; } v.decorated.add(c.i); }
     const build = v.buildId = (v.buildId || 0) + 1;
     v.restLater = null;
     if (v.built < v.chunks.length) {
@@ -209,14 +219,14 @@ export default function (component) {
   v.layout = () => layoutStripes();
   v.refresh = (changed) => refresh(changed);
   v.density = () => drawDensity(allCodings());
-  let changed = new Set();
+  let changed = rebuilt ? null : new Set();  // null: every decorated chunk is drawn anew
   if (data.full) {
     v.codings = new Map(data.full.map(([id, s, e, code, coder, memo]) => [id, { id, s, e, code, coder, memo }])); v.removing = new Set();
     v.seq = data.seq; changed = null;
   } else if (data.seq !== undefined && data.seq !== v.seq) {
     if (data.base === v.seq && (data.add || data.del)) {
-      for (const id of (data.del || [])) { const c = v.codings.get(id); if (c) { changed.add(c); v.codings.delete(id); } }
-      for (const [id, s, e, code, coder, memo] of (data.add || [])) { const c = { id, s, e, code, coder, memo }; v.codings.set(id, c); changed.add(c); if (v.removing) { v.removing.delete(id); } }
+      for (const id of (data.del || [])) { const c = v.codings.get(id); if (c) { changed && changed.add(c); v.codings.delete(id); } }
+      for (const [id, s, e, code, coder, memo] of (data.add || [])) { const c = { id, s, e, code, coder, memo }; v.codings.set(id, c); changed && changed.add(c); if (v.removing) { v.removing.delete(id); } }
       v.seq = data.seq;
     } else { act({ op: 'resync' }); return; }
   }
