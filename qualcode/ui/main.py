@@ -50,6 +50,8 @@ def main() -> None:
             st.Page(page_users.render, title="Users", url_path="users"),
             st.Page(page_audit.render, title="Audit trail", url_path="audit"),
             st.Page(page_trash.render, title="Trash", url_path="trash")]
+    # The sidebar is drawn after the page (a new tab shows the page's content sooner), and
+    # also when the page fails: the coder box is a widget and would lose its value otherwise.
     try:
         st.navigation(pages, expanded=True).run()
     finally:

@@ -16,7 +16,8 @@ and afterwards only the changes (``add``/``del`` from sequence ``base`` to ``seq
 browser's copy does not match (reload, lost update) it asks for a resync. The text is cut into
 chunks (by speaker turn); only chunks near the visible part are split into highlight spans and
 get stripes (IntersectionObserver), so a 150,000-character interview with 1,500 codings stays
-light.
+light. A new text is put in the page a few screens first (highlighted and striped at the top),
+the rest right after the first paint; nothing else reads the layout before that paint.
 
 One trigger, ``act``, carries every user action ``{n: nonce, op: ...}``: ``select``, ``apply``,
 ``new`` (in-vivo code), ``remove``, ``snap``, ``clear``, ``focus``, ``resync``. The browser shows the effect
@@ -205,8 +206,8 @@ export default function (component) {
       setTimeout(() => { if (v.restLater) { v.restLater(); v.restLater = null; } }, 500);
     }
     if (v.ro) { v.ro.disconnect(); }
-    // Nothing here reads the layout: the first layout of a long text is the browser's own, for
-    // the first paint (the visible chunks are decorated and the density drawn after it).
+    // Before the first paint only the first screen's stripes read the layout (of the first
+    // screens of text); the density is drawn when the observer reports the laid-out width.
     let width = null;
     v.ro = new ResizeObserver((entries) => {  // new line breaks: the stripes move with the text
       const w = entries[entries.length - 1].contentRect.width;
