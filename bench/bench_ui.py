@@ -232,6 +232,9 @@ STAMP = "() => ({cond}) ? performance.timeOrigin + performance.now() : false"
 TEXT_SHOWN = ("(() => {{ const s = document.querySelector('.qc-span-selector .qc-text span');"
               " return !!s && s.getBoundingClientRect().height > 0; }})()")
 STRIPES_SHOWN = "document.querySelectorAll('.qc-span-selector .qc-stripe').length > 0"
+WHOLE_TEXT = ("(() => { const r = document.querySelector('.qc-span-selector .qc-text');"
+              " return !!r && !!r.lastElementChild"
+              " && r.lastElementChild.dataset.end === r.dataset.length; })()")
 HEADING = ("[...document.querySelectorAll('h1, h2')].some((h) => h.textContent.trim()"
            ".startsWith({name!r}))")
 # A page has finished when it has stopped changing: the time of the last change of the page
@@ -386,6 +389,9 @@ def ui_figures(db: Path) -> None:
             page2.set_default_timeout(120_000)
             page2.goto(url)
             until(page2, STRIPES_SHOWN, time.time())
+            took = until(page2, WHOLE_TEXT, time.time())  # the rest follows the first screens
+            print(f"{'  (… and the whole text in the page, after that)':<48} {took:10.3f} s"
+                  "   (no target)")
             nodes = page2.evaluate("document.querySelectorAll('*').length")
             print(f"{'  DOM nodes on the page':<48} {nodes:10d}")
             page.close()
