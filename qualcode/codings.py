@@ -69,6 +69,17 @@ def coder_filter(project: Project, query, *, viewer: str | None = None,
     return query
 
 
+def visible_coders(project: Project, coders=None, *, viewer: str | None = None):
+    """``coders`` (None: every coder) narrowed to what ``viewer`` may see: under blind coding
+    only their own codings; no viewer (library, CLI) or blind coding off: unchanged."""
+    from .store.settings import visible_coder
+
+    own = visible_coder(project, viewer)
+    if own is None:
+        return coders
+    return [own] if coders is None or own in coders else []
+
+
 def codings_for_transcript(project: Project, transcript_id: int, *, viewer: str | None = None,
                            coder: str | None = None) -> list[Coding]:
     """The codings of a transcript; ``viewer`` (who is looking: only their own under blind

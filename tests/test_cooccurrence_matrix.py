@@ -251,3 +251,30 @@ def test_incident_refs_match_incidents_and_follow_changes(coded):
     assert [g.value for g in same(learning)] == ["Interview A", "Interview B", "Interview C"]
     update_transcript(project, t["Interview C"].id, attribute_changes={"role": "participant"})
     assert [(g.value, g.interviews) for g in same(pay, group_by="role")] == [("participant", 3)]
+
+
+def test_blind_coding_limits_cooccurrence_and_matrix_to_the_viewers_codings(coded):
+    """Under blind coding a coder's co-occurrence and framework matrix count only their own
+    codings (cached per coder); without a viewer, or with blind coding off, every coding."""
+    from qualcode.analysis.cooccurrence import cached_cooccurrence
+    from qualcode.coding_view import project_version
+    from qualcode.store.settings import set_blind_coding
+
+    project, made = coded
+    pay = made["codes"]["Pay"].id
+    everyone = cached_cooccurrence(project, "turn")
+    assert len(everyone.codes) == 4
+    set_blind_coding(project, True)
+    mine = cached_cooccurrence(project, "turn", viewer="XY")
+    assert mine.codes == [pay] and mine.rows() == [] and mine.n == {pay: 1}
+    assert cooccurrence(project, "turn", viewer="XY").n == {pay: 1}
+    assert len(cached_cooccurrence(project, "turn", viewer="").codes) == 4  # the other coder
+    assert cached_cooccurrence(project, "turn") is everyone  # no viewer: everything
+    version = project_version(project)
+    matrix = framework_matrix(project, "role", viewer="XY", version=version)
+    assert [(r["code"], r["value"], r["count"]) for r in matrix.rows()] == [
+        ("Pay", "manager", 1)]
+    assert [q.coder for q in matrix.quotes(pay, "manager")] == ["XY"]
+    assert len(framework_matrix(project, "role", version=version).rows()) == 5
+    set_blind_coding(project, False)
+    assert len(cached_cooccurrence(project, "turn", viewer="XY").codes) == 4

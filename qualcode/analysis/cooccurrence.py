@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..codings import visible_coders
 from ..errors import ValidationError
 from ..store.project import Project
 from .codings_frame import CodingArrays, coding_arrays
@@ -171,11 +172,14 @@ def c_coefficient(n12: int, n1: int, n2: int, unit: str = "turn") -> float:
 
 
 def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None = None,
-                 code_ids=None, coders=None, level: int | None = None) -> CooccurrenceResult:
+                 code_ids=None, coders=None, level: int | None = None,
+                 viewer: str | None = None) -> CooccurrenceResult:
     """Co-occurrence of every pair of codes over the codings of the transcripts passing
-    ``where`` (see ``coding_arrays`` for ``code_ids``, ``coders`` and ``level``)."""
+    ``where`` (see ``coding_arrays`` for ``code_ids``, ``coders`` and ``level``); ``viewer``:
+    who is looking (under blind coding, only their own codings count)."""
     if unit not in CO_UNITS:
         raise ValidationError(f"unit must be one of {', '.join(CO_UNITS)}, not {unit!r}")
+    coders = visible_coders(project, coders, viewer=viewer)
     data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level)
     present = set(np.unique(data.codes).tolist())
     codes = [c for c in data.order if c in present]
@@ -209,17 +213,19 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
 
 
 def cached_cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None = None,
-                        level: int | None = None, version: str | None = None
-                        ) -> CooccurrenceResult:
+                        level: int | None = None, version: str | None = None,
+                        viewer: str | None = None) -> CooccurrenceResult:
     """``cooccurrence`` computed once per project version (codings, codes, transcript names,
     attributes and texts) and arguments, kept for the last few argument sets of the process
     and shared read-only between sessions; so are the views built with ``result.derived``."""
     from .corpus import load_corpus
     from .version_cache import frozen, per_version
 
-    key = (load_corpus(project).version, unit, frozen(where), level)
+    coders = visible_coders(project, viewer=viewer)  # blind coding: one result per coder
+    key = (load_corpus(project).version, unit, frozen(where), level, frozen(coders))
     return per_version(project, "cooccurrence", key,
-                       lambda: cooccurrence(project, unit, where=where, level=level),
+                       lambda: cooccurrence(project, unit, where=where, level=level,
+                                            coders=coders),
                        version=version)
 
 

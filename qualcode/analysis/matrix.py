@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
+from ..codings import visible_coders
 from ..errors import NotFound, ValidationError
 from ..store.models import Code, MatrixSummary, Transcript
 from ..store.project import Project, get_row
@@ -154,7 +155,8 @@ def attribute_names(project: Project) -> list[str]:
 
 def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = None,
                      code_ids=None, coders=None, level: int | None = None,
-                     include_empty_codes: bool = False, version: str | None = None) -> MatrixResult:
+                     include_empty_codes: bool = False, version: str | None = None,
+                     viewer: str | None = None) -> MatrixResult:
     """The matrix of codes (rows, code-tree order) × ``by`` (columns): ``"case"`` for one
     column per transcript in interview order, or an attribute name for one column per value
     (sorted; transcripts without it under "(none)").
@@ -162,8 +164,10 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
     ``version`` (qualcode.coding_view.project_version, computed by the caller): the counts are
     computed once per version and arguments and shared between calls and sessions (the app's
     page runs), with what is derived from them (every quote, chart specs); the cell summaries
-    are read fresh on every call."""
+    are read fresh on every call. ``viewer``: who is looking (under blind coding, only their
+    own codings count)."""
     by = (by or CASE).strip()
+    coders = visible_coders(project, coders, viewer=viewer)
     if version is None:
         base = _counts(project, by, where, code_ids, coders, level)
     else:

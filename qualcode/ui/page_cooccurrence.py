@@ -11,7 +11,7 @@ from ..coding_view import page_slice
 from ..errors import QualcodeError
 from ..export.analysis_tables import cooccurrence_xlsx
 from .filters import where_filter
-from .state import XLSX, plain, project
+from .state import XLSX, coder, plain, project
 
 QUOTES_PER_PAGE = 20
 UNIT_LABELS = {"overlap": "overlapping codings", "turn": "same speaker turn",
@@ -31,7 +31,8 @@ def render() -> None:
     where = where_filter(proj, "co_where")
     try:
         with st.spinner("Counting…"):
-            result = cached_cooccurrence(proj, unit, where=where, level=level)
+            result = cached_cooccurrence(proj, unit, where=where, level=level,
+                                         viewer=coder())  # blind coding: own codings only
     except QualcodeError as exc:
         st.error(plain(exc))
         return

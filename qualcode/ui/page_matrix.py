@@ -37,7 +37,8 @@ def render() -> None:
     where = where_filter(proj, "matrix_where")
     version = project_version(proj)  # the counts and charts are cached per version
     try:
-        result = framework_matrix(proj, by, where=where, level=level, version=version)
+        result = framework_matrix(proj, by, where=where, level=level, version=version,
+                                  viewer=coder())  # blind coding: own codings only
     except QualcodeError as exc:
         st.error(plain(exc))
         return
