@@ -276,5 +276,31 @@ def test_blind_coding_limits_cooccurrence_and_matrix_to_the_viewers_codings(code
         ("Pay", "manager", 1)]
     assert [q.coder for q in matrix.quotes(pay, "manager")] == ["XY"]
     assert len(framework_matrix(project, "role", version=version).rows()) == 5
+    # the matrix page's density chart too
+    from qualcode.analysis.charts import density_spec
+
+    themes = {r["theme"] for r in density_spec(project, version=version, viewer="XY")["data"]["values"]}
+    assert themes == {"Pay"}
+    assert len({r["theme"] for r in density_spec(project, version=version)["data"]["values"]}) > 1
     set_blind_coding(project, False)
     assert len(cached_cooccurrence(project, "turn", viewer="XY").codes) == 4
+
+
+def test_frequency_chart_has_the_rows_of_its_matrix(coded):
+    """Results of one cached count share their derived views, but a code with only a summary
+    is a row of one and not of the other: each chart has its own matrix's rows."""
+    from qualcode.analysis.charts import frequency_spec
+    from qualcode.codes import create_code
+    from qualcode.coding_view import project_version
+
+    project, _made = coded
+    unused = create_code(project, "Not yet coded")
+    version = project_version(project)
+    before = framework_matrix(project, "role", version=version)
+    assert unused.id not in before.codes
+    before_rows = {r["code"] for r in frequency_spec(before)["data"]["values"]}
+    set_cell_summary(project, unused.id, "role", "participant", "nothing coded yet")
+    after = framework_matrix(project, "role", version=version)  # the same cached counts
+    assert unused.id in after.codes
+    assert "Not yet coded" in {r["code"] for r in frequency_spec(after)["data"]["values"]}
+    assert "Not yet coded" not in before_rows

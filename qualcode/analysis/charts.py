@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..codings import visible_coders
 from ..store.project import Project
 from .codings_frame import coding_arrays
 from .cooccurrence import CooccurrenceResult
@@ -131,27 +132,33 @@ def cooccurrence_heatmap_spec(result: CooccurrenceResult, value: str = "count") 
 
 def frequency_spec(result: MatrixResult, what: str = "count") -> dict:
     """``chart_spec(frequency_chart(result, what))``, kept with the matrix (for a matrix cached
-    per project version: built once per version)."""
-    return result.memo(("frequency_spec", what),
+    per project version: built once per version and set of rows; the rows of results sharing
+    the counts differ by the codes that only have a summary)."""
+    return result.memo(("frequency_spec", what, tuple(result.codes)),
                        lambda: chart_spec(frequency_chart(result, what)))
 
 
 def density_spec(project: Project, where: dict | None = None, *,
-                 version: str | None = None) -> dict:
+                 version: str | None = None, viewer: str | None = None) -> dict:
     """``chart_spec(density_chart(density_frame(project, where)))``; with ``version``
-    (qualcode.coding_view.project_version) built once per version and filter."""
+    (qualcode.coding_view.project_version) built once per version, filter and coders shown
+    (``viewer``: under blind coding only their own codings count)."""
+    coders = visible_coders(project, viewer=viewer)
+
     def build() -> dict:
-        return chart_spec(density_chart(density_frame(project, where)))
+        return chart_spec(density_chart(density_frame(project, where, coders=coders)))
 
     if version is None:
         return build()
-    return per_version(project, "charts", ("density_spec", frozen(where)), build,
-                       version=version)
+    return per_version(project, "charts", ("density_spec", frozen(where), frozen(coders)),
+                       build, version=version)
 
 
-def density_frame(project: Project, where: dict | None = None) -> pd.DataFrame:
-    """Codings per 1,000 characters per interview and top-level code, in interview order."""
-    data = coding_arrays(project, where=where, level=0)
+def density_frame(project: Project, where: dict | None = None, *,
+                  coders=None) -> pd.DataFrame:
+    """Codings per 1,000 characters per interview and top-level code, in interview order
+    (``coders``: only theirs)."""
+    data = coding_arrays(project, where=where, level=0, coders=coders)
     docs = data.corpus.select(where)
     rows = []
     if len(data):

@@ -56,7 +56,8 @@ def render() -> None:
             st.vega_lite_chart(spec=spec, width="stretch" if bars else "content")
     elif view == "density":
         with st.container(height=720):
-            st.vega_lite_chart(spec=density_spec(proj, where, version=version), width="stretch")
+            st.vega_lite_chart(spec=density_spec(proj, where, version=version, viewer=coder()),
+                               width="stretch")
     elif show == "quotes":
         frame = result.quotes_table()
         st.dataframe(frame, width="stretch", height=720, column_config={
