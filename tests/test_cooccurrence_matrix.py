@@ -282,6 +282,13 @@ def test_blind_coding_limits_cooccurrence_and_matrix_to_the_viewers_codings(code
     themes = {r["theme"] for r in density_spec(project, version=version, viewer="XY")["data"]["values"]}
     assert themes == {"Pay"}
     assert len({r["theme"] for r in density_spec(project, version=version)["data"]["values"]}) > 1
+    # constant comparison: the incidents of a category
+    from qualcode.analysis.compare import incident_refs
+
+    [group] = incident_refs(project, pay, viewer="XY")
+    assert {r.coder for r in group.refs} == {"XY"} and len(group.refs) == 1
+    assert [[r.coder for r in g.rows] for g in incidents(project, pay, viewer="XY")] == [["XY"]]
+    assert sum(len(g.refs) for g in incident_refs(project, pay)) == 4  # no viewer: all
     set_blind_coding(project, False)
     assert len(cached_cooccurrence(project, "turn", viewer="XY").codes) == 4
 

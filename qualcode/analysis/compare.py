@@ -28,28 +28,18 @@ class IncidentGroup:
 
 
 def incidents(project: Project, code_id: int, *, with_subcodes: bool = True,
-              group_by: str = INTERVIEW, where: dict | None = None) -> list[IncidentGroup]:
+              group_by: str = INTERVIEW, where: dict | None = None,
+              viewer: str | None = None) -> list[IncidentGroup]:
     """The incidents of ``code_id`` (and its sub-codes) in the transcripts passing ``where``,
     grouped by interview (interview order) or by the value of an attribute (sorted, groups
-    in the order of their first interview when grouping by interview)."""
+    in the order of their first interview when grouping by interview); ``viewer``: who is
+    looking (under blind coding, only their own codings)."""
     nodes = code_tree(project)
-    node = next((n for n in nodes if n.code.id == code_id), None)
-    if node is None:
-        raise NotFound(f"no code with id {code_id}")
-    wanted = {n.code.id for n in nodes if in_subtree(n, [node])} if with_subcodes else {code_id}
+    wanted = _wanted(nodes, code_id, with_subcodes)
     docs = load_corpus(project).select(where)
-    position = {d.id: k for k, d in enumerate(docs)}
-    rows = quote_rows(project, code_ids=wanted, transcript_ids=set(position))
-    rows.sort(key=lambda r: (position[r.transcript_id], r.start, r.end, r.coding_id))
-    groups: dict[str, list[QuoteRow]] = {}
-    value_of = {d.id: (d.name if group_by == INTERVIEW else
-                       str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
-    for r in rows:
-        groups.setdefault(value_of[r.transcript_id], []).append(r)
-    keys = list(groups)
-    if group_by != INTERVIEW:
-        keys.sort(key=lambda v: (v == NONE_VALUE, v))
-    return [IncidentGroup(k, groups[k]) for k in keys]
+    rows = quote_rows(project, code_ids=wanted, transcript_ids={d.id for d in docs},
+                      viewer=viewer)
+    return [IncidentGroup(value, group) for value, group in _grouped(rows, docs, group_by)]
 
 
 @dataclass(frozen=True)
@@ -63,40 +53,55 @@ class IncidentRefs:
 
 def incident_refs(project: Project, code_id: int, *, with_subcodes: bool = True,
                   group_by: str = INTERVIEW, where: dict | None = None,
-                  version: str | None = None) -> list[IncidentRefs]:
+                  version: str | None = None, viewer: str | None = None) -> list[IncidentRefs]:
     """The groups of ``incidents`` as light refs, from the cached quote refs
     (``coding_view.cached_quote_refs``); computed once per project version and arguments and
-    shared read-only between sessions."""
+    shared read-only between sessions (``viewer``: under blind coding one result per coder)."""
     from ..coding_view import cached_quote_refs, project_version
+    from ..store.settings import visible_coder
     from .version_cache import frozen, per_version
 
     nodes = code_tree(project)
     version = version or project_version(project, nodes)
-    docs = load_corpus(project).select(where)
+    own = visible_coder(project, viewer)
 
     def build() -> list[IncidentRefs]:
-        node = next((n for n in nodes if n.code.id == code_id), None)
-        if node is None:
-            raise NotFound(f"no code with id {code_id}")
-        wanted = ({n.code.id for n in nodes if in_subtree(n, [node])} if with_subcodes
-                  else {code_id})
-        position = {d.id: k for k, d in enumerate(docs)}
+        wanted = _wanted(nodes, code_id, with_subcodes)
+        docs = load_corpus(project).select(where)
+        kept = {d.id for d in docs}
         refs = [r for r in cached_quote_refs(project, version)
-                if r.code_id in wanted and r.transcript_id in position]
-        refs.sort(key=lambda r: (position[r.transcript_id], r.start, r.end, r.coding_id))
-        value_of = {d.id: (d.name if group_by == INTERVIEW else
-                           str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
-        grouped: dict[str, list] = {}
-        for r in refs:
-            grouped.setdefault(value_of[r.transcript_id], []).append(r)
-        keys = list(grouped)
-        if group_by != INTERVIEW:
-            keys.sort(key=lambda v: (v == NONE_VALUE, v))
-        return [IncidentRefs(k, tuple(grouped[k]), len({r.transcript_id for r in grouped[k]}))
-                for k in keys]
+                if r.code_id in wanted and r.transcript_id in kept
+                and (own is None or r.coder == own)]
+        return [IncidentRefs(value, tuple(group), len({r.transcript_id for r in group}))
+                for value, group in _grouped(refs, docs, group_by)]
 
-    key = (code_id, with_subcodes, group_by, frozen(where), tuple(d.id for d in docs))
+    key = (code_id, with_subcodes, group_by, frozen(where), own)
     return per_version(project, "incidents", key, build, version=version)
+
+
+def _wanted(nodes, code_id: int, with_subcodes: bool) -> set[int]:
+    """``code_id`` and, with ``with_subcodes``, the codes below it."""
+    node = next((n for n in nodes if n.code.id == code_id), None)
+    if node is None:
+        raise NotFound(f"no code with id {code_id}")
+    return {n.code.id for n in nodes if in_subtree(n, [node])} if with_subcodes else {code_id}
+
+
+def _grouped(items, docs, group_by: str) -> list[tuple[str, list]]:
+    """Quote rows or refs (``transcript_id``, ``start``, ``end``, ``coding_id``) of the
+    interviews ``docs`` in interview and text order, grouped by interview or by an attribute's
+    value (values sorted, "(none)" last)."""
+    position = {d.id: k for k, d in enumerate(docs)}
+    value_of = {d.id: (d.name if group_by == INTERVIEW else
+                       str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
+    groups: dict[str, list] = {}
+    for r in sorted(items, key=lambda r: (position[r.transcript_id], r.start, r.end,
+                                          r.coding_id)):
+        groups.setdefault(value_of[r.transcript_id], []).append(r)
+    keys = list(groups)
+    if group_by != INTERVIEW:
+        keys.sort(key=lambda v: (v == NONE_VALUE, v))
+    return [(k, groups[k]) for k in keys]
 
 
 def comparison_title(project: Project, code_id: int) -> str:

@@ -25,7 +25,7 @@ def render() -> None:
     if msg := st.session_state.pop("codebook_flash", None):
         st.success(msg)
     nodes = ops.code_tree(proj)
-    counts = code_counts(proj)  # one GROUP BY, not 20,000 coding objects
+    counts = code_counts(proj, viewer=coder())  # one GROUP BY; blind coding: own codings
     st.dataframe(pd.DataFrame([{
         "code": ("  " * n.depth) + ("└ " if n.depth else "") + n.code.name,
         "nl": (n.code.labels or {}).get("nl", ""), "codings": counts.get(n.code.id, 0),

@@ -35,7 +35,7 @@ def render() -> None:
     subcodes = c3.checkbox("With sub-codes", value=True, key="compare_sub")
     where = where_filter(proj, "compare_where")
     groups = incident_refs(proj, code_id, with_subcodes=subcodes, group_by=group_by,
-                           where=where)
+                           where=where, viewer=coder())  # blind coding: own codings only
     total = sum(len(g.refs) for g in groups)
     st.text(f"{total} incident(s) in {len(groups)} group(s)")
     # a page at a time, as in the Code browser: 2,000 incidents are 8,000 elements to draw
@@ -56,7 +56,7 @@ def render() -> None:
                                    help=f"{pages} page(s) of {PER_PAGE} incidents per group"))
     shown = [page_slice(list(g.refs), page, PER_PAGE)[0] for g in groups]
     full = {r.coding_id: r for r in quote_rows(
-        proj, coding_ids={ref.coding_id for refs in shown for ref in refs})}
+        proj, coding_ids={ref.coding_id for refs in shown for ref in refs}, viewer=coder())}
     for first in range(0, len(groups), PER_ROW):
         columns = st.columns(PER_ROW)
         for column, group, refs in zip(columns, groups[first:first + PER_ROW],

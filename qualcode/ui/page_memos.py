@@ -37,7 +37,7 @@ def _quotes(proj, transcript_id: int | None) -> dict[int, str]:
     if transcript_id is None:
         return {}
     return {r.coding_id: f"{r.code}: “{one_line(r.quote, 70)}” ({r.transcript})"
-            for r in quote_rows(proj, transcript_ids={transcript_id})}
+            for r in quote_rows(proj, transcript_ids={transcript_id}, viewer=coder())}
 
 
 def _interview(where, label: str, key: str, targets) -> int | None:
