@@ -227,3 +227,20 @@ def test_codebook_move_and_delete_are_confirmed_and_undone(db):
     button(at, "Undo").click().run()
     assert len(all_codings(project)) == before and find_code(project, old_path).id == pay.id
     project.close()
+
+
+def test_page_number_clamps_when_the_list_shrinks():
+    """The shared page number (Code browser, comparison, co-occurrence, agreement): a page past
+    the end of a shrunken list becomes the last one; one page needs no input."""
+    at = AppTest.from_string(
+        "import streamlit as st\nfrom qualcode.ui.filters import page_number\n"
+        "st.text(str(page_number(st, 'Page', st.session_state.get('n', 100), 10, 'pg')))")
+    at.run()
+    at.number_input(key="pg").set_value(8).run()
+    assert at.text[0].value == "8"
+    at.session_state["n"] = 25
+    at.run()
+    assert at.text[0].value == "3" and at.number_input(key="pg").max == 3
+    at.session_state["n"] = 5
+    at.run()
+    assert at.text[0].value == "1" and not at.number_input

@@ -1,4 +1,5 @@
-"""Widgets shared by the analysis pages: the attribute filter and the code picker."""
+"""Widgets shared by the analysis pages: the attribute filter, the code picker and the page
+number of a long list."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ def code_picker(proj, label: str, key: str, *, optional: bool = False):
         return None
     return st.selectbox(label, options, key=key,
                         format_func=lambda i: "(choose a code)" if i is None else paths[i])
+
+
+def page_number(where, label: str, total: int, size: int, key: str, *, unit: str = "",
+                always: bool = False) -> int:
+    """The 1-based page of a list of ``total`` items, ``size`` a page, from a number input in
+    ``where`` under ``key`` (a stored page past the end, after the list shrank, becomes the
+    last); 1 without an input when one page holds them all, unless ``always``."""
+    pages = max(1, -(-total // size))
+    if pages == 1 and not always:
+        return 1
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    return int(where.number_input(label, min_value=1, max_value=pages, step=1, key=key,
+                                  help=f"{pages} page(s) of {size}{' ' + unit if unit else ''}"))

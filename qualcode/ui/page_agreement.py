@@ -14,7 +14,9 @@ from ..codings import codings_for_transcript
 from ..consensus import adopt_unit, discussion_memo, save_discussion
 from ..errors import QualcodeError
 from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
+from ..coding_view import page_slice
 from ..transcripts import get_transcript
+from .filters import page_number
 from .state import DOCX, XLSX, coder, plain, project
 
 PAGE_SIZE = 10
@@ -131,11 +133,10 @@ def _reconcile(proj, coders, unit, code_id, nodes, blind) -> None:
     if not found:
         st.success("No disagreements: the coders agree on every unit.")
         return
-    pages = (len(found) + PAGE_SIZE - 1) // PAGE_SIZE
-    page = st.number_input(f"{len(found)} unit(s) with a disagreement · page", min_value=1,
-                           max_value=pages, value=1, key="agr_page")
+    page = page_number(st, f"{len(found)} unit(s) with a disagreement · page", len(found),
+                       PAGE_SIZE, "agr_page", always=True)
     texts: dict[int, str] = {}
-    for d in found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
+    for d in page_slice(found, page, PAGE_SIZE)[0]:
         if d.transcript_id not in texts:
             texts[d.transcript_id] = get_transcript(proj, d.transcript_id).text
         _unit_card(proj, d, texts[d.transcript_id], coders, unit, code_ids, code_id)

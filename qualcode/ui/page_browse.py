@@ -11,6 +11,7 @@ from ..coding_view import (cached_quote_refs, code_counts, page_slice, project_v
                            transcript_roles)
 from ..quotes import quote_rows, transcript_texts
 from ..store.settings import visible_coder
+from .filters import page_number
 from .state import DOCX, coder, project
 
 
@@ -69,13 +70,9 @@ def render() -> None:
     c1, c2, c3 = st.columns([3, 1, 1])
     view = c1.radio("View", ["Reading", "Table"], horizontal=True, key="browse_view")
     size = c2.selectbox("Per page", [25, 50, 100, 250], index=0, key="browse_page_size")
-    pages = max(1, -(-len(rows) // size))
-    if st.session_state.get("browse_page", 1) > pages:
-        st.session_state["browse_page"] = pages
-    page = c3.number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page",
-                           help=f"{pages} page(s) of {size}")
+    page = page_number(c3, "Page", len(rows), size, "browse_page", always=True)
     total = len(rows)
-    refs, page, pages = page_slice(rows, int(page), size)
+    refs, page, pages = page_slice(rows, page, size)
     full = {r.coding_id: r for r in quote_rows(proj, coding_ids={r.coding_id for r in refs},
                                                viewer=viewer)}
     rows = [full[r.coding_id] for r in refs if r.coding_id in full]

@@ -10,7 +10,7 @@ from ..analysis.matrix import attribute_names
 from ..coding_view import page_slice
 from ..quotes import quote_rows
 from ..errors import QualcodeError
-from .filters import code_picker, where_filter
+from .filters import code_picker, page_number, where_filter
 from .state import coder, plain, project
 
 PER_ROW = 3
@@ -39,22 +39,14 @@ def render() -> None:
     total = sum(len(g.refs) for g in groups)
     st.text(f"{total} incident(s) in {len(groups)} group(s)")
     # a page at a time, as in the Code browser: 2,000 incidents are 8,000 elements to draw
-    longest = max((len(g.refs) for g in groups), default=0)
     p1, p2 = st.columns(2)
-    if len(groups) > GROUPS_PER_PAGE:
-        group_pages = -(-len(groups) // GROUPS_PER_PAGE)
-        group_page = p1.number_input("Groups", min_value=1, max_value=group_pages, step=1,
-                                     key=f"compare_gpage_{group_pages}",
-                                     help=f"{group_pages} page(s) of {GROUPS_PER_PAGE} groups")
-        groups, group_page, _ = page_slice(groups, int(group_page), GROUPS_PER_PAGE)
-        longest = max((len(g.refs) for g in groups), default=0)
-    page = 1
-    if longest > PER_PAGE:
-        pages = -(-longest // PER_PAGE)
-        page = int(p2.number_input("Incidents", min_value=1, max_value=pages, step=1,
-                                   key=f"compare_page_{pages}",
-                                   help=f"{pages} page(s) of {PER_PAGE} incidents per group"))
-    shown = [page_slice(list(g.refs), page, PER_PAGE)[0] for g in groups]
+    group_page = page_number(p1, "Groups", len(groups), GROUPS_PER_PAGE, "compare_gpage",
+                             unit="groups")
+    groups = page_slice(groups, group_page, GROUPS_PER_PAGE)[0]
+    longest = max((len(g.refs) for g in groups), default=0)
+    page = page_number(p2, "Incidents", longest, PER_PAGE, "compare_page",
+                       unit="incidents per group")
+    shown = [page_slice(g.refs, page, PER_PAGE)[0] for g in groups]
     full = {r.coding_id: r for r in quote_rows(
         proj, coding_ids={ref.coding_id for refs in shown for ref in refs}, viewer=coder())}
     for first in range(0, len(groups), PER_ROW):

@@ -10,7 +10,7 @@ from ..analysis.cooccurrence import CO_UNITS, cached_cooccurrence
 from ..coding_view import page_slice
 from ..errors import QualcodeError
 from ..export.analysis_tables import cooccurrence_xlsx
-from .filters import where_filter
+from .filters import page_number, where_filter
 from .state import XLSX, coder, plain, project
 
 QUOTES_PER_PAGE = 20
@@ -62,17 +62,16 @@ def render() -> None:
     p1, p2 = st.columns(2)
     a = p1.selectbox("Code", firsts, key="co_pair_a")
     options = partners[a]
-    index = p2.selectbox("with", range(len(options)), key=f"co_pair_b_{firsts.index(a)}",
+    index = p2.selectbox("with", range(len(options)), key=f"co_pair_b_{a}",
                          format_func=lambda i: f"{options[i]['b']}  ({options[i]['count']})")
     pair = {**options[index], "a": a}
     by_path = {result.paths[c]: c for c in result.codes}
     quotes = result.quotes(by_path[pair["a"]], by_path[pair["b"]])
     total = len(quotes)
     if total > QUOTES_PER_PAGE:  # a page at a time, as in the Code browser
-        pages = -(-total // QUOTES_PER_PAGE)
-        page = st.number_input("Page", min_value=1, max_value=pages, step=1,
-                               key=f"co_quote_page_{unit}_{a}_{pair['b']}", help=f"{pages} page(s) of {QUOTES_PER_PAGE}")
-        quotes, page, pages = page_slice(quotes, int(page), QUOTES_PER_PAGE)
+        page = page_number(st, "Page", total, QUOTES_PER_PAGE,
+                           f"co_quote_page_{unit}_{a}_{pair['b']}")  # a new cell: page 1
+        quotes, page, pages = page_slice(quotes, page, QUOTES_PER_PAGE)
         st.caption(f"Page {page} of {pages}: quotes {(page - 1) * QUOTES_PER_PAGE + 1}–"
                    f"{(page - 1) * QUOTES_PER_PAGE + len(quotes)} of {total}")
     for q in quotes:
