@@ -184,14 +184,14 @@ def project_version(project: Project, nodes: list[CodeNode] | None = None) -> st
                                func.sum(weight * Coding.end),
                                func.sum(cast(Coding.code_id, BigInteger) * Coding.transcript_id))
                         .group_by(Coding.coder).order_by(Coding.coder)).all()
-        # a transcript deleted and another ingested under its id and name: a new text
-        texts = s.execute(select(Transcript.id, Transcript.content_hash)
+        # the transcripts' names, order and attributes, and their texts (a transcript deleted
+        # and another ingested under its id and name: a new text)
+        texts = s.execute(select(Transcript.id, Transcript.content_hash, Transcript.name,
+                                 Transcript.interview_order, Transcript.attributes)
                           .order_by(Transcript.id)).all()
     h = hashlib.sha1(repr(([tuple(r) for r in agg], [tuple(t) for t in texts])).encode())
     for n in nodes:
         h.update(f"{n.code.id}\x1f{n.path}\x1e".encode())
-    for header in transcript_headers(project):
-        h.update(repr(header).encode())
     return h.hexdigest()
 
 

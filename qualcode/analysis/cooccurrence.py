@@ -218,11 +218,11 @@ def cached_cooccurrence(project: Project, unit: str = "overlap", *, where: dict 
     """``cooccurrence`` computed once per project version (codings, codes, transcript names,
     attributes and texts) and arguments, kept for the last few argument sets of the process
     and shared read-only between sessions; so are the views built with ``result.derived``."""
-    from .corpus import load_corpus
     from .version_cache import frozen, per_version
 
     coders = visible_coders(project, viewer=viewer)  # blind coding: one result per coder
-    key = (load_corpus(project).version, unit, frozen(where), level, frozen(coders))
+    # (the project version covers the transcripts' texts, names and attributes)
+    key = (unit, frozen(where), level, frozen(coders))
     return per_version(project, "cooccurrence", key,
                        lambda: cooccurrence(project, unit, where=where, level=level,
                                             coders=coders),

@@ -107,8 +107,8 @@ class MatrixResult:
         """Every cell's quote rows, in interview order, from one read of every quote of the
         matrix's interviews (the exports, the quotes grid); ``every``: those quote rows by
         coding id, when already read."""
-        if every is None:
-            every = {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
+        if every is None:  # read now: the exports show the codings' memos as they are
+            every = self._fresh_quotes()
         d = self.data
         out: dict[tuple[int, str], list] = {}
         for coding_id, tid, code in zip(d.ids.tolist(), d.tids.tolist(), d.codes.tolist()):
@@ -126,10 +126,14 @@ class MatrixResult:
         """The quote rows of the matrix's interviews by coding id; for a cached matrix every
         quote of the project, read once per version for all the cached matrices."""
         if self.version is None:
-            return {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
+            return self._fresh_quotes()
         return per_version(self.project, "matrix", ("quote_rows",),
                            lambda: {r.coding_id: r for r in self._quote_rows()},
                            version=self.version)
+
+    def _fresh_quotes(self) -> dict:
+        """The quote rows of the matrix's interviews by coding id, read now."""
+        return {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
 
     def _quote_rows(self, **filters):
         from ..quotes import quote_rows

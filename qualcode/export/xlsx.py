@@ -8,13 +8,6 @@ import io
 from openpyxl.cell.cell import Cell
 
 
-def keep_text(cells) -> None:
-    """Cells whose string value starts with "=" are stored as text, not as formulas."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
 def append_row(sheet, values) -> None:
     """Append one row of values to ``sheet``, its text kept as text. (The cells are made here:
     looking the new row up again, ``sheet[sheet.max_row]``, scans every cell of the sheet, so

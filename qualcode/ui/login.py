@@ -166,16 +166,14 @@ def sidebar(proj) -> None:
                         user = authenticate(proj, actor.name, new)
                         _log_in(proj, user)
                         st.success("Password changed.")
-        st.caption("Project database")
-        st.text(database)
-        return
-    st.text_input("Coder", key="coder", placeholder="your initials",
-                  help="Stored with every coding you make.")
-    if login_required(project_url()):
-        st.caption("Project database")
-        st.text(database)
     else:
-        _project_switcher(database)
+        st.text_input("Coder", key="coder", placeholder="your initials",
+                      help="Stored with every coding you make.")
+        if not login_required(project_url()):
+            _project_switcher(database)  # the database is shown in its menu
+            return
+    st.caption("Project database")
+    st.text(database)
 
 
 def _open_target(target: str) -> str:
