@@ -98,3 +98,35 @@ def test_version_follows_a_renamed_coder_and_swapped_codes(sqlite_project):
     with project.transaction() as s:  # the two codings swap their codes
         s.get(Coding, x.id).code_id, s.get(Coding, y.id).code_id = b.id, a.id
     assert project_version(project) != renamed
+
+
+def test_kept_views_build_once_per_result_without_holding_up_other_results():
+    """A view is built once however many sessions ask at once; a view may be built from
+    another view of the same result; a slow build holds up only its own result's views."""
+    import threading
+
+    from qualcode.analysis.version_cache import kept_view
+
+    slow, other = {}, {}
+    started, release = threading.Event(), threading.Event()
+    builds = []
+
+    def slow_build():
+        builds.append(1)
+        started.set()
+        release.wait(10)
+        return "slow"
+
+    threads = [threading.Thread(target=kept_view, args=(slow, "v", slow_build)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    assert started.wait(10)
+    done = threading.Thread(target=kept_view, args=(other, "w", lambda: "quick"))
+    done.start()
+    done.join(5)
+    assert not done.is_alive() and other["w"] == "quick"  # not held up by the slow build
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert kept_view(slow, "v", lambda: "again") == "slow" and builds == [1]
+    assert kept_view(other, "x", lambda: kept_view(other, "w", lambda: "no") + "!") == "quick!"

@@ -16,7 +16,6 @@ product (scipy), so 20,000 codings take well under a second.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,7 +57,6 @@ class CooccurrenceResult:
     _evidence: dict = field(default_factory=dict, repr=False)
     # derived views (table rows, chart specs) kept with a cached result; see ``derived``
     _derived: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def derived(self, key, build):
         """``build()`` once per key for this result (shared read-only between sessions when the
@@ -128,27 +126,24 @@ class CooccurrenceResult:
         return out
 
     def _index_evidence(self) -> dict:
-        """The evidence behind every cell, indexed once on the first call to ``quotes``: coding
-        pairs by code pair (overlap), or units by code."""
-        with self._lock:  # a cached result is shared between sessions (threads)
-            return self._index_evidence_locked()
-
-    def _index_evidence_locked(self) -> dict:
-        ev = self._evidence
-        if "raw" in ev:
+        """The evidence behind every cell, indexed once on the first call to ``quotes`` (a view
+        of this result, see ``derived``): coding pairs by code pair (overlap), or units by
+        code, with the units' (transcript, start, end)."""
+        def build() -> dict:
+            ev = self._evidence
             codes = self.data.codes.tolist()
-            first, second = (x.tolist() for x in ev.pop("raw"))
+            first, second = (x.tolist() for x in ev["raw"])
             if self.unit == "overlap":
                 pairs: dict = {}
                 for ci, cj in zip(first, second):
                     pairs.setdefault((codes[ci], codes[cj]), []).append((ci, cj))
-                ev["pairs"] = pairs
-            else:
-                units: dict = {}
-                for u, ci in zip(first, second):
-                    units.setdefault(codes[ci], {}).setdefault(u, []).append(ci)
-                ev["units"] = units
-        return ev
+                return {"pairs": pairs}
+            units: dict = {}
+            for u, ci in zip(first, second):
+                units.setdefault(codes[ci], {}).setdefault(u, []).append(ci)
+            return {"units": units, "keys": ev["keys"]}
+
+        return self.derived("evidence", build)
 
     def _quote(self, tid, start, end, ia, ib) -> CoQuote:
         d = self.data

@@ -20,7 +20,7 @@ T = TypeVar("T")
 MAX_ENTRIES = 16  # per project: a few analyses × a few settings each
 _CACHE: dict[str, OrderedDict] = {}
 _LOCK = threading.Lock()
-_VIEWS_LOCK = threading.RLock()  # re-entrant: a view may be built from another view
+_VIEWS_LOCK = object()  # the key of a views dict's own lock, kept in that dict
 
 
 def per_version(project: Project, name: str, key: Hashable, compute: Callable[[], T],
@@ -48,9 +48,11 @@ def per_version(project: Project, name: str, key: Hashable, compute: Callable[[]
 
 def kept_view(views: dict, key: Hashable, build: Callable[[], T]) -> T:
     """``build()`` once per ``key`` in ``views``, the dict of views (table rows, chart specs)
-    kept with a result that sessions share (one of this cache); built under a lock, so that
-    two sessions asking at once do not both build it."""
-    with _VIEWS_LOCK:
+    kept with a result that sessions share (one of this cache); built under that result's lock
+    (re-entrant: a view may be built from another), so that two sessions asking at once do
+    not both build it, while other results' views are not held up by a slow build."""
+    lock = views.setdefault(_VIEWS_LOCK, threading.RLock())  # atomic: one lock per dict
+    with lock:
         if key not in views:
             views[key] = build()
         return views[key]
