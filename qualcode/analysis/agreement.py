@@ -370,26 +370,36 @@ class UnitDisagreement:
 
 
 def cached_agreement(project: Project, coders, unit: str = "turn", *, code=None,
-                     min_overlap: float = 0.9) -> AgreementResult:
+                     min_overlap: float = 0.9, version: str | None = None) -> AgreementResult:
     """compute_agreement over all transcripts, kept per project version (the agreement page
-    reruns on each widget change; on 200 interviews one computation takes ~0.6 s)."""
+    reruns on each widget change; on 200 interviews one computation takes ~0.6 s);
+    ``version``: qualcode.coding_view.project_version, when the caller has it."""
     from .version_cache import per_version
 
     return per_version(project, "agreement", (tuple(coders), unit, code, min_overlap),
                        lambda: compute_agreement(project, coders, unit, code=code,
-                                                 min_overlap=min_overlap))
+                                                 min_overlap=min_overlap), version=version)
 
 
 def cached_disagreements(project: Project, coders, unit: str = "turn", *, code=None,
-                         viewer: str | None = None) -> list[UnitDisagreement]:
+                         viewer: str | None = None,
+                         version: str | None = None) -> list[UnitDisagreement]:
     """disagreements over all transcripts, kept per project version; the blind-coding check
     is made on every call (the setting is not part of the version)."""
     from .version_cache import per_version
 
-    if viewer is not None and blind_coding(project):
-        return disagreements(project, coders, unit, code=code, viewer=viewer)  # refused
+    _refuse_when_blind(project, viewer)
     return per_version(project, "disagreements", (tuple(coders), unit, code),
-                       lambda: disagreements(project, coders, unit, code=code))
+                       lambda: disagreements(project, coders, unit, code=code),
+                       version=version)
+
+
+def _refuse_when_blind(project: Project, viewer: str | None) -> None:
+    """Codings side by side are refused under blind coding for a ``viewer`` (an admin must
+    unblind first); no viewer (library, CLI): allowed."""
+    if viewer is not None and blind_coding(project):
+        raise ValidationError("blind coding is on: codings are compared side by side only "
+                              "after an admin unblinds the project")
 
 
 def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
@@ -398,9 +408,7 @@ def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
     """Units on which the coders differ (for ``code``: coded or not; across codes: the sets
     of codes they gave), in text order, each with every coder's codings touching it.
     Refused under blind coding for a ``viewer`` (an admin must unblind first)."""
-    if viewer is not None and blind_coding(project):
-        raise ValidationError("blind coding is on: codings are compared side by side only "
-                              "after an admin unblinds the project")
+    _refuse_when_blind(project, viewer)
     data = _load(project, coders, unit, code, transcript_ids)
     if len(data.t_unit) == 0:
         return []

@@ -14,7 +14,7 @@ from ..codings import codings_for_transcript
 from ..consensus import adopt_unit, discussion_memo, save_discussion
 from ..errors import QualcodeError
 from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
-from ..coding_view import page_slice
+from ..coding_view import page_slice, project_version
 from ..transcripts import get_transcript
 from .filters import page_number
 from .state import DOCX, XLSX, coder, plain, project
@@ -52,7 +52,9 @@ def render() -> None:
         st.info("Choose at least two coders.")
         return
     try:
-        result = cached_agreement(proj, chosen, unit, code=code_id, min_overlap=overlap / 100)
+        version = project_version(proj)  # once for both cached analyses of this run
+        result = cached_agreement(proj, chosen, unit, code=code_id, min_overlap=overlap / 100,
+                                  version=version)
     except QualcodeError as exc:
         st.error(plain(exc))
         return
@@ -80,7 +82,7 @@ def render() -> None:
                        file_name="agreement.docx", mime=DOCX, key="agr_dl_docx")
     d2.download_button("Agreement tables (.xlsx)", lambda: _xlsx(result),
                        file_name="agreement.xlsx", mime=XLSX, key="agr_dl_xlsx")
-    _reconcile(proj, chosen, unit, code_id, nodes, blind)
+    _reconcile(proj, chosen, unit, code_id, nodes, blind, version)
     _consensus_exports(proj, coders)
 
 
@@ -116,13 +118,14 @@ def _blind_toggle(proj) -> None:
                 "side by side and reconciled only after an admin unblinds the project.")
 
 
-def _reconcile(proj, coders, unit, code_id, nodes, blind) -> None:
+def _reconcile(proj, coders, unit, code_id, nodes, blind, version) -> None:
     st.subheader("Reconcile disagreements")
     if blind:
         st.caption("Unblind the project to reconcile.")
         return
     try:
-        found = cached_disagreements(proj, coders, unit, code=code_id, viewer=coder())
+        found = cached_disagreements(proj, coders, unit, code=code_id, viewer=coder(),
+                                     version=version)
     except QualcodeError as exc:
         st.error(plain(exc))
         return
