@@ -141,10 +141,9 @@ def cached_order_table(project: Project, roles: set[str] | None = None, *,
 
 def cached_roles(project: Project, *, version: str | None = None) -> list[str]:
     """The interviewees' roles (the page's role filter), once per project version."""
-    from ..transcripts import list_transcripts
+    from ..coding_view import transcript_roles
 
-    return _cached(project, version, ("roles",), lambda: sorted(
-        {role_of(t) for t in list_transcripts(project) if role_of(t)}))
+    return _cached(project, version, ("roles",), lambda: transcript_roles(project))
 
 
 def coder_names(project: Project) -> list[str]:

@@ -15,8 +15,7 @@ from ..analysis.saturation_report import (SaturationReport, cached_order_table, 
                                           saturation_version)
 from ..analysis.sensitivity import threshold_text
 from ..errors import QualcodeError
-from ..quotes import role_of
-from ..transcripts import list_transcripts
+from ..coding_view import transcript_roles
 from .state import plain, project
 
 SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop
@@ -30,7 +29,7 @@ def saturation_settings(proj) -> dict:
     """The settings last chosen on this page, or its defaults (participants only, if any)."""
     settings = st.session_state.get(SETTINGS)
     if settings is None:
-        participants = any(role_of(t) == "participant" for t in list_transcripts(proj))
+        participants = "participant" in transcript_roles(proj)  # the headers, not the texts
         settings = {"roles": {"participant"} if participants else None}
     return dict(settings)
 
