@@ -98,7 +98,7 @@ def _heatmap_cells(result: CooccurrenceResult, value: str) -> tuple[list[str], p
     return labels, frame
 
 
-def _heatmap(data: alt.Data, labels: list[str], value: str) -> alt.Chart:
+def _heatmap(data: alt.InlineData, labels: list[str], value: str) -> alt.Chart:
     axis = _axis()
     return alt.Chart(data).mark_rect().encode(
         x=alt.X("b:N", sort=labels, title=None, axis=_axis(labelAngle=-60)),
@@ -116,17 +116,14 @@ def cooccurrence_heatmap(result: CooccurrenceResult, value: str = "count"):
 
 
 def cooccurrence_heatmap_spec(result: CooccurrenceResult, value: str = "count") -> dict:
-    """The Vega-Lite spec of ``cooccurrence_heatmap`` as a dict, for ``st.vega_lite_chart``:
-    built without Altair's schema validation of every cell (7,700 pairs of 150 codes cost
-    seconds there) and kept with the result, so a cached result draws at once."""
+    """The Vega-Lite spec of ``cooccurrence_heatmap`` as a dict, for ``st.vega_lite_chart``
+    (``chart_spec``: without Altair's schema validation of every cell, which costs seconds for
+    the 7,700 pairs of 150 codes), kept with the result, so a cached result draws at once."""
     def build() -> dict:
         labels, frame = _heatmap_cells(result, value)
-        spec = _heatmap(alt.Data(name="cells"), labels, value).to_dict(validate=False)
         if value != "count":
             frame = frame.assign(value=frame["value"].round(4))
-        spec.pop("datasets", None)
-        spec["data"] = {"values": frame.to_dict("records")}
-        return spec
+        return chart_spec(_heatmap(_data(frame), labels, value))
     return result.derived(("heatmap", value), build)
 
 
