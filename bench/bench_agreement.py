@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from qualcode.analysis.agreement import compute_agreement
-from qualcode.codes import create_code
+from qualcode.coding.codes import create_code
 from qualcode.store.models import Coding, Transcript, Turn
 from qualcode.store.project import Project
 

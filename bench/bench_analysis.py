@@ -31,7 +31,7 @@ from qualcode.analysis.cooccurrence import cooccurrence
 from qualcode.analysis.corpus import _CACHE
 from qualcode.analysis.matrix import framework_matrix
 from qualcode.analysis.search import search
-from qualcode.codes import create_code
+from qualcode.coding.codes import create_code
 from qualcode.store.models import Base, Coding, Transcript, Turn
 from qualcode.store.project import Project
 

@@ -13,12 +13,12 @@ import random
 import tempfile
 from pathlib import Path
 
-from qualcode.codes import create_code
-from qualcode.codings import add_coding
-from qualcode.ingest import ingest_file
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus import ingest_file
 from qualcode.store.models import Coding
 from qualcode.store.project import Project
-from qualcode.quotes import quote_rows
+from qualcode.coding.quotes import quote_rows
 from qualcode.analysis.saturation import compute_saturation
 from qualcode.ui.segments import Mark, segments
 

@@ -259,7 +259,7 @@ def main() -> None:
     line(f".srt ({srt.stat().st_size / 2**20:.0f} MiB)", ours, floor, "< 10 s", ours < 10)
 
     # a survey sheet of 10,000 answers into a project (one transaction)
-    from qualcode.ingest import ingest_files
+    from qualcode.corpus import ingest_files
     from qualcode.store.project import Project
 
     sheet = tmp / "survey.csv"

@@ -18,8 +18,8 @@ import numpy as np
 
 from qualcode.analysis.bootstrap import order_bootstrap
 from qualcode.analysis.saturation_report import order_table, saturation_report
-from qualcode.coding_status import CODED, mark_all
-from qualcode.codes import create_code
+from qualcode.coding.status import CODED, mark_all
+from qualcode.coding.codes import create_code
 from qualcode.store.models import Coding, Transcript
 from qualcode.store.project import Project
 
@@ -48,8 +48,8 @@ def concept_sets(rng: np.random.Generator, interviews: int, concepts: int,
 
 def page_work(project: Project) -> None:
     from qualcode.analysis.saturation_report import coder_names
-    from qualcode.quotes import role_of
-    from qualcode.transcripts import list_transcripts
+    from qualcode.coding.quotes import role_of
+    from qualcode.corpus.transcripts import list_transcripts
     from qualcode.ui.page_saturation import category_chart, curve_chart
 
     {role_of(t) for t in list_transcripts(project)}

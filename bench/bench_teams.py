@@ -16,16 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from qualcode.codes import create_code
-from qualcode.codings import add_coding
-from qualcode.ingest import ingest_file
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus import ingest_file
 from qualcode.store.audit import list_audit
 from qualcode.store.models import Coding
 from qualcode.store.permissions import Actor
 from qualcode.store.project import Project
 from qualcode.store.trash import list_trash, restore
 from qualcode.store.users import add_user, authenticate
-from qualcode.transcripts import delete_transcript
+from qualcode.corpus.transcripts import delete_transcript
 
 import timing  # bench/timing.py
 

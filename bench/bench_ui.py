@@ -131,8 +131,8 @@ def build(path: Path) -> None:
 
 def library_figures(db: Path) -> None:
     from qualcode.export.docx_report import theme_report_docx
-    from qualcode.quotes import quote_rows
-    from qualcode.suggest import suggest_codes
+    from qualcode.coding.quotes import quote_rows
+    from qualcode.coding.suggestions import suggest_codes
 
     project = Project(db)
     with project.reading() as s:
@@ -153,7 +153,7 @@ def library_figures(db: Path) -> None:
     report("suggestions per selection (mean of 20)", 1000 * sum(times) / len(times), 100, "ms")
     report("suggestions per selection (worst of 20)", 1000 * max(times), 100, "ms")
     # after a new coding the index is brought up to date by difference
-    from qualcode.codings import add_coding, remove_coding
+    from qualcode.coding.codings import add_coding, remove_coding
     with project.reading() as s:
         code_id = s.scalar(select(Code.id).limit(1))
     c = add_coding(project, long_id, code_id, 10, 60, coder="bench")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from .codebook import import_codebook
-from .coding_status import CODED, mark_by_name
-from .codes import find_code
-from .codings import add_coding
+from .coding.codebook import import_codebook
+from .coding.status import CODED, mark_by_name
+from .coding.codes import find_code
+from .coding.codings import add_coding
 from .errors import ValidationError
-from .ingest import ingest_folder
+from .corpus import ingest_folder
 from .store.project import Project
-from .transcripts import get_transcript
+from .corpus.transcripts import get_transcript
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TRANSCRIPTS = ROOT / "transcripts"

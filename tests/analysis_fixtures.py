@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.codes import create_code
-from qualcode.codings import add_coding
-from qualcode.ingest import ingest_file
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus import ingest_file
 
 P1 = """---
 name: Interview A

@@ -15,11 +15,11 @@ from qualcode.analysis import reliability as rel
 from qualcode.analysis.agreement import compute_agreement, disagreements
 from qualcode.analysis.units import paragraph_spans, turn_spans
 from qualcode.cli import main
-from qualcode.codes import create_code, find_code
-from qualcode.codings import add_coding, all_codings, codings_for_transcript
+from qualcode.coding.codes import create_code, find_code
+from qualcode.coding.codings import add_coding, all_codings, codings_for_transcript
 from qualcode.errors import QualcodeError, ValidationError
-from qualcode.ingest import ingest_file
-from qualcode.transcripts import get_transcript, get_turns
+from qualcode.corpus import ingest_file
+from qualcode.corpus.transcripts import get_transcript, get_turns
 
 T1 = ("Interviewer: Hoe begon het? 🙂 𝒜𝒷𝒸\n"  # astral characters: one code point each
       "P1: Het begon slecht. Toen werd het beter.\n"
@@ -224,7 +224,7 @@ def test_cli_contract(capsys, tmp_path):
 
 
 def test_blind_coding_filters_what_a_viewer_sees(study, capsys):
-    from qualcode.quotes import quote_rows
+    from qualcode.coding.quotes import quote_rows
     from qualcode.store.settings import blind_coding, set_blind_coding
 
     project = study.project
@@ -244,7 +244,7 @@ def test_blind_coding_filters_what_a_viewer_sees(study, capsys):
     assert {r.coder for r in quote_rows(project, coder="ann")} == {"ann"}
     with pytest.raises(ValidationError, match="blind coding is on"):
         disagreements(project, ["ann", "bob"], "turn", viewer="ann")
-    from qualcode.consensus import adopt_unit
+    from qualcode.coding.consensus import adopt_unit
 
     with pytest.raises(ValidationError, match="unblind"):
         adopt_unit(project, t1, 0, 10, "ann")
@@ -259,7 +259,7 @@ def test_blind_coding_filters_what_a_viewer_sees(study, capsys):
 
 def test_consensus_adopt_discuss_and_export(study):
     from qualcode.analysis.saturation import project_saturation
-    from qualcode.consensus import adopt_coding, adopt_unit, discussion_memo, save_discussion
+    from qualcode.coding.consensus import adopt_coding, adopt_unit, discussion_memo, save_discussion
     from qualcode.export import codings_xlsx, theme_report_docx
     from qualcode.store.settings import CONSENSUS
 
@@ -393,7 +393,7 @@ def test_matches_brute_force_on_random_codings(sqlite_project):
 
 
 def test_cli_blind_saturation_and_exports_for_the_consensus_coder(capsys, tmp_path):
-    from qualcode.consensus import adopt_unit
+    from qualcode.coding.consensus import adopt_unit
     from qualcode.store.project import Project
 
     db = tmp_path / "consensus.sqlite"

@@ -9,12 +9,12 @@ import time
 import docx
 import pytest
 
-from qualcode.coding_status import mark_by_name
-from qualcode.codings import codings_for_transcript
+from qualcode.coding.status import mark_by_name
+from qualcode.coding.codings import codings_for_transcript
 from qualcode.demo import load_demo
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
-from qualcode.transcripts import get_transcript, list_transcripts
+from qualcode.corpus.transcripts import get_transcript, list_transcripts
 from tests.conftest import ROOT
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 
@@ -213,8 +213,8 @@ CANVAS_TEXT = ("Interviewer: Hoe begon het avontuur?\n"
 
 def _canvas_transcript(db, name: str, order: int, codings=()):
     """A fresh transcript that becomes the first one on the Code page (lowest order)."""
-    from qualcode.codes import find_code
-    from qualcode.codings import add_coding
+    from qualcode.coding.codes import find_code
+    from qualcode.coding.codings import add_coding
 
     project = Project(db)
     try:
@@ -289,7 +289,7 @@ def test_palette_applies_codes_by_keyboard(app, page):
     pg.locator(".qc-span-selector .qc-invivo").click()
     project = Project(db)
     try:
-        from qualcode.codes import find_code
+        from qualcode.coding.codes import find_code
 
         code = _wait(lambda: _try_find(project, find_code, "een voorwaarde"))
         _wait(lambda: any(c.code_id == code.id for c in _codings(db, tid)))
@@ -413,8 +413,8 @@ def test_a_long_interview_is_whole_exact_and_coded_far_down(app, page):
     the page holds the whole canonical text; the density bar jumps to a coding far down, which
     has its stripe and highlight; a selection there has exact code-point offsets (astral
     characters above it count once)."""
-    from qualcode.codes import find_code
-    from qualcode.codings import add_coding
+    from qualcode.coding.codes import find_code
+    from qualcode.coding.codings import add_coding
 
     turns = []
     for i in range(90):
@@ -465,7 +465,7 @@ def test_a_long_interview_is_whole_exact_and_coded_far_down(app, page):
 
 
 def _code_id(db, path):
-    from qualcode.codes import find_code
+    from qualcode.coding.codes import find_code
 
     project = Project(db)
     try:

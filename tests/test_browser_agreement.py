@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.codings import all_codings
+from qualcode.coding.codings import all_codings
 from qualcode.store.project import Project
 from qualcode.store.settings import CONSENSUS, blind_coding, set_blind_coding
 from tests.test_agreement import Study

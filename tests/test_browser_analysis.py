@@ -9,7 +9,7 @@ import random
 import pytest
 from sqlalchemy import insert
 
-from qualcode.codes import create_code
+from qualcode.coding.codes import create_code
 from qualcode.store.models import Coding, Transcript, Turn
 from qualcode.store.project import Project
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server

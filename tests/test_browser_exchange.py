@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.codings import all_codings
+from qualcode.coding.codings import all_codings
 from qualcode.store.project import Project
 from tests.test_browser import app, page  # noqa: F401  (fixtures)
 from tests.test_refi_project import NVIVO_EXPECTED, nvivo_project, quotes, validate

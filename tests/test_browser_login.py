@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.codings import codings_for_transcript
+from qualcode.coding.codings import codings_for_transcript
 from qualcode.demo import load_demo
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
 from qualcode.store.users import add_user
-from qualcode.transcripts import get_transcript
+from qualcode.corpus.transcripts import get_transcript
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 from tests.test_browser import EMOJI_TEXT, NEEDLE, _drag_select, apply_trial_code
 

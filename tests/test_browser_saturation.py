@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.coding_status import statuses
+from qualcode.coding.status import statuses
 from qualcode.store.project import Project
-from qualcode.transcripts import get_transcript
+from qualcode.corpus.transcripts import get_transcript
 from tests.test_browser import app, page  # noqa: F401  (the app server and browser fixtures)
 
 pytestmark = pytest.mark.browser

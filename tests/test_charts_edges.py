@@ -15,11 +15,11 @@ from qualcode.analysis.charts import (LABEL_LIMIT, chart_spec, cooccurrence_heat
 from qualcode.analysis.cooccurrence import cooccurrence
 from qualcode.analysis.matrix import framework_matrix
 from qualcode.analysis.search import search
-from qualcode.codes import create_code
-from qualcode.coding_view import project_version
-from qualcode.codings import add_coding
+from qualcode.coding.codes import create_code
+from qualcode.coding.view import project_version
+from qualcode.coding.codings import add_coding
 from qualcode.errors import ValidationError
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from qualcode.store.models import Coding, Transcript, Turn
 
 

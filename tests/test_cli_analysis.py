@@ -9,7 +9,7 @@ import docx
 from openpyxl import load_workbook
 
 from qualcode.cli import main
-from qualcode.codings import all_codings
+from qualcode.coding.codings import all_codings
 from qualcode.store.project import Project
 from tests.analysis_fixtures import code_text, make_project
 

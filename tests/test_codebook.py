@@ -4,11 +4,12 @@ import re
 
 import pytest
 
-from qualcode import codes as ops
-from qualcode.codebook import export_codebook, import_codebook, load_codebook, parse_codebook
-from qualcode.codings import add_coding, all_codings
+from qualcode.coding import codes as ops
+from qualcode.coding.codebook import export_codebook, import_codebook, parse_codebook
+from qualcode.exchange.codebook_files import load_codebook
+from qualcode.coding.codings import add_coding, all_codings
 from qualcode.errors import DuplicateError, NotFound, ValidationError
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from tests.conftest import ROOT, SEED
 
 SHIPPED = ROOT / "codebooks" / "three-tensions.yaml"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from qualcode.coding_view import (chunks, code_usage, compact, diff, page_slice, speaker_labels,
+from qualcode.coding.view import (chunks, code_usage, compact, diff, page_slice, speaker_labels,
                                   transcript_headers)
-from qualcode.codes import create_code
-from qualcode.codings import add_coding
-from qualcode.ingest import ingest_file
-from qualcode.transcripts import get_turns
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus import ingest_file
+from qualcode.corpus.transcripts import get_turns
 
 TEXT = ("Interviewer: Hoe begon het? 😀\n\nP1: " + "Ik leer enorm veel bij. " * 300 + "\n\n"
         "Interviewer: En nu?\n\nP1: Goed.\n")

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.codes import create_code
-from qualcode.codings import (add_coding, add_memo, codings_for_transcript, list_memos,
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import (add_coding, add_memo, codings_for_transcript, list_memos,
                               remove_coding, set_coding_memo, update_memo)
 from qualcode.errors import DuplicateError, NotFound, ValidationError
-from qualcode.ingest import ingest_file
-from qualcode.quotes import quote_rows
+from qualcode.corpus import ingest_file
+from qualcode.coding.quotes import quote_rows
 
 TEXT = "Interviewer: En nu?\nP1: Ik 😀 leer enorm veel bij, 𝒜 echt waar."
 

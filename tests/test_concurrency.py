@@ -10,13 +10,13 @@ import traceback
 
 import pytest
 
-from qualcode.codes import add_code_example, create_code, find_code, update_code
-from qualcode.codings import add_coding, all_codings
+from qualcode.coding.codes import add_code_example, create_code, find_code, update_code
+from qualcode.coding.codings import add_coding, all_codings
 from qualcode.errors import ConflictError
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from qualcode.store.models import Base
 from qualcode.store.project import Project
-from qualcode.transcripts import import_attributes, list_transcripts
+from qualcode.corpus.transcripts import import_attributes, list_transcripts
 from tests.conftest import PG_URL
 
 N_TRANSCRIPTS = 12

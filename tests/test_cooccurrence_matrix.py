@@ -10,9 +10,9 @@ from qualcode.analysis.compare import (comparison_memo, incidents, save_comparis
 from qualcode.analysis.cooccurrence import c_coefficient, cooccurrence
 from qualcode.analysis.matrix import (attribute_names, cell_summaries, framework_matrix,
                                       set_cell_summary)
-from qualcode.codings import set_coding_memo
+from qualcode.coding.codings import set_coding_memo
 from qualcode.errors import NotFound, ValidationError
-from qualcode.transcripts import update_transcript
+from qualcode.corpus.transcripts import update_transcript
 from qualcode.export.analysis_tables import cooccurrence_xlsx, matrix_docx, matrix_xlsx
 from tests.analysis_fixtures import code_text, make_project
 
@@ -203,7 +203,7 @@ def test_constant_comparison(coded):
 def test_cached_cooccurrence_follows_codings_codes_and_attributes(coded):
     from qualcode.analysis.charts import cooccurrence_heatmap_spec
     from qualcode.analysis.cooccurrence import cached_cooccurrence
-    from qualcode.codes import rename_code
+    from qualcode.coding.codes import rename_code
 
     project, made = coded
     t, c = made["transcripts"], made["codes"]
@@ -257,7 +257,7 @@ def test_blind_coding_limits_cooccurrence_and_matrix_to_the_viewers_codings(code
     """Under blind coding a coder's co-occurrence and framework matrix count only their own
     codings (cached per coder); without a viewer, or with blind coding off, every coding."""
     from qualcode.analysis.cooccurrence import cached_cooccurrence
-    from qualcode.coding_view import project_version
+    from qualcode.coding.view import project_version
     from qualcode.store.settings import set_blind_coding
 
     project, made = coded
@@ -297,8 +297,8 @@ def test_frequency_chart_has_the_rows_of_its_matrix(coded):
     """Results of one cached count share their derived views, but a code with only a summary
     is a row of one and not of the other: each chart has its own matrix's rows."""
     from qualcode.analysis.charts import frequency_spec
-    from qualcode.codes import create_code
-    from qualcode.coding_view import project_version
+    from qualcode.coding.codes import create_code
+    from qualcode.coding.view import project_version
 
     project, _made = coded
     unused = create_code(project, "Not yet coded")

@@ -6,11 +6,11 @@ import io
 
 import docx
 
-from qualcode.codes import create_code
-from qualcode.codings import add_coding
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding
 from qualcode.export import quote_table_docx
 from qualcode.export.docx_report import QUOTE_WIDTHS, theme_report_docx
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 
 
 def test_quote_cells_keep_line_breaks_tabs_and_odd_text(sqlite_project):
@@ -33,7 +33,7 @@ def test_quote_cells_keep_line_breaks_tabs_and_odd_text(sqlite_project):
 
 
 def test_quote_refs_follow_the_order_of_quote_rows(demo_project):
-    from qualcode.quotes import quote_refs, quote_rows
+    from qualcode.coding.quotes import quote_refs, quote_rows
 
     rows = quote_rows(demo_project)
     refs = quote_refs(demo_project)

@@ -5,10 +5,10 @@ import io
 import docx
 import pandas as pd
 
-from qualcode.codes import find_code
-from qualcode.codings import add_coding
+from qualcode.coding.codes import find_code
+from qualcode.coding.codings import add_coding
 from qualcode.export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
-from qualcode.transcripts import get_transcript
+from qualcode.corpus.transcripts import get_transcript
 
 
 def _all_text(data: bytes) -> tuple[list[str], list[list[list[str]]]]:
@@ -58,8 +58,8 @@ def test_csv_and_xlsx(demo_project):
 def test_xlsx_keeps_formula_like_quotes_as_text(sqlite_project):
     from openpyxl import load_workbook
 
-    from qualcode.codes import create_code
-    from qualcode.ingest import ingest_file
+    from qualcode.coding.codes import create_code
+    from qualcode.corpus import ingest_file
 
     t = ingest_file(sqlite_project, "f.txt", data=b"=HYPERLINK(\"http://x\") said R")
     add_coding(sqlite_project, t.id, create_code(sqlite_project, "A").id, 0, len(t.text))
@@ -70,7 +70,7 @@ def test_xlsx_keeps_formula_like_quotes_as_text(sqlite_project):
 
 
 def test_quote_table_for_chosen_codings(demo_project):
-    from qualcode.quotes import quote_rows
+    from qualcode.coding.quotes import quote_rows
 
     wanted = {r.coding_id for r in quote_rows(demo_project) if "loon" in r.quote}
     _paragraphs, tables = _all_text(quote_table_docx(demo_project, coding_ids=wanted))

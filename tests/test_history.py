@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode import history
-from qualcode.codes import code_tree, create_code, find_code
-from qualcode.codings import add_memo, all_codings, codings_for_transcript, list_memos
+from qualcode.coding import history
+from qualcode.coding.codes import code_tree, create_code, find_code
+from qualcode.coding.codings import add_memo, all_codings, codings_for_transcript, list_memos
 from qualcode.errors import ValidationError
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 
 TEXT = "Interviewer: Hoe gaat het?\nP1: Ik leer enorm veel bij. Mijn loon bleef hetzelfde.\n"
 
@@ -100,13 +100,13 @@ def test_undo_refused_when_it_would_clash(setup):
 
 
 def test_sibling_codes_get_distinct_colours(sqlite_project):
-    from qualcode.coding_view import display_colors
+    from qualcode.coding.view import display_colors
 
     parent = create_code(sqlite_project, "Parent")
     kids = [create_code(sqlite_project, f"Kid {i}", parent.id) for i in range(8)]
     assert len({k.color for k in kids} | {parent.color}) == 9
     # imported codebooks may give siblings near-identical colours: the display tells them apart
-    from qualcode.codes import update_code
+    from qualcode.coding.codes import update_code
 
     for i, k in enumerate(kids):
         update_code(sqlite_project, k.id, color=["#ef9a9a", "#f48fb1", "#ffab91", "#f8bbd0"][i % 4])

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from qualcode.errors import DuplicateError, IngestError
-from qualcode.ingest import ingest_file, ingest_folder, read_document
-from qualcode.transcripts import get_turns, list_transcripts
+from qualcode.ingest import read_document
+from qualcode.corpus import ingest_file, ingest_folder
+from qualcode.corpus.transcripts import get_turns, list_transcripts
 from tests.files import make_docx, make_odt, make_pdf
 
 INTERVIEW = """---
@@ -185,7 +186,7 @@ def test_same_name_different_text_gets_a_free_name(project):
 
 def test_attribute_sheet_all_or_nothing(project):
     from qualcode.errors import NotFound
-    from qualcode.transcripts import get_transcript, import_attributes
+    from qualcode.corpus.transcripts import get_transcript, import_attributes
 
     ingest_file(project, "a.txt", data=b"R: een", attributes={"role": "participant"})
     ingest_file(project, "b.txt", data=b"R: twee")

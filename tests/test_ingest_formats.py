@@ -7,10 +7,11 @@ import json
 import pytest
 
 from qualcode.cli import main
-from qualcode.codes import code_tree
-from qualcode.codings import all_codings
-from qualcode.ingest import ingest_file, ingest_folder, read_document
-from qualcode.transcripts import get_transcript, get_turns, list_transcripts
+from qualcode.coding.codes import code_tree
+from qualcode.coding.codings import all_codings
+from qualcode.ingest import read_document
+from qualcode.corpus import ingest_file, ingest_folder
+from qualcode.corpus.transcripts import get_transcript, get_turns, list_transcripts
 from tests.files import (make_docx, make_docx_runs, make_odt_paragraphs, make_pdf,
                          make_transcript_pdf)
 
@@ -208,7 +209,7 @@ def test_cli_ingest_reports_every_file_as_json(tmp_path, capsys):
 # ---- 4. Word comments ------------------------------------------------------------------------
 
 def test_word_comments_become_codings(project, tmp_path, capsys):
-    from qualcode.codes import create_code
+    from qualcode.coding.codes import create_code
 
     create_code(project, "Authenticity")
     path = make_docx_runs(tmp_path / "coded.docx", [
@@ -222,7 +223,7 @@ def test_word_comments_become_codings(project, tmp_path, capsys):
         (3, 1, 1, "Authenticity / Learning", "Anna Vos"),
         (3, 1, 1, "   ", "Ben"),
     ])
-    from qualcode.ingest import ingest_files
+    from qualcode.corpus import ingest_files
 
     report = ingest_files(project, [(path, None, None)])
     assert report.comments.comments == 3 and report.comments.codings == 5
@@ -252,7 +253,7 @@ def test_word_comments_become_codings(project, tmp_path, capsys):
 def test_word_comments_can_be_left_out(project, tmp_path):
     path = make_docx_runs(tmp_path / "c.docx", [["R: ", "Tekst."]],
                           comments=[(0, 1, 1, "Code", "A")])
-    from qualcode.ingest import ingest_files
+    from qualcode.corpus import ingest_files
 
     ingest_files(project, [(path, None, None)], import_comments=False)
     assert all_codings(project) == [] and code_tree(project) == []
@@ -270,7 +271,7 @@ SURVEY = ("respondent;age;sector;What changed for you?\r\n"
 def test_survey_csv_windows_1252(project, tmp_path, capsys):
     path = tmp_path / "survey.csv"
     path.write_bytes(SURVEY.encode("cp1252"))
-    from qualcode.ingest import ingest_files
+    from qualcode.corpus import ingest_files
 
     report = ingest_files(project, [(path, None, None)])
     assert report.added == ["survey – R1", "survey – R2", "survey – R4"]
@@ -356,7 +357,7 @@ def _raw_docx(path, body: str, comments: str = "", extended: str = ""):
 
 
 def test_docx_tracked_changes_text_boxes_tables_and_comment_replies(project, tmp_path):
-    from qualcode.ingest import ingest_files
+    from qualcode.corpus import ingest_files
 
     body = (
         '<w:p><w:r><w:t>Interviewer: Hoe ging </w:t></w:r>'

@@ -12,13 +12,14 @@ import zlib
 
 import pytest
 
-from qualcode.codebook import parse_codebook
-from qualcode.codes import create_code, all_codes
-from qualcode.codings import add_coding, add_memo, list_memos
+from qualcode.coding.codebook import parse_codebook
+from qualcode.coding.codes import create_code, all_codes
+from qualcode.coding.codings import add_coding, add_memo, list_memos
 from qualcode.errors import IngestError, QualcodeError, ValidationError
-from qualcode.ingest import ingest_files, read_document
+from qualcode.ingest import read_document
+from qualcode.corpus import ingest_files
 from qualcode.store.project import Project
-from qualcode.transcripts import get_transcript, list_transcripts, update_transcript
+from qualcode.corpus.transcripts import get_transcript, list_transcripts, update_transcript
 from tests.files import pdf_bytes
 
 
@@ -102,7 +103,7 @@ def test_interview_order_not_a_whole_number(value):
 
 def test_interview_order_validated_everywhere(project):
     doc = read_document("x.txt", b"R: hi\n")
-    from qualcode.transcripts import add_transcript
+    from qualcode.corpus.transcripts import add_transcript
 
     with pytest.raises(ValidationError, match="whole number"):
         add_transcript(project, doc, "x", attributes={"interview_order": float("inf")})
@@ -169,7 +170,7 @@ def test_control_characters_and_nul_removed_at_the_door(project, tmp_path):
 
 
 def test_names_over_255_characters_are_refused_on_every_backend(project, tmp_path):
-    from qualcode.transcripts import add_transcript
+    from qualcode.corpus.transcripts import add_transcript
 
     doc = read_document("x.txt", b"R: hi\n")
     with pytest.raises(ValidationError, match="too long: 300 characters, at most 255"):
@@ -189,7 +190,7 @@ def test_names_over_255_characters_are_refused_on_every_backend(project, tmp_pat
 
 
 def test_every_per_file_error_is_caught_and_the_batch_goes_on(project, tmp_path, monkeypatch):
-    import qualcode.ingest.store as store
+    import qualcode.corpus.importing as store
 
     real = store.read_document
 
@@ -213,7 +214,7 @@ def test_every_per_file_error_is_caught_and_the_batch_goes_on(project, tmp_path,
 
 
 def test_two_uploads_of_the_same_file_at_once(project, tmp_path, monkeypatch):
-    import qualcode.transcripts as transcripts
+    import qualcode.corpus.transcripts as transcripts
 
     barrier = threading.Barrier(2, timeout=10)
     real = transcripts._free_name
@@ -290,7 +291,7 @@ def test_exports_survive_control_characters_already_stored(tmp_path):
 
     project = Project(tmp_path / "p.sqlite")
     doc = read_document("x.txt", b"R: een mooi citaat\n")
-    from qualcode.transcripts import add_transcript
+    from qualcode.corpus.transcripts import add_transcript
 
     t = add_transcript(project, doc, "x")
     code = create_code(project, "Loyalty")
@@ -314,7 +315,7 @@ def test_csv_export_neutralises_formulas(project):
 
     assert [neutralise(v) for v in ("=1+1", "+31", "-x", "@SUM(A1)", "\tx", "ok", 5)] == [
         "'=1+1", "'+31", "'-x", "'@SUM(A1)", "'\tx", "ok", 5]
-    from qualcode.transcripts import add_transcript
+    from qualcode.corpus.transcripts import add_transcript
 
     t = add_transcript(project, read_document("x.txt", b'R: =HYPERLINK("http://x")\n'), "x")
     code = create_code(project, "@risk")

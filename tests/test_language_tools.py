@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from qualcode.nlp import terms
-from qualcode.sentences import sentence_spans, snap_in_turns, snap_to_sentences
-from qualcode.suggest import suggest_codes
+from qualcode.corpus.language import terms
+from qualcode.corpus.sentences import sentence_spans, snap_in_turns, snap_to_sentences
+from qualcode.coding.suggestions import suggest_codes
 
 TEXT = ("P1: Ik stond op het punt. Toen kwam die vacature 😀 via Experience@Work. "
         "Op 3 weken tijd voelde ik me terug als nieuw.\n\nInterviewer: Ok.")
@@ -66,10 +66,10 @@ def test_snap_stays_in_the_turn_and_leaves_the_speaker_label_out():
 def test_suggestion_index_updates_by_difference(demo_project):
     """After codings are added, removed and re-coded and a code is edited, the kept index
     suggests exactly what an index built from scratch suggests."""
-    from qualcode.codes import find_code, merge_codes, update_code
-    from qualcode.codings import add_coding, all_codings, remove_coding
-    from qualcode.suggest import SuggestionIndex, suggestion_index
-    from qualcode.transcripts import list_transcripts
+    from qualcode.coding.codes import find_code, merge_codes, update_code
+    from qualcode.coding.codings import add_coding, all_codings, remove_coding
+    from qualcode.coding.suggestions import SuggestionIndex, suggestion_index
+    from qualcode.corpus.transcripts import list_transcripts
 
     passage = "Mijn loon bleef hetzelfde en ik leer enorm veel bij in de nieuwe cultuur."
     suggest_codes(demo_project, passage, "nl")

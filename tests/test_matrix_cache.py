@@ -8,11 +8,11 @@ from sqlalchemy import update
 
 from qualcode.analysis import version_cache
 from qualcode.analysis.matrix import framework_matrix, set_cell_summary
-from qualcode.codes import rename_code
-from qualcode.coding_view import project_version
-from qualcode.codings import remove_coding, set_coding_memo
+from qualcode.coding.codes import rename_code
+from qualcode.coding.view import project_version
+from qualcode.coding.codings import remove_coding, set_coding_memo
 from qualcode.store.models import Coding
-from qualcode.transcripts import update_transcript
+from qualcode.corpus.transcripts import update_transcript
 from tests.analysis_fixtures import code_text, make_project
 
 
@@ -111,7 +111,7 @@ def test_cache_keys_filters_in_any_order_and_rebuilds_for_a_new_version(monkeypa
 
 
 def test_quotes_grid_reads_every_quote_once_per_version(project, tmp_path, monkeypatch):
-    import qualcode.quotes as quotes_module
+    import qualcode.coding.quotes as quotes_module
 
     made = make_project(project, tmp_path)
     t, c = made["transcripts"], made["codes"]

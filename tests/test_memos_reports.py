@@ -5,14 +5,15 @@ import io
 import docx
 import pytest
 
-from qualcode.codes import delete_code, merge_codes
-from qualcode.codings import add_memo, remove_coding
+from qualcode.coding.codes import delete_code, merge_codes
+from qualcode.coding.codings import add_memo, remove_coding
 from qualcode.errors import NotFound, ValidationError
 from qualcode.export import theme_report_docx
 from qualcode.export.docx_report import quote_table_docx
 from qualcode.export.i18n import STRINGS, location, tr
-from qualcode.memos import (create_memo, delete_memo, link_memo, memo_views, memos_docx,
-                            memos_markdown, unlink_memo, update_memo)
+from qualcode.coding.memos import (create_memo, delete_memo, link_memo, memo_views, unlink_memo,
+                                   update_memo)
+from qualcode.export.memos import memos_docx, memos_markdown
 from tests.analysis_fixtures import code_text, make_project
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode import codes as ops
-from qualcode.codings import add_coding, all_codings
+from qualcode.coding import codes as ops
+from qualcode.coding.codings import add_coding, all_codings
 from qualcode.errors import ValidationError
 from qualcode.ingest import read_document
-from qualcode.transcripts import add_transcript
+from qualcode.corpus.transcripts import add_transcript
 
 
 def test_merge_keeps_every_memo_and_appends_the_definition(project):

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, Float, ForeignKey, Integer,
                         MetaData, String, Table, Text, UniqueConstraint, create_engine, text)
 
-from qualcode.codes import all_codes, update_code
-from qualcode.codings import add_coding, all_codings, list_memos
+from qualcode.coding.codes import all_codes, update_code
+from qualcode.coding.codings import add_coding, all_codings, list_memos
 from qualcode.errors import QualcodeError
 from qualcode.store import migrate
 from qualcode.store.audit import list_audit
 from qualcode.store.project import Project
-from qualcode.transcripts import list_transcripts
+from qualcode.corpus.transcripts import list_transcripts
 from tests.conftest import PG_URL
 
 # The schema of qualcode at commit 7e5d562 (SCHEMA_VERSION 1), copied here on purpose: the test

@@ -40,7 +40,7 @@ def test_a_database_missing_columns_is_refused(tmp_path):
 
 
 def test_a_failed_transaction_leaves_nothing(project):
-    from qualcode.codes import all_codes, create_code
+    from qualcode.coding.codes import all_codes, create_code
     from qualcode.store.models import Code
 
     create_code(project, "Kept")

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from qualcode.codebook import export_codebook, import_codebook, load_codebook
+from qualcode.coding.codebook import export_codebook, import_codebook
+
+from qualcode.exchange.codebook_files import load_codebook
 from qualcode.errors import ValidationError
 from qualcode.exchange.refi_codebook import export_qdc, parse_qdc
 from tests.conftest import ROOT
@@ -82,7 +84,7 @@ def qdc(**names) -> bytes:
 
 
 def test_qdc_keeps_guids_and_reimport_updates_by_guid(project):
-    from qualcode.codes import code_tree
+    from qualcode.coding.codes import code_tree
     from qualcode.exchange.refi_codebook import import_qdc
 
     report = import_qdc(project, qdc(), "nvivo.qdc")

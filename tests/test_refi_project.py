@@ -11,16 +11,17 @@ import pytest
 from lxml import etree
 
 from qualcode.cli import main
-from qualcode.codebook import import_codebook, load_codebook
-from qualcode.codes import code_tree, create_code
-from qualcode.codings import add_coding, add_memo, all_codings, list_memos
+from qualcode.coding.codebook import import_codebook
+from qualcode.exchange.codebook_files import load_codebook
+from qualcode.coding.codes import code_tree, create_code
+from qualcode.coding.codings import add_coding, add_memo, all_codings, list_memos
 from qualcode.errors import QualcodeError, ValidationError
 from qualcode.exchange import refi_project
 from qualcode.exchange.positions import codepoint_to_utf16
 from qualcode.exchange.refi_project import export_qdpx, import_qdpx
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from qualcode.store.models import Coding, Memo, Transcript
-from qualcode.transcripts import list_transcripts, update_transcript
+from qualcode.corpus.transcripts import list_transcripts, update_transcript
 from tests.conftest import ROOT
 from tests.refi_schemas import schema as refi_schema
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 import zipfile
 
-from qualcode.codes import code_tree
-from qualcode.codings import all_codings, list_memos
+from qualcode.coding.codes import code_tree
+from qualcode.coding.codings import all_codings, list_memos
 from qualcode.exchange.refi_project import import_qdpx
 from qualcode.ingest.decode import normalise
-from qualcode.transcripts import list_transcripts
+from qualcode.corpus.transcripts import list_transcripts
 from tests.test_refi_project import qdpx
 
 
@@ -643,10 +643,10 @@ def qualcoder_reads(data: bytes) -> dict:
 
 
 def test_export_is_read_right_by_qualcoder_rules(sqlite_project, tmp_path):
-    from qualcode.codes import create_code
-    from qualcode.codings import add_coding, add_memo
+    from qualcode.coding.codes import create_code
+    from qualcode.coding.codings import add_coding, add_memo
     from qualcode.exchange.refi_project import export_qdpx
-    from qualcode.ingest import ingest_file
+    from qualcode.corpus import ingest_file
     from tests.refi_schemas import schema
 
     (tmp_path / "i.txt").write_text("Interviewer: And then?\nP1: Then we moved to R&D.\n",
@@ -859,10 +859,10 @@ def test_maxqda_24_sources_codes_and_sets(sqlite_project):
 
 
 def test_long_codings_round_trip_without_quote_warnings(sqlite_project, tmp_path):
-    from qualcode.codes import create_code
-    from qualcode.codings import add_coding
+    from qualcode.coding.codes import create_code
+    from qualcode.coding.codings import add_coding
     from qualcode.exchange.refi_project import export_qdpx
-    from qualcode.ingest import ingest_file
+    from qualcode.corpus import ingest_file
     from qualcode.store.project import Project
 
     long = "P1: " + " ".join(f"word{i}" for i in range(80))
@@ -886,10 +886,10 @@ def test_export_for_nvivo_counts_as_nvivo_for_windows_does(sqlite_project, tmp_p
     export above (UTF-16 code units over CR LF line ends; ``utf16_crlf``)."""
     from lxml import etree
 
-    from qualcode.codes import create_code
-    from qualcode.codings import add_coding
+    from qualcode.coding.codes import create_code
+    from qualcode.coding.codings import add_coding
     from qualcode.exchange.refi_project import export_qdpx
-    from qualcode.ingest import ingest_file
+    from qualcode.corpus import ingest_file
 
     (tmp_path / "c.txt").write_text(COMMENTS, encoding="utf-8")
     t = ingest_file(sqlite_project, tmp_path / "c.txt")

@@ -8,16 +8,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from qualcode import history
+from qualcode.coding import history
 from qualcode.analysis.saturation_report import (cached_order_table, cached_roles,
                                                  cached_saturation_report, order_table,
                                                  saturation_report, saturation_version)
-from qualcode.codes import create_code, find_code, merge_codes, move_code, rename_code
-from qualcode.coding_status import CODED, IN_PROGRESS, mark_all, set_status
-from qualcode.codings import add_coding, all_codings, remove_coding, set_coding_memo
+from qualcode.coding.codes import create_code, find_code, merge_codes, move_code, rename_code
+from qualcode.coding.status import CODED, IN_PROGRESS, mark_all, set_status
+from qualcode.coding.codings import add_coding, all_codings, remove_coding, set_coding_memo
 from qualcode.store.models import Coding
 from qualcode.store.project import Project
-from qualcode.transcripts import get_transcript, set_interview_order, update_transcript
+from qualcode.corpus.transcripts import get_transcript, set_interview_order, update_transcript
 from tests.test_saturation_project import build_study
 
 SETTINGS = {"bootstrap": 50, "seed": 3}

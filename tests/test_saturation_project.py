@@ -9,18 +9,18 @@ from datetime import date
 
 import pytest
 
-from qualcode.analysis.interview_order import order_transcripts, order_warnings, parse_date
+from qualcode.corpus.order import order_transcripts, order_warnings, parse_date
 from qualcode.analysis.saturation import project_saturation
 from qualcode.analysis.saturation_report import order_table, saturation_report
 from qualcode.cli import main
-from qualcode.codes import create_code
-from qualcode.coding_status import (CODED, IN_PROGRESS, NOT_CODED, coding_counts, mark_all,
+from qualcode.coding.codes import create_code
+from qualcode.coding.status import (CODED, IN_PROGRESS, NOT_CODED, coding_counts, mark_all,
                                     mark_by_name, set_status, statuses)
-from qualcode.codings import add_coding
+from qualcode.coding.codings import add_coding
 from qualcode.errors import NotFound, ValidationError
 from qualcode.store.project import Project
-from qualcode.ingest import ingest_folder
-from qualcode.transcripts import (get_transcript, list_transcripts, set_interview_order,
+from qualcode.corpus import ingest_folder
+from qualcode.corpus.transcripts import (get_transcript, list_transcripts, set_interview_order,
                                   transcript_overview, update_transcript)
 
 # new concepts per interview in the true (natural) order P1..P17: "11+2" once all are coded

@@ -5,9 +5,9 @@ import pytest
 from qualcode.analysis.corpus import load_corpus, parse_where
 from qualcode.analysis.search import (autocode_speakers, code_hits, plan_codings, search,
                                       speaker_turn_hits, speakers)
-from qualcode.codings import all_codings
+from qualcode.coding.codings import all_codings
 from qualcode.errors import ValidationError
-from qualcode.transcripts import delete_transcript, update_transcript
+from qualcode.corpus.transcripts import delete_transcript, update_transcript
 from tests.analysis_fixtures import make_project
 
 

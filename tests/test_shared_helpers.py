@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.codes import create_code
-from qualcode.codings import add_memo
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_memo
 from qualcode.errors import ValidationError
 from qualcode.exchange.bundle import parse_when
 from qualcode.ingest.csv_text import decode_csv, sniff_dialect
-from qualcode.ingest.store import _natural_key
-from qualcode.memos import create_memo, update_memo
-from qualcode.spans import trim_span
+from qualcode.corpus.importing import _natural_key
+from qualcode.coding.memos import create_memo, update_memo
+from qualcode.coding.spans import trim_span
 
 
 def test_trim_span():

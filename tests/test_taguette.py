@@ -9,11 +9,11 @@ import sqlite3
 import pytest
 
 from qualcode.cli import main
-from qualcode.codes import code_tree
-from qualcode.codings import all_codings, list_memos
+from qualcode.coding.codes import code_tree
+from qualcode.coding.codings import all_codings, list_memos
 from qualcode.errors import ValidationError
 from qualcode.exchange.taguette import import_taguette, import_taguette_codebook, split_tag
-from qualcode.transcripts import list_transcripts
+from qualcode.corpus.transcripts import list_transcripts
 
 # Taguette 1.5's tables (taguette/database/models.py), as its migrations create them.
 SCHEMA = """

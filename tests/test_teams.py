@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import delete
 
 from qualcode.cli import main as cli
-from qualcode.codes import create_code, delete_code, rename_code, update_code
-from qualcode.codings import add_coding, add_memo, all_codings, remove_coding, update_memo
+from qualcode.coding.codes import create_code, delete_code, rename_code, update_code
+from qualcode.coding.codings import add_coding, add_memo, all_codings, remove_coding, update_memo
 from qualcode.errors import ConflictError, PermissionDenied, ValidationError
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
+from qualcode.demo import load_demo
 from qualcode.store.audit import list_audit
 from qualcode.store.models import Coding, Transcript
 from qualcode.store.permissions import (ADMIN, CODE, NOBODY, Actor, local_actor, require)
@@ -23,7 +24,7 @@ from qualcode.store.projects import create_project, list_projects
 from qualcode.store.trash import list_trash, restore
 from qualcode.store.users import (actor_for, add_user, authenticate, list_users, login_token,
                                   reset_password, set_active, set_role, user_from_token)
-from qualcode.transcripts import (delete_transcript, get_transcript, get_turns,
+from qualcode.corpus.transcripts import (delete_transcript, get_transcript, get_turns,
                                   import_attributes, list_transcripts, update_transcript)
 
 TEXT = ("Interviewer: Hoe was de overstap?\n"
@@ -225,7 +226,7 @@ def test_accounts_passwords_and_login_tokens(project):
 def test_projects_are_created_empty_and_listed(tmp_path):
     folder = tmp_path / "projects"
     empty = create_project("Study A", folder)
-    demo = create_project("Study B", folder, demo=True)
+    demo = create_project("Study B", folder, fill=load_demo)
     assert [p.name for p in list_projects(folder)] == ["Study A", "Study B"]
     from qualcode.store.project import Project
     a, b = Project(empty.path), Project(demo.path)

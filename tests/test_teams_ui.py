@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qualcode.codes import code_tree, update_code
+from qualcode.coding.codes import code_tree, update_code
 from qualcode.store.permissions import Actor
 from qualcode.store.project import Project
 from qualcode.store.users import add_user
-from qualcode.transcripts import delete_transcript, list_transcripts
+from qualcode.corpus.transcripts import delete_transcript, list_transcripts
 from tests.apptest import app_db, page
 from tests.conftest import ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qualcode.codings import all_codings
+from qualcode.coding.codings import all_codings
 from qualcode.store.project import Project
 from qualcode.store.settings import CONSENSUS, blind_coding, set_blind_coding
 from tests.apptest import app_db, button, page
@@ -42,7 +42,7 @@ def test_tables_adopt_into_consensus_and_memo(db):
     assert len(all_codings(project, coder=CONSENSUS)) == 2
     next(t for t in at.text_area if t.label == "Discussion memo").input("B fits too.")
     button(at, "Save memo").click().run()
-    from qualcode.codings import list_memos
+    from qualcode.coding.codings import list_memos
 
     assert [m.body for m in list_memos(project)] == ["B fits too."]
     project.close()

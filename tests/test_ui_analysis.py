@@ -6,13 +6,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qualcode.analysis.matrix import cell_summaries
-from qualcode.codes import find_code
-from qualcode.codings import add_coding, all_codings
+from qualcode.coding.codes import find_code
+from qualcode.coding.codings import add_coding, all_codings
 from qualcode.demo import load_demo
-from qualcode.memos import create_memo, memo_views, one_line
-from qualcode.quotes import quote_rows
+from qualcode.coding.memos import create_memo, memo_views, one_line
+from qualcode.coding.quotes import quote_rows
 from qualcode.store.project import Project
-from qualcode.transcripts import get_transcript, list_transcripts
+from qualcode.corpus.transcripts import get_transcript, list_transcripts
 from tests import apptest
 from tests.apptest import app_db, button
 

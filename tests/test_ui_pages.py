@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qualcode.codes import code_tree, find_code
-from qualcode.codings import all_codings, list_memos
+from qualcode.coding.codes import code_tree, find_code
+from qualcode.coding.codings import all_codings, list_memos
 from qualcode.store.project import Project
-from qualcode.transcripts import list_transcripts
+from qualcode.corpus.transcripts import list_transcripts
 from tests.apptest import app_db, button, page
 
 
@@ -102,7 +102,7 @@ def test_saturation_page_builds_only_the_open_tab(db):
 
 
 def test_saturation_page_counts_only_coded_interviews(db):
-    from qualcode.coding_status import IN_PROGRESS, set_status
+    from qualcode.coding.status import IN_PROGRESS, set_status
 
     project = Project(db)
     fourth = next(t for t in list_transcripts(project) if t.name == "Interview 04 – P3")
@@ -123,7 +123,7 @@ def test_saturation_page_counts_only_coded_interviews(db):
 
 @pytest.mark.parametrize("name", ["page_code", "page_transcripts"])
 def test_mark_coding_complete_in_one_click(db, name):
-    from qualcode.coding_status import statuses
+    from qualcode.coding.status import statuses
 
     project = Project(db)
     first = list_transcripts(project)[0]
@@ -138,7 +138,7 @@ def test_mark_coding_complete_in_one_click(db, name):
 
 
 def test_transcripts_page_shows_order_source_and_shared_positions(db):
-    from qualcode.transcripts import update_transcript
+    from qualcode.corpus.transcripts import update_transcript
 
     project = Project(db)
     first, second = list_transcripts(project)[:2]

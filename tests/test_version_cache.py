@@ -8,12 +8,12 @@ import pytest
 from qualcode.analysis import version_cache
 from qualcode.analysis.agreement import (cached_agreement, cached_disagreements,
                                          compute_agreement, disagreements)
-from qualcode.codes import create_code
-from qualcode.codings import add_coding, remove_coding
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding, remove_coding
 from qualcode.errors import ValidationError
 from qualcode.store.settings import set_blind_coding
-from qualcode.ingest import ingest_file
-from qualcode.transcripts import update_transcript
+from qualcode.corpus import ingest_file
+from qualcode.corpus.transcripts import update_transcript
 
 
 def _calls():
@@ -82,7 +82,7 @@ def test_cached_agreement_is_the_agreement(sqlite_project):
 
 
 def test_version_follows_a_renamed_coder_and_swapped_codes(sqlite_project):
-    from qualcode.coding_view import project_version
+    from qualcode.coding.view import project_version
     from qualcode.store.models import Coding
 
     project = sqlite_project

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import func, select
 
-from ..codes import code_tree, find_code, in_subtree
+from ..coding.codes import code_tree, find_code, in_subtree
 from ..errors import ValidationError
 from ..store.models import Coding, Transcript, Turn
 from ..store.project import Project
@@ -373,7 +373,7 @@ def cached_agreement(project: Project, coders, unit: str = "turn", *, code=None,
                      min_overlap: float = 0.9, version: str | None = None) -> AgreementResult:
     """compute_agreement over all transcripts, kept per project version (the agreement page
     reruns on each widget change; on 200 interviews one computation takes ~0.6 s);
-    ``version``: qualcode.coding_view.project_version, when the caller has it."""
+    ``version``: qualcode.coding.view.project_version, when the caller has it."""
     from .version_cache import per_version
 
     return per_version(project, "agreement", (tuple(coders), unit, code, min_overlap),

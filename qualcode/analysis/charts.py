@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..codings import visible_coders
+from ..coding.codings import visible_coders
 from ..store.project import Project
 from .codings_frame import coding_arrays
 from .cooccurrence import CooccurrenceResult
@@ -138,7 +138,7 @@ def frequency_spec(result: MatrixResult, what: str = "count") -> dict:
 def density_spec(project: Project, where: dict | None = None, *,
                  version: str | None = None, viewer: str | None = None) -> dict:
     """``chart_spec(density_chart(density_frame(project, where)))``; with ``version``
-    (qualcode.coding_view.project_version) built once per version, filter and coders shown
+    (qualcode.coding.view.project_version) built once per version, filter and coders shown
     (``viewer``: under blind coding only their own codings count)."""
     coders = visible_coders(project, viewer=viewer)
 

@@ -8,7 +8,7 @@ from itertools import chain
 import numpy as np
 from sqlalchemy import select
 
-from ..codes import code_tree
+from ..coding.codes import code_tree
 from ..store.models import Coding
 from ..store.project import Project
 from .corpus import Corpus, load_corpus

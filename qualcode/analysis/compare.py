@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..codes import code_tree, in_subtree
+from ..coding.codes import code_tree, in_subtree
 from ..errors import NotFound
-from ..quotes import QuoteRow, quote_rows
+from ..coding.quotes import QuoteRow, quote_rows
 from ..store.models import Memo
 from ..store.project import Project
 from .corpus import load_corpus
@@ -57,7 +57,7 @@ def incident_refs(project: Project, code_id: int, *, with_subcodes: bool = True,
     """The groups of ``incidents`` as light refs, from the cached quote refs
     (``coding_view.cached_quote_refs``); computed once per project version and arguments and
     shared read-only between sessions (``viewer``: under blind coding one result per coder)."""
-    from ..coding_view import cached_quote_refs, project_version
+    from ..coding.view import cached_quote_refs, project_version
     from ..store.settings import visible_coder
     from .version_cache import frozen, per_version
 
@@ -114,7 +114,7 @@ def comparison_title(project: Project, code_id: int) -> str:
 def comparison_memo(project: Project, code_id: int) -> Memo | None:
     """The category's comparison memo: the theoretical memo about the code titled
     "Comparison: <path>" (the newest, if there are several)."""
-    from ..memos import memo_views
+    from ..coding.memos import memo_views
 
     title = comparison_title(project, code_id)
     for view in memo_views(project, kind="code", target_id=code_id):
@@ -124,7 +124,7 @@ def comparison_memo(project: Project, code_id: int) -> Memo | None:
 
 
 def save_comparison_memo(project: Project, code_id: int, body: str, author: str = "") -> Memo:
-    from ..memos import create_memo, update_memo
+    from ..coding.memos import create_memo, update_memo
 
     memo = comparison_memo(project, code_id)
     if memo is None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..codings import visible_coders
+from ..coding.codings import visible_coders
 from ..errors import ValidationError
 from ..store.project import Project
 from .codings_frame import CodingArrays, coding_arrays

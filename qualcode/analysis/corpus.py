@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..errors import ValidationError
-from ..spans import trim_span
+from ..coding.spans import trim_span
 from ..store.models import Transcript, Turn
-from ..quotes import participant_of, role_of
+from ..coding.quotes import participant_of, role_of
 from ..store.project import Project
 
 UNITS = ("turn", "sentence", "paragraph")
@@ -139,10 +139,10 @@ def _clip(spans: list[tuple[int, int]], turns: list[tuple[int, int]]) -> list[tu
 
 
 def _sentences(text: str, turns: list[tuple[int, int]], lang: str | None) -> list[tuple[int, int]]:
-    """Sentences (spaCy sentencizer, as qualcode.sentences) inside each paragraph of each
+    """Sentences (spaCy sentencizer, as qualcode.corpus.sentences) inside each paragraph of each
     turn, all paragraphs of the transcript in one batch, without the lemmatizer."""
-    from ..nlp import pipeline
-    from ..sentences import doc_sentence_spans
+    from ..corpus.language import pipeline
+    from ..corpus.sentences import doc_sentence_spans
 
     blocks = [(ts + s, ts + e) for ts, te in turns
               for s, e in _clip(_paragraphs(text[ts:te]), [(0, te - ts)])]

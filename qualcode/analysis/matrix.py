@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from ..codings import visible_coders
+from ..coding.codings import visible_coders
 from ..errors import NotFound, ValidationError
 from ..store.models import Code, MatrixSummary, Transcript
 from ..store.project import Project, get_row
@@ -90,7 +90,7 @@ class MatrixResult:
         return pd.DataFrame(data, index=[self.paths[c] for c in self.codes], columns=self.values)
 
     def quotes(self, code_id: int, value: str):
-        """The quote rows (qualcode.quotes.QuoteRow) of a cell, in interview order: read for
+        """The quote rows (qualcode.coding.quotes.QuoteRow) of a cell, in interview order: read for
         this cell only (its codes and interviews), so always current."""
         d = self.data
         tids = np.array(self.column_transcripts.get(value, []), dtype=np.int64)
@@ -136,7 +136,7 @@ class MatrixResult:
         return {r.coding_id: r for r in self._quote_rows(transcript_ids=set(self.value_of))}
 
     def _quote_rows(self, **filters):
-        from ..quotes import quote_rows
+        from ..coding.quotes import quote_rows
 
         return quote_rows(self.project, **filters)
 
@@ -165,7 +165,7 @@ def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = N
     column per transcript in interview order, or an attribute name for one column per value
     (sorted; transcripts without it under "(none)").
 
-    ``version`` (qualcode.coding_view.project_version, computed by the caller): the counts are
+    ``version`` (qualcode.coding.view.project_version, computed by the caller): the counts are
     computed once per version and arguments and shared between calls and sessions (the app's
     page runs), with what is derived from them (every quote, chart specs); the cell summaries
     are read fresh on every call. ``viewer``: who is looking (under blind coding, only their

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import select
 
-from ..codes import code_tree
-from ..coding_status import CODED, IN_PROGRESS, NOT_CODED, statuses
+from ..coding.codes import code_tree
+from ..coding.status import CODED, IN_PROGRESS, NOT_CODED, statuses
 from ..errors import ValidationError
-from ..quotes import participant_of, role_of
+from ..coding.quotes import participant_of, role_of
 from ..store.models import Coding, Transcript
 from ..store.project import Project
 from . import rules
-from .interview_order import order_transcripts
+from ..corpus.order import order_transcripts
 
 SEP = " / "
 

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, cast, func, select
 
-from ..codes import code_tree
-from ..coding_status import coding_counts, status_of
-from ..quotes import role_of
+from ..coding.codes import code_tree
+from ..coding.status import coding_counts, status_of
+from ..coding.quotes import role_of
 from ..store.models import Code, Coding, Transcript
 from ..store.project import Project
 from . import rules
 from .bootstrap import DEFAULT_ORDERS, DEFAULT_SEED, BootstrapResult, order_bootstrap
 from .categories import CategoryResult, per_category
-from .interview_order import order_transcripts, order_warnings
+from ..corpus.order import order_transcripts, order_warnings
 from .saturation import SaturationResult, compute_saturation, project_sequence
 from .sensitivity import sensitivity_grid
 from .unseen import UnseenEstimate, estimate_unseen
@@ -141,7 +141,7 @@ def cached_order_table(project: Project, roles: set[str] | None = None, *,
 
 def cached_roles(project: Project, *, version: str | None = None) -> list[str]:
     """The interviewees' roles (the page's role filter), once per project version."""
-    from ..coding_view import transcript_roles
+    from ..coding.view import transcript_roles
 
     return _cached(project, version, ("roles",), lambda: transcript_roles(project))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ValidationError
-from ..spans import trim_span
+from ..coding.spans import trim_span
 
 UNIT_KINDS = ("turn", "sentence", "paragraph", "character")
 
@@ -64,6 +64,6 @@ def turn_spans(turns: list[tuple[int, int]], length: int) -> list[tuple[int, int
 
 
 def sentence_units(text: str, lang: str | None) -> list[tuple[int, int]]:
-    from ..sentences import sentence_spans
+    from ..corpus.sentences import sentence_spans
 
     return sentence_spans(text, lang) if text.strip() else []

@@ -2,7 +2,7 @@
 
 An analysis page reruns on every widget change and every visit; on a 200-interview project
 recomputing agreement or a matrix each time costs seconds. Results are kept under the
-project's version fingerprint (qualcode.coding_view.project_version: codings, codes,
+project's version fingerprint (qualcode.coding.view.project_version: codings, codes,
 transcript names and attributes) and the call's own arguments, shared read-only between
 sessions, and dropped as soon as the version moves on. Callers must not mutate what they get.
 """
@@ -26,7 +26,7 @@ _VIEWS_LOCK = object()  # the key of a views dict's own lock, kept in that dict
 def per_version(project: Project, name: str, key: Hashable, compute: Callable[[], T],
                 *, version: str | None = None) -> T:
     """``compute()``, or its result for the same ``name``, ``key`` and project version."""
-    from ..coding_view import project_version
+    from ..coding.view import project_version
 
     version = version or project_version(project)
     entry = (name, key)

@@ -11,7 +11,7 @@ from .common import print_json
 
 def cmd_agreement(project: Project, args) -> int:
     from ..analysis.agreement import compute_agreement
-    from ..transcripts import get_transcript
+    from ..corpus.transcripts import get_transcript
 
     transcript_ids = ({get_transcript(project, name).id for name in args.transcript}
                       if args.transcript else None)

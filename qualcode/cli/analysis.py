@@ -27,7 +27,7 @@ def _one_line(text: str) -> str:
 
 def cmd_search(project: Project, args) -> int:
     from ..analysis.search import code_hits, plan_codings, search
-    from ..codes import find_code
+    from ..coding.codes import find_code
 
     mode = ("regex" if args.regex else "stem" if args.stem else "word" if args.word
             else "phrase")
@@ -61,7 +61,7 @@ def cmd_search(project: Project, args) -> int:
 
 def cmd_autocode(project: Project, args) -> int:
     from ..analysis.search import autocode_speakers, speaker_turn_hits
-    from ..codes import find_code
+    from ..coding.codes import find_code
 
     code = find_code(project, args.code)
     speakers = set(args.speaker or []) or None
@@ -128,7 +128,7 @@ def cmd_matrix(project: Project, args) -> int:
 
 def cmd_compare(project: Project, args) -> int:
     from ..analysis.compare import incidents
-    from ..codes import find_code
+    from ..coding.codes import find_code
 
     code = find_code(project, args.code)
     groups = incidents(project, code.id, with_subcodes=not args.only, group_by=args.by,
@@ -150,8 +150,8 @@ def cmd_compare(project: Project, args) -> int:
 
 
 def _parse_link(project: Project, text: str) -> tuple[str, int]:
-    from ..codes import find_code
-    from ..transcripts import get_transcript
+    from ..coding.codes import find_code
+    from ..corpus.transcripts import get_transcript
 
     kind, sep, ref = text.partition(":")
     kind = kind.strip()
@@ -168,7 +168,8 @@ def _parse_link(project: Project, text: str) -> tuple[str, int]:
 
 
 def cmd_memos(project: Project, args) -> int:
-    from .. import memos
+    from ..coding import memos
+    from ..export.memos import memos_docx, memos_markdown
 
     if args.action == "add":
         body = Path(args.body_file).read_text(encoding="utf-8") if args.body_file else args.body
@@ -186,9 +187,9 @@ def cmd_memos(project: Project, args) -> int:
     if args.action == "export":
         out = Path(args.file)
         if out.suffix.lower() == ".md":
-            out.write_text(memos.memos_markdown(project, views, args.language), encoding="utf-8")
+            out.write_text(memos_markdown(project, views, args.language), encoding="utf-8")
         elif out.suffix.lower() == ".docx":
-            out.write_bytes(memos.memos_docx(project, views, args.language))
+            out.write_bytes(memos_docx(project, views, args.language))
         else:
             raise QualcodeError(f"cannot export memos to '{out.suffix}': use .md or .docx")
         print(f"wrote {out} ({len(views)} memo(s))")

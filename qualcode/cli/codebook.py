@@ -9,11 +9,11 @@ from ..store.project import Project
 
 
 def cmd_codebook(project: Project, args) -> int:
-    from ..codebook import export_codebook, import_codebook
-    from ..codes import code_tree
+    from ..coding.codebook import export_codebook, import_codebook
+    from ..coding.codes import code_tree
 
     if args.action == "import":
-        from ..codebook import load_codebook
+        from ..exchange.codebook_files import load_codebook
 
         book = load_codebook(args.file)
         for warning in book.warnings:
@@ -40,7 +40,7 @@ def cmd_codebook(project: Project, args) -> int:
 
 
 def cmd_codes(project: Project, args) -> int:
-    from .. import codes
+    from ..coding import codes
 
     if args.action == "create":
         parent = codes.find_code(project, args.parent).id if args.parent else None

@@ -11,7 +11,7 @@ from .common import attrs_from_pairs, print_json, progress_bar
 
 
 def cmd_ingest(project: Project, args) -> int:
-    from ..ingest import IngestReport, ingest_files, ingest_folder
+    from ..corpus import IngestReport, ingest_files, ingest_folder
 
     progress = None if args.quiet or args.json else progress_bar
     options = {"import_comments": not args.no_comments}
@@ -44,7 +44,7 @@ def cmd_ingest(project: Project, args) -> int:
 
 
 def cmd_transcripts(project: Project, args) -> int:
-    from ..transcripts import list_transcripts, transcript_overview
+    from ..corpus.transcripts import list_transcripts, transcript_overview
 
     rows = transcript_overview(project)
     if args.json:
@@ -60,7 +60,7 @@ def cmd_transcripts(project: Project, args) -> int:
 
 
 def cmd_mark(project: Project, args) -> int:
-    from ..coding_status import mark_all, mark_by_name, normalise_status
+    from ..coding.status import mark_all, mark_by_name, normalise_status
 
     status = normalise_status(args.status)
     if args.all == bool(args.names):
@@ -71,7 +71,7 @@ def cmd_mark(project: Project, args) -> int:
 
 
 def cmd_attributes(project: Project, args) -> int:
-    from ..transcripts import import_attributes
+    from ..corpus.transcripts import import_attributes
 
     n = import_attributes(project, Path(args.file).read_bytes(), Path(args.file).name)
     print(f"attributes set on {n} transcript(s)")

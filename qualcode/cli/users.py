@@ -21,6 +21,7 @@ import getpass
 import sys
 from datetime import datetime
 
+from ..demo import load_demo
 from ..errors import ValidationError
 from ..store.permissions import ROLE_LABELS, ROLES
 from .common import print_json
@@ -98,7 +99,8 @@ def cmd_projects_list(_project, args) -> int:
 def cmd_projects_create(_project, args) -> int:
     from ..store.projects import create_project, projects_dir
 
-    info = create_project(args.name, projects_dir(args.db), demo=args.demo)
+    info = create_project(args.name, projects_dir(args.db),
+                          fill=load_demo if args.demo else None)
     print(f"created project {info.name}: {info.path}")
     print(f"open it with: qualcode --db '{info.path}' …")
     return 0

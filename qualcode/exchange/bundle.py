@@ -17,13 +17,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, insert, select
 
-from ..codes import PALETTE
+from ..coding.codes import PALETTE
 from ..errors import ValidationError
 from ..ingest.language import guess_language
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
-from ..spans import trim_span
+from ..coding.spans import trim_span
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12})\}?$")
@@ -167,10 +167,10 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
 
 def store_codebook(project: Project, book, report: ImportReport, *,
                    dry_run: bool = False) -> ImportReport:
-    """Import a parsed codebook (qualcode.codebook.Codebook) through the codebook importer
+    """Import a parsed codebook (qualcode.coding.codebook.Codebook) through the codebook importer
     (codes matched by GUID, then by path) and count what it did in ``report``; with
     ``dry_run`` only count its codes."""
-    from ..codebook import import_codebook
+    from ..coding.codebook import import_codebook
 
     report.dry_run = dry_run
     if dry_run:

@@ -11,8 +11,8 @@ import re
 
 from lxml import etree
 
-from ..codebook import Codebook, CodeSpec
-from ..codes import code_tree
+from ..coding.codebook import Codebook, CodeSpec
+from ..coding.codes import code_tree
 from ..errors import ValidationError
 from ..store.clean import clean
 from ..store.project import Project

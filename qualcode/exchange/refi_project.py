@@ -47,7 +47,7 @@ from sqlalchemy import select
 
 from ..errors import ValidationError
 from ..ingest.limits import MAX_BYTES
-from ..quotes import participant_of
+from ..coding.quotes import participant_of
 from ..store.clean import clean
 from ..store.models import Code, Coding, Memo, Transcript, new_guid
 from ..store.project import Project
@@ -902,7 +902,7 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
     with CR LF line ends and positions in UTF-16 code units over them."""
     if positions not in ("codepoint", "utf16"):
         raise ValidationError("positions must be codepoint or utf16")
-    from ..codes import code_tree
+    from ..coding.codes import code_tree
 
     assign_guids(project)
     E = lambda parent, tag, **attrs: etree.SubElement(  # noqa: E731

@@ -21,7 +21,7 @@ import sqlite3
 import tempfile
 import uuid
 
-from ..codebook import Codebook, CodeSpec
+from ..coding.codebook import Codebook, CodeSpec
 from ..errors import ValidationError
 from ..ingest.csv_text import decode_csv
 from ..store.project import Project

@@ -26,7 +26,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
     from docx.oxml.ns import qn
     from docx.shared import Inches, Pt
 
-    from .docx_report import docx_bytes
+    from .docx_tables import docx_bytes
 
     if cell not in CELL_MODES:
         raise ValueError(f"cell must be one of {', '.join(CELL_MODES)}")

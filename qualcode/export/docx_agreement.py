@@ -8,7 +8,7 @@ from datetime import date
 from docx import Document
 
 from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows, value_text
-from .docx_report import add_table, docx_bytes
+from .docx_tables import add_table, docx_bytes
 
 PER_CODE_WIDTHS = (1.9, 0.5, 0.6, 0.55, 0.55, 0.6, 0.6, 0.7)
 

@@ -64,7 +64,7 @@ def chart_png(report: SaturationReport, width: float = 6.3, height: float = 3.0)
 
 
 def add_saturation_section(document, saturation: SaturationReport | SaturationResult) -> None:
-    from .docx_report import add_table
+    from .docx_tables import add_table
 
     report = as_report(saturation)
     r = report.result

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..store.clean import clean
 from ..store.project import Project
-from ..quotes import QuoteRow, quote_rows
+from ..coding.quotes import QuoteRow, quote_rows
 from .xlsx import append_row, workbook_bytes
 
 COLUMNS = list(QuoteRow.__dataclass_fields__)

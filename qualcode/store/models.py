@@ -228,7 +228,7 @@ class MemoLink(Base):
             " + (CASE WHEN transcript_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN target_memo_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="memo_link_one_target"),
-    )  # a link is made once: qualcode.memos checks (NULLs defeat a UNIQUE constraint)
+    )  # a link is made once: qualcode.coding.memos checks (NULLs defeat a UNIQUE constraint)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     memo_id: Mapped[int] = mapped_column(ForeignKey("memos.id", ondelete="CASCADE"), index=True)
@@ -258,7 +258,7 @@ class MatrixSummary(Base):
 
 class Action(Base):
     """One undoable change made by a coder (coding added or removed, code merged, moved or
-    deleted), with a snapshot of the rows it changed: see ``qualcode.history``."""
+    deleted), with a snapshot of the rows it changed: see ``qualcode.coding.history``."""
 
     __tablename__ = "actions"
 

@@ -58,7 +58,7 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "memos": CODE,
     "memo_links": CODE,
     "matrix_summaries": CODE,
-    "actions": CODE,  # the undo history (qualcode.history): written with the change it records
+    "actions": CODE,  # the undo history (qualcode.coding.history): written with the change it records
     "codes": EDIT_CODEBOOK,
     "users": ADMIN,
     "qualcode_meta": ADMIN,

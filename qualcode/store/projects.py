@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import DuplicateError, NotFound, ValidationError
 from .project import DEFAULT_DB_PATH, ENV_URL, Project, resolve_url
@@ -53,18 +54,17 @@ def project_path(name: str, folder: Path | None = None) -> Path:
     return (Path(folder) if folder else projects_dir()) / f"{check_name(name)}{SUFFIX}"
 
 
-def create_project(name: str, folder: Path | None = None, *, demo: bool = False) -> ProjectInfo:
-    """A new, empty project (or filled with the demo when asked)."""
+def create_project(name: str, folder: Path | None = None, *,
+                   fill: Callable[[Project], None] | None = None) -> ProjectInfo:
+    """A new, empty project; ``fill`` (for example ``qualcode.demo.load_demo``) fills it first."""
     path = project_path(name, folder)
     if path.exists():
         raise DuplicateError(f"a project called '{path.stem}' already exists ({path})")
     path.parent.mkdir(parents=True, exist_ok=True)
     project = Project(path)
     try:
-        if demo:
-            from ..demo import load_demo
-
-            load_demo(project)
+        if fill is not None:
+            fill(project)
     finally:
         project.close()
     return ProjectInfo(path.stem, f"sqlite:///{path.resolve()}", path.resolve())

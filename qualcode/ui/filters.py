@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ..analysis.matrix import attribute_names
-from ..codes import code_tree
-from ..transcripts import list_transcripts
+from ..coding.codes import code_tree
+from ..corpus.transcripts import list_transcripts
 
 
 def where_filter(proj, key: str, label: str = "Only interviews where") -> dict | None:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from ..errors import QualcodeError
 from ..store.permissions import ROLE_LABELS
+from ..demo import load_demo
 from ..store.projects import create_project, list_projects, projects_dir
 from ..store.users import (actor_for, authenticate, change_password, has_users, login_token,
                            user_from_token)
@@ -230,7 +231,7 @@ def _project_switcher(database: str) -> None:
             demo = st.checkbox("Fill with the demo project")
             if st.form_submit_button("Create"):
                 try:
-                    info = create_project(name, folder, demo=demo)
+                    info = create_project(name, folder, fill=load_demo if demo else None)
                 except QualcodeError as exc:
                     st.error(plain(exc))
                 else:

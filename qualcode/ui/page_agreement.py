@@ -9,13 +9,13 @@ import streamlit as st
 from ..analysis.agreement import (agreement_rows, cached_agreement, cached_disagreements,
                                   pairwise_rows, project_coders, value_text)
 from ..analysis.units import UNIT_KINDS
-from ..codes import code_tree, in_subtree
-from ..codings import codings_for_transcript
-from ..consensus import adopt_unit, discussion_memo, save_discussion
+from ..coding.codes import code_tree, in_subtree
+from ..coding.codings import codings_for_transcript
+from ..coding.consensus import adopt_unit, discussion_memo, save_discussion
 from ..errors import QualcodeError
 from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
-from ..coding_view import page_slice, project_version
-from ..transcripts import get_transcript
+from ..coding.view import page_slice, project_version
+from ..corpus.transcripts import get_transcript
 from .filters import page_number
 from .state import DOCX, XLSX, coder, plain, project
 

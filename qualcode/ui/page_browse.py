@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..codes import code_tree, in_subtree
+from ..coding.codes import code_tree, in_subtree
 from ..export import quote_table_docx
-from ..coding_view import (cached_quote_refs, code_counts, page_slice, project_version,
+from ..coding.view import (cached_quote_refs, code_counts, page_slice, project_version,
                            transcript_roles)
-from ..quotes import quote_rows, transcript_texts
+from ..coding.quotes import quote_rows, transcript_texts
 from ..store.settings import visible_coder
 from .filters import page_number
 from .state import DOCX, coder, project

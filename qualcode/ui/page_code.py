@@ -11,16 +11,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import history
-from ..codes import code_tree, create_code, in_subtree
-from ..coding_view import (chunks, code_usage, codebook_version, diff, display_colors,
+from ..coding import history
+from ..coding.codes import code_tree, create_code, in_subtree
+from ..coding.view import (chunks, code_usage, codebook_version, diff, display_colors,
                            speaker_labels, transcript_codings, transcript_headers,
                            warm_quote_refs)
-from ..codings import set_coding_memo
+from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
-from ..sentences import snap_in_turns
-from ..suggest import suggest_codes, warm_index
-from ..transcripts import get_transcript, get_turns, turn_at
+from ..corpus.sentences import snap_in_turns
+from ..coding.suggestions import suggest_codes, warm_index
+from ..corpus.transcripts import get_transcript, get_turns, turn_at
 from .span_selector import span_selector
 from .state import coder, plain, project
 from .status_control import status_control
@@ -230,7 +230,7 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
 
 def _suggestions(proj, transcript, start: int, end: int):
     """Code suggestions for the selection, computed once per selection (from an index kept up
-    to date incrementally, see qualcode.suggest)."""
+    to date incrementally, see qualcode.coding.suggestions)."""
     key = (transcript.id, start, end)
     cached = st.session_state.get(SUGGESTIONS)
     if not cached or cached[0] != key:

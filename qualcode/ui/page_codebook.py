@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import codes as ops
-from ..codebook import codebook_from_bytes, export_codebook, import_codebook
-from ..coding_view import code_counts
+from ..coding import codes as ops
+from ..coding.codebook import export_codebook, import_codebook
+from ..exchange.codebook_files import codebook_from_bytes
+from ..coding.view import code_counts
 from ..errors import QualcodeError
 from ..exchange.refi_codebook import export_qdc
-from .. import history
+from ..coding import history
 from .state import coder, forget_version, opened_version, plain, project, run_action
 
 

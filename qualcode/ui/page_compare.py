@@ -7,8 +7,8 @@ import streamlit as st
 
 from ..analysis.compare import INTERVIEW, comparison_memo, incident_refs, save_comparison_memo
 from ..analysis.matrix import attribute_names
-from ..coding_view import page_slice
-from ..quotes import quote_rows
+from ..coding.view import page_slice
+from ..coding.quotes import quote_rows
 from ..errors import QualcodeError
 from .filters import code_picker, page_number, where_filter
 from .state import coder, plain, project

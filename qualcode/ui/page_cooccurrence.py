@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..analysis.charts import cooccurrence_heatmap_spec
 from ..analysis.cooccurrence import CO_UNITS, cached_cooccurrence
-from ..coding_view import page_slice
+from ..coding.view import page_slice
 from ..errors import QualcodeError
 from ..export.analysis_tables import cooccurrence_xlsx
 from .filters import page_number, where_filter

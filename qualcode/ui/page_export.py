@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..codebook import export_codebook
-from ..codes import code_tree
+from ..coding.codebook import export_codebook
+from ..coding.codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
 from ..analysis.saturation_report import cached_saturation_report
 from .page_saturation import saturation_settings

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..analysis.charts import density_spec, frequency_spec
 from ..analysis.matrix import CASE, attribute_names, framework_matrix, set_cell_summary
-from ..coding_view import project_version
+from ..coding.view import project_version
 from ..errors import QualcodeError
 from ..export.analysis_tables import CELL_MODES, matrix_docx, matrix_xlsx
 from .filters import where_filter

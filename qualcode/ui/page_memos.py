@@ -8,13 +8,14 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from ..codes import code_tree
+from ..coding.codes import code_tree
 from ..errors import QualcodeError
-from ..memos import (KINDS, create_memo, delete_memo, link_memo, memo_views, memos_docx,
-                     memos_markdown, one_line, unlink_memo, update_memo)
-from ..quotes import quote_rows
+from ..coding.memos import (KINDS, create_memo, delete_memo, link_memo, memo_views, one_line,
+                            unlink_memo, update_memo)
+from ..export.memos import memos_docx, memos_markdown
+from ..coding.quotes import quote_rows
 from ..store.models import MEMO_TYPES
-from ..transcripts import list_transcripts
+from ..corpus.transcripts import list_transcripts
 from .state import DOCX, coder, forget_version, opened_version, plain, project
 
 TYPE_LABEL = {None: "(no type)", **{t: t for t in MEMO_TYPES}}

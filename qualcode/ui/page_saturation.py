@@ -15,7 +15,7 @@ from ..analysis.saturation_report import (SaturationReport, cached_order_table, 
                                           saturation_version)
 from ..analysis.sensitivity import threshold_text
 from ..errors import QualcodeError
-from ..coding_view import transcript_roles
+from ..coding.view import transcript_roles
 from .state import plain, project
 
 SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop

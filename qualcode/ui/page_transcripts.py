@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..analysis.interview_order import order_transcripts, order_warnings
+from ..corpus.order import order_transcripts, order_warnings
 from ..errors import QualcodeError
-from ..ingest import SUPPORTED_SUFFIXES, ingest_files
+from ..ingest import SUPPORTED_SUFFIXES
+from ..corpus import ingest_files
 from ..ingest.survey import SURVEY_SUFFIXES
-from ..transcripts import (delete_transcript, import_attributes, list_transcripts,
+from ..corpus.transcripts import (delete_transcript, import_attributes, list_transcripts,
                            transcript_overview, update_transcript)
 from .state import forget_version, opened_version, plain, project
 from .status_control import status_control

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..coding_status import CODED, IN_PROGRESS, NOT_CODED, coding_counts, set_status, status_of
+from ..coding.status import CODED, IN_PROGRESS, NOT_CODED, coding_counts, set_status, status_of
 from ..store.models import Transcript
 
 

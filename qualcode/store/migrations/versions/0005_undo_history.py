@@ -1,4 +1,4 @@
-"""The undo history of the coding canvas and codebook (qualcode.history).
+"""The undo history of the coding canvas and codebook (qualcode.coding.history).
 
 Revision ID: 0005
 Revises: 0004

@@ -9,9 +9,9 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from .codes import code_tree
-from .ingest.timecodes import format_timecode
-from .store.models import Coding, Transcript, Turn
-from .store.project import Project
+from ..ingest.timecodes import format_timecode
+from ..store.models import Coding, Transcript, Turn
+from ..store.project import Project
 
 
 @dataclass(frozen=True)

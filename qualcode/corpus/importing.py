@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..analysis.interview_order import natural_key
+from .order import natural_key
 from ..errors import DuplicateError, IngestError, QualcodeError
-from ..exchange.word_comments import CommentImport
+from ..coding.comments import CommentImport
 from ..store.project import Project
-from .files import SUPPORTED_SUFFIXES, read_document
-from .survey import SURVEY_SUFFIXES, read_survey
+from ..ingest.files import SUPPORTED_SUFFIXES, read_document
+from ..ingest.survey import SURVEY_SUFFIXES, read_survey
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def ingest_file(project: Project, path: str | Path, *, data: bytes | None = None
                 text_column: str | None = None, per_column: bool = False):
     """Read and store one file; raises IngestError / DuplicateError with a clear message.
     A survey sheet (.csv/.xlsx) stores one transcript per answer (see ``ingest.survey``)."""
-    from ..transcripts import add_transcript
+    from .transcripts import add_transcript
 
     path = Path(path)
     if path.suffix.lower() in SURVEY_SUFFIXES:
@@ -97,7 +97,7 @@ def ingest_file(project: Project, path: str | Path, *, data: bytes | None = None
     on_stored = None
     summary = CommentImport()
     if doc.comments and import_comments:
-        from ..exchange.word_comments import apply_comments
+        from ..coding.comments import apply_comments
 
         def on_stored(session, transcript):
             summary.add(apply_comments(session, transcript, doc.comments))
@@ -111,7 +111,7 @@ def ingest_file(project: Project, path: str | Path, *, data: bytes | None = None
 
 
 def _ingest_survey(project, path, data, attributes, report, text_column, per_column):
-    from ..transcripts import add_transcripts
+    from .transcripts import add_transcripts
 
     survey = read_survey(path, data, text_column=text_column, per_column=per_column)
     if report is not None:

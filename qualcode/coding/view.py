@@ -14,8 +14,8 @@ from functools import lru_cache
 from sqlalchemy import BigInteger, cast, func, select
 
 from .codes import CodeNode
-from .store.models import Code, Coding, Transcript
-from .store.project import Project
+from ..store.models import Code, Coding, Transcript
+from ..store.project import Project
 
 CHUNK = 2500  # characters per chunk at most (a long turn is cut at line ends or spaces)
 
@@ -213,7 +213,7 @@ _REFS_LOCK = threading.Lock()
 
 
 def cached_quote_refs(project: Project, version: str | None = None) -> list:
-    """Every quote in light form (qualcode.quotes.quote_refs) for the project's current
+    """Every quote in light form (qualcode.coding.quotes.quote_refs) for the project's current
     version, computed once per version and process and shared read-only between sessions (the
     code browser filters and pages it; full rows are built only for the page on screen)."""
     from .quotes import quote_refs
@@ -247,7 +247,7 @@ def warm_quote_refs(project: Project, delay: float = 1.0) -> None:
             return
         if first:
             # 20,000 long-lived tuples: keep them out of the collector's full scans, as the
-            # suggestion index does (qualcode.suggest.warm_index)
+            # suggestion index does (qualcode.coding.suggestions.warm_index)
             gc.collect()
             gc.freeze()
 

@@ -28,9 +28,9 @@ import yaml
 from sqlalchemy import func, select
 
 from .codes import PALETTE, code_tree
-from .errors import ValidationError
-from .store.models import Code
-from .store.project import Project
+from ..errors import ValidationError
+from ..store.models import Code
+from ..store.project import Project
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEXT_FIELDS = ("description", "inclusion", "exclusion")
@@ -68,7 +68,7 @@ class Codebook:
 
 
 def parse_codebook(text: str, origin: str = "codebook") -> Codebook:
-    from .ingest.limits import LimitError, safe_yaml_load
+    from ..ingest.limits import LimitError, safe_yaml_load
 
     try:
         data = safe_yaml_load(text)
@@ -118,24 +118,21 @@ def _specs(items, origin: str, prefix: str) -> list[CodeSpec]:
     return specs
 
 
-def load_codebook(path: str | Path) -> Codebook:
-    """A codebook file: qualcode YAML (.yaml/.yml) or REFI-QDA (.qdc)."""
+def read_codebook(path: str | Path) -> Codebook:
+    """A qualcode YAML codebook file (other formats: ``qualcode.exchange.codebook_files``)."""
     path = Path(path)
+    if path.suffix.lower() in (".qdc", ".qdpx", ".qde"):
+        raise ValidationError(f"{path.name}: not a YAML codebook; read REFI-QDA codebooks "
+                              "with qualcode.exchange.codebook_files.load_codebook")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"{path}: cannot read the codebook ({exc.strerror or exc})") from exc
-    return codebook_from_bytes(data, path.name)
+    return yaml_codebook(data, path.name)
 
 
-def codebook_from_bytes(data: bytes, name: str) -> Codebook:
-    if name.lower().endswith(".qdc"):
-        from .exchange.refi_codebook import parse_qdc
-
-        return parse_qdc(data, name)
-    if name.lower().endswith((".qdpx", ".qde", ".sqlite3", ".sqlite", ".db")):
-        raise ValidationError(f"{name}: this is a whole project, not a codebook; bring it in "
-                              f"with `qualcode import {name}` (or on the Import page)")
+def yaml_codebook(data: bytes, name: str) -> Codebook:
+    """A YAML codebook from the bytes of file ``name``."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -146,7 +143,7 @@ def codebook_from_bytes(data: bytes, name: str) -> Codebook:
 def import_codebook(project: Project, codebook: Codebook | str | Path) -> dict:
     """Create or update the codebook's codes in one transaction. Returns counts."""
     if not isinstance(codebook, Codebook):
-        codebook = load_codebook(codebook)
+        codebook = read_codebook(codebook)
     created = updated = 0
     with project.transaction() as s:
         count = s.query(Code).count()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .errors import ValidationError
-from .store.models import Code, Coding, Memo, Transcript
-from .store.project import Project, get_row
-from .store.settings import CONSENSUS, blind_coding
+from ..errors import ValidationError
+from ..store.models import Code, Coding, Memo, Transcript
+from ..store.project import Project, get_row
+from ..store.settings import CONSENSUS, blind_coding
 
 
 def _check_unblinded(project: Project) -> None:

@@ -10,12 +10,12 @@ import time
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .errors import BusyError, ConflictError, DuplicateError, NotFound, ValidationError
-from .ingest.document import IngestedDocument
-from .store.models import Coding, Transcript, Turn
-from .store.concurrency import check_version
-from .store.clean import BAD_CHARS, clean
-from .store.project import Project, get_row
+from ..errors import BusyError, ConflictError, DuplicateError, NotFound, ValidationError
+from ..ingest.document import IngestedDocument
+from ..store.models import Coding, Transcript, Turn
+from ..store.concurrency import check_version
+from ..store.clean import BAD_CHARS, clean
+from ..store.project import Project, get_row
 
 
 def add_transcript(
@@ -194,7 +194,7 @@ def _free_name(session, name: str, taken: set[str] | None = None) -> str:
 def list_transcripts(project: Project) -> list[Transcript]:
     """All transcripts in interview order: the explicit order, else an interview-date attribute,
     else a natural sort of the names (see analysis/interview_order.py)."""
-    from .analysis.interview_order import order_transcripts
+    from .order import order_transcripts
 
     with project.reading() as s:
         transcripts = list(s.scalars(select(Transcript)))
@@ -205,8 +205,8 @@ def transcript_overview(project: Project) -> list[dict]:
     """One row per transcript in interview order: the rows of ``qualcode transcripts --json``
     (name, order, order_source, status, format, characters, turns, speakers, timestamps,
     codings)."""
-    from .analysis.interview_order import order_transcripts
-    from .coding_status import coding_counts, status_of
+    from .order import order_transcripts
+    from ..coding.status import coding_counts, status_of
 
     with project.reading() as s:
         transcripts = list(s.scalars(select(Transcript)))
@@ -330,7 +330,7 @@ def import_attributes(project: Project, data: bytes, origin: str = "attributes.c
     import csv
     import io
 
-    from .ingest.csv_text import decode_csv, sniff_dialect
+    from ..ingest.csv_text import decode_csv, sniff_dialect
 
     text = decode_csv(data)
     rows = list(csv.DictReader(io.StringIO(text), dialect=sniff_dialect(text, 4096)))

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from .errors import DuplicateError, NotFound, ValidationError
-from .store.models import Code, Coding, Memo, MemoLink
-from .store.concurrency import check_version
-from .store.clean import clean
-from .store.project import Project, get_row
+from ..errors import DuplicateError, NotFound, ValidationError
+from ..store.models import Code, Coding, Memo, MemoLink
+from ..store.concurrency import check_version
+from ..store.clean import clean
+from ..store.project import Project, get_row
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PALETTE = ["#ffd54f", "#81c784", "#64b5f6", "#e57373", "#ba68c8", "#4db6ac", "#ff8a65",

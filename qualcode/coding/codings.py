@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .errors import DuplicateError, ValidationError
-from .store.models import Code, Coding, Memo, Transcript
-from .store.clean import clean
-from .store.project import Project, get_row
+from ..errors import DuplicateError, ValidationError
+from ..store.models import Code, Coding, Memo, Transcript
+from ..store.clean import clean
+from ..store.project import Project, get_row
 from .spans import trim_span
 
 
@@ -59,7 +59,7 @@ def coder_filter(project: Project, query, *, viewer: str | None = None,
                  coder: str | None = None):
     """``query`` on Coding limited to one ``coder`` (e.g. the consensus coder) and, under blind
     coding, to the codings ``viewer`` may see (their own). Both None: every coding."""
-    from .store.settings import visible_coder
+    from ..store.settings import visible_coder
 
     if coder is not None:
         query = query.where(Coding.coder == coder)
@@ -72,7 +72,7 @@ def coder_filter(project: Project, query, *, viewer: str | None = None,
 def visible_coders(project: Project, coders=None, *, viewer: str | None = None):
     """``coders`` (None: every coder) narrowed to what ``viewer`` may see: under blind coding
     only their own codings; no viewer (library, CLI) or blind coding off: unchanged."""
-    from .store.settings import visible_coder
+    from ..store.settings import visible_coder
 
     own = visible_coder(project, viewer)
     if own is None:
@@ -99,7 +99,7 @@ def all_codings(project: Project, *, viewer: str | None = None,
 
 def add_memo(project: Project, title: str, body: str = "", *, author: str = "",
              transcript_id: int | None = None, code_id: int | None = None) -> Memo:
-    """A memo on a transcript or a code (or neither); see qualcode.memos.create_memo, which
+    """A memo on a transcript or a code (or neither); see qualcode.coding.memos.create_memo, which
     also takes a memo type and links to codings, codes, transcripts and memos."""
     from .memos import create_memo
 
@@ -115,7 +115,7 @@ def list_memos(project: Project) -> list[Memo]:
 def update_memo(project: Project, memo_id: int, *, title: str | None = None,
                 body: str | None = None, expected_version: int | None = None) -> Memo:
     """Edit a memo; with ``expected_version`` a save over a colleague's newer edit is refused
-    (see qualcode.memos.update_memo, which also sets the memo type)."""
+    (see qualcode.coding.memos.update_memo, which also sets the memo type)."""
     from .memos import update_memo as update
 
     return update(project, memo_id, title=title, body=body, expected_version=expected_version)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from .errors import NotFound, ValidationError
-from .store.models import Coding, Transcript
-from .store.project import Project
+from ..errors import NotFound, ValidationError
+from ..store.models import Coding, Transcript
+from ..store.project import Project
 
 CODED = "coded"
 IN_PROGRESS = "in progress"

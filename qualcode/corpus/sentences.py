@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .nlp import pipeline
+from .language import pipeline
 
 
 def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:

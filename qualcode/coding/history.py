@@ -16,9 +16,9 @@ from sqlalchemy import DateTime, func, select
 
 from . import codes as code_ops
 from . import codings as coding_ops
-from .errors import NotFound, ValidationError
-from .store.models import Action, Code, Coding, Memo, Transcript, utcnow
-from .store.project import Project, get_row
+from ..errors import NotFound, ValidationError
+from ..store.models import Action, Code, Coding, Memo, Transcript, utcnow
+from ..store.project import Project, get_row
 
 KEEP = 50  # actions kept per coder
 

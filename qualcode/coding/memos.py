@@ -8,16 +8,15 @@ links too; new links live in ``memo_links``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import or_, select
 
 from .codes import code_tree
-from .errors import NotFound, ValidationError
-from .store.models import MEMO_TYPES, Code, Coding, Memo, MemoLink, Transcript
-from .store.clean import clean
-from .store.concurrency import check_version
-from .store.project import Project, get_row
+from ..errors import NotFound, ValidationError
+from ..store.models import MEMO_TYPES, Code, Coding, Memo, MemoLink, Transcript
+from ..store.clean import clean
+from ..store.concurrency import check_version
+from ..store.project import Project, get_row
 
 KINDS = ("coding", "code", "transcript", "memo")
 _COLUMN = {"coding": "coding_id", "code": "code_id", "transcript": "transcript_id",
@@ -66,7 +65,7 @@ def create_memo(project: Project, title: str, body: str = "", *, author: str = "
                 transcript_id: int | None = None, code_id: int | None = None) -> Memo:
     """A new memo with its links, e.g. ``links=[("coding", 12), ("code", 3)]``.
     ``transcript_id``/``code_id`` set the older single links (``Memo.transcript_id``/``code_id``,
-    as qualcode.codings.add_memo stores them)."""
+    as qualcode.coding.codings.add_memo stores them)."""
     title = _title(title)
     memo_type = _check_type(memo_type)
     with project.transaction() as s:
@@ -214,79 +213,3 @@ def one_line(text: str, n: int = 80) -> str:
     """``text`` on one line (white space runs as one space), cut to ``n`` characters with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1] + "…"
-
-
-def _meta(m: Memo, language: str | None) -> str:
-    """Type, author and date of a memo, as the exports show them: "theoretical · AB · 2026-…"."""
-    from .export.i18n import tr
-
-    meta = [tr(f"memo_type_{m.memo_type}", language) if m.memo_type else None,
-            m.author or None, m.updated_at.strftime("%Y-%m-%d") if m.updated_at else None]
-    return " · ".join(x for x in meta if x)
-
-
-# --- export -----------------------------------------------------------------------------------
-
-def memos_markdown(project: Project, views: list[MemoView] | None = None,
-                   language: str | None = None) -> str:
-    """The memos as one Markdown document (their bodies as written)."""
-    from .export.i18n import tr
-
-    views = memo_views(project) if views is None else views
-    lines = [f"# {tr('memos', language)}", ""]
-    for v in views:
-        m = v.memo
-        lines.append(f"## {m.title}")
-        lines.append("*" + _meta(m, language) + "*")
-        lines.append("")
-        for ln in v.links:
-            lines.append(f"- {tr('link_' + ln.kind, language)}: {ln.label}")
-        if v.links:
-            lines.append("")
-        lines.append(m.body.rstrip())
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def add_memo_section(document, views: list[MemoView], language: str | None = None,
-                     level: int = 1) -> None:
-    """Memos into a python-docx document: heading per memo, its type, author, links, body."""
-    from .export.i18n import tr
-
-    document.add_heading(tr("memos", language), level)
-    if not views:
-        document.add_paragraph(tr("no_memos", language)).runs[0].italic = True
-        return
-    for v in views:
-        m = v.memo
-        document.add_heading(m.title, level + 1)
-        if meta := _meta(m, language):
-            document.add_paragraph(meta).runs[0].italic = True
-        for ln in v.links:
-            p = document.add_paragraph(style="List Bullet")
-            p.add_run(f"{tr('link_' + ln.kind, language)}: ").bold = True
-            p.add_run(ln.label)
-        for para in m.body.split("\n\n"):
-            if para.strip():
-                document.add_paragraph(para.strip())
-
-
-def memos_docx(project: Project, views: list[MemoView] | None = None,
-               language: str | None = None, title: str | None = None) -> bytes:
-    from docx import Document
-
-    from .export.docx_report import docx_bytes
-    from .export.i18n import tr
-
-    views = memo_views(project) if views is None else views
-    document = Document()
-    document.add_heading(title or tr("memos", language), 0)
-    document.add_paragraph(tr("memos_summary", language, n=len(views),
-                              date=date.today().isoformat()))
-    add_memo_section(document, views, language, level=1)
-    # the section repeats the heading; drop it in a memo-only document
-    body = document.element.body
-    headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
-    if headings:
-        body.remove(headings[0]._element)
-    return docx_bytes(document)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..codes import PALETTE
+from .codes import PALETTE
 from ..store.clean import clean
-from ..spans import trim_span
+from .spans import trim_span
 from ..store.models import Code, Coding
 
 _SPLIT = re.compile(r"[;\n]+")

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .codes import code_tree
-from .nlp import pipeline, _stemmer
-from .store.models import Code, Coding, Transcript
-from .store.project import Project
+from ..corpus.language import pipeline, _stemmer
+from ..store.models import Code, Coding, Transcript
+from ..store.project import Project
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Suggestion:
 
 
 def _analyser(lang: str | None):
-    """``texts -> [Counter of terms]`` with the same terms as ``qualcode.nlp.terms`` (content
+    """``texts -> [Counter of terms]`` with the same terms as ``qualcode.corpus.language.terms`` (content
     words as lemma stems), run through spaCy's ``pipe`` and with a cache per word form."""
     nlp = pipeline(lang)
     stemmer = _stemmer(lang)
