@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs Python packages, Debian's chromium
-# (for the browser tests) and PostgreSQL if missing, starts a throw-away PostgreSQL server,
+# (for the browser tests), node/npm and PostgreSQL if missing, lints and tests the canvas's
+# JavaScript (npm ci, eslint, node --test), starts a throw-away PostgreSQL server,
 # runs pytest, and stops the server again. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,5 +49,14 @@ if [ -n "$pg_bin" ]; then
 else
   echo "warning: no PostgreSQL; its test variants will be skipped" >&2
 fi
+
+# the coding canvas's front-end files: ESLint, then node's test runner (fails the script)
+if ! command -v npm >/dev/null; then
+  echo "installing node and npm for the canvas's JavaScript checks…"
+  apt_install nodejs npm || echo "warning: could not install nodejs/npm" >&2
+fi
+npm ci --no-audit --no-fund --silent
+npx --no-install eslint qualcode/ui/canvas tests/js eslint.config.js
+node --test tests/js/
 
 .venv/bin/python -m pytest "$@"

@@ -1,0 +1,626 @@
+// The coding canvas (a Streamlit components-v2 element): the transcript, the selection and
+// palette, the highlights and the stripes. See qualcode/ui/span_selector.py for the contract.
+// Pure helpers live in core.js (tested with node --test in tests/js/).
+import {
+  ResendQueue, assignLanes, chunkAtOffset, chunksOverSpan, codePoints, color,
+  cutPoints, makeChunks, units,
+} from './core.js';
+
+const LANE = 18;
+// code points of text laid out before the first paint (some screens); the rest right after it
+const FIRST_SCREENS = 12000;
+// … of which the first screen or so is drawn with its highlights and stripes before that paint
+const FIRST_SEEN = 4000;
+
+function store() {
+  if (!window.__qcSpan) { window.__qcSpan = { texts: new Map(), views: new Map() }; }
+  return window.__qcSpan;
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) { e.className = cls; }
+  if (text !== undefined) { e.textContent = text; }
+  return e;
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const wrap = parentElement.querySelector('.qc-span-selector');
+  if (!wrap || !data) { return; }
+  const S = store();
+  let v = S.views.get(data.tid);
+  if (!v) {
+    v = { tid: data.tid, key: data.key, chunks: [], codings: new Map(), codes: new Map(),
+          seq: -1, lanes: new Map(), laneCount: 1, sel: null, pending: new ResendQueue(),
+          decorated: new Set(), stripes: new Map(), dragging: false, nonce: 0,
+          lastServerSel: null };
+    S.views.set(data.tid, v);
+  }
+  const fresh = v.wrap !== wrap;
+  v.wrap = wrap;
+  v.send = setTriggerValue;
+  v.data = data;
+  const root = wrap.querySelector('.qc-text');
+  const body = wrap.querySelector('.qc-body');
+  const scroller = wrap.querySelector('.qc-scroll');
+  const margin = wrap.querySelector('.qc-margin');
+  const palette = wrap.querySelector('.qc-palette');
+  const popup = wrap.querySelector('.qc-popup');
+  const density = wrap.querySelector('.qc-density');
+  root.dataset.length = String(data.length);
+  root.dataset.transcript = String(data.tid);
+
+  const act = (op) => {
+    v.nonce += 1;
+    op.n = `${Date.now().toString(36)}-${v.nonce}`;
+    op.t = v.tid;
+    if (!['select', 'resync', 'focus', 'clear'].includes(op.op)) { v.pending.add(op.n, op, Date.now()); }
+    v.send('act', op);
+    return op.n;
+  };
+
+  // ---------------------------------------------------------------- data in
+  if (data.codes) { v.codes = new Map(data.codes.map(([id, path, c]) => [id, { id, path, color: color(c) }])); v.codesV = data.codes_v; }
+  if (data.codes_v && data.codes_v !== v.codesV && !data.codes) { act({ op: 'resync' }); return; }
+  let rebuild = false;
+  if (data.chunks) {
+    S.texts.set(data.key, { chunks: data.chunks, labels: data.labels || [] });
+    rebuild = true;
+  }
+  const cached = S.texts.get(data.key);
+  if (!cached) { act({ op: 'resync' }); return; }
+  const rebuilt = rebuild || fresh || v.key !== data.key || root.childElementCount === 0;
+  if (rebuilt) {
+    v.key = data.key;
+    // the chunks cover the text: each ends where the next starts (no counting over the text)
+    v.chunks = makeChunks(cached.chunks, data.length);
+    v.labels = cached.labels;
+    root.replaceChildren();
+    v.built = 0;
+    v.decorated = new Set();
+    margin.replaceChildren(); v.stripes = new Map();
+    if (v.io) { v.io.disconnect(); }
+    // chunks coming into view get their highlights (once: refresh keeps decorated ones current)
+    v.io = new IntersectionObserver((entries) => {
+      const todo = [];
+      for (const en of entries) {
+        const i = Number(en.target.dataset.i);
+        if (en.isIntersecting && !v.decorated.has(i)) { todo.push(i); }
+      }
+      if (v.restLater) { setTimeout(v.restLater, 0); v.restLater = null; }
+      if (!todo.length) { return; }
+      if (v.dragging) { v.redrawLater = true; for (const i of todo) { v.decorated.add(i); } return; }
+      for (const i of todo) { decorate(v.chunks[i]); } layoutStripes();
+    }, { root: scroller, rootMargin: '800px 0px' });
+    // The first screens of text first: a long interview is laid out for the first paint only
+    // as far as it can be seen, and coloured; the rest follows right after (or at once, up to
+    // a chunk, when something asks for that chunk: see divOf).
+    v.build = (i) => buildTo(i);
+    buildTo(v.chunks.findIndex((c) => c.e >= FIRST_SCREENS));
+    // the top of the text is coloured and striped for the first paint already (by the
+    // refresh below, once the codings are in)
+    for (const c of v.chunks) { if (c.s >= FIRST_SEEN) { break; } v.decorated.add(c.i); }
+    const build = v.buildId = (v.buildId || 0) + 1;
+    v.restLater = null;
+    if (v.built < v.chunks.length) {
+      v.restLater = () => { if (v.buildId === build) { v.build(v.chunks.length - 1); } };
+      setTimeout(() => { if (v.restLater) { v.restLater(); v.restLater = null; } }, 500);
+    }
+    if (v.ro) { v.ro.disconnect(); }
+    // Before the first paint only the first screen's stripes read the layout (of the first
+    // screens of text); the density is drawn when the observer reports the laid-out width.
+    let width = null;
+    v.ro = new ResizeObserver((entries) => {  // new line breaks: the stripes move with the text
+      const w = entries[entries.length - 1].contentRect.width;
+      if (width !== null && w !== width) { v.layout(); }
+      if (w !== width) { width = w; v.fresh = false; v.density(); }
+    });
+    v.fresh = true;
+    v.ro.observe(root);
+  }
+  v.layout = () => layoutStripes();
+  v.refresh = (changed) => refresh(changed);
+  v.density = () => drawDensity(allCodings());
+  let changed = rebuilt ? null : new Set();  // null: every decorated chunk is drawn anew
+  if (data.full) {
+    v.codings = new Map(data.full.map(([id, s, e, code, coder, memo]) => [id, { id, s, e, code, coder, memo }])); v.removing = new Set();
+    v.seq = data.seq; changed = null;
+  } else if (data.seq !== undefined && data.seq !== v.seq) {
+    if (data.base === v.seq && (data.add || data.del)) {
+      for (const id of (data.del || [])) { const c = v.codings.get(id); if (c) { changed && changed.add(c); v.codings.delete(id); } }
+      for (const [id, s, e, code, coder, memo] of (data.add || [])) { const c = { id, s, e, code, coder, memo }; v.codings.set(id, c); changed && changed.add(c); if (v.removing) { v.removing.delete(id); } }
+      v.seq = data.seq;
+    } else { act({ op: 'resync' }); return; }
+  }
+  // actions the server has done are no longer pending; re-send the ones it seems to have lost
+  const settled = v.pending.settle(new Set(data.acked || []), Date.now());
+  for (const p of settled.done) { if (p.local && changed !== null) { changed.add(p.local); } }
+  for (const op of settled.due) { v.send('act', op); }
+  if (!v.resender) {  // an action whose rerun never came (lost on the way) is sent again
+    v.resender = setInterval(() => {
+      if (!document.body.contains(v.wrap)) { return; }
+      const op = v.pending.nextDue(Date.now());
+      if (op) { v.send('act', op); }
+    }, 2000);
+  }
+  if (data.sel && data.sel.n !== v.lastServerSel) {
+    v.lastServerSel = data.sel.n;
+    if (data.sel.start === null) { v.sel && setSelection(null, 0); }
+    else { setSelection(data.sel.start, data.sel.end, true); }
+  }
+  v.top = (data.top || []).filter((id) => v.codes.has(id));
+  v.recent = (data.recent || []).filter((id) => v.codes.has(id));
+  v.suggest = data.suggest || null;
+  refresh(changed);
+  if (!palette.hidden) { renderPalette(false); }
+
+  // ---------------------------------------------------------------- model helpers
+  function allCodings() {
+    const out = [...v.codings.values(), ...v.pending.locals()];
+    return out.filter((c) => !(v.removing && v.removing.has(c.id)));
+  }
+  function buildTo(last) {  // the chunks up to index ``last`` (all: -1 or past the end) in the page
+    if (last < 0 || last >= v.chunks.length) { last = v.chunks.length - 1; }
+    if (v.built > last) { return; }
+    const frag = document.createDocumentFragment();
+    for (; v.built <= last; v.built += 1) {
+      const c = v.chunks[v.built];
+      const div = el('div', 'qc-chunk');
+      div.dataset.start = String(c.s); div.dataset.end = String(c.e); div.dataset.i = String(c.i);
+      const span = el('span', '', c.t);
+      span.dataset.start = String(c.s); span.dataset.end = String(c.e);
+      div.appendChild(span);
+      frag.appendChild(div);
+      c.div = div;
+      v.io.observe(div);
+    }
+    root.appendChild(frag);
+  }
+  function divOf(ch) { if (ch.i >= v.built) { v.build(ch.i); } return ch.div; }
+  function chunkAt(offset) { return chunkAtOffset(v.chunks, offset); }
+  function chunksOver(s, e) { return chunksOverSpan(v.chunks, s, e); }
+  function codeOf(c) { return v.codes.get(c.code) || { path: c.name || 'new code', color: '#bdbdbd' }; }
+
+  // ---------------------------------------------------------------- drawing
+  function refresh(changed) {
+    // never redraw the text under a drag: that takes the browser's selection with it; the
+    // redraw waits for the mouse to be released
+    if (v.dragging) { v.redrawLater = true; return; }
+    const list = allCodings();
+    const lanes = assignLanes(list);
+    v.lanes = lanes.lanes; v.laneCount = lanes.count;
+    margin.style.width = `${v.laneCount * LANE + 6}px`;
+    let todo;
+    if (changed === null || changed === undefined) { todo = [...v.decorated].map((i) => v.chunks[i]); }
+    else {
+      const set = new Set();
+      for (const c of changed) { for (const ch of chunksOver(c.s, c.e)) { if (v.decorated.has(ch.i)) { set.add(ch); } } }
+      todo = [...set];
+    }
+    for (const ch of todo) { decorate(ch, list); }
+    layoutStripes(list);
+    if (!v.fresh) { drawDensity(list); }  // a new text: drawn once it is laid out (v.ro)
+  }
+
+  function decorate(ch, list) {
+    list = list || allCodings();
+    v.decorated.add(ch.i);
+    const over = list.filter((c) => c.s < ch.e && c.e > ch.s);
+    const labs = (v.labels || []).filter(([a, b]) => a < ch.e && b > ch.s);
+    const bounds = cutPoints(ch.s, ch.e, over, labs, v.sel);
+    const frag = document.createDocumentFragment();
+    let u0 = 0;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const a = bounds[k], b = bounds[k + 1];
+      if (a === b) { continue; }
+      const u1 = units(ch.t, b - ch.s);
+      const span = el('span', '', ch.t.slice(u0, u1));
+      u0 = u1;
+      span.dataset.start = String(a); span.dataset.end = String(b);
+      const on = over.filter((c) => c.s <= a && b <= c.e).sort((x, y) => (x.e - x.s) - (y.e - y.s));
+      if (on.length) {
+        span.classList.add('qc-coded');
+        const cols = on.map((c) => codeOf(c).color);
+        if (on.length === 1) { span.style.backgroundColor = cols[0] + 'aa'; }
+        else {
+          span.classList.add('qc-overlap');
+          const stops = cols.map((c, i) => `${c}cc ${(100 * i / cols.length).toFixed(1)}% ${(100 * (i + 1) / cols.length).toFixed(1)}%`);
+          span.style.backgroundImage = `linear-gradient(to bottom, ${stops.join(', ')})`;
+        }
+        span.title = on.map((c) => codeOf(c).path).join(' · ');
+        span.dataset.codings = on.map((c) => c.id).join(',');
+      }
+      if (labs.some(([x, y]) => x <= a && b <= y)) { span.classList.add('qc-speaker'); }
+      if (v.sel && v.sel.s <= a && b <= v.sel.e) { span.classList.add('qc-sel'); }
+      frag.appendChild(span);
+    }
+    divOf(ch).replaceChildren(frag);
+  }
+
+  function locate(offset) {
+    const ch = chunkAt(offset);
+    const spans = divOf(ch).children;
+    let lo = 0, hi = spans.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (Number(spans[mid].dataset.start) <= offset) { lo = mid; } else { hi = mid - 1; } }
+    const span = spans[lo];
+    const node = span.firstChild;
+    if (!node) { return { node: span, index: 0 }; }
+    return { node, index: units(node.data, offset - Number(span.dataset.start)) };
+  }
+  function rangeOf(s, e) {
+    const a = locate(s), b = locate(Math.max(s, e));
+    const r = document.createRange();
+    r.setStart(a.node, a.index); r.setEnd(b.node, b.index);
+    return r;
+  }
+
+  function layoutStripes(list) {
+    if (!v.decorated.size && !v.stripes.size) { return; }  // nothing shown: no layout read
+    list = list || allCodings();
+    const top0 = margin.getBoundingClientRect().top;
+    const keep = new Set();
+    for (const c of list) {
+      const visible = chunksOver(c.s, c.e).some((ch) => v.decorated.has(ch.i));
+      if (!visible) { continue; }
+      const lane = v.lanes.get(c.id) || 0;
+      keep.add(c.id);
+      let st = v.stripes.get(c.id);
+      const code = codeOf(c);
+      if (!st) {
+        st = el('div', 'qc-stripe');
+        st.appendChild(el('span', ''));
+        st.onclick = (ev) => { ev.stopPropagation(); showPopup([c.id], st); };
+        margin.appendChild(st);
+        v.stripes.set(c.id, st);
+      }
+      st.dataset.coding = String(c.id);
+      st.dataset.code = String(c.code);
+      st.classList.toggle('qc-pending', typeof c.id === 'string');
+      st.style.borderLeftColor = code.color;
+      st.style.backgroundColor = code.color + '33';
+      st.title = code.path;
+      st.firstChild.textContent = code.path.split(' / ').pop();
+      const rects = rangeOf(c.s, c.e).getClientRects();
+      if (!rects.length) { continue; }
+      const top = rects[0].top - top0, bottom = rects[rects.length - 1].bottom - top0;
+      st.style.top = `${top + 1}px`;
+      st.style.height = `${Math.max(8, bottom - top - 2)}px`;
+      st.style.left = `${3 + lane * LANE}px`;
+    }
+    for (const [id, st] of v.stripes) { if (!keep.has(id)) { st.remove(); v.stripes.delete(id); } }
+  }
+
+  function drawDensity(list) {
+    const w = density.clientWidth || 600;
+    density.width = w;
+    const ctx = density.getContext('2d');
+    ctx.clearRect(0, 0, w, 14);
+    const n = Math.max(1, Number(data.length));
+    const bins = new Float32Array(w);
+    for (const c of list) {
+      const a = Math.floor(c.s / n * w), b = Math.max(a + 1, Math.ceil(c.e / n * w));
+      for (let x = a; x < b && x < w; x++) { bins[x] += 1; }
+    }
+    let max = 1; for (const x of bins) { if (x > max) { max = x; } }
+    ctx.fillStyle = '#1e88e5';
+    for (let x = 0; x < w; x++) { if (bins[x]) { const h = 3 + 11 * bins[x] / max; ctx.fillRect(x, 14 - h, 1, h); } }
+    density.onclick = (ev) => {
+      const r = density.getBoundingClientRect();
+      const off = Math.floor((ev.clientX - r.left) / r.width * n);
+      const ch = chunkAt(off);
+      const div = divOf(ch);
+      scroller.scrollTop = div.offsetTop + (off - ch.s) / Math.max(1, ch.e - ch.s) * div.offsetHeight - 40;
+    };
+  }
+
+  // ---------------------------------------------------------------- selection
+  function boundary(node, offset) {
+    if (!root.contains(node)) { return null; }
+    if (node.nodeType === Node.TEXT_NODE) {
+      const span = node.parentElement;
+      if (!span || span.dataset.start === undefined) { return null; }
+      return Number(span.dataset.start) + codePoints(node.data.slice(0, offset));
+    }
+    if (node.dataset && node.dataset.start !== undefined && node.tagName === 'SPAN') {
+      return offset === 0 ? Number(node.dataset.start) : Number(node.dataset.end);
+    }
+    const kids = node.children;
+    if (!kids || kids.length === 0) { return null; }
+    if (offset >= kids.length) { return Number(kids[kids.length - 1].dataset.end); }
+    return Number(kids[offset].dataset.start);
+  }
+  function pointOffset(x, y) {
+    const r = root.getBoundingClientRect();
+    const sr = scroller.getBoundingClientRect();
+    const cx = Math.min(Math.max(x, r.left + 2), r.right - 2);
+    const cy = Math.min(Math.max(y, Math.max(r.top, sr.top) + 2), Math.min(r.bottom, sr.bottom) - 2);
+    let node = null, off = 0;
+    if (document.caretPositionFromPoint) {
+      const p = document.caretPositionFromPoint(cx, cy); if (p) { node = p.offsetNode; off = p.offset; }
+    } else if (document.caretRangeFromPoint) {
+      const p = document.caretRangeFromPoint(cx, cy); if (p) { node = p.startContainer; off = p.startOffset; }
+    }
+    return node ? boundary(node, off) : null;
+  }
+  function setSelection(s, e, fromServer) {
+    const old = v.sel;
+    v.sel = (s !== null && e > s) ? { s, e } : null;
+    const touched = new Set();
+    for (const x of [old, v.sel]) { if (x) { for (const ch of chunksOver(x.s, x.e)) { touched.add(ch); } } }
+    for (const ch of touched) { decorate(ch); }
+    if (touched.size) { layoutStripes(); }
+    if (v.sel) {
+      const sel = window.getSelection();
+      if (sel) { sel.removeAllRanges(); }
+      openPalette();
+    } else { palette.hidden = true; }
+  }
+  function report(ev) {
+    const sel = window.getSelection();
+    let s, e;
+    if (sel && sel.rangeCount && !sel.isCollapsed) {
+      const r = sel.getRangeAt(0);
+      s = boundary(r.startContainer, r.startOffset);
+      e = boundary(r.endContainer, r.endOffset);
+      if (s === null || e === null) {
+        // released outside the text: the end nearest to the pointer, inside the text
+        const anchor = boundary(sel.anchorNode, sel.anchorOffset);
+        const a = anchor !== null ? anchor : v.downAt;
+        const z = pointOffset(ev.clientX, ev.clientY);
+        if (a === null || a === undefined || z === null) { return; }
+        s = Math.min(a, z); e = Math.max(a, z);
+      }
+    } else if (v.downAt !== null && v.downAt !== undefined && ev && ev.type === 'mouseup') {
+      // released outside the text, or the text under the drag was redrawn meanwhile (a coding
+      // confirmed by the server) and took the browser's selection with it: from press to release
+      const z = pointOffset(ev.clientX, ev.clientY);
+      if (z === null) { return; }
+      s = Math.min(v.downAt, z); e = Math.max(v.downAt, z);
+    } else { return; }
+    if (e <= s) { return; }
+    popup.hidden = true;
+    setSelection(s, e, false);
+    act({ op: 'select', start: s, end: e });
+  }
+  root.onmousedown = (ev) => {
+    if (ev.button !== 0) { return; }
+    v.dragging = true;
+    v.downAt = pointOffset(ev.clientX, ev.clientY);
+    v.downX = ev.clientX; v.downY = ev.clientY;
+  };
+  if (!S.docListener) {
+    S.docListener = true;
+    document.addEventListener('mouseup', (ev) => {
+      for (const view of S.views.values()) { if (view.onDocUp) { view.onDocUp(ev); } }
+    }, true);
+  }
+  v.onDocUp = (ev) => {
+    if (!v.dragging) { return; }
+    v.dragging = false;
+    const moved = Math.abs(ev.clientX - v.downX) + Math.abs(ev.clientY - v.downY) > 3;
+    const sel = window.getSelection();
+    const redraw = () => { if (v.redrawLater) { v.redrawLater = false; refresh(null); } };
+    if (!moved && (!sel || sel.isCollapsed)) { redraw(); clickAt(ev); return; }
+    setTimeout(() => { report(ev); redraw(); }, 0);
+  };
+  root.onkeyup = (ev) => { if (ev.shiftKey) { report(ev); } };
+  // The popup sits inside the scrolled body beside its anchor and scrolls with it: scrolling
+  // (also to bring its buttons into view) never closes it; a click elsewhere does.
+  scroller.onscroll = null;
+
+  function clickAt(ev) {
+    const t = ev.target && ev.target.closest ? ev.target.closest('.qc-coded') : null;
+    if (t && root.contains(t)) {
+      const ids = t.dataset.codings.split(',').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+      showPopup(ids, t);
+    } else if (!palette.contains(ev.target) && !popup.contains(ev.target)) {
+      popup.hidden = true;
+      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); act({ op: 'clear' }); }
+    }
+  }
+
+  // ---------------------------------------------------------------- popup: codings at a place
+  function place(box, rect) {
+    const b = body.getBoundingClientRect();
+    box.style.top = `${rect.bottom - b.top + 6}px`;
+    box.style.left = `${Math.max(4, Math.min(rect.left - b.left, b.width - box.offsetWidth - 8))}px`;
+  }
+  function showPopup(ids, anchor) {
+    palette.hidden = true;
+    const list = ids.map((id) => allCodings().find((c) => c.id === id)).filter(Boolean);
+    const rows = [];
+    for (const c of list) {
+      const row = el('div', 'qc-coding');
+      row.dataset.coding = String(c.id);
+      const head = el('div', 'qc-item');
+      const sw = el('span', 'qc-swatch'); sw.style.backgroundColor = codeOf(c).color;
+      head.appendChild(sw);
+      head.appendChild(el('b', '', codeOf(c).path));
+      row.appendChild(head);
+      row.appendChild(el('div', 'qc-hint', `chars ${c.s}–${c.e}` + (c.coder ? ` · coder ${c.coder}` : '')));
+      if (c.memo) { row.appendChild(el('div', 'qc-memo', c.memo)); }
+      const buttons = el('div', 'qc-row');
+      if (typeof c.id === 'number') {
+        const rm = el('button', '', 'Remove');
+        rm.onclick = (ev) => { ev.stopPropagation(); removeCoding(c); popup.hidden = true; };
+        const memo = el('button', '', 'Memo…');
+        memo.onclick = (ev) => { ev.stopPropagation(); act({ op: 'focus', id: c.id }); popup.hidden = true; };
+        buttons.appendChild(rm); buttons.appendChild(memo);
+      }
+      row.appendChild(buttons);
+      rows.push(row);
+    }
+    if (!rows.length) { popup.hidden = true; return; }
+    popup.replaceChildren(...rows);
+    popup.hidden = false;
+    place(popup, anchor.getBoundingClientRect());
+  }
+  function removeCoding(c) {
+    if (!v.removing) { v.removing = new Set(); }
+    v.removing.add(c.id);
+    v.codings.delete(c.id);
+    refresh([c]);
+    act({ op: 'remove', id: c.id });
+  }
+
+  // ---------------------------------------------------------------- palette
+  function openPalette() {
+    v.query = ''; v.active = 0;
+    renderPalette(true);
+  }
+  function candidates() {
+    const q = (v.query || '').trim().toLowerCase();
+    const order = [...v.recent, ...[...v.codes.keys()].filter((id) => !v.recent.includes(id))];
+    let ids = order;
+    if (q) {
+      const words = q.split(/\s+/);
+      ids = order.filter((id) => { const p = v.codes.get(id).path.toLowerCase(); return words.every((w) => p.includes(w)); });
+      ids.sort((a, b) => {
+        const na = v.codes.get(a).path.toLowerCase().split(' / ').pop(), nb = v.codes.get(b).path.toLowerCase().split(' / ').pop();
+        return (nb.startsWith(q) ? 1 : 0) - (na.startsWith(q) ? 1 : 0);
+      });
+    }
+    return ids;
+  }
+  function quoteText() {
+    if (!v.sel) { return ''; }
+    const parts = [];
+    for (const ch of chunksOver(v.sel.s, v.sel.e)) {
+      const a = units(ch.t, Math.max(0, v.sel.s - ch.s)), b = units(ch.t, Math.min(ch.e, v.sel.e) - ch.s);
+      parts.push(ch.t.slice(a, b));
+    }
+    return parts.join('');
+  }
+  function suggestRow() {
+    const row = el('div', 'qc-row qc-suggestions');
+    const sug = v.suggest && v.sel && v.suggest.start === v.sel.s && v.suggest.end === v.sel.e ? v.suggest.ids.filter((id) => v.codes.has(id)) : [];
+    if (sug.length) {
+      row.appendChild(el('span', 'qc-hint', 'Suggested:'));
+      for (const id of sug) {
+        const b = el('button', 'qc-suggest', v.codes.get(id).path.split(' / ').pop());
+        b.title = v.codes.get(id).path;
+        b.onmousedown = (ev) => { ev.preventDefault(); };
+        b.onclick = (ev) => { ev.stopPropagation(); apply(id); };
+        row.appendChild(b);
+      }
+    }
+    return row;
+  }
+  function renderPalette(focus) {
+    if (!v.sel) { palette.hidden = true; return; }
+    const here = `${v.sel.s}-${v.sel.e}`;
+    const old = palette.querySelector('.qc-suggestions');
+    if (!focus && !palette.hidden && old && palette.dataset.sel === here && palette.querySelector('input')) {
+      old.replaceWith(suggestRow());  // a rerun: keep the input (and what is typed in it)
+      return;
+    }
+    palette.dataset.sel = here;
+    const input = el('input');
+    input.type = 'text';
+    input.placeholder = 'Type to find a code · Enter applies · 1–9 · Esc';
+    input.setAttribute('aria-label', 'Code to apply');
+    input.value = v.query || '';
+    const listBox = el('div', 'qc-list');
+    const fill = () => {
+      const ids = candidates();
+      v.ids = ids;
+      if (v.active >= ids.length + (v.query ? 1 : 0)) { v.active = 0; }
+      const items = [];
+      ids.slice(0, 60).forEach((id, k) => {
+        const code = v.codes.get(id);
+        const it = el('div', 'qc-item' + (k === v.active ? ' qc-active' : ''));
+        it.dataset.code = String(id);
+        const sw = el('span', 'qc-swatch'); sw.style.backgroundColor = code.color;
+        it.appendChild(sw);
+        const slot = v.top.indexOf(id);
+        if (slot >= 0 && slot < 9) { it.appendChild(el('span', 'qc-key', String(slot + 1))); }
+        it.appendChild(el('span', '', code.path));
+        if (v.recent.includes(id) && !v.query) { it.appendChild(el('span', 'qc-hint', 'recent')); }
+        it.onmousedown = (ev) => { ev.preventDefault(); };
+        it.onclick = (ev) => { ev.stopPropagation(); apply(id); };
+        items.push(it);
+      });
+      const q = (v.query || '').trim();
+      if (q && !ids.some((id) => v.codes.get(id).path.toLowerCase() === q.toLowerCase())) {
+        const it = el('div', 'qc-item' + (v.active === ids.length || !ids.length ? ' qc-active' : ''), `+ New code “${q}”`);
+        it.dataset.newCode = '1';
+        it.onmousedown = (ev) => { ev.preventDefault(); };
+        it.onclick = (ev) => { ev.stopPropagation(); applyNew(q); };
+        items.push(it);
+      }
+      listBox.replaceChildren(...items);
+    };
+    input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
+    input.onkeydown = (ev) => {
+      ev.stopPropagation();
+      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); return; }
+      if (!input.value && /^[1-9]$/.test(ev.key)) {
+        ev.preventDefault();
+        const id = v.top[Number(ev.key) - 1];
+        if (id !== undefined) { apply(id); }
+        return;
+      }
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        const n = Math.min(v.ids.length, 60) + (v.query ? 1 : 0);
+        v.active = (v.active + (ev.key === 'ArrowDown' ? 1 : n - 1)) % Math.max(1, n);
+        fill();
+        return;
+      }
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        const q = (v.query || '').trim();
+        if (v.active < Math.min(v.ids.length, 60)) { apply(v.ids[v.active]); }
+        else if (q) { applyNew(q); }
+      }
+    };
+    const kids = [input, suggestRow(), listBox];
+    const row = el('div', 'qc-row');
+    const words = quoteText().replace(/\s+/g, ' ').trim();
+    const invivo = words.replace(/\//g, '-').slice(0, 60).trim();
+    if (invivo) {
+      const b = el('button', 'qc-invivo', `+ In-vivo code “${invivo}”`);
+      b.onmousedown = (ev) => { ev.preventDefault(); };
+      b.onclick = (ev) => { ev.stopPropagation(); applyNew(invivo); };
+      row.appendChild(b);
+    }
+    const snap = el('button', 'qc-snap', 'Whole sentences');
+    snap.title = 'Widen the selection to whole sentences of this turn';
+    snap.onmousedown = (ev) => { ev.preventDefault(); };
+    snap.onclick = (ev) => { ev.stopPropagation(); act({ op: 'snap', start: v.sel.s, end: v.sel.e }); };
+    row.appendChild(snap);
+    kids.push(row);
+    kids.push(el('div', 'qc-hint', `chars ${v.sel.s}–${v.sel.e}`));
+    palette.replaceChildren(...kids);
+    fill();
+    palette.hidden = false;
+    const rects = rangeOf(v.sel.s, v.sel.e).getClientRects();
+    if (rects.length) { place(palette, rects[rects.length - 1]); }
+    if (focus) { input.focus({ preventScroll: true }); }
+    else if (palette.contains(document.activeElement) === false && document.activeElement === document.body) { input.focus({ preventScroll: true }); }
+  }
+  function apply(codeId) {
+    if (!v.sel) { return; }
+    const { s, e } = v.sel;
+    const n = act({ op: 'apply', code: codeId, start: s, end: e });
+    const local = { id: 'p' + n, s, e, code: codeId };
+    v.pending.get(n).local = local;
+    finishApply(local);
+  }
+  function applyNew(name) {
+    if (!v.sel) { return; }
+    const { s, e } = v.sel;
+    const n = act({ op: 'new', name, start: s, end: e });
+    const local = { id: 'p' + n, s, e, code: null, name };
+    v.pending.get(n).local = local;
+    finishApply(local);
+  }
+  function finishApply(local) {
+    palette.hidden = true;
+    const old = v.sel;
+    v.sel = null;
+    refresh([local, { s: old.s, e: old.e }]);
+    root.focus({ preventScroll: true });
+  }
+}

@@ -1,0 +1,110 @@
+// Pure functions of the coding canvas: no DOM, no browser. canvas.js imports them; node's
+// test runner tests them (tests/js/). Offsets are code points into the stored text, always.
+
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+
+// An action not acknowledged by the server after this many milliseconds is sent again.
+export const RESEND_AFTER = 4000;
+
+// Code points in a string (a surrogate pair counts once).
+export function codePoints(s) {
+  let n = 0;
+  // eslint-disable-next-line no-unused-vars
+  for (const _ of s) { n += 1; }
+  return n;
+}
+
+// UTF-16 index of code point ``cp`` in ``s``.
+export function units(s, cp) {
+  if (!/[\uD800-\uDFFF]/.test(s)) { return Math.min(cp, s.length); }
+  let i = 0, n = 0;
+  while (n < cp && i < s.length) { const c = s.charCodeAt(i); i += (c >= 0xD800 && c <= 0xDBFF) ? 2 : 1; n += 1; }
+  return i;
+}
+
+// A colour safe to put in a style: ``#rrggbb`` or a neutral grey.
+export function color(c) { return (typeof c === 'string' && COLOR.test(c)) ? c : '#cccccc'; }
+
+// The chunks of a text from the server's ``[[start, text], ...]``: each ends where the next
+// starts, the last at ``length`` (no counting over the text).
+export function makeChunks(cs, length) {
+  return cs.map(([s, t], i) => ({ i, s, t, e: i + 1 < cs.length ? cs[i + 1][0] : Number(length) }));
+}
+
+// The chunk holding code point ``offset`` (binary search; the first one before the text).
+export function chunkAtOffset(chunks, offset) {
+  let lo = 0, hi = chunks.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (chunks[mid].s <= offset) { lo = mid; } else { hi = mid - 1; } }
+  return chunks[lo];
+}
+
+// The chunks a span ``[s, e)`` touches (at least the one holding ``s``).
+export function chunksOverSpan(chunks, s, e) {
+  const out = [];
+  if (!chunks.length) { return out; }
+  for (let c = chunkAtOffset(chunks, s); c && c.s < Math.max(e, s + 1); c = chunks[c.i + 1]) { out.push(c); }
+  return out;
+}
+
+// Lanes of the margin stripes: codings sorted by start (longer first), each in the first lane
+// free at its start. Returns ``{ lanes: Map(id -> lane), count }``.
+export function assignLanes(list) {
+  const sorted = [...list].sort((a, b) => a.s - b.s || b.e - a.e);
+  const ends = [];
+  const lanes = new Map();
+  for (const c of sorted) {
+    let lane = ends.findIndex((e) => e <= c.s);
+    if (lane < 0) { lane = ends.length; ends.push(c.e); } else { ends[lane] = c.e; }
+    lanes.set(c.id, lane);
+  }
+  return { lanes, count: Math.max(1, ends.length) };
+}
+
+// The boundaries a chunk ``[s, e)`` is cut at for its highlight spans: its ends, the ends of
+// the codings and speaker labels over it and of the selection, sorted.
+export function cutPoints(s, e, codings, labels, sel) {
+  const cuts = new Set([s, e]);
+  for (const c of codings) { cuts.add(Math.max(s, c.s)); cuts.add(Math.min(e, c.e)); }
+  for (const [a, b] of labels) { cuts.add(Math.max(s, a)); cuts.add(Math.min(e, b)); }
+  if (sel && sel.s < e && sel.e > s) { cuts.add(Math.max(s, sel.s)); cuts.add(Math.min(e, sel.e)); }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+// The actions sent to the server and not yet acknowledged. Each entry is ``{ op, at }`` (plus
+// ``local``: the optimistic coding it shows meanwhile); ``settle`` takes out the acknowledged
+// ones and hands back those waiting too long, to be sent again.
+export class ResendQueue {
+  constructor(after = RESEND_AFTER) { this.after = after; this.items = new Map(); }
+
+  add(n, op, now) { const p = { op, at: now }; this.items.set(n, p); return p; }
+
+  get(n) { return this.items.get(n); }
+
+  get size() { return this.items.size; }
+
+  // the optimistic codings of the actions still waiting
+  locals() {
+    const out = [];
+    for (const p of this.items.values()) { if (p.local) { out.push(p.local); } }
+    return out;
+  }
+
+  // ``acked``: a Set of nonces the server has done. Returns ``{ done, due }``: the entries
+  // acknowledged (now out of the queue) and the ops to send again (stamped ``now``).
+  settle(acked, now) {
+    const done = [], due = [];
+    for (const [n, p] of this.items) {
+      if (acked.has(n)) { this.items.delete(n); done.push(p); }
+      else if (now - p.at > this.after) { p.at = now; due.push(p.op); }
+    }
+    return { done, due };
+  }
+
+  // The first op waiting too long (stamped ``now``), or null: one re-send per tick.
+  nextDue(now) {
+    for (const p of this.items.values()) {
+      if (now - p.at > this.after) { p.at = now; return p.op; }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,153 @@
+// node --test tests/js/ : the canvas's pure functions (qualcode/ui/canvas/core.js).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import {
+  ResendQueue, assignLanes, chunkAtOffset, chunksOverSpan, codePoints, color, cutPoints,
+  makeChunks, units,
+} from '../../qualcode/ui/canvas/core.js';
+
+describe('code points', () => {
+  it('counts a surrogate pair once, like Python len()', () => {
+    assert.equal(codePoints(''), 0);
+    assert.equal(codePoints('abc'), 3);
+    assert.equal(codePoints('a😀b'), 3);          // '😀' is two UTF-16 units
+    assert.equal('a😀b'.length, 4);
+    assert.equal(codePoints('é'), 1);             // precomposed
+    assert.equal(codePoints('e\u0301'), 2);       // combining accent: two code points, as Python
+    assert.equal(codePoints('𝒳𝒴'), 2);
+  });
+
+  it('maps a code point index to a UTF-16 index', () => {
+    assert.equal(units('hello', 3), 3);
+    assert.equal(units('hello', 99), 5);          // clamped at the end
+    const s = 'a😀b😀c';
+    assert.equal(units(s, 0), 0);
+    assert.equal(units(s, 1), 1);
+    assert.equal(units(s, 2), 3);
+    assert.equal(units(s, 3), 4);
+    assert.equal(units(s, 4), 6);
+    assert.equal(units(s, 5), 7);
+    assert.equal(units(s, 9), 7);
+    for (let cp = 0; cp <= 5; cp++) { assert.equal(codePoints(s.slice(0, units(s, cp))), cp); }
+  });
+});
+
+describe('colour', () => {
+  it('lets only #rrggbb into a style', () => {
+    assert.equal(color('#A1b2C3'), '#A1b2C3');
+    for (const bad of ['red', '#fff', 'url(x)', '#1234567', '#12345g', null, undefined, 5, '#123456;x']) {
+      assert.equal(color(bad), '#cccccc');
+    }
+  });
+});
+
+describe('chunks', () => {
+  const chunks = makeChunks([[0, 'P1: hello '], [10, 'P2: 😀 hi '], [19, 'P1: end']], 26);
+
+  it('each chunk ends where the next starts, the last at the length', () => {
+    assert.deepEqual(chunks.map((c) => [c.i, c.s, c.e]), [[0, 0, 10], [1, 10, 19], [2, 19, 26]]);
+    assert.equal(makeChunks([[0, 'x']], '1')[0].e, 1);   // a length sent as a string
+    assert.deepEqual(makeChunks([], 0), []);
+  });
+
+  it('finds the chunk of an offset', () => {
+    assert.equal(chunkAtOffset(chunks, 0).i, 0);
+    assert.equal(chunkAtOffset(chunks, 9).i, 0);
+    assert.equal(chunkAtOffset(chunks, 10).i, 1);
+    assert.equal(chunkAtOffset(chunks, 25).i, 2);
+    assert.equal(chunkAtOffset(chunks, 99).i, 2);
+    assert.equal(chunkAtOffset(chunks, -5).i, 0);
+  });
+
+  it('lists the chunks a span touches', () => {
+    const idx = (s, e) => chunksOverSpan(chunks, s, e).map((c) => c.i);
+    assert.deepEqual(idx(0, 10), [0]);
+    assert.deepEqual(idx(5, 11), [0, 1]);
+    assert.deepEqual(idx(0, 26), [0, 1, 2]);
+    assert.deepEqual(idx(12, 12), [1]);           // empty span: its chunk
+    assert.deepEqual(chunksOverSpan([], 0, 5), []);
+  });
+
+  it('cuts a chunk at codings, labels and the selection', () => {
+    assert.deepEqual(cutPoints(10, 19, [{ s: 5, e: 12 }, { s: 14, e: 30 }], [[10, 13]], { s: 15, e: 17 }),
+      [10, 12, 13, 14, 15, 17, 19]);
+    assert.deepEqual(cutPoints(10, 19, [], [], { s: 0, e: 5 }), [10, 19]);   // selection elsewhere
+    assert.deepEqual(cutPoints(10, 19, [], [], null), [10, 19]);
+  });
+});
+
+describe('lanes', () => {
+  it('puts overlapping codings in different lanes and reuses a free lane', () => {
+    const { lanes, count } = assignLanes([
+      { id: 1, s: 0, e: 50 }, { id: 2, s: 10, e: 20 }, { id: 3, s: 20, e: 40 }, { id: 4, s: 60, e: 70 },
+    ]);
+    assert.equal(lanes.get(1), 0);
+    assert.equal(lanes.get(2), 1);
+    assert.equal(lanes.get(3), 1);                // starts where 2 ends
+    assert.equal(lanes.get(4), 0);
+    assert.equal(count, 2);
+  });
+
+  it('never gives overlapping codings one lane (random lists)', () => {
+    let seed = 7;
+    const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    for (let round = 0; round < 200; round++) {
+      const list = [];
+      for (let k = 0; k < 1 + rnd(30); k++) { const s = rnd(500); list.push({ id: k, s, e: s + 1 + rnd(80) }); }
+      const { lanes, count } = assignLanes(list);
+      for (const a of list) {
+        assert.ok(lanes.get(a.id) < count);
+        for (const b of list) {
+          if (a !== b && a.s < b.e && b.s < a.e) { assert.notEqual(lanes.get(a.id), lanes.get(b.id)); }
+        }
+      }
+    }
+  });
+
+  it('has one lane for nothing', () => {
+    assert.equal(assignLanes([]).count, 1);
+  });
+});
+
+describe('re-send queue', () => {
+  it('drops acknowledged actions and re-sends the ones waiting too long', () => {
+    const q = new ResendQueue(4000);
+    q.add('a', { op: 'apply', n: 'a' }, 1000);
+    q.add('b', { op: 'remove', n: 'b' }, 2000);
+    q.get('a').local = { id: 'pa', s: 1, e: 5 };
+    assert.deepEqual(q.locals(), [{ id: 'pa', s: 1, e: 5 }]);
+
+    let r = q.settle(new Set(), 4500);
+    assert.deepEqual(r, { done: [], due: [] });   // nothing late yet
+
+    r = q.settle(new Set(['b']), 5500);
+    assert.deepEqual(r.done.map((p) => p.op.n), ['b']);
+    assert.deepEqual(r.due.map((op) => op.n), ['a']);   // 4500 ms old: sent again
+    assert.equal(q.size, 1);
+    assert.deepEqual(q.settle(new Set(), 6000).due, []);  // stamped at the re-send
+
+    r = q.settle(new Set(['a']), 6100);
+    assert.equal(r.done[0].local.id, 'pa');
+    assert.equal(q.size, 0);
+    assert.deepEqual(q.locals(), []);
+  });
+
+  it('re-sends one late action per tick', () => {
+    const q = new ResendQueue(4000);
+    q.add('a', { n: 'a' }, 0);
+    q.add('b', { n: 'b' }, 0);
+    assert.equal(q.nextDue(3000), null);
+    assert.equal(q.nextDue(5000).n, 'a');
+    assert.equal(q.nextDue(5000).n, 'b');
+    assert.equal(q.nextDue(5000), null);
+    assert.equal(q.nextDue(9001).n, 'a');
+  });
+
+  it('uses four seconds by default', () => {
+    const q = new ResendQueue();
+    q.add('a', { n: 'a' }, 0);
+    assert.equal(q.nextDue(4000), null);
+    assert.equal(q.nextDue(4001).n, 'a');
+  });
+});
