@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from qualcode.exchange.positions import canonical_with_map, html_text
-from qualcode.exchange.refi_project import export_qdpx, import_qdpx
+from qualcode.exchange.refi_read import import_qdpx
+from qualcode.exchange.refi_write import export_qdpx
 from qualcode.store.models import Code, Coding, Transcript
 from qualcode.store.project import Project
 

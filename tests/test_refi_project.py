@@ -16,9 +16,10 @@ from qualcode.exchange.codebook_files import load_codebook
 from qualcode.coding.codes import code_tree, create_code
 from qualcode.coding.codings import add_coding, add_memo, all_codings, list_memos
 from qualcode.errors import QualcodeError, ValidationError
-from qualcode.exchange import refi_project
+from qualcode.exchange import refi_archive, refi_read
 from qualcode.exchange.positions import codepoint_to_utf16
-from qualcode.exchange.refi_project import export_qdpx, import_qdpx
+from qualcode.exchange.refi_read import import_qdpx
+from qualcode.exchange.refi_write import export_qdpx
 from qualcode.corpus import ingest_file
 from qualcode.store.models import Coding, Memo, Transcript
 from qualcode.corpus.transcripts import list_transcripts, update_transcript
@@ -200,7 +201,7 @@ def test_nvivo_positions_detected_without_the_origin_and_forced(sqlite_project, 
     assert "UTF-16" in report.positions
     assert quotes(sqlite_project) == NVIVO_EXPECTED
     # read as code points on request: the positions fall elsewhere (reported honestly)
-    other = refi_project.read_qdpx(nvivo_project(), "x.qdpx", positions="codepoint")[1]
+    other = refi_read.read_qdpx(nvivo_project(), "x.qdpx", positions="codepoint")[1]
     assert other.positions.startswith("code points") and "as asked" in other.positions
 
 
@@ -315,10 +316,10 @@ def test_failed_import_leaves_the_project_as_it_was(project, monkeypatch):
 
 
 def test_zip_limits_are_checked_before_reading(sqlite_project, monkeypatch):
-    monkeypatch.setattr(refi_project, "MAX_SOURCE_BYTES", 50)
+    monkeypatch.setattr(refi_archive, "MAX_SOURCE_BYTES", 50)
     with pytest.raises(ValidationError, match="more than the 50 allowed"):
         import_qdpx(sqlite_project, nvivo_project(), "big.qdpx")
-    monkeypatch.setattr(refi_project, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(refi_archive, "MAX_ENTRIES", 2)
     with pytest.raises(ValidationError, match="entries"):
         import_qdpx(sqlite_project, nvivo_project(), "many.qdpx")
     assert list_transcripts(sqlite_project) == []
@@ -340,7 +341,7 @@ def test_no_project_qde():
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("readme.txt", "hi")
     with pytest.raises(ValidationError, match="no project.qde"):
-        refi_project.read_qdpx(out.getvalue(), "x.qdpx")
+        refi_read.read_qdpx(out.getvalue(), "x.qdpx")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import zipfile
 
 from qualcode.coding.codes import code_tree
 from qualcode.coding.codings import all_codings, list_memos
-from qualcode.exchange.refi_project import import_qdpx
+from qualcode.exchange.refi_read import import_qdpx
 from qualcode.ingest.decode import normalise
 from qualcode.corpus.transcripts import list_transcripts
 from tests.test_refi_project import qdpx
@@ -645,7 +645,7 @@ def qualcoder_reads(data: bytes) -> dict:
 def test_export_is_read_right_by_qualcoder_rules(sqlite_project, tmp_path):
     from qualcode.coding.codes import create_code
     from qualcode.coding.codings import add_coding, add_memo
-    from qualcode.exchange.refi_project import export_qdpx
+    from qualcode.exchange.refi_write import export_qdpx
     from qualcode.corpus import ingest_file
     from tests.refi_schemas import schema
 
@@ -861,7 +861,7 @@ def test_maxqda_24_sources_codes_and_sets(sqlite_project):
 def test_long_codings_round_trip_without_quote_warnings(sqlite_project, tmp_path):
     from qualcode.coding.codes import create_code
     from qualcode.coding.codings import add_coding
-    from qualcode.exchange.refi_project import export_qdpx
+    from qualcode.exchange.refi_write import export_qdpx
     from qualcode.corpus import ingest_file
     from qualcode.store.project import Project
 
@@ -888,7 +888,7 @@ def test_export_for_nvivo_counts_as_nvivo_for_windows_does(sqlite_project, tmp_p
 
     from qualcode.coding.codes import create_code
     from qualcode.coding.codings import add_coding
-    from qualcode.exchange.refi_project import export_qdpx
+    from qualcode.exchange.refi_write import export_qdpx
     from qualcode.corpus import ingest_file
 
     (tmp_path / "c.txt").write_text(COMMENTS, encoding="utf-8")

@@ -45,7 +45,7 @@ def cmd_export(project: Project, args) -> int:
     elif suffix == ".xlsx":
         data = codings_xlsx(project, coder=args.coder)
     elif suffix == ".qdpx":
-        from ..exchange.refi_project import export_qdpx
+        from ..exchange.refi_write import export_qdpx
 
         data = export_qdpx(project, name=args.title or out.stem, positions=args.positions)
     else:

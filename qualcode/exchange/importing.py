@@ -37,7 +37,7 @@ def import_file(project: Project, data: bytes, name: str, *, positions: str = "a
     """Import a foreign project or codebook, all or nothing; returns the report."""
     kind = detect_kind(data, name)
     if kind in ("qdpx", "qde"):
-        from .refi_project import import_qdpx
+        from .refi_read import import_qdpx
 
         return import_qdpx(project, data, name, positions=positions, split_codes=split_codes,
                            dry_run=dry_run)

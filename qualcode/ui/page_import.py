@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..errors import QualcodeError
 from ..exchange.importing import import_file
-from ..exchange.refi_project import export_qdpx
+from ..exchange.refi_write import export_qdpx
 from .state import plain, project
 
 POSITIONS = {"auto": "detect (REFI code points or NVivo's UTF-16 units)",
