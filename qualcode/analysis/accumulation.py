@@ -21,6 +21,7 @@ time, and the limit of the order bootstrap's mean curve.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -54,16 +55,18 @@ def incidence_matrix(concept_sets: list[set[str]]) -> np.ndarray:
     return x
 
 
+@lru_cache(maxsize=16)
 def miss_table(total: int) -> np.ndarray:
     """R[a, t] = C(a, t) / C(total, t) for a, t = 0..total: the chance that t interviews drawn
     from ``total`` all fall among ``a`` given ones. Built as a running product (no factorials:
-    exact to rounding for hundreds of interviews)."""
+    exact to rounding for hundreds of interviews); shared and read-only."""
     n = total
     r = np.zeros((n + 1, n + 1))
     r[:, 0] = 1.0
     a = np.arange(n + 1, dtype=float)
     for t in range(1, n + 1):
         r[:, t] = r[:, t - 1] * np.clip(a - (t - 1), 0, None) / (n - (t - 1))
+    r.flags.writeable = False
     return r
 
 

@@ -57,31 +57,29 @@ def extrapolated(observed: int, total: int, q1: int, q2: int, extra: np.ndarray)
 
 def coverage_curve(freq: Frequencies, sizes) -> np.ndarray:
     """iNEXT's ``Chat.Sam``: estimated sample coverage after t interviews, for each t."""
+    from scipy.special import gammaln
+
     total, u = freq.interviews, freq.incidences
+    sizes = np.asarray(list(sizes), dtype=float)
+    out = np.zeros(len(sizes))
+    if u == 0:
+        return out
     y = np.asarray(freq.counts, dtype=float)
     q1, q2 = freq.q(1), freq.q(2)
     a = a_factor(total, q1, q2)
-    out = []
-    for t in sizes:
-        if u == 0:
-            out.append(0.0)
-        elif t < total:
-            yy = y[(total - y) >= t]
-            # C(T−y, t)/C(T−1, t) = (T−y)!/(T−y−t)! · (T−t−1)!/(T−1)!
-            logs = (_lgamma(total - yy + 1) - _lgamma(total - yy - t + 1)
-                    - math.lgamma(total) + math.lgamma(total - t))
-            out.append(1.0 - float(np.sum(yy / u * np.exp(logs))))
-        elif t == total:
-            out.append(1.0 - q1 / u * a)
-        else:
-            out.append(1.0 - q1 / u * a ** (t - total + 1))
-    return np.asarray(out)
-
-
-def _lgamma(x: np.ndarray) -> np.ndarray:
-    from scipy.special import gammaln
-
-    return gammaln(x)
+    below = sizes < total
+    if below.any():
+        t = sizes[below][:, None]
+        ok = (total - y)[None, :] >= t
+        # C(T−y, t)/C(T−1, t) = (T−y)!/(T−y−t)! · (T−t−1)!/(T−1)!
+        with np.errstate(invalid="ignore"):
+            logs = (gammaln(total - y + 1)[None, :] - gammaln(np.where(ok, total - y - t + 1, 1))
+                    - gammaln(total) + gammaln(total - t))
+        out[below] = 1.0 - np.where(ok, y / u * np.exp(logs), 0.0).sum(axis=1)
+    out[sizes == total] = 1.0 - q1 / u * a
+    above = sizes > total
+    out[above] = 1.0 - q1 / u * a ** (sizes[above] - total + 1)
+    return out
 
 
 def detection_probabilities(freq: Frequencies) -> np.ndarray:
