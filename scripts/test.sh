@@ -19,6 +19,11 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium || echo "warning: could not install chromium" >&2
 fi
 
+if ! { command -v Rscript >/dev/null && Rscript -e 'library(vegan)' >/dev/null 2>&1; }; then
+  echo "installing R's vegan (reference values of the saturation estimators)…"
+  apt_install r-cran-vegan || echo "warning: could not install r-cran-vegan" >&2
+fi
+
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ]; then
   echo "installing PostgreSQL…"

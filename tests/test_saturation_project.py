@@ -219,7 +219,10 @@ def test_cli_transcripts_json_and_mark(capsys, tmp_path):
 
 
 SATURATION_FIELDS = {"sequence", "assessed", "assessable", "reason", "point", "label",
-                     "after_point", "grid", "bootstrap", "unseen", "categories"}
+                     "after_point", "grid", "bootstrap", "unseen", "categories",
+                     # issue 19: looking ahead
+                     "accumulation", "estimators", "coverage", "extrapolation",
+                     "more_interviews", "roles"}
 
 
 def test_cli_saturation_json(capsys, tmp_path):
@@ -252,10 +255,12 @@ def test_cli_saturation_json(capsys, tmp_path):
     assert set(data["bootstrap"]) == {"orders", "share_reached", "median_point", "p05_point",
                                       "p95_point", "curve_mean", "curve_low", "curve_high"}
     assert data["bootstrap"]["orders"] == 200 and len(data["bootstrap"]["curve_mean"]) == 17
-    assert set(data["unseen"]) == {"observed", "chao2", "ci_low", "ci_high", "coverage"}
+    assert set(data["unseen"]) == {"observed", "chao2", "ci_low", "ci_high", "coverage",
+                                   "completeness"}
     assert data["unseen"]["observed"] == sum(COUNTS)
     assert [set(c) for c in data["categories"]] == [{"category", "label", "point",
-                                                     "observed"}] * 2
+                                                     "observed", "estimators", "coverage",
+                                                     "more_interviews"}] * 2
     # the same call again gives the same bootstrap (seeded)
     again = json.loads(cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "200",
                            "--seed", "3")[1])
@@ -275,3 +280,64 @@ def test_cli_saturation_json(capsys, tmp_path):
                           "--include-in-progress")[1])["assessed"] == 17
     code, out, _ = cli(capsys, "--db", db, "saturation")
     assert code == 0 and "next to code: P5 (in progress)" in out and "Chao2" in out
+
+
+LOOK_AHEAD = {"accumulation": {"interviews", "expected", "sd"},
+              "extrapolation": {"interviews", "expected", "ci_low", "ci_high", "coverage"}}
+
+
+def test_cli_saturation_look_ahead_contract(capsys, tmp_path):
+    """Issue 19: accumulation, estimators, coverage, extrapolation and more_interviews."""
+    from qualcode.analysis.outlook import look_ahead
+    from qualcode.analysis.saturation import project_sequence
+
+    db = str(tmp_path / "ahead.sqlite")
+    project = Project(db)
+    build_study(project, tmp_path / "study")
+    sets = [s[2] for s in project_sequence(project)]
+    project.close()
+    assert cli(capsys, "--db", db, "mark", "--all", "--status", "coded")[0] == 0
+    code, out, _ = cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "0",
+                       "--seed", "4")
+    data = json.loads(out)
+    assert code == 0
+    acc = data["accumulation"]
+    assert [r["interviews"] for r in acc] == list(range(1, 18))
+    assert all(set(r) == LOOK_AHEAD["accumulation"] for r in acc)
+    assert acc[-1] == {"interviews": 17, "expected": sum(COUNTS), "sd": 0.0}
+    assert acc[0]["expected"] == pytest.approx(sum(len(s) for s in sets) / 17, abs=1e-4)
+    # c0 is in every interview, every other concept in one: Q1 = S − 1, Q2 = 0
+    s_obs, t = sum(COUNTS), 17
+    q1, u = s_obs - 1, s_obs - 1 + 17
+    q0 = (t - 1) / t * q1 * (q1 - 1) / 2
+    a = t * q0 / (t * q0 + q1)
+    assert set(data["estimators"]) == {"chao2", "jack1", "jack2"}
+    assert data["estimators"]["jack1"] == pytest.approx(s_obs + q1 * 16 / 17, abs=1e-4)
+    assert data["estimators"]["jack2"] == pytest.approx(s_obs + q1 * 31 / 17, abs=1e-4)
+    assert data["estimators"]["chao2"] == data["unseen"]["chao2"]
+    assert data["coverage"] == pytest.approx(1 - q1 / u * a, abs=1e-4)
+    ext = data["extrapolation"]
+    assert [r["interviews"] for r in ext] == list(range(18, 35))
+    assert all(set(r) == LOOK_AHEAD["extrapolation"] for r in ext)
+    assert ext[0]["expected"] == pytest.approx(s_obs + q0 * (1 - a), abs=1e-4)
+    assert all(r["ci_low"] <= r["expected"] <= r["ci_high"] for r in ext)
+    assert ext[-1]["coverage"] == pytest.approx(1 - q1 / u * a ** 18, abs=1e-4)
+    more = data["more_interviews"]
+    assert set(more) == {"concepts_90", "concepts_95", "coverage_95"}
+    assert all(isinstance(v, int) and v > 0 for v in more.values())
+    # the library's numbers, and the same band again (seeded)
+    ahead = look_ahead(sets, seed=4).as_json()
+    assert {k: data[k] for k in ahead} == ahead
+    again = json.loads(cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "0",
+                           "--seed", "4")[1])
+    assert again["extrapolation"] == ext
+    assert all(set(c) >= {"estimators", "coverage", "more_interviews"}
+               for c in data["categories"])
+    # one interview: nothing to extrapolate from, said with nulls
+    cli(capsys, "--db", db, "mark", "P2", "--status", "not-coded")
+    one = json.loads(cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "0")[1])
+    assert one["assessed"] == 1 and len(one["accumulation"]) == 1
+    assert one["more_interviews"] == {"concepts_90": None, "concepts_95": None,
+                                      "coverage_95": None}
+    code, out, _ = cli(capsys, "--db", db, "saturation")
+    assert code == 0 and "jackknife" in out

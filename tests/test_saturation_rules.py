@@ -227,7 +227,8 @@ def test_chao2_against_hand_computation():
     assert est.ci_low > 40 and est.coverage == pytest.approx(40 / 42.291666666666664)
     assert est.as_dict() == {"observed": 40, "chao2": 42.2917, "ci_low": round(40 + f0 / c, 4),
                              "ci_high": round(40 + f0 * c, 4),
-                             "coverage": round(40 / 42.291666666666664, 4)}
+                             "coverage": round(40 / 42.291666666666664, 4),
+                             "completeness": round(40 / 42.291666666666664, 4)}
 
 
 def test_chao2_from_interviews():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .outlook import Outlook
 from .saturation import SEP, SaturationResult, compute_saturation
 
 
@@ -12,6 +13,7 @@ from .saturation import SEP, SaturationResult, compute_saturation
 class CategoryResult:
     category: str
     result: SaturationResult
+    outlook: Outlook | None = None  # set by saturation_report.analyse
 
     @property
     def observed(self) -> int:
@@ -19,8 +21,13 @@ class CategoryResult:
         return assessed[-1].cumulative if assessed else 0
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "label": self.result.label,
-                "point": self.result.point, "observed": self.observed}
+        out = {"category": self.category, "label": self.result.label,
+               "point": self.result.point, "observed": self.observed}
+        if self.outlook is not None:
+            full = self.outlook.as_json()
+            out |= {"estimators": full["estimators"], "coverage": full["coverage"],
+                    "more_interviews": full["more_interviews"]}
+        return out
 
 
 def category_of(concept: str) -> str:

@@ -18,6 +18,8 @@ from ..store.project import Project
 from . import rules
 from .bootstrap import DEFAULT_ORDERS, DEFAULT_SEED, BootstrapResult, order_bootstrap
 from .categories import CategoryResult, per_category
+from .extrapolation import DEFAULT_BOOT
+from .outlook import Outlook, look_ahead
 from ..corpus.order import order_transcripts, order_warnings
 from .saturation import SaturationResult, compute_saturation, project_sequence
 from .sensitivity import sensitivity_grid
@@ -32,6 +34,9 @@ class SaturationReport:
     unseen: UnseenEstimate
     categories: list[CategoryResult]
     warnings: list[str] = field(default_factory=list)  # interviews sharing a position
+    outlook: Outlook | None = None  # looking ahead: expected curve, estimators, extrapolation
+    by_role: list[tuple[str, int, Outlook]] = field(default_factory=list)  # role, interviews
+
 
     def as_json(self) -> dict:
         """The ``qualcode saturation --json`` object (a public contract: keep the names)."""
@@ -51,14 +56,25 @@ class SaturationReport:
             "bootstrap": None if self.bootstrap is None else self.bootstrap.as_dict(),
             "unseen": self.unseen.as_dict(),
             "categories": [c.as_dict() for c in self.categories],
+            **(self.outlook.as_json() if self.outlook is not None else {}),
+            "roles": [{"role": role, "interviews": n, **_brief(o)} for role, n, o in self.by_role],
         }
+
+
+def _brief(outlook: Outlook) -> dict:
+    """The look-ahead figures of a part (a tension, a role) without the curves."""
+    full = outlook.as_json()
+    return {"observed": outlook.estimators.observed, "estimators": full["estimators"],
+            "coverage": full["coverage"], "more_interviews": full["more_interviews"]}
 
 
 def analyse(sequence: list[tuple], *, categories: list[str] | None = None,
             base: int | None = None, run: int | None = None, threshold: float = 0.05,
             rule: str = rules.GUEST, step: str = rules.SLIDE, include_in_progress: bool = False,
-            bootstrap: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> SaturationReport:
-    """The analysis of a (label, role, concepts, status) sequence in interview order."""
+            bootstrap: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED,
+            extrapolation_boot: int = DEFAULT_BOOT) -> SaturationReport:
+    """The analysis of a (label, role, concepts, status) sequence in interview order
+    (``extrapolation_boot``: iNEXT bootstrap samples for the extrapolation band)."""
     options = dict(base=base, run=run, threshold=threshold, rule=rule, step=step,
                    include_in_progress=include_in_progress)
     result = compute_saturation(sequence, **options)
@@ -69,12 +85,24 @@ def analyse(sequence: list[tuple], *, categories: list[str] | None = None,
         boot = order_bootstrap(assessed, orders=bootstrap, seed=seed, rule=rule,
                                base=result.base, run=result.run_length, threshold=threshold,
                                step=step)
+    ahead = dict(boot=extrapolation_boot, seed=seed)
+    cats = per_category(sequence, categories, **options)
+    for c in cats:
+        c.outlook = look_ahead([s.concepts for s in c.result.steps[:c.result.assessed]], **ahead)
+    roles = sorted({s.role for s in result.steps[:result.assessed]})
+    by_role = []
+    if len(roles) > 1:
+        for role in roles:
+            sets = [s.concepts for s in result.steps[:result.assessed] if s.role == role]
+            by_role.append((role, len(sets), look_ahead(sets, **ahead)))
     return SaturationReport(
         result=result,
         grid=sensitivity_grid(new_counts, step=step),
         bootstrap=boot,
         unseen=estimate_unseen(assessed),
-        categories=per_category(sequence, categories, **options))
+        categories=cats,
+        outlook=look_ahead(assessed, **ahead),
+        by_role=by_role)
 
 
 def saturation_report(project: Project, *, by: str = "interview", roles: set[str] | None = None,

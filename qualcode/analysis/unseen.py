@@ -8,7 +8,8 @@ form and variance as in Colwell's EstimateS and Gotelli & Colwell 2011):
 
 with the log-normal 95% interval S_obs + f0/C … S_obs + f0·C, f0 = Chao2 − S_obs,
 C = exp(1.96 · sqrt(ln(1 + var/f0²))). When f0 is 0 (no or one singleton) the interval is
-Chao's interval for that case (as in SpadeR). Coverage is S_obs / Chao2.
+Chao's interval for that case (as in SpadeR). Completeness is S_obs / Chao2 (the share of the
+estimated concepts that have been found; not sample coverage, which is ``estimators.py``).
 """
 
 from __future__ import annotations
@@ -32,8 +33,14 @@ class UnseenEstimate:
     ci_high: float
 
     @property
-    def coverage(self) -> float:
+    def completeness(self) -> float:
+        """S_obs / Chao2: the share of the estimated concepts found so far."""
         return self.observed / self.chao2 if self.chao2 else 1.0
+
+    @property
+    def coverage(self) -> float:
+        """The old name of ``completeness`` (kept for the ``--json`` field ``unseen.coverage``)."""
+        return self.completeness
 
     @property
     def unseen(self) -> float:
@@ -42,15 +49,16 @@ class UnseenEstimate:
     def as_dict(self) -> dict:
         return {"observed": self.observed, "chao2": round(self.chao2, 4),
                 "ci_low": round(self.ci_low, 4), "ci_high": round(self.ci_high, 4),
-                "coverage": round(self.coverage, 4)}
+                "coverage": round(self.completeness, 4),
+                "completeness": round(self.completeness, 4)}
 
     def summary(self) -> str:
         if self.observed == 0:
             return "No concepts coded yet: nothing to estimate."
         return (f"{self.observed} concepts observed in {self.interviews} interview(s); Chao2 "
                 f"estimates {self.chao2:.1f} in all (95% interval {self.ci_low:.1f}–"
-                f"{self.ci_high:.1f}): about {self.unseen:.1f} still unseen, coverage "
-                f"{self.coverage:.0%} (Q1 = {self.q1} concepts in one interview, Q2 = {self.q2} "
+                f"{self.ci_high:.1f}): about {self.unseen:.1f} still unseen, completeness "
+                f"{self.completeness:.0%} (Q1 = {self.q1} concepts in one interview, Q2 = {self.q2} "
                 "in two).")
 
     def fields(self) -> dict:

@@ -36,8 +36,15 @@ def cmd_saturation(project: Project, args) -> int:
         if report.bootstrap is not None:
             print(report.bootstrap.summary())
         print(report.unseen.summary())
+        if report.outlook is not None:
+            for sentence in report.outlook.sentences():
+                print(sentence)
         for c in report.categories:
-            print(f"  {c.category}: {c.result.label or 'not reached'} ({c.observed} concepts)")
+            print(f"  {c.category}: {c.result.label or 'not reached'} ({c.observed} concepts)"
+                  + _more(c.outlook))
+        for role, n, outlook in report.by_role:
+            print(f"  role {role} ({n} interviews): {outlook.estimators.observed} concepts"
+                  + _more(outlook))
     if args.log:
         rows = saturation_log(result)
         with open(args.log, "w", newline="", encoding="utf-8") as fh:
@@ -48,6 +55,14 @@ def cmd_saturation(project: Project, args) -> int:
         if not args.json:
             print(f"wrote {args.log}")
     return 0
+
+
+def _more(outlook) -> str:
+    if outlook is None or outlook.more["concepts_95"] is None:
+        return ""
+    m = outlook.more
+    return (f"; coverage {outlook.coverage:.0%}, more interviews for 95% of the concepts: "
+            f"{m['concepts_95']}, for 95% coverage: {m['coverage_95']}")
 
 
 def register(sub) -> None:

@@ -1,0 +1,60 @@
+"""Saturation looking ahead, for one set of assessed interviews: the exact expected curve
+(``accumulation``), the estimators and sample coverage (``estimators``), and the extrapolation
+with its band and the interviews still needed (``extrapolation``), with plain-words sentences.
+The ``--json`` fields of ``qualcode saturation`` come from ``as_json``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .accumulation import Accumulation, expected_accumulation
+from .estimators import Estimators, estimate
+from .extrapolation import DEFAULT_BOOT, Extrapolation, extrapolate
+
+
+@dataclass(frozen=True)
+class Outlook:
+    accumulation: Accumulation
+    estimators: Estimators
+    extrapolation: Extrapolation
+
+    @property
+    def interviews(self) -> int:
+        return self.estimators.freq.interviews
+
+    @property
+    def coverage(self) -> float | None:
+        return self.estimators.coverage if self.estimators.freq.incidences else None
+
+    @property
+    def more(self) -> dict:
+        return self.extrapolation.more
+
+    def as_json(self) -> dict:
+        """The look-ahead fields of ``qualcode saturation --json`` (a public contract)."""
+        return {"accumulation": self.accumulation.rows(),
+                "estimators": self.estimators.as_json(),
+                "coverage": None if self.coverage is None else round(self.coverage, 4),
+                "extrapolation": self.extrapolation.rows(),
+                "more_interviews": dict(self.more)}
+
+    def sentences(self) -> list[str]:
+        """The look-ahead in a few plain sentences (page and Word report)."""
+        e = self.estimators
+        if e.observed == 0:
+            return ["No concepts coded in the assessed interviews yet: nothing to look ahead."]
+        out = [e.summary(), e.completeness_text(), e.coverage_text()]
+        if self.interviews >= 2:
+            out += [self.extrapolation.summary(), self.extrapolation.needed_text()]
+        else:
+            out.append("With one assessed interview nothing can be extrapolated.")
+        return [s for s in out if s]
+
+
+def look_ahead(concept_sets: list[set[str]], *, boot: int = DEFAULT_BOOT,
+               seed: int = 2020) -> Outlook:
+    """The outlook of the assessed interviews' concept sets (``boot``: iNEXT bootstrap samples
+    for the band, seeded)."""
+    est = estimate(concept_sets)
+    return Outlook(expected_accumulation(concept_sets), est,
+                   extrapolate(est.freq, boot=boot, seed=seed))
