@@ -103,9 +103,19 @@ def transcript_units(project: Project, transcript_id: int, unit: str) -> list[tu
         text, lang = t.text, t.language
         turns = s.execute(select(Turn.start, Turn.end).where(Turn.transcript_id == transcript_id)
                           .order_by(Turn.start)).all()
-    if unit == "sentence":
-        return sentence_spans(text, lang) if text.strip() else []
     spans = [(a, b) for a, b in turns if b > a and text[a:b].strip()]
+    if unit == "sentence":
+        if not spans:  # no speaker turns: the whole text
+            return [_trim(text, a, b) for a, b in sentence_spans(text, lang)
+                    if text[a:b].strip()]
+        from ..corpus.language import pipeline
+        from ..corpus.sentences import doc_sentence_spans
+
+        out = []  # sentences within each turn: never a speaker label
+        for (a, _b), doc in zip(spans, pipeline(lang).pipe(text[a:b] for a, b in spans)):
+            out += [_trim(text, x, y) for x, y in doc_sentence_spans(doc, a)
+                    if text[x:y].strip()]
+        return out
     if not spans:
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*",
                                                            text)]
