@@ -203,3 +203,54 @@ def test_migration_0010_adds_the_queue_to_a_0005_project(tmp_path):
             assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0010"
     finally:
         again.close()
+
+
+def test_agreement_machine_json(capsys, demo_project):
+    db = str(demo_project.url.removeprefix("sqlite:///"))
+    code, out, err = run(capsys, "--db", db, "agreement", "--machine", "--min-score", "0.3",
+                         "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["coders"] == ["demo", "machine"]
+    assert "ac1" in data["overall"] and data["overall"]["pairwise"][0]["coders"] == [
+        "demo", "machine"]
+    assert "ac1" in data["overall"]["pairwise"][0]
+    entry = next(p for p in data["per_code"] if p["code"] == "Mastery & trial / Trial: learning anew")
+    for key in ("cohen_kappa", "krippendorff_alpha", "ac1", "percent_agreement"):
+        assert key in entry
+    [vs] = entry["machine_vs"]
+    assert vs["coder"] == "demo" and set(vs) >= {"precision", "recall", "cohen_kappa", "ac1",
+                                                 "krippendorff_alpha"}
+    assert len(data["transcripts"]) == 10
+
+
+def test_machine_never_sees_the_transcript_it_codes(demo_project, monkeypatch):
+    from qualcode.analysis import machine_coder
+
+    seen = []
+    real_fit = machine_coder.fit
+
+    def spy(examples, code_ids, **kw):
+        seen.append({e.group for e in examples if e.kind == "coding"})
+        return real_fit(examples, code_ids, **kw)
+
+    monkeypatch.setattr(machine_coder, "fit", spy)
+    rows = machine_coder.machine_codings(demo_project, ["demo"], "turn", min_score=0.3, folds=5)
+    assert rows and len(seen) == 5
+    by_fold = {}
+    for r in rows:
+        by_fold.setdefault(r.transcript_id, r)
+    for tid in by_fold:  # each coded transcript was left out of exactly one fold's training
+        assert sum(tid not in groups for groups in seen) == 1
+
+
+def test_human_pairs_get_ac1(demo_project):
+    from qualcode.analysis.agreement import compute_agreement
+
+    t = get_transcript(demo_project, "Interview 01 – P1")
+    code = find_code(demo_project, "Authenticity")
+    add_coding(demo_project, t.id, code.id, 0, 40, coder="second")
+    result = compute_agreement(demo_project, ["demo", "second"], "turn",
+                               transcript_ids={t.id})
+    assert "ac1" in result.overall and "ac1" in result.overall["pairwise"][0]
+    assert all("ac1" in p for p in result.per_code)
