@@ -52,3 +52,15 @@ def test_code_page_queue_suggest_accept_reject(db):
     coded, states = _counts(db)
     assert coded == before + 1 and states["rejected"] == 1
     assert any("suggested by qualcode linear model" in c.value for c in at.caption)
+
+
+def test_agreement_page_shows_the_machine_coder(db):
+    at = page("page_agreement", viewer="ab", timeout=120)
+    at.toggle(key="agr_machine").set_value(True)
+    at.run()
+    at.slider(key="agr_machine_min").set_value(0.3)
+    at.run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[0].value
+    assert {"Code", "Human coder", "Gwet's AC1", "Precision", "Recall"} <= set(frame.columns)
+    assert set(frame["Human coder"]) == {"demo"}

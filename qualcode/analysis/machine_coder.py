@@ -123,3 +123,12 @@ def trusted_codes(result: AgreementResult, measure: str = "ac1",
         ok = values and all(v is not None and v >= threshold for v in values)
         (good if ok else bad).add(entry["code"])
     return good, bad
+
+
+def machine_rows(result: AgreementResult) -> list[dict]:
+    """Per code and human coder, the machine's agreement, as rows with readable headers."""
+    return [{"Code": entry["code"], "Human coder": v["coder"],
+             "Units coded": entry["units_coded"], "Cohen's κ": v["cohen_kappa"],
+             "Gwet's AC1": v["ac1"], "Krippendorff's α": v["krippendorff_alpha"],
+             "Precision": v["precision"], "Recall": v["recall"]}
+            for entry in result.per_code for v in entry.get("machine_vs", [])]
