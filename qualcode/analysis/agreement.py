@@ -123,7 +123,9 @@ def _code_nodes(project: Project, code) -> list:
 
 
 def _load(project: Project, coders, unit: str, code=None,
-          transcript_ids: set[int] | None = None) -> _Data:
+          transcript_ids: set[int] | None = None, extra=None) -> _Data:
+    """``extra``: codings of a coder that is not in the database (the machine coder), as rows
+    with the attributes id, transcript_id, code_id, start, end, coder."""
     unit = check_unit(unit)
     coders = _check_coders(coders)
     nodes = _code_nodes(project, code)
@@ -137,6 +139,9 @@ def _load(project: Project, coders, unit: str, code=None,
                    Transcript.language)
             .order_by(Transcript.interview_order.is_(None), Transcript.interview_order,
                       Transcript.name)).all()
+    if extra:
+        extra_coders = {r.coder for r in extra}
+        rows = [r for r in rows if r.coder not in extra_coders] + list(extra)
     have = {c: set() for c in coders}
     for r in rows:
         have[r.coder].add(r.transcript_id)
@@ -254,13 +259,36 @@ def _coder_masks(data: _Data):
     return groups // max(n_units, 1), groups % max(n_units, 1), masks
 
 
-def _measures(values: np.ndarray, weights: np.ndarray, two: bool) -> dict:
+def _measures(values: np.ndarray, weights: np.ndarray, two: bool,
+              n_categories: int | None = None) -> dict:
     return {
         "percent_agreement": rel.percent_agreement(values, weights),
         "cohen_kappa": rel.cohen_kappa(values, weights) if two else None,
         "fleiss_kappa": rel.fleiss_kappa(values, weights),
         "krippendorff_alpha": rel.krippendorff_alpha(values, weights),
+        "ac1": rel.gwet_ac1(values, weights, n_categories),
     }
+
+
+def _versus(values: np.ndarray, weights: np.ndarray, coders: list[str], machine: str) -> list:
+    """Per code, the machine against each human coder: κ, α, AC1 and the machine's precision
+    and recall with the human's coding as the truth (over units, weighted)."""
+    j = coders.index(machine)
+    out = []
+    for i, human in enumerate(coders):
+        if i == j:
+            continue
+        v = values[:, [i, j]]
+        h, m = v[:, 0] == 1, v[:, 1] == 1
+        both = float(weights[h & m].sum())
+        coded_m, coded_h = float(weights[m].sum()), float(weights[h].sum())
+        out.append({"coder": human,
+                    "cohen_kappa": rel.cohen_kappa(v, weights),
+                    "krippendorff_alpha": rel.krippendorff_alpha(v, weights),
+                    "ac1": rel.gwet_ac1(v, weights, 2),
+                    "precision": both / coded_m if coded_m else None,
+                    "recall": both / coded_h if coded_h else None})
+    return out
 
 
 def _spans(data: _Data, code: int, coder: int) -> np.ndarray:
@@ -271,12 +299,16 @@ def _spans(data: _Data, code: int, coder: int) -> np.ndarray:
 
 def compute_agreement(project: Project, coders, unit: str = "turn", *, code=None,
                       transcript_ids: set[int] | None = None,
-                      min_overlap: float = 0.9) -> AgreementResult:
+                      min_overlap: float = 0.9, extra=None,
+                      machine: str | None = None) -> AgreementResult:
     """Agreement of ``coders`` over ``unit`` per code and across codes (see the module doc).
-    ``code``: a code path or id: only that code and its sub-codes."""
+    ``code``: a code path or id: only that code and its sub-codes. ``extra``: codings of a
+    coder not stored in the project (see _load); ``machine``: the name of the machine coder
+    among ``coders``: each code then also gets the machine against each human
+    (``machine_vs``: κ, α, AC1, precision, recall)."""
     if not 0 < min_overlap <= 1:
         raise ValidationError("the minimum overlap is a share between 0 and 1, e.g. 0.9")
-    data = _load(project, coders, unit, code, transcript_ids)
+    data = _load(project, coders, unit, code, transcript_ids, extra)
     m = len(data.coders)
     two = m == 2
     total = data.total_weight
@@ -291,7 +323,9 @@ def compute_agreement(project: Project, coders, unit: str = "turn", *, code=None
         rest = total - float(w.sum())
         values = np.vstack([bit_matrix[pick], np.zeros((1, m), np.int64)])
         weights = np.concatenate([w, [rest]])
-        entry = {"code": node.path, **_measures(values, weights, two)}
+        entry = {"code": node.path, **_measures(values, weights, two, 2)}
+        if machine is not None:
+            entry["machine_vs"] = _versus(values, weights, data.coders, machine)
         entry["unitized_alpha"] = rel.unitized_alpha(
             [_spans(data, k, c) for c in range(m)], data.length)
         agree, segments, share = rel.segment_agreement(
@@ -349,7 +383,8 @@ def _overall(data: _Data, two: bool) -> dict:
             pairs.append({"coders": [data.coders[i], data.coders[j]],
                           "percent_agreement": rel.percent_agreement(v, w),
                           "cohen_kappa": rel.cohen_kappa(v, w),
-                          "krippendorff_alpha": rel.krippendorff_alpha(v, w)})
+                          "krippendorff_alpha": rel.krippendorff_alpha(v, w),
+                          "ac1": rel.gwet_ac1(v, w)})
     out["pairwise"] = pairs
     return out
 
@@ -469,6 +504,7 @@ def agreement_rows(result: AgreementResult) -> tuple[list[dict], list[dict]]:
                {"Measure": "Cohen's κ", "Value": o["cohen_kappa"]},
                {"Measure": "Fleiss' κ", "Value": o["fleiss_kappa"]},
                {"Measure": "Krippendorff's α (nominal)", "Value": o["krippendorff_alpha"]},
+               {"Measure": "Gwet's AC1", "Value": o.get("ac1")},
                {"Measure": f"Units ({result.unit})", "Value": o["units"]},
                {"Measure": "Units every coder coded with one code", "Value": o["units_compared"]},
                {"Measure": "Units with several codes from one coder (left out)",
@@ -476,6 +512,7 @@ def agreement_rows(result: AgreementResult) -> tuple[list[dict], list[dict]]:
     per_code = [{"Code": p["code"], "Units coded": p["units_coded"],
                  "Percent agreement": p["percent_agreement"], "Cohen's κ": p["cohen_kappa"],
                  "Fleiss' κ": p["fleiss_kappa"], "Krippendorff's α": p["krippendorff_alpha"],
+                 "Gwet's AC1": p.get("ac1"),
                  "Unitized α (α_U)": p["unitized_alpha"],
                  f"Segment agreement (≥{result.min_overlap:.0%})": p["segment_agreement"]}
                 for p in result.per_code]
@@ -485,5 +522,6 @@ def agreement_rows(result: AgreementResult) -> tuple[list[dict], list[dict]]:
 def pairwise_rows(result: AgreementResult) -> list[dict]:
     """Across codes, each pair of coders: percent agreement, Cohen's κ, Krippendorff's α."""
     return [{"Coders": " – ".join(p["coders"]), "Percent agreement": p["percent_agreement"],
-             "Cohen's κ": p["cohen_kappa"], "Krippendorff's α": p["krippendorff_alpha"]}
+             "Cohen's κ": p["cohen_kappa"], "Krippendorff's α": p["krippendorff_alpha"],
+             "Gwet's AC1": p.get("ac1")}
             for p in result.overall.get("pairwise", [])]

@@ -13,6 +13,10 @@ for runs of characters that every coder treated alike).
 * Krippendorff's α (nominal): any number of coders, missing values allowed; computed from the
   coincidence matrix of all pairable values (Krippendorff 2011, "Computing Krippendorff's
   Alpha-Reliability");
+* Gwet's AC1 (Gwet 2008; Handbook of Inter-Rater Reliability, 4th ed. 2014): any number of
+  coders, missing values allowed; chance agreement from the average category shares
+  (p_e = Σ π_k(1 − π_k) / (q − 1)), so it does not collapse when one category dominates (a rare
+  code), where κ does ("high agreement, low κ");
 * Krippendorff's unitized α (α_U, Krippendorff 1995; Content Analysis, 2nd ed. 2004) over a
   continuum that each coder divides into units and gaps;
 * segment agreement (MAXQDA): the share of coded segments that another coder coded with an
@@ -173,6 +177,39 @@ def krippendorff_alpha(values, weights=None) -> float | None:
     if expected <= 0:
         return None
     return 1.0 - (n - 1) * (n - o_same) / expected
+
+
+def gwet_ac1(values, weights=None, n_categories: int | None = None) -> float | None:
+    """Gwet's AC1 for nominal data, any number of coders, missing values allowed, as in Gwet
+    (2014) and the irrCAC package (``gwet.ac1.raw``):
+
+    p_a = mean over units rated by r_i ≥ 2 coders of Σ_k r_ik (r_ik − 1) / (r_i (r_i − 1));
+    π_k = mean over units rated at least once of r_ik / r_i; p_e = Σ_k π_k (1 − π_k) / (q − 1);
+    AC1 = (p_a − p_e) / (1 − p_e). ``q`` is the number of categories: those observed, unless
+    ``n_categories`` says (2 for "coded or not"). Rows can be weighted."""
+    values, weights = _prepare(values, weights)
+    r = (values >= 0).sum(axis=1)
+    keep = (r >= 1) & (weights > 0)
+    values, weights, r = values[keep], weights[keep], r[keep]
+    if len(values) == 0:
+        return None
+    units, cats, counts = _unit_value_counts(values)
+    q = n_categories or len(np.unique(cats))
+    if q < 2:
+        return None
+    k = max(int(cats.max()) + 1, q)
+    total = float(weights.sum())
+    pi = np.bincount(cats, weights=weights[units] * counts / r[units], minlength=k) / total
+    two = r >= 2
+    if not two.any():
+        return None
+    pairs = np.bincount(units, weights=counts * (counts - 1), minlength=len(values))
+    per_unit = pairs[two] / (r[two] * (r[two] - 1))
+    p_a = float((weights[two] * per_unit).sum() / weights[two].sum())
+    p_e = float((pi * (1 - pi)).sum() / (q - 1))
+    if np.isclose(p_e, 1.0):
+        return None
+    return (p_a - p_e) / (1 - p_e)
 
 
 # ---------------------------------------------------------------- spans (continuum) measures

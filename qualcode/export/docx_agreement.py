@@ -10,7 +10,7 @@ from docx import Document
 from ..analysis.agreement import AgreementResult, agreement_rows, pairwise_rows, value_text
 from .docx_tables import add_table, docx_bytes
 
-PER_CODE_WIDTHS = (1.9, 0.5, 0.6, 0.55, 0.55, 0.6, 0.6, 0.7)
+PER_CODE_WIDTHS = (1.7, 0.5, 0.55, 0.5, 0.5, 0.55, 0.5, 0.55, 0.65)
 
 
 def add_agreement_section(document, result: AgreementResult, level: int = 1) -> None:
@@ -37,7 +37,7 @@ def add_agreement_section(document, result: AgreementResult, level: int = 1) -> 
         document.add_heading("Pairs of coders (across codes)", level + 1)
         headers = tuple(pairs[0])
         add_table(document, headers, [[value_text(r[h]) for h in headers] for r in pairs],
-                  (2.2, 1.3, 1.3, 1.3))
+                  (2.2, 1.1, 1.1, 1.1, 1.1))
     document.add_heading("Per code", level + 1)
     if per_code:
         headers = tuple(per_code[0])

@@ -269,3 +269,36 @@ class Action(Base):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SuggestedCoding(Base):
+    """A coding proposed by a suggestion backend (qualcode.coding.suggest_queue), waiting in
+    the review queue until the researcher accepts, changes or rejects it. Nothing is coded
+    without that click; an accepted suggestion keeps its provenance here (``coding_id`` is the
+    researcher's coding it became, ``model``/``model_version``/``prompt_version`` what proposed
+    it), a rejected one trains the model."""
+
+    __tablename__ = "suggested_codings"
+    __table_args__ = (Index("suggested_by_transcript", "transcript_id", "status"),
+                      CheckConstraint("start_offset >= 0 AND start_offset < end_offset",
+                                      name="suggested_span"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column("start_offset", Integer)
+    end: Mapped[int] = mapped_column("end_offset", Integer)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|accepted|rejected
+    backend: Mapped[str] = mapped_column(String(64), default="local")
+    model: Mapped[str] = mapped_column(String(255), default="")
+    model_version: Mapped[str] = mapped_column(String(255), default="")
+    prompt_version: Mapped[str] = mapped_column(String(64), default="")
+    evidence: Mapped[dict] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # time the backend took
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the researcher's coding it became (accepted); NULL when that coding is deleted later
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"))

@@ -59,6 +59,7 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "memo_links": CODE,
     "matrix_summaries": CODE,
     "actions": CODE,  # the undo history (qualcode.coding.history): written with the change it records
+    "suggested_codings": CODE,  # the review queue (qualcode.coding.suggest_queue)
     "codes": EDIT_CODEBOOK,
     "users": ADMIN,
     "qualcode_meta": ADMIN,

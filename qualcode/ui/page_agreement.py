@@ -32,6 +32,7 @@ def render() -> None:
     _blind_toggle(proj)
     blind = blind_coding(proj)
     coders = project_coders(proj)
+    _machine_section(proj)
     if len([c for c in coders if c != CONSENSUS]) < 2:
         st.info("Agreement needs codings from at least two coders: each coder codes the same "
                 "transcripts under their own name.")
@@ -84,6 +85,33 @@ def render() -> None:
                        file_name="agreement.xlsx", mime=XLSX, key="agr_dl_xlsx")
     _reconcile(proj, chosen, unit, code_id, nodes, blind, version)
     _consensus_exports(proj, coders)
+
+
+def _machine_section(proj) -> None:
+    """The suggestion model as a coder, cross-validated by transcript, against each human."""
+    if not st.toggle("The machine as a coder: how far the suggestions agree with each coder",
+                     key="agr_machine",
+                     help="The model codes each coded transcript after being trained on the "
+                          "others only (folds of whole transcripts), so it is never scored on "
+                          "a transcript it has seen."):
+        return
+    from ..analysis.machine_coder import cached_machine_agreement, machine_rows
+
+    c1, c2 = st.columns(2)
+    unit = c1.selectbox("Unit", UNIT_KINDS, key="agr_machine_unit")
+    min_score = c2.slider("The machine codes from score", 0.05, 0.95, 0.5, 0.05,
+                          key="agr_machine_min")
+    try:
+        with st.spinner("Training and scoring the machine coder…"):
+            result = cached_machine_agreement(proj, None, unit, min_score=min_score)
+    except QualcodeError as exc:
+        st.error(plain(exc))
+        return
+    st.caption(f"{len(result.transcripts)} transcript(s) · per code, the machine against each "
+               "human: Cohen's κ, Gwet's AC1, Krippendorff's α, and precision and recall with "
+               "the human's coding as the truth. Trust the suggestions of codes with a high "
+               "AC1 and precision; the Code page's review queue can hide the others.")
+    st.dataframe(_frame(machine_rows(result)), hide_index=True, width="stretch")
 
 
 def _docx(result) -> bytes:

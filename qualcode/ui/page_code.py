@@ -19,14 +19,14 @@ from ..coding.view import (chunks, code_usage, codebook_version, diff, display_c
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..corpus.sentences import snap_in_turns
-from ..coding.suggestions import suggest_codes, warm_index
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
 from .span_selector import span_selector
 from .state import coder, plain, project
 from .status_control import status_control
+from .suggest_panel import (review_queue, selection_suggestions, show_selection_suggestions,
+                            warm_model)
 
 SELECTION = "qc_selection"
-SUGGESTIONS = "qc_suggestions"
 SYNC = "qc_sync"          # per transcript: what the browser holds (sequence, codings, codebook)
 ACKED = "qc_acked"        # nonces of the canvas actions already done
 PUSH = "qc_push_sel"      # a selection the server sets in the canvas (snapping, clearing)
@@ -143,7 +143,7 @@ def _transcript_view(transcript_id: int) -> None:
         st.error(plain(exc))
         return
     status_control(proj, transcript)
-    warm_index(proj, transcript.language)
+    warm_model(proj)  # the suggestion model: loaded or trained in the background
     warm_quote_refs(proj)  # the code browser's first visit then finds its quotes ready
     for kind, message in st.session_state.pop(FLASH, []):
         getattr(st, kind)(plain(message))
@@ -176,6 +176,7 @@ def _transcript_view(transcript_id: int) -> None:
     with right:
         _coding_panel(proj, transcript, paths, selection, turns, codings)
         _undo_box(proj)
+        review_queue(proj, transcript, paths, selection)
     if st.toggle(f"List the codings of this transcript ({len(codings)})", key="code_list"):
         _codings_table(transcript, codings, paths)
 
@@ -222,24 +223,10 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
     if push:
         data["sel"] = push
     if selection:
-        ids = [s.code_id for s in _suggestions(proj, transcript, selection["start"],
-                                               selection["end"])]
+        ids = [s.code_id for s in selection_suggestions(proj, transcript, selection["start"],
+                                                        selection["end"])]
         data["suggest"] = {"start": selection["start"], "end": selection["end"], "ids": ids}
     return data
-
-
-def _suggestions(proj, transcript, start: int, end: int):
-    """Code suggestions for the selection, computed once per selection (from an index kept up
-    to date incrementally, see qualcode.coding.suggestions)."""
-    key = (transcript.id, start, end)
-    cached = st.session_state.get(SUGGESTIONS)
-    if not cached or cached[0] != key:
-        found = suggest_codes(proj, transcript.text[start:end], transcript.language, wait=False)
-        if found is None:  # the index is still being built: no waiting for it
-            return []
-        cached = (key, found)
-        st.session_state[SUGGESTIONS] = cached
-    return cached[1]
 
 
 def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
@@ -269,9 +256,7 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
         st.warning("The codebook is empty: create codes on the Codebook page, or type a new "
                    "code's name in the palette.")
         return
-    suggestions = _suggestions(proj, transcript, start, end)
-    if suggestions:
-        st.text("Suggested: " + " · ".join(f"{x.path} ({x.score:.2f})" for x in suggestions))
+    show_selection_suggestions(selection_suggestions(proj, transcript, start, end))
     code_ids = st.multiselect("Codes to apply", list(paths), key="apply_codes",
                               format_func=paths.get, placeholder="Choose one or more codes")
     memo = st.text_area("Memo (optional)", key="apply_memo", height=80)

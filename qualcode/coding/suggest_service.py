@@ -1,0 +1,190 @@
+"""The suggestion model of a project, kept up to date while the researcher codes.
+
+* One model per project and process, shared by every session.
+* At start the model saved with the project (qualcode.coding.suggest_store) is loaded: no
+  training when the project has not changed since, a few incremental updates when codings
+  were added since.
+* A coding added since the model was fitted updates it at once (``SuggestModel.update``, a few
+  SGD steps over the new rows); after many updates, or when codings were removed or codes
+  changed, a full fit runs in a background thread while the current model keeps answering,
+  and is saved for the next start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from ..store.models import Coding
+from ..store.project import Project
+from . import suggest_data as D
+from . import suggest_store
+from .suggest_model import SuggestModel, fit
+
+log = logging.getLogger(__name__)
+REFIT_SHARE = 0.1  # refit in the background once updates reach this share of the rows
+REFIT_MIN = 25
+
+
+class _Holder:
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.model: SuggestModel | None = None
+        self.loaded = False
+        self.training: threading.Thread | None = None
+        self.paths: tuple[str, dict[int, str]] | None = None
+        self.error: str | None = None
+
+
+_HOLDERS: dict[str, _Holder] = {}
+_GUARD = threading.Lock()
+
+
+def _holder(project: Project) -> _Holder:
+    with _GUARD:
+        return _HOLDERS.setdefault(project.url, _Holder())
+
+
+def forget(project: Project | None = None) -> None:
+    """Drop the in-memory model of ``project`` (of every project when None)."""
+    with _GUARD:
+        if project is None:
+            _HOLDERS.clear()
+        else:
+            _HOLDERS.pop(project.url, None)
+
+
+def data_version(project: Project) -> str:
+    """What the model depends on: the project version (codings, codes, transcripts) and the
+    rejected suggestions."""
+    from .view import project_version
+
+    return hashlib.sha1(f"{project_version(project)}|{D.review_fingerprint(project)}"
+                        .encode()).hexdigest()
+
+
+def _coding_counts(project: Project) -> tuple[int, int]:
+    """(the newest coding id, the number of codings)."""
+    with project.reading() as s:
+        top, n = s.execute(select(func.max(Coding.id), func.count(Coding.id))).one()
+    return int(top or 0), int(n or 0)
+
+
+def train(project: Project, version: str | None = None) -> SuggestModel:
+    """A full fit on the project as it is now (saved with the project)."""
+    version = version or data_version(project)
+    top, count = _coding_counts(project)
+    code_ids, examples = D.all_examples(project)
+    model = fit(examples, code_ids, data_version=version)
+    model.max_coding_id, model.n_codings = top, count
+    try:
+        suggest_store.save(model, suggest_store.model_path(project))
+    except OSError as exc:  # a read-only place: the model still works in memory
+        log.warning("could not save the suggestion model: %s", exc)
+    return model
+
+
+def _start_training(project: Project, holder: _Holder) -> None:
+    if holder.training is not None and holder.training.is_alive():
+        return
+
+    def run() -> None:
+        try:
+            version = data_version(project)
+            model = train(project, version)
+            with holder.lock:
+                holder.model = model
+                holder.error = None
+        except Exception as exc:  # noqa: BLE001 - the app must go on without suggestions
+            log.exception("training the suggestion model failed")
+            holder.error = str(exc)
+
+    holder.training = threading.Thread(target=run, name="qualcode-suggest-train", daemon=True)
+    holder.training.start()
+
+
+def _catch_up(project: Project, model: SuggestModel, version: str) -> int | None:
+    """Bring ``model`` up to ``version`` by incremental updates when only codings were added:
+    the number of new rows, else None (a full fit is needed)."""
+    code_ids, _ = D.code_examples(project)
+    if list(code_ids) != list(model.code_ids):
+        return None
+    with project.reading() as s:
+        older = s.scalar(select(func.count(Coding.id)).where(Coding.id <= model.max_coding_id))
+    if older != model.n_codings:
+        return None  # codings were removed or re-coded: refit
+    top, count = _coding_counts(project)
+    new = D.coding_examples(project, after_id=model.max_coding_id)
+    if new:
+        model.update(new)
+    model.max_coding_id, model.n_codings = top, count
+    model.data_version = version
+    return len(new)
+
+
+def current_model(project: Project, *, wait: bool = True) -> SuggestModel | None:
+    """The project's model, up to date with its codings. ``wait=False``: None at once while
+    the first model is still being trained in the background."""
+    holder = _holder(project)
+    version = data_version(project)
+    with holder.lock:
+        if not holder.loaded:
+            holder.model = suggest_store.load(suggest_store.model_path(project))
+            holder.loaded = True
+        model = holder.model
+        if model is not None and model.data_version == version:
+            return model
+        if model is not None:
+            added = _catch_up(project, model, version)
+            # a full fit in the background when codings were removed, codes changed or a
+            # suggestion was rejected (added == 0), or after many updates; meanwhile the model
+            # as it is answers
+            if not added or model.pending > max(REFIT_MIN, REFIT_SHARE * model.n_examples):
+                _start_training(project, holder)
+            return model
+        if not wait:
+            _start_training(project, holder)
+            return None
+    model = train(project, version)
+    with holder.lock:
+        holder.model = model
+    return model
+
+
+def warm(project: Project) -> None:
+    """Make the model ready in the background (the app calls this when a project opens)."""
+    def run() -> None:
+        try:
+            current_model(project, wait=False)
+        except Exception:  # noqa: BLE001 - only a warm-up
+            log.exception("warming the suggestion model failed")
+
+    threading.Thread(target=run, name="qualcode-suggest-warm", daemon=True).start()
+
+
+def wait_until_trained(project: Project, timeout: float = 60.0) -> None:
+    """Block until a background training of ``project`` (if any) has finished."""
+    holder = _holder(project)
+    thread = holder.training
+    if thread is not None:
+        thread.join(timeout)
+
+
+def code_paths(project: Project) -> dict[int, str]:
+    """code id -> path, kept per project version."""
+    from .codes import code_tree
+    from .view import project_version
+
+    holder = _holder(project)
+    version = project_version(project)
+    if holder.paths is None or holder.paths[0] != version:
+        holder.paths = (version, {n.code.id: n.path for n in code_tree(project)})
+    return holder.paths[1]
+
+
+def trained_at(model: SuggestModel) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(model.trained_at))

@@ -1,0 +1,256 @@
+"""Learned code suggestions: the model, its persistence and incremental updates, the CLI
+contract (qualcode suggest / suggestions), the review queue and the migration that adds it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from qualcode.cli import main
+from qualcode.coding import suggest_service
+from qualcode.coding.codes import find_code
+from qualcode.coding.codings import add_coding
+from qualcode.corpus.transcripts import get_transcript
+from qualcode.store.project import Project
+
+
+@pytest.fixture(autouse=True)
+def _fresh_models():
+    suggest_service.forget()
+    yield
+    for t in list(suggest_service._HOLDERS.values()):
+        if t.training is not None:
+            t.training.join(60)
+    suggest_service.forget()
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_suggest_text_json_contract(capsys, demo_project):
+    db = str(demo_project.url.removeprefix("sqlite:///"))
+    code, out, err = run(capsys, "--db", db, "suggest",
+                         "Ik leer elke week iets nieuws bij in mijn nieuwe job", "--top", "2",
+                         "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert isinstance(data, list) and len(data) == 2
+    for item in data:
+        assert set(item) == {"code", "score", "evidence"}
+        assert 0.0 <= item["score"] <= 1.0
+    assert data[0]["code"] == "Mastery & trial / Trial: learning anew"
+    assert data[0]["score"] >= data[1]["score"]
+    evidence = data[0]["evidence"]
+    assert "leer" in " ".join(evidence["words"])  # the words it was chosen for
+    assert any("leer elke week" in q["text"] for q in evidence["quotes"])  # an earlier quote
+    assert evidence["backend"] == "local" and evidence["model_version"].startswith("local-")
+
+
+def test_suggest_file_one_list_per_line_in_order(capsys, demo_project, tmp_path):
+    db = str(demo_project.url.removeprefix("sqlite:///"))
+    passages = tmp_path / "passages.txt"
+    passages.write_text("Ik leer elke week iets bij.\n\nMijn leidinggevende was terughoudend, "
+                        "hij zat met de continuïteit van het team.\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "suggest", "--file", str(passages), "--top", "3",
+                         "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data) == 3 and data[1] == []
+    assert data[0][0]["code"] == "Mastery & trial / Trial: learning anew"
+    assert data[2][0]["code"] == "Conditions for success / Role of the manager"
+    assert all(len(x) <= 3 for x in data)
+
+
+def test_suggest_bad_input_is_a_clear_error(capsys, demo_project, tmp_path):
+    db = str(demo_project.url.removeprefix("sqlite:///"))
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9\n".encode("latin-1"))
+    code, _out, err = run(capsys, "--db", db, "suggest", "--file", str(bad), "--json")
+    assert code == 2 and "latin1.txt" in err and "UTF-8" in err
+    code, _out, err = run(capsys, "--db", db, "suggest", "--json")
+    assert code == 2 and "TEXT or --file" in err
+
+
+def test_suggestions_for_a_transcript_json_contract(capsys, demo_project):
+    db = str(demo_project.url.removeprefix("sqlite:///"))
+    name = "Interview 01 – P1"
+    text = get_transcript(demo_project, name).text
+    for unit in ("sentence", "turn"):
+        code, out, err = run(capsys, "--db", db, "suggestions", name, "--unit", unit,
+                             "--min-score", "0.2", "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert data, unit
+        for item in data:
+            assert set(item) == {"start", "end", "code", "score"}
+            assert 0 <= item["start"] < item["end"] <= len(text)
+            assert item["score"] >= 0.2
+            assert text[item["start"]:item["end"]].strip() == text[item["start"]:item["end"]]
+    code, out, _ = run(capsys, "--db", db, "suggestions", name, "--min-score", "0.99", "--json")
+    assert all(x["score"] >= 0.99 for x in json.loads(out))
+
+
+def test_the_model_is_saved_and_loaded_without_training(demo_project, monkeypatch):
+    from qualcode.coding import suggest_model
+
+    first = suggest_service.current_model(demo_project)
+    path = suggest_service.suggest_store.model_path(demo_project)
+    assert path.exists()
+    suggest_service.forget()
+
+    def no_training(*_a, **_k):
+        raise AssertionError("trained again although the saved model is current")
+
+    monkeypatch.setattr(suggest_service, "fit", no_training)
+    monkeypatch.setattr(suggest_model, "fit", no_training)
+    again = suggest_service.current_model(demo_project)
+    assert again is not first and again.version == first.version
+    text = "Ik leer elke week iets bij"
+    assert [s.code_id for s in again.top(text, "nl", 3)] == [s.code_id for s in
+                                                             first.top(text, "nl", 3)]
+
+
+def test_a_new_coding_updates_the_model_incrementally(demo_project):
+    model = suggest_service.current_model(demo_project)
+    code = find_code(demo_project, "Conditions for success / Retention of pay")
+    t = get_transcript(demo_project, "Interview 02 – P2")
+    passage = "Ik heb terug goesting om te werken."
+    before = {s.code_id: s.score for s in model.top(passage, "nl", 20)}
+    start = t.text.index(passage)
+    add_coding(demo_project, t.id, code.id, start, start + len(passage), coder="ab")
+    after_model = suggest_service.current_model(demo_project)
+    assert after_model is model  # updated in place, no full retrain
+    assert model.pending >= 1
+    after = {s.code_id: s.score for s in model.top(passage, "nl", 20)}
+    assert after[code.id] > before[code.id]
+
+
+def test_review_queue_accept_change_reject(demo_project):
+    from qualcode.coding import suggest_queue as Q
+    from qualcode.coding.suggest_backends import LocalBackend
+    from qualcode.coding.suggest_data import rejected_examples
+    from qualcode.store.models import Coding
+
+    t = get_transcript(demo_project, "Interview 01 – P1")
+    with demo_project.reading() as s:
+        before = s.query(Coding).count()
+    spans, prov = LocalBackend().suggest_spans(demo_project, t.id, "sentence", 0.1)
+    assert spans and prov.model_version
+    Q.enqueue(demo_project, t.id, spans, prov)
+    with demo_project.reading() as s:
+        assert s.query(Coding).count() == before  # nothing coded without a click
+    items = Q.pending(demo_project, t.id)
+    assert len(items) == len(spans)
+    first, second, third = items[0], items[1], items[2]
+    coding = Q.accept(demo_project, first.id, coder="ab")
+    assert (coding.start, coding.end, coding.code_id, coding.coder) == (
+        first.start, first.end, first.code_id, "ab")
+    assert Q.provenance_of(demo_project, coding.id).startswith(
+        "suggested by qualcode linear model vlocal-")
+    other = find_code(demo_project, "Authenticity")
+    changed = Q.accept(demo_project, second.id, code_id=other.id, coder="ab")
+    assert changed.code_id == other.id
+    Q.reject(demo_project, third.id, coder="ab")
+    assert [e.not_codes for e in rejected_examples(demo_project)] == [frozenset([third.code_id])]
+    with pytest.raises(Exception, match="already rejected"):
+        Q.reject(demo_project, third.id)
+    # hiding codes (below a chosen agreement) leaves them out of the queue
+    left = Q.pending(demo_project, t.id, hide_codes={i.code_id for i in items})
+    assert left == []
+
+
+def test_a_reader_cannot_act_on_the_queue(demo_project):
+    from qualcode.coding import suggest_queue as Q
+    from qualcode.coding.suggest_backends import LocalBackend
+    from qualcode.errors import QualcodeError
+    from qualcode.store.permissions import Actor
+
+    t = get_transcript(demo_project, "Interview 01 – P1")
+    spans, prov = LocalBackend().suggest_spans(demo_project, t.id, "sentence", 0.1)
+    Q.enqueue(demo_project, t.id, spans, prov)
+    item = Q.pending(demo_project, t.id)[0]
+    demo_project.default_actor = Actor("rd", "read-only")
+    try:
+        with pytest.raises(QualcodeError):
+            Q.reject(demo_project, item.id)
+    finally:
+        demo_project.default_actor = None
+
+
+def test_migration_0010_adds_the_queue_to_a_0005_project(tmp_path):
+    from qualcode.demo import load_demo
+
+    path = tmp_path / "old.sqlite"
+    p = Project(path)
+    load_demo(p, with_codings=True)
+    p.close()
+    with sqlite3.connect(path) as db:  # as a project made before the queue existed
+        db.execute("DROP INDEX suggested_by_transcript")
+        db.execute("DROP TABLE suggested_codings")
+        db.execute("UPDATE alembic_version SET version_num = '0005'")
+        n = db.execute("SELECT count(*) FROM codings").fetchone()[0]
+    again = Project(path)
+    try:
+        with sqlite3.connect(path) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            assert "suggested_codings" in tables
+            assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == n
+            assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0010"
+    finally:
+        again.close()
+
+
+def test_agreement_machine_json(capsys, demo_project):
+    db = str(demo_project.url.removeprefix("sqlite:///"))
+    code, out, err = run(capsys, "--db", db, "agreement", "--machine", "--min-score", "0.3",
+                         "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["coders"] == ["demo", "machine"]
+    assert "ac1" in data["overall"] and data["overall"]["pairwise"][0]["coders"] == [
+        "demo", "machine"]
+    assert "ac1" in data["overall"]["pairwise"][0]
+    entry = next(p for p in data["per_code"] if p["code"] == "Mastery & trial / Trial: learning anew")
+    for key in ("cohen_kappa", "krippendorff_alpha", "ac1", "percent_agreement"):
+        assert key in entry
+    [vs] = entry["machine_vs"]
+    assert vs["coder"] == "demo" and set(vs) >= {"precision", "recall", "cohen_kappa", "ac1",
+                                                 "krippendorff_alpha"}
+    assert len(data["transcripts"]) == 10
+
+
+def test_machine_never_sees_the_transcript_it_codes(demo_project, monkeypatch):
+    from qualcode.analysis import machine_coder
+
+    seen = []
+    real_fit = machine_coder.fit
+
+    def spy(examples, code_ids, **kw):
+        seen.append({e.group for e in examples if e.kind == "coding"})
+        return real_fit(examples, code_ids, **kw)
+
+    monkeypatch.setattr(machine_coder, "fit", spy)
+    rows = machine_coder.machine_codings(demo_project, ["demo"], "turn", min_score=0.3, folds=5)
+    assert rows and len(seen) == 5
+    by_fold = {}
+    for r in rows:
+        by_fold.setdefault(r.transcript_id, r)
+    for tid in by_fold:  # each coded transcript was left out of exactly one fold's training
+        assert sum(tid not in groups for groups in seen) == 1
+
+
+def test_human_pairs_get_ac1(demo_project):
+    from qualcode.analysis.agreement import compute_agreement
+
+    t = get_transcript(demo_project, "Interview 01 – P1")
+    code = find_code(demo_project, "Authenticity")
+    add_coding(demo_project, t.id, code.id, 0, 40, coder="second")
+    result = compute_agreement(demo_project, ["demo", "second"], "turn",
+                               transcript_ids={t.id})
+    assert "ac1" in result.overall and "ac1" in result.overall["pairwise"][0]
+    assert all("ac1" in p for p in result.per_code)
