@@ -217,3 +217,59 @@ def layout(net: Network, positions: dict) -> None:
             px, py = pos[node.id]
             node.x = min(max(MARGIN + (float(px) + 1) / 2 * span, 0.0), BOX)
             node.y = min(max(MARGIN + (float(py) + 1) / 2 * span, 0.0), BOX)
+
+
+def detail(project: Project, item: str | None, *, viewer: str | None = None,
+           limit: int = 20) -> dict | None:
+    """What the network view shows for a clicked node or edge: a code's quotes, a relation's
+    memo and evidence, a memo's text, a case's codes. Plain text for the page (data only);
+    ``viewer``: under blind coding only their own codings."""
+    from ..coding.quotes import quote_rows
+    from ..coding.relations import get_relation
+    from ..errors import NotFound
+
+    if not item:
+        return None
+    kind, _, rest = item.partition(":")
+    try:
+        ident = int(rest.split(":")[0])
+    except ValueError:
+        return None
+
+    def items(rows) -> tuple[list[dict], int]:
+        shown = [{"quote": " ".join(r.quote.split()), "where": f"{r.code} · {r.location}"}
+                 for r in rows[:limit]]
+        return shown, max(len(rows) - limit, 0)
+
+    try:
+        if kind == "code":
+            rows = quote_rows(project, code_ids={ident}, viewer=viewer)
+            paths = {n.code.id: n.path for n in code_tree(project)}
+            if ident not in paths:
+                return None
+            shown, more = items(rows)
+            return {"title": f"{paths[ident]} — {len(rows)} quote(s)", "items": shown,
+                    "more": more, "empty": "No quotes coded yet."}
+        if kind == "rel":
+            rel = get_relation(project, ident)
+            rows = quote_rows(project, coding_ids=set(rel.evidence), viewer=viewer) \
+                if rel.evidence else []
+            shown, more = items(rows)
+            return {"title": f"{rel.sentence()} — {len(rows)} grounding quote(s)",
+                    "memo": rel.memo, "items": shown, "more": more,
+                    "empty": "No grounding quotes cited yet."}
+        if kind == "memo":
+            with project.reading() as s:
+                memo = s.get(Memo, ident)
+            if memo is None:
+                return None
+            return {"title": memo.title, "memo": memo.body, "items": [], "empty": ""}
+        if kind == "case":
+            rows = quote_rows(project, transcript_ids={ident}, viewer=viewer)
+            shown, more = items(rows)
+            title = rows[0].transcript if rows else f"case {ident}"
+            return {"title": f"{title} — {len(rows)} quote(s)", "items": shown, "more": more,
+                    "empty": "No quotes."}
+    except NotFound:
+        return None
+    return None

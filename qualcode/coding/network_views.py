@@ -35,7 +35,8 @@ def _options(options: dict | None) -> dict:
     return options
 
 
-def _positions(positions: dict) -> dict:
+def clean_positions(positions: dict) -> dict:
+    """Positions checked (finite numbers) and kept inside the box."""
     out = {}
     for key, value in (positions or {}).items():
         try:
@@ -74,7 +75,7 @@ def save_positions(project: Project, view_id: int, positions: dict, *,
                    replace: bool = False) -> NetworkView:
     """Keep dragged node positions for a view (merged with those saved before, unless
     ``replace``)."""
-    positions = _positions(positions)
+    positions = clean_positions(positions)
     with project.transaction() as s:
         view = get_row(s, NetworkView, view_id, "network view")
         view.positions = positions if replace else {**(view.positions or {}), **positions}
