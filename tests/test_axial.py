@@ -134,3 +134,23 @@ def test_memos_and_cases_as_optional_nodes(three):
     assert kinds == ["case", "code", "memo"]
     assert any(n.label == "On A" for n in net.nodes)
     assert {n.label for n in net.nodes if n.kind == "case"} == {"p1", "p2", "p3"}
+
+
+def test_images_keep_hostile_names_as_text(sqlite_project):
+    from lxml import etree
+
+    from qualcode.export.network_image import network_png, network_svg
+
+    p = sqlite_project
+    evil = ops.create_code(p, "<script>alert(1)<script> & <img src=x>")
+    other = ops.create_code(p, "Plain")
+    rel.add_relation_type(p, "<b>leads</b> to")
+    rel.add_relation(p, evil.id, other.id, "<b>leads</b> to")
+    net = build_network(p, around=evil.id)
+    tree = etree.fromstring(network_svg(net, title="<i>title</i>"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert not list(tree.iter(f"{ns}script")) and not list(tree.iter(f"{ns}img"))
+    texts = [t.text for t in tree.iter(f"{ns}text")]
+    assert "<script>alert(1)<script> & <img…" in texts  # cut to 32 characters, as text
+    assert "<b>leads</b> to" in texts and "<i>title</i>" in texts
+    assert network_png(net)[:4] == b"\x89PNG"

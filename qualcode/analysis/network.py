@@ -200,7 +200,7 @@ def layout(net: Network, positions: dict) -> None:
         fixed = list(start) or None
         k = 2.0 / max(len(net.nodes), 1) ** 0.5
         pos = nx.spring_layout(graph, k=k, pos=start or None, fixed=fixed, seed=7,
-                               iterations=80, center=(0, 0), scale=1.0 if not fixed else None)
+                               iterations=50, center=(0, 0), scale=1.0 if not fixed else None)
         if not fixed:  # scale the free layout into the box
             xs = [p[0] for p in pos.values()]
             ys = [p[1] for p in pos.values()]
