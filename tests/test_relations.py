@@ -181,3 +181,23 @@ def test_an_old_project_is_upgraded_and_takes_relations(tmp_path):
         assert len(all_codings(project)) == before
     finally:
         project.close()
+
+
+def test_sets_of_codes_follow_merge_and_undo(model):
+    from qualcode.coding import code_sets as cs
+
+    project, _t, c, _q = model
+    tension = cs.create_code_set(project, "Tension 1", [c["push"].id, c["leave"].id])
+    cs.create_code_set(project, "Both", [c["push"].id, c["loss"].id])
+    history.merge_codes(project, c["push"].id, c["loss"].id, coder="A")
+    sets = {v.name: set(v.code_ids) for v in cs.code_sets(project)}
+    assert sets == {"Tension 1": {c["loss"].id, c["leave"].id}, "Both": {c["loss"].id}}
+    history.undo_last(project, "A")
+    sets = {v.name: set(v.code_ids) for v in cs.code_sets(project)}
+    assert sets == {"Tension 1": {c["push"].id, c["leave"].id},
+                    "Both": {c["push"].id, c["loss"].id}}
+    history.delete_code(project, c["leave"].id, force=True, coder="A")
+    assert set(cs.get_code_set(project, "Tension 1").code_ids) == {c["push"].id}
+    history.undo_last(project, "A")
+    assert set(cs.get_code_set(project, "Tension 1").code_ids) == {c["push"].id, c["leave"].id}
+    assert tension.guid

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..errors import DuplicateError, NotFound, ValidationError
 from ..store.models import Code, CodeRelation, Coding, Memo, MemoLink
-from .relation_merge import merge_relations, repoint_evidence
+from .relation_merge import merge_relations, merge_set_members, repoint_evidence
 from ..store.concurrency import check_version
 from ..store.clean import clean
 from ..store.project import Project, get_row
@@ -259,6 +259,7 @@ def _merge(s, source_id: int, target_id: int, apply: bool) -> tuple[MergePlan, i
     if labels != (target.labels or {}):
         appended.append("labels")
     rels = merge_relations(s, source_id, target_id, apply)
+    merge_set_members(s, source_id, target_id, apply)
     if apply:
         for memo in memos:
             memo.code_id = target_id

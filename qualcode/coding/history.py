@@ -17,8 +17,8 @@ from sqlalchemy import DateTime, func, select
 from . import codes as code_ops
 from . import codings as coding_ops
 from ..errors import NotFound, ValidationError
-from ..store.models import (Action, Code, CodeRelation, Coding, Memo, RelationEvidence,
-                            Transcript, utcnow)
+from ..store.models import (Action, Code, CodeRelation, CodeSet, CodeSetMember, Coding, Memo,
+                            RelationEvidence, Transcript, utcnow)
 from ..store.project import Project, get_row
 
 KEEP = 50  # actions kept per coder
@@ -107,13 +107,28 @@ def _relations_snapshot(s, code_ids, coding_ids) -> dict:
     rel_ids = [r.id for r in rels]
     evidence = list(s.scalars(select(RelationEvidence).where(
         RelationEvidence.relation_id.in_(rel_ids) | RelationEvidence.coding_id.in_(coding_ids))))
-    return {"relations": [_snap(r) for r in rels], "evidence": [_snap(e) for e in evidence]}
+    members = list(s.scalars(select(CodeSetMember).where(CodeSetMember.code_id.in_(code_ids))))
+    return {"relations": [_snap(r) for r in rels], "evidence": [_snap(e) for e in evidence],
+            "set_members": [_snap(m) for m in members]}
 
 
 def _restore_relations(s, snapshot: dict) -> None:
     """Bring the relations and evidence of a snapshot back as they were (those whose codes
     and codings are there)."""
     rels, evidence = snapshot.get("relations") or [], snapshot.get("evidence") or []
+    members = snapshot.get("set_members") or []
+    if members:  # the sets of codes the codes were in
+        s.query(CodeSetMember).filter(CodeSetMember.id.in_([m["id"] for m in members])).delete(
+            synchronize_session=False)
+        s.flush()
+        for data in members:
+            if s.get(Code, data["code_id"]) is None or s.get(CodeSet, data["set_id"]) is None:
+                continue
+            clash = s.scalar(select(CodeSetMember.id).where(
+                CodeSetMember.set_id == data["set_id"], CodeSetMember.code_id == data["code_id"]))
+            if clash is None:
+                _put(s, CodeSetMember, data)
+        s.flush()
     if not rels and not evidence:
         return
     rel_ids = [r["id"] for r in rels]

@@ -102,3 +102,27 @@ def merge_relations(s, source_id: int, target_id: int, apply: bool) -> RelationM
     if apply:
         s.flush()
     return RelationMerge(moved, combined, dropped)
+
+
+def merge_set_members(s, source_id: int, target_id: int, apply: bool) -> int:
+    """The target joins every set of codes the source was in; returns how many sets."""
+    from ..store.models import CodeSetMember
+
+    rows = s.scalars(select(CodeSetMember).where(
+        CodeSetMember.code_id.in_((source_id, target_id)))).all()
+    target_sets = {r.set_id for r in rows if r.code_id == target_id}
+    joined = 0
+    for row in rows:
+        if row.code_id != source_id:
+            continue
+        if row.set_id in target_sets:
+            if apply:
+                s.delete(row)
+        else:
+            joined += 1
+            if apply:
+                row.code_id = target_id
+            target_sets.add(row.set_id)
+    if apply:
+        s.flush()
+    return joined

@@ -340,3 +340,25 @@ class CoreCategory(Base):
     code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
     memo_id: Mapped[int | None] = mapped_column(ForeignKey("memos.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class CodeSet(Base):
+    """A named set of codes (REFI-QDA ``<Set>`` with ``MemberCode``s), e.g. the codes of one
+    tension or of a network view. Sets of transcripts are the ``sets`` attribute."""
+
+    __tablename__ = "code_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(38), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class CodeSetMember(Base):
+    __tablename__ = "code_set_members"
+    __table_args__ = (UniqueConstraint("set_id", "code_id", name="code_set_member_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("code_sets.id", ondelete="CASCADE"),
+                                        index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))

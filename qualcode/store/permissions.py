@@ -66,6 +66,8 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "relation_evidence": EDIT_CODEBOOK,
     "network_views": EDIT_CODEBOOK,
     "core_category": EDIT_CODEBOOK,
+    "code_sets": EDIT_CODEBOOK,
+    "code_set_members": EDIT_CODEBOOK,
     "users": ADMIN,
     "qualcode_meta": ADMIN,
     "trash": ADMIN,

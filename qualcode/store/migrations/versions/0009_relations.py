@@ -1,5 +1,5 @@
 """Axial and selective coding: relation types, relations between codes with their grounding
-codings, saved network views with node positions, the core category.
+codings, saved network views with node positions, the core category, sets of codes (REFI-QDA).
 
 Revision ID: 0009
 Revises: 0005
@@ -69,9 +69,29 @@ def upgrade() -> None:
         sa.Column("memo_id", sa.Integer, sa.ForeignKey("memos.id", ondelete="SET NULL")),
         sa.Column("updated_at", sa.DateTime, nullable=False),
     )
+    op.create_table(
+        "code_sets",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("guid", sa.String(38), nullable=False, unique=True),
+        sa.Column("name", sa.String(255), nullable=False, unique=True),
+        sa.Column("description", sa.Text, nullable=False),
+    )
+    op.create_table(
+        "code_set_members",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("set_id", sa.Integer, sa.ForeignKey("code_sets.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("code_id", sa.Integer, sa.ForeignKey("codes.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.UniqueConstraint("set_id", "code_id", name="code_set_member_once"),
+    )
+    op.create_index("ix_code_set_members_set_id", "code_set_members", ["set_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_code_set_members_set_id", table_name="code_set_members")
+    op.drop_table("code_set_members")
+    op.drop_table("code_sets")
     op.drop_table("core_category")
     op.drop_table("network_views")
     op.drop_index("ix_relation_evidence_coding_id", table_name="relation_evidence")
