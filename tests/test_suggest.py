@@ -184,6 +184,9 @@ def test_a_reader_cannot_act_on_the_queue(demo_project):
 
 def test_migration_0010_adds_the_queue_to_a_0005_project(tmp_path):
     from qualcode.demo import load_demo
+    from qualcode.store import migrate
+
+    from .migration_helpers import revision_before
 
     path = tmp_path / "old.sqlite"
     p = Project(path)
@@ -192,7 +195,7 @@ def test_migration_0010_adds_the_queue_to_a_0005_project(tmp_path):
     with sqlite3.connect(path) as db:  # as a project made before the queue existed
         db.execute("DROP INDEX suggested_by_transcript")
         db.execute("DROP TABLE suggested_codings")
-        db.execute("UPDATE alembic_version SET version_num = '0005'")
+        db.execute("UPDATE alembic_version SET version_num = ?", (revision_before("0010"),))
         n = db.execute("SELECT count(*) FROM codings").fetchone()[0]
     again = Project(path)
     try:
@@ -200,7 +203,7 @@ def test_migration_0010_adds_the_queue_to_a_0005_project(tmp_path):
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
             assert "suggested_codings" in tables
             assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == n
-            assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0010"
+            assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head()
     finally:
         again.close()
 

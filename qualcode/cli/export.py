@@ -34,7 +34,8 @@ def cmd_export(project: Project, args) -> int:
             else:
                 theme_report_docx(project, title=args.title, language=args.language,
                                   saturation=saturation, include_memos=args.memos,
-                                  coder=args.coder, agreement=agreement, out=part)
+                                  coder=args.coder, agreement=agreement,
+                                  include_model=args.model, out=part)
             part.replace(out)
         finally:
             part.unlink(missing_ok=True)
@@ -43,7 +44,7 @@ def cmd_export(project: Project, args) -> int:
     elif suffix == ".csv":
         data = codings_csv(project, coder=args.coder)
     elif suffix == ".xlsx":
-        data = codings_xlsx(project, coder=args.coder)
+        data = codings_xlsx(project, coder=args.coder, relations=args.relations)
     elif suffix == ".qdpx":
         from ..exchange.refi_write import export_qdpx
 
@@ -64,6 +65,10 @@ def register(sub) -> None:
     p.add_argument("--title")
     p.add_argument("--language", help="headings, labels and code labels in this language, e.g. nl")
     p.add_argument("--memos", action="store_true", help=".docx: add a section with the memos")
+    p.add_argument("--model", action="store_true", help=".docx: add the theoretical model "
+                   "(core category, storyline, diagram, relations with their strongest quotes)")
+    p.add_argument("--relations", action="store_true",
+                   help=".xlsx: add the relations between codes and their evidence")
     p.add_argument("--saturation-role", action="append", metavar="ROLE",
                    help="add the saturation section (Guest rule, base 4, run 2, ≤5%%, with "
                         "grid, bootstrap and unseen estimate) over interviews with this role "

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..errors import DuplicateError, NotFound, ValidationError
-from ..store.models import Code, Coding, Memo, MemoLink
+from ..store.models import Code, CodeRelation, Coding, Memo, MemoLink
+from .relation_merge import merge_relations, merge_set_members, repoint_evidence
 from ..store.concurrency import check_version
 from ..store.clean import clean
 from ..store.project import Project, get_row
@@ -158,6 +159,9 @@ class MergePlan:
     subcodes_moved: int
     memos_moved: int
     fields_appended: tuple[str, ...]  # definition, inclusion, exclusion, examples, labels
+    relations_moved: int = 0  # relations of the source that become the target's
+    relations_combined: int = 0  # the target had the same relation: one, evidence of both
+    relations_dropped: int = 0  # relations between the two codes (would relate it to itself)
 
     def describe(self) -> str:
         lines = [f"'{self.source}' will be merged into '{self.target}' and then removed.",
@@ -172,6 +176,15 @@ class MergePlan:
             lines.append(f"{self.memos_moved} code memo(s) move to '{self.target}'.")
         if self.fields_appended:
             lines.append("Appended to the target's " + ", ".join(self.fields_appended) + ".")
+        if self.relations_moved:
+            lines.append(f"{self.relations_moved} relation(s) move to '{self.target}'.")
+        if self.relations_combined:
+            lines.append(f"{self.relations_combined} relation(s) are ones '{self.target}' "
+                         "already has: each becomes one relation with the evidence of both and "
+                         "both memos.")
+        if self.relations_dropped:
+            lines.append(f"{self.relations_dropped} relation(s) between '{self.source}' and "
+                         f"'{self.target}' are removed (undo brings them back).")
         return "\n".join(lines)
 
 
@@ -217,6 +230,7 @@ def _merge(s, source_id: int, target_id: int, apply: bool) -> tuple[MergePlan, i
                 memos_joined += 1
             if apply:
                 kept.memo = memo
+                repoint_evidence(s, coding.id, kept.id)
                 s.delete(coding)
         else:
             if apply:
@@ -244,6 +258,8 @@ def _merge(s, source_id: int, target_id: int, apply: bool) -> tuple[MergePlan, i
     labels = {**(source.labels or {}), **(target.labels or {})}
     if labels != (target.labels or {}):
         appended.append("labels")
+    rels = merge_relations(s, source_id, target_id, apply)
+    merge_set_members(s, source_id, target_id, apply)
     if apply:
         for memo in memos:
             memo.code_id = target_id
@@ -259,7 +275,7 @@ def _merge(s, source_id: int, target_id: int, apply: bool) -> tuple[MergePlan, i
         s.flush()
         s.delete(source)
     plan = MergePlan(source.name, target.name, moved, joined, memos_joined, len(children),
-                     len(memos), tuple(appended))
+                     len(memos), tuple(appended), rels.moved, rels.combined, rels.dropped)
     return plan, moved
 
 
@@ -291,6 +307,9 @@ def delete_code(project: Project, code_id: int, *, force: bool = False) -> None:
                 "another code to keep them, or delete with force")
         s.query(Coding).filter(Coding.code_id.in_(ids)).delete(synchronize_session=False)
         s.query(Memo).filter(Memo.code_id.in_(ids)).delete(synchronize_session=False)
+        s.query(CodeRelation).filter(CodeRelation.source_id.in_(ids) |
+                                     CodeRelation.target_id.in_(ids)
+                                     ).delete(synchronize_session=False)
         for cid in reversed(ids):
             s.delete(s.get(Code, cid))
             s.flush()

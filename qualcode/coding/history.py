@@ -17,7 +17,8 @@ from sqlalchemy import DateTime, func, select
 from . import codes as code_ops
 from . import codings as coding_ops
 from ..errors import NotFound, ValidationError
-from ..store.models import Action, Code, Coding, Memo, Transcript, utcnow
+from ..store.models import (Action, Code, CodeRelation, CodeSet, CodeSetMember, Coding, Memo,
+                            RelationEvidence, Transcript, utcnow)
 from ..store.project import Project, get_row
 
 KEEP = 50  # actions kept per coder
@@ -97,6 +98,57 @@ def _quote(s, coding: Coding, width: int = 40) -> str:
     return f"“{text[:width]}{'…' if len(text) > width else ''}”"
 
 
+def _relations_snapshot(s, code_ids, coding_ids) -> dict:
+    """The relations touching ``code_ids`` and the evidence rows of those relations or citing
+    ``coding_ids`` (what a merge or deletion of those codes may change)."""
+    code_ids, coding_ids = list(code_ids), list(coding_ids)
+    rels = list(s.scalars(select(CodeRelation).where(
+        CodeRelation.source_id.in_(code_ids) | CodeRelation.target_id.in_(code_ids))))
+    rel_ids = [r.id for r in rels]
+    evidence = list(s.scalars(select(RelationEvidence).where(
+        RelationEvidence.relation_id.in_(rel_ids) | RelationEvidence.coding_id.in_(coding_ids))))
+    members = list(s.scalars(select(CodeSetMember).where(CodeSetMember.code_id.in_(code_ids))))
+    return {"relations": [_snap(r) for r in rels], "evidence": [_snap(e) for e in evidence],
+            "set_members": [_snap(m) for m in members]}
+
+
+def _restore_relations(s, snapshot: dict) -> None:
+    """Bring the relations and evidence of a snapshot back as they were (those whose codes
+    and codings are there)."""
+    rels, evidence = snapshot.get("relations") or [], snapshot.get("evidence") or []
+    members = snapshot.get("set_members") or []
+    if members:  # the sets of codes the codes were in
+        s.query(CodeSetMember).filter(CodeSetMember.id.in_([m["id"] for m in members])).delete(
+            synchronize_session=False)
+        s.flush()
+        for data in members:
+            if s.get(Code, data["code_id"]) is None or s.get(CodeSet, data["set_id"]) is None:
+                continue
+            clash = s.scalar(select(CodeSetMember.id).where(
+                CodeSetMember.set_id == data["set_id"], CodeSetMember.code_id == data["code_id"]))
+            if clash is None:
+                _put(s, CodeSetMember, data)
+        s.flush()
+    if not rels and not evidence:
+        return
+    rel_ids = [r["id"] for r in rels]
+    s.query(RelationEvidence).filter(
+        RelationEvidence.relation_id.in_(rel_ids) |
+        RelationEvidence.id.in_([e["id"] for e in evidence])).delete(synchronize_session=False)
+    s.flush()
+    for data in rels:
+        if s.get(Code, data["source_id"]) is None or s.get(Code, data["target_id"]) is None:
+            continue
+        _put(s, CodeRelation, data)
+    s.flush()
+    for data in evidence:
+        if s.get(CodeRelation, data["relation_id"]) is None or \
+                s.get(Coding, data["coding_id"]) is None:
+            continue
+        _put(s, RelationEvidence, data)
+    s.flush()
+
+
 # ---------------------------------------------------------------- undoable actions
 
 def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
@@ -114,8 +166,10 @@ def remove_coding(project: Project, coding_id: int, coder: str = "") -> None:
         coding = get_row(s, Coding, coding_id, "coding")
         snapshot = _snap(coding)
         summary = f"removal of {_code_path(s, coding.code_id)} from {_quote(s, coding)}"
+        evidence = [_snap(e) for e in s.scalars(select(RelationEvidence)
+                                                 .where(RelationEvidence.coding_id == coding_id))]
     coding_ops.remove_coding(project, coding_id)
-    _record(project, coder, "coding_removed", summary, {"coding": snapshot})
+    _record(project, coder, "coding_removed", summary, {"coding": snapshot, "evidence": evidence})
 
 
 def merge_codes(project: Project, source_id: int, target_id: int, coder: str = "") -> int:
@@ -129,6 +183,7 @@ def merge_codes(project: Project, source_id: int, target_id: int, coder: str = "
             "codings": [_snap(c) for c in s.scalars(select(Coding).where(Coding.code_id.in_(ids)))],
             "memos": [_snap(m) for m in s.scalars(select(Memo).where(Memo.code_id.in_(ids)))],
         }
+        before.update(_relations_snapshot(s, ids, [c["id"] for c in before["codings"]]))
         summary = f"merge of {_code_path(s, source_id)} into {_code_path(s, target_id)}"
     moved = code_ops.merge_codes(project, source_id, target_id)
     with project.reading() as s:
@@ -160,6 +215,7 @@ def delete_code(project: Project, code_id: int, *, force: bool = False, coder: s
             "codings": [_snap(c) for c in s.scalars(select(Coding).where(Coding.code_id.in_(ids)))],
             "memos": [_snap(m) for m in s.scalars(select(Memo).where(Memo.code_id.in_(ids)))],
         }
+        snapshot.update(_relations_snapshot(s, ids, [c["id"] for c in snapshot["codings"]]))
         summary = f"deletion of {_code_path(s, code_id)}"
         if len(ids) > 1 or snapshot["codings"]:
             summary += (f" ({len(snapshot['codings'])} coding(s), {len(ids) - 1} sub-code(s))")
@@ -230,6 +286,8 @@ def _undo_coding_removed(s, payload: dict) -> None:
         Coding.coder == data["coder"]))
     if same is None:
         _put(s, Coding, data)
+        s.flush()
+        _restore_relations(s, {"evidence": payload.get("evidence") or []})
 
 
 def _check_free(s, data: dict) -> None:
@@ -277,6 +335,7 @@ def _undo_code_merged(s, payload: dict) -> None:
     s.flush()
     _restore_rows(s, Coding, before["codings"])
     _restore_rows(s, Memo, before["memos"])
+    _restore_relations(s, before)
 
 
 def _undo_code_moved(s, payload: dict) -> None:
@@ -293,6 +352,7 @@ def _undo_code_deleted(s, payload: dict) -> None:
     _restore_codes(s, payload["codes"])
     _restore_rows(s, Coding, payload["codings"])
     _restore_rows(s, Memo, payload["memos"])
+    _restore_relations(s, payload)
 
 
 _UNDO = {

@@ -56,11 +56,14 @@ def theme_report_docx(project: Project, title: str | None = None,
                       themes: list[int] | None = None, language: str | None = None,
                       saturation=None, include_memos: bool = False, *,
                       coder: str | None = None, viewer: str | None = None,
-                      agreement=None, out=None) -> bytes | None:
+                      agreement=None, include_model: bool = False,
+                      out=None) -> bytes | None:
     """One section per top-level code: definition, criteria, sub-codes with counts, quote table;
     with ``saturation`` (a SaturationReport or SaturationResult), a closing saturation section
     (export/docx_saturation.py); with ``include_memos``, a section with the analytic memos;
-    with ``agreement`` (an AgreementResult), the inter-coder agreement tables. ``coder``: the
+    with ``agreement`` (an AgreementResult), the inter-coder agreement tables; with
+    ``include_model``, the "Theoretical model" section (export/docx_model.py: core category,
+    storyline, the network diagram, one sentence per relation with its strongest quotes). ``coder``: the
     quotes of one coder (e.g. "consensus"); ``viewer``: only their own under blind coding.
     Headings and labels in ``language`` (qualcode.export.i18n; English when it has no strings
     for it). ``out``: a path or binary file to write to (then None is returned), else the
@@ -116,6 +119,10 @@ def theme_report_docx(project: Project, title: str | None = None,
             note = document.add_paragraph().add_run(tr("no_quotes", language))
             note.italic = True
             note.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+    if include_model:
+        from .docx_model import add_model_section
+
+        add_model_section(document, project, language=language, coder=coder, viewer=viewer)
     if saturation is not None:
         add_saturation_section(document, saturation)
     if agreement is not None:

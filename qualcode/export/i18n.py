@@ -35,6 +35,15 @@ STRINGS: dict[str, dict[str, str]] = {
         # memos
         "memos": "Memos",
         "no_memos": "No memos yet.",
+        # theoretical model (axial / selective coding)
+        "model": "Theoretical model",
+        "core_category": "Core category",
+        "storyline": "Storyline",
+        "n_quotes": "{n} quotes",
+        "one_quote": "1 quote",
+        "no_relations": "No relations between codes yet.",
+        "model_caption": "Codes (size: number of codings) and their relations (label: type, "
+                         "number of grounding quotes).",
         "memos_summary": "{n} memos · generated {date} by qualcode",
         "memo_type_theoretical": "theoretical memo",
         "memo_type_methodological": "methodological memo",
@@ -82,6 +91,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "chars": "tekens",
         "memos": "Memo's",
         "no_memos": "Nog geen memo's.",
+        "model": "Theoretisch model",
+        "core_category": "Kerncategorie",
+        "storyline": "Verhaallijn",
+        "n_quotes": "{n} citaten",
+        "one_quote": "1 citaat",
+        "no_relations": "Nog geen relaties tussen codes.",
+        "model_caption": "Codes (grootte: aantal coderingen) en hun relaties (label: soort, "
+                         "aantal onderbouwende citaten).",
         "memos_summary": "{n} memo's · gemaakt op {date} met qualcode",
         "memo_type_theoretical": "theoretisch memo",
         "memo_type_methodological": "methodologisch memo",

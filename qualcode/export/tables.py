@@ -47,8 +47,9 @@ def codings_csv(project: Project, *, coder: str | None = None,
 
 
 def codings_xlsx(project: Project, *, coder: str | None = None,
-                 viewer: str | None = None) -> bytes:
-    """One sheet of codings. Text is stored as text, so a quote starting with "=" stays a quote
+                 viewer: str | None = None, relations: bool = False) -> bytes:
+    """One sheet of codings (with ``relations``, also the relations between codes and their
+    grounding quotes: export/docx_model.add_relation_sheets). Text is stored as text, so a quote starting with "=" stays a quote
     instead of becoming a spreadsheet formula."""
     from openpyxl import Workbook
 
@@ -60,4 +61,8 @@ def codings_xlsx(project: Project, *, coder: str | None = None,
         append_row(sheet, [clean(v) if isinstance(v, str) else v
                            for v in (getattr(row, c) for c in COLUMNS)])
     sheet.freeze_panes = "A2"
+    if relations:
+        from .docx_model import add_relation_sheets
+
+        add_relation_sheets(workbook, project, coder=coder, viewer=viewer)
     return workbook_bytes(workbook)

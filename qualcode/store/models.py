@@ -302,3 +302,94 @@ class SuggestedCoding(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     # the researcher's coding it became (accepted); NULL when that coding is deleted later
     coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"))
+# --- Axial and selective coding (qualcode/coding/relations.py, qualcode/coding/network_views.py)
+
+
+class RelationType(Base):
+    """One entry of the project's own list of relation types ("is cause of", "condition of" …)."""
+
+    __tablename__ = "relation_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CodeRelation(Base):
+    """A typed relation between two codes, directed (source → target) or not, with a memo.
+    It follows its codes by id (rename, move); merging codes moves it (qualcode.coding.codes)."""
+
+    __tablename__ = "code_relations"
+    __table_args__ = (Index("code_relation_ends", "source_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(38), unique=True, default=new_guid)  # REFI-QDA
+    source_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_types.id"))
+    directed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    memo: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RelationEvidence(Base):
+    """A coding (quote) that grounds a relation; a relation's weight is its number of these."""
+
+    __tablename__ = "relation_evidence"
+    __table_args__ = (UniqueConstraint("relation_id", "coding_id", name="evidence_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relation_id: Mapped[int] = mapped_column(
+        ForeignKey("code_relations.id", ondelete="CASCADE"), index=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"),
+                                           index=True)
+
+
+class NetworkView(Base):
+    """A saved network view: a centre code and depth (or all codes), filters, and the node
+    positions the researcher dragged ({code id: [x, y]}, in the view's 0–1000 box)."""
+
+    __tablename__ = "network_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    positions: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class CoreCategory(Base):
+    """Selective coding: the core category and the storyline memo (at most one row)."""
+
+    __tablename__ = "core_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
+    memo_id: Mapped[int | None] = mapped_column(ForeignKey("memos.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class CodeSet(Base):
+    """A named set of codes (REFI-QDA ``<Set>`` with ``MemberCode``s), e.g. the codes of one
+    tension or of a network view. Sets of transcripts are the ``sets`` attribute."""
+
+    __tablename__ = "code_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(38), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class CodeSetMember(Base):
+    __tablename__ = "code_set_members"
+    __table_args__ = (UniqueConstraint("set_id", "code_id", name="code_set_member_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("code_sets.id", ondelete="CASCADE"),
+                                        index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))

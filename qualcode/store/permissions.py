@@ -61,6 +61,14 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "actions": CODE,  # the undo history (qualcode.coding.history): written with the change it records
     "suggested_codings": CODE,  # the review queue (qualcode.coding.suggest_queue)
     "codes": EDIT_CODEBOOK,
+    # axial / selective coding (qualcode.coding.relations): part of building the codebook
+    "relation_types": EDIT_CODEBOOK,
+    "code_relations": EDIT_CODEBOOK,
+    "relation_evidence": EDIT_CODEBOOK,
+    "network_views": EDIT_CODEBOOK,
+    "core_category": EDIT_CODEBOOK,
+    "code_sets": EDIT_CODEBOOK,
+    "code_set_members": EDIT_CODEBOOK,
     "users": ADMIN,
     "qualcode_meta": ADMIN,
     "trash": ADMIN,

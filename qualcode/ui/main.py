@@ -6,7 +6,7 @@ import streamlit as st
 
 from . import (login, page_agreement, page_audit, page_browse, page_code, page_codebook,
                page_compare, page_cooccurrence, page_export, page_import, page_matrix,
-               page_memos, page_saturation, page_search, page_transcripts, page_trash,
+               page_memos, page_network, page_saturation, page_search, page_transcripts, page_trash,
                page_users)
 from ..errors import QualcodeError
 from ..store.permissions import ADMIN
@@ -36,6 +36,7 @@ def main() -> None:
             st.Page(page_search.render, title="Search", url_path="search"),
             st.Page(page_cooccurrence.render, title="Co-occurrence", url_path="cooccurrence"),
             st.Page(page_matrix.render, title="Framework matrix", url_path="matrix"),
+            st.Page(page_network.render, title="Relations and network", url_path="network"),
             st.Page(page_compare.render, title="Constant comparison", url_path="compare"),
             st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
             st.Page(page_agreement.render, title="Agreement", url_path="agreement"),

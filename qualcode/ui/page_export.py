@@ -28,6 +28,8 @@ def render() -> None:
         "Add the saturation section (with the settings of the Saturation page)", value=True,
         key="export_saturation")
     with_memos = st.checkbox("Add the memos", value=False, key="export_memos")
+    with_model = st.checkbox("Add the theoretical model (relations between codes, diagram, "
+                             "strongest quotes)", value=False, key="export_model")
 
     settings = saturation_settings(proj) if with_saturation else None
     viewer = coder()  # blind coding: a coder exports only their own codings
@@ -36,7 +38,7 @@ def render() -> None:
         result = cached_saturation_report(proj, **settings) if settings is not None else None
         return theme_report_docx(proj, title=title or None, themes=themes or None,
                                  language=language, saturation=result, include_memos=with_memos,
-                                 viewer=viewer)
+                                 include_model=with_model, viewer=viewer)
 
     # Each file is made when its button is clicked, not on every rerun of the page.
     st.download_button("Download theme report (.docx)", report,
@@ -49,6 +51,9 @@ def render() -> None:
                        mime="text/csv", key="dl_codings_csv")
     c3.download_button("Codings (.xlsx)", lambda: codings_xlsx(proj, viewer=viewer), file_name="codings.xlsx",
                        mime=XLSX, key="dl_codings_xlsx")
+    st.download_button("Codings with the relations between codes (.xlsx)",
+                       lambda: codings_xlsx(proj, viewer=viewer, relations=True),
+                       file_name="codings-relations.xlsx", mime=XLSX, key="dl_relations_xlsx")
     st.subheader("Codebook")
     st.download_button("Codebook (.yaml)", lambda: export_codebook(proj).encode("utf-8"),
                        file_name="codebook.yaml", mime="application/x-yaml", key="dl_codebook")
