@@ -308,3 +308,19 @@ def test_cli_ingest_attaches_the_recording_with_the_same_base_name(capsys, tmp_p
     assert code == 0
     assert json.loads(run(capsys, "--db", db3, "transcripts", "--json")[1])[0]["media"] == \
         "elsewhere.ogg"
+
+
+def test_a_deleted_transcript_comes_back_from_the_trash_with_its_recording(sqlite_project,
+                                                                           tmp_path, recordings):
+    from qualcode.corpus.transcripts import delete_transcript
+    from qualcode.store.trash import list_trash, restore
+
+    t = _transcript(sqlite_project, tmp_path)
+    info = attach_media(sqlite_project, t.id, recordings.wav)
+    delete_transcript(sqlite_project, t.id)
+    assert media_names(sqlite_project) == {} and info.path.is_file()
+    [item] = list_trash(sqlite_project)
+    assert item.snapshot["media"][0]["name"] == "P3.wav"
+    restore(sqlite_project, item.id)
+    assert media_names(sqlite_project) == {t.id: "P3.wav"}
+    assert media_of(sqlite_project, t.id).path == info.path
