@@ -324,3 +324,13 @@ def test_a_deleted_transcript_comes_back_from_the_trash_with_its_recording(sqlit
     restore(sqlite_project, item.id)
     assert media_names(sqlite_project) == {t.id: "P3.wav"}
     assert media_of(sqlite_project, t.id).path == info.path
+
+
+def test_a_time_is_placed_in_the_text_by_sync_points():
+    from qualcode.corpus.timing import offset_at_time
+
+    points = [(100, 10.0), (300, 20.0)]
+    assert offset_at_time(points, 15.0, 1000) == 200
+    assert offset_at_time(points, 5.0, 1000) == 50  # from (0, 0 s)
+    assert offset_at_time(points, 30.0, 1000) == 500  # at the last segment's pace
+    assert offset_at_time(points, 300.0, 1000) == 1000  # never past the end

@@ -159,3 +159,28 @@ def clear_stamp(project: Project, transcript_id: int, offset: int) -> None:
         i = max(0, bisect_right([t.start for t in turns], offset) - 1)
         turns[i].time_start = None
         turns[i].time_end = None
+
+
+def offset_at_time(points: list[tuple[int, float]], seconds: float, length: int) -> int:
+    """The character offset spoken at ``seconds``, from ``(offset, seconds)`` sync points (in
+    text order, times rising): straight-line between the two points around it, from (0, 0 s)
+    before the first, at the last segment's pace after the last; within ``0..length``. Places
+    a time range of a recording (a REFI-QDA AudioSelection) on its transcript, approximately."""
+    pts = sorted({(int(o), float(t)) for o, t in points if t is not None})
+    if not pts:
+        raise ValidationError("no sync points: a time cannot be placed in the text")
+    if pts[0][0] > 0 and pts[0][1] > 0:
+        pts.insert(0, (0, 0.0))
+    times = [t for _, t in pts]
+    i = bisect_right(times, seconds)
+    if i == 0:
+        (o0, t0), (o1, t1) = pts[0], pts[1] if len(pts) > 1 else (pts[0][0], pts[0][1])
+    elif i == len(pts):
+        (o0, t0), (o1, t1) = pts[-2] if len(pts) > 1 else (0, 0.0), pts[-1]
+    else:
+        (o0, t0), (o1, t1) = pts[i - 1], pts[i]
+    if t1 <= t0:
+        offset = o0 if seconds <= t0 else o1
+    else:
+        offset = o0 + (o1 - o0) * (seconds - t0) / (t1 - t0)
+    return max(0, min(length, round(offset)))
