@@ -607,6 +607,8 @@ export default function (component) {
     S.keyListener = true;
     document.addEventListener('keydown', (ev) => {
       if (!ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+      const t = ev.target;  // typing elsewhere on the page (a memo, a search box) keeps its keys
+      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) { return; }
       for (const view of S.views.values()) {
         if (view.onKey && view.onKey(ev.code)) { ev.preventDefault(); ev.stopPropagation(); return; }
       }
