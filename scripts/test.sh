@@ -24,6 +24,12 @@ if ! { command -v Rscript >/dev/null && Rscript -e 'library(vegan)' >/dev/null 2
   apt_install r-cran-vegan || echo "warning: could not install r-cran-vegan" >&2
 fi
 
+# spoken test recordings (tests/recordings.py): espeak-ng speaks, sox times and converts
+if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+  echo "installing espeak-ng and sox for the recording tests…"
+  apt_install espeak-ng sox libsox-fmt-all || echo "warning: could not install espeak-ng/sox" >&2
+fi
+
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ]; then
   echo "installing PostgreSQL…"

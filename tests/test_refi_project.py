@@ -673,8 +673,15 @@ def test_audio_transcript_comes_in_with_its_codings(sqlite_project):
   </AudioSource></Sources>
 </Project>"""
     report = import_qdpx(sqlite_project, qdpx(qde, {}), "av.qdpx")
-    assert quotes(sqlite_project) == {("opname.m4a", "Leren"): {("leerde elke dag", "")}}
-    assert "1 time selection(s)" in "\n".join(report.skipped)
+    # the time selection 0–5 s is placed between the sync points (1 s and 4 s) around it
+    (passages,) = quotes(sqlite_project).values()
+    assert ("leerde elke dag", "") in passages
+    assert {q for q, _ in passages} == {"leerde elke dag", "I: Wat deed je daar?\nP5: Ik 😀 "
+                                        "leerde elke dag iets"}
+    assert "1 time selection(s) of recordings" in "\n".join(report.came_in)
+    # the recording itself is not in this archive: said so
+    assert "recording of 'opname.m4a' (internal://opname.m4a): not inside" in \
+        "\n".join(report.skipped)
 
 
 def test_split_names_keep_the_guid_of_a_parent_code_that_comes_later(sqlite_project):

@@ -48,7 +48,15 @@ def cmd_export(project: Project, args) -> int:
     elif suffix == ".qdpx":
         from ..exchange.refi_write import export_qdpx
 
-        data = export_qdpx(project, name=args.title or out.stem, positions=args.positions)
+        part = out.with_name(out.name + ".part")  # recordings are streamed into the file
+        try:
+            export_qdpx(project, name=args.title or out.stem, positions=args.positions,
+                        recordings=not args.no_recordings, out=part)
+            part.replace(out)
+        finally:
+            part.unlink(missing_ok=True)
+        print(f"wrote {out}")
+        return 0
     else:
         raise QualcodeError(f"cannot export to '{suffix}': use .docx, .csv or .xlsx, or .qdpx "
                             "for a REFI-QDA project")
@@ -80,4 +88,6 @@ def register(sub) -> None:
                    choices=["turn", "sentence", "paragraph", "character"])
     p.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
                    help=".qdpx: code points (REFI-QDA) or UTF-16 code units (for NVivo)")
+    p.add_argument("--no-recordings", action="store_true",
+                   help=".qdpx: transcripts only, without their audio/video files")
     p.set_defaults(func=cmd_export)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from .codes import code_tree
 from ..ingest.timecodes import format_timecode
-from ..store.models import Coding, Transcript, Turn
+from ..corpus.timing import time_at, turn_times
+from ..store.models import Coding, Media, Transcript, Turn
 from ..store.project import Project
 
 
@@ -32,6 +33,11 @@ class QuoteRow:
     location: str
     coder: str
     memo: str
+    # Start and end time (seconds into the recording) of the coded words, where the turns have
+    # times: see qualcode.corpus.timing.time_at; interpolated: from unstamped turns' estimates.
+    time: float | None = None
+    time_end: float | None = None
+    time_interpolated: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,13 +53,17 @@ def role_of(transcript: Transcript) -> str:
     return str((transcript.attributes or {}).get("role") or "")
 
 
-def location(transcript: Transcript, turn: Turn | None, start: int, end: int) -> str:
-    """"Interview 01 – P1, turn 2, 00:01:05, chars 94–221" (the time where the turn has one)."""
+def location(transcript: Transcript, turn: Turn | None, start: int, end: int,
+             time: float | None = None, interpolated: bool = False) -> str:
+    """"Interview 01 – P1, turn 2, 00:01:05, chars 94–221": the time of the coded words where
+    known (``time``, else the turn's stamp), "~00:01:05" when interpolated."""
     parts = [transcript.name]
     if turn is not None:
         parts.append(f"turn {turn.index + 1}")
-        if turn.time_start is not None:
-            parts.append(format_timecode(turn.time_start))
+        if time is None and turn.time_start is not None:
+            time, interpolated = turn.time_start, False
+        if time is not None:
+            parts.append(("~" if interpolated else "") + format_timecode(time))
     parts.append(f"chars {start}–{end}")
     return ", ".join(parts)
 
@@ -127,11 +137,15 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
                    Transcript.attributes).where(Transcript.id.in_(tids)))}
         turns: dict[int, list] = {tid: [] for tid in tids}
         for turn in s.execute(select(Turn.transcript_id, Turn.index, Turn.speaker, Turn.start,
-                                     Turn.time_start)
+                                     Turn.end, Turn.time_start, Turn.time_end)
                               .where(Turn.transcript_id.in_(tids))
                               .order_by(Turn.transcript_id, Turn.index)):
             turns[turn.transcript_id].append(turn)
+        durations = dict(s.execute(select(Media.transcript_id, Media.duration)
+                                   .where(Media.transcript_id.in_(tids))).all())
     starts = {tid: [turn.start for turn in ts] for tid, ts in turns.items()}
+    times = {tid: turn_times(ts, len(transcripts[tid].text), durations.get(tid))
+             for tid, ts in turns.items() if any(x.time_start is not None for x in ts)}
     people = {tid: (participant_of(t), role_of(t)) for tid, t in transcripts.items()}
     rows = []
     for coding_id, code_id, tid, start, end, coder, memo in codings:
@@ -140,13 +154,19 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
         turn = turns[tid][i - 1] if i else None
         path = paths.get(code_id, "?")
         participant, role = people[tid]
+        time, time_end, interpolated = None, None, False
+        if tid in times:
+            time, interpolated = time_at(times[tid], start, starts[tid])
+            time_end, end_interpolated = time_at(times[tid], end, starts[tid])
+            interpolated = interpolated or end_interpolated
         rows.append(QuoteRow(
             coding_id=coding_id, code_id=code_id, code=path, theme=path.split(" / ")[0],
             transcript_id=tid, transcript=t.name, interview_order=t.interview_order,
             participant=participant, role=role,
             speaker=(turn.speaker or "") if turn else "",
             quote=t.text[start:end], start=start, end=end,
-            location=location(t, turn, start, end), coder=coder, memo=memo))
+            location=location(t, turn, start, end, time, interpolated), coder=coder, memo=memo,
+            time=time, time_end=time_end, time_interpolated=interpolated))
     rows.sort(key=lambda r: (order.get(r.code_id, 1 << 30),
                              r.interview_order if r.interview_order is not None else 1 << 30,
                              r.transcript, r.start, r.coding_id))

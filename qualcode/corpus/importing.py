@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +20,7 @@ from ..coding.comments import CommentImport
 from ..store.project import Project
 from ..ingest.files import SUPPORTED_SUFFIXES, read_document
 from ..ingest.survey import SURVEY_SUFFIXES, read_survey
+from .media import is_media_name
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class IngestReport:
     notes: list[str] = field(default_factory=list)
     files: list[FileOutcome] = field(default_factory=list)
     comments: CommentImport = field(default_factory=CommentImport)
+    media: list[dict] = field(default_factory=list)  # {"transcript", "file"} per recording
 
     def summary(self) -> str:
         text = (f"{len(self.added)} added, {len(self.duplicates)} duplicate(s) skipped, "
@@ -58,7 +61,7 @@ class IngestReport:
     def as_dict(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "skipped": self.skipped,
                 "errors": self.errors, "notes": self.notes,
-                "files": [vars(f) for f in self.files],
+                "files": [vars(f) for f in self.files], "media": self.media,
                 "comments": {"comments": self.comments.comments,
                              "codings": self.comments.codings,
                              "codes_created": self.comments.codes_created,
@@ -138,8 +141,13 @@ def ingest_files(project: Project, items: list[tuple[str | Path, bytes | None, s
                  text_column: str | None = None, per_column: bool = False) -> IngestReport:
     """Ingest ``(path, data or None, name or None)`` items one by one, each in its own
     transaction: duplicates and bad files are reported and skipped, the rest is stored.
-    No error of one file stops the batch."""
+    No error of one file stops the batch. A recording (``P3.m4a``) with the same base name as
+    a transcript (``P3.docx``) is attached to it: one in the batch, else one beside the file on
+    disk (see ``attach_recordings``)."""
     report = report if report is not None else IngestReport()
+    recordings = [item for item in items if is_media_name(item[0])]
+    items = [item for item in items if not is_media_name(item[0])]
+    stored: list[tuple[Path, bytes | None, object]] = []
     for i, (path, data, name) in enumerate(items, 1):
         if progress:
             progress(i, len(items), Path(path).name)
@@ -172,7 +180,54 @@ def ingest_files(project: Project, items: list[tuple[str | Path, bytes | None, s
             else:
                 report.added.append(result.name)
                 report.files.append(FileOutcome(str(path), "added", result.name))
+                stored.append((Path(path), data, result))
+    attach_recordings(project, stored, recordings, report)
     return report
+
+
+def attach_recordings(project: Project, stored, recordings, report: IngestReport) -> None:
+    """Attach to each newly stored transcript (``(path, data, transcript)``) the recording of
+    the same base name: from ``recordings`` (``(path, data, name)`` items of the batch), else
+    beside its file on disk. A bad recording is an error of its own; the transcript stays."""
+    from .media import ALLOWED_EXTENSIONS, attach_media
+
+    by_stem: dict[str, tuple] = {}
+    for item in recordings:
+        by_stem.setdefault(Path(item[0]).stem.casefold(), item)
+    used = set()
+    for path, data, transcript in stored:
+        item = by_stem.get(path.stem.casefold())
+        if item is not None:
+            used.add(id(item))
+            rec_path, rec_data = Path(item[0]), item[1]
+        elif data is None:
+            rec_path = next((p for p in (path.with_suffix(ext) for ext in ALLOWED_EXTENSIONS)
+                             if p.is_file()), None)
+            if rec_path is None:
+                rec_path = next((p for p in sorted(path.parent.glob(path.stem + ".*"))
+                                 if p.suffix.lower() in ALLOWED_EXTENSIONS), None)
+            rec_data = None
+            if rec_path is None:
+                continue
+        else:
+            continue
+        try:
+            attach_media(project, transcript.id, rec_path if rec_data is None else rec_data,
+                         name=rec_path.name)
+        except QualcodeError as exc:
+            message = str(exc) if rec_path.name in str(exc) else f"{rec_path}: {exc}"
+            report.errors.append(message)
+            report.files.append(FileOutcome(str(rec_path), "failed", message))
+        else:
+            report.media.append({"transcript": transcript.name, "file": rec_path.name})
+            report.notes.append(f"{rec_path.name}: recording attached to {transcript.name}")
+            report.files.append(FileOutcome(str(rec_path), "attached", transcript.name))
+    for item in recordings:
+        if id(item) not in used:
+            reason = ("recording without a new transcript of the same base name in this batch; "
+                      "attach it with: qualcode media attach TRANSCRIPT FILE")
+            report.skipped.append(f"{item[0]}: {reason}")
+            report.files.append(FileOutcome(str(item[0]), "skipped", reason))
 
 
 def _natural_key(path: Path):
@@ -190,6 +245,12 @@ def skip_reason(path: Path) -> str | None:
                 f"answers, ingest it by name: qualcode ingest '{path.name}' --text-column …")
     if suffix in SIDECAR_SUFFIXES:
         return "sidecar file (attributes, codings or codebook), not a transcript"
+    if is_media_name(path):
+        if any(p.stem == path.stem and p.suffix.lower() in SUPPORTED_SUFFIXES
+               for p in path.parent.glob(glob_escape(path.stem) + ".*")):
+            return ""  # attached to its transcript (ingest_files), not a file of its own
+        return ("recording without a transcript of the same base name beside it; attach it "
+                "with: qualcode media attach TRANSCRIPT FILE")
     if _NOT_TRANSCRIPTS.match(path.name):
         return "looks like a LICENSE/README/SOURCES-style file, not a transcript"
     if suffix not in SUPPORTED_SUFFIXES:
@@ -208,6 +269,8 @@ def folder_files(folder: Path, report: IngestReport | None = None) -> list[Path]
         if any(part.startswith(".") for part in rel.parts[:-1]):
             continue  # .git, .qualcode, ...
         reason = skip_reason(path)
+        if reason == "":
+            continue
         if reason:
             skipped.append((path, reason))
         else:

@@ -204,7 +204,9 @@ def list_transcripts(project: Project) -> list[Transcript]:
 def transcript_overview(project: Project) -> list[dict]:
     """One row per transcript in interview order: the rows of ``qualcode transcripts --json``
     (name, order, order_source, status, format, characters, turns, speakers, timestamps,
-    codings)."""
+    codings, media: the attached recording's file name or None, timed_turns: turns with a
+    start time)."""
+    from .media import media_names
     from .order import order_transcripts
     from ..coding.status import coding_counts, status_of
 
@@ -214,6 +216,7 @@ def transcript_overview(project: Project) -> list[dict]:
                                      func.count(), func.count(Turn.time_start))
                               .group_by(Turn.transcript_id, Turn.speaker)).all()
     counts = coding_counts(project)
+    recordings = media_names(project)
     speakers: dict[int, dict[str, int]] = {}
     turns: dict[int, int] = {}
     timed: dict[int, int] = {}
@@ -230,7 +233,8 @@ def transcript_overview(project: Project) -> list[dict]:
             "status": status_of(t.coding_status, counts.get(t.id, 0)),
             "format": t.source_format, "characters": len(t.text), "turns": turns.get(t.id, 0),
             "speakers": dict(sorted(speakers.get(t.id, {}).items(), key=lambda kv: -kv[1])),
-            "timestamps": timed.get(t.id, 0), "codings": counts.get(t.id, 0)})
+            "timestamps": timed.get(t.id, 0), "codings": counts.get(t.id, 0),
+            "media": recordings.get(t.id), "timed_turns": timed.get(t.id, 0)})
     return rows
 
 

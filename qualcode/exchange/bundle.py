@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -112,6 +113,11 @@ class BDocument:
     source_filename: str | None = None
     source_format: str = "txt"
     created_at: datetime | None = None
+    # sync points (canonical offset, seconds): a turn whose start has one gets its time
+    times: list = field(default_factory=list)
+    # the recording to attach after storing: {"name", "open": () -> binary file, "guid"}
+    recording: dict | None = None
+    transcript_id: int | None = None  # set by store_bundle: where the document went
 
 
 @dataclass
@@ -315,6 +321,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
                                   "to it")
             _merge_attributes(existing, doc, report)
             doc_ids[doc.key] = existing.id
+            doc.transcript_id = existing.id
             texts[existing.id] = existing.text
             continue
         name = clean_name(doc.name, "Imported source")[:240]
@@ -335,10 +342,18 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
                        **({"created_at": doc.created_at} if doc.created_at else {}))
         s.add(t)
         s.flush()
+        turns = find_turns(doc.text)
+        stamps = turn_stamps(doc.text, turns, doc.times) if doc.times else {}
+        if stamps:
+            report.add("timed_turns", len(stamps))
         turn_rows.extend(
             {"transcript_id": t.id, "index": i, "speaker": tu.speaker, "start": tu.start,
-             "end": tu.end, "time_start": tu.time_start, "time_end": tu.time_end}
-            for i, tu in enumerate(find_turns(doc.text)))
+             "end": tu.end,
+             **({"time_start": tu.time_start, "time_end": tu.time_end}
+                if tu.time_start is not None or i not in stamps
+                else {"time_start": stamps[i][0], "time_end": stamps[i][1]})}
+            for i, tu in enumerate(turns))
+        doc.transcript_id = t.id
         t_by_hash[digest] = t
         if t.guid:
             t_by_guid[t.guid.lower()] = t
@@ -440,6 +455,26 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         if guid:
             memo_guids[guid] = memo
         report.add("memos")
+
+
+def turn_stamps(text: str, turns, times: list[tuple[int, float]]
+                ) -> dict[int, tuple[float | None, float | None]]:
+    """Turn index -> (start time, end time) from sync points ``(offset, seconds)``: a start
+    where one stands at the turn's start (on its line before its words, the speaker label, or
+    within 2 characters of them), an end where one stands at its last character (within 2).
+    Sync points inside a turn's words are not turn times (those turns are interpolated)."""
+    points = sorted((int(o), float(t)) for o, t in times if t is not None and t >= 0)
+    offsets = [o for o, _ in points]
+    out = {}
+    for i, tu in enumerate(turns):
+        line = text.rfind("\n", 0, tu.start) + 1
+        k = bisect_left(offsets, line)
+        start = points[k][1] if k < len(points) and points[k][0] <= tu.start + 2 else None
+        k = bisect_left(offsets, max(tu.start + 3, tu.end - 2))
+        end = points[k][1] if k < len(points) and points[k][0] <= tu.end else None
+        if start is not None:
+            out[i] = (start, end if end is not None and end >= start else None)
+    return out
 
 
 def _merge_attributes(t: Transcript, doc: BDocument, report: ImportReport) -> None:

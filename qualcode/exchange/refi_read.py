@@ -28,10 +28,13 @@ Mapping to qualcode:
 from __future__ import annotations
 
 import posixpath
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from ..errors import ValidationError
+from ..corpus.media import attach_media, is_media_name
+from ..corpus.timing import offset_at_time
+from ..errors import QualcodeError, ValidationError
 from ..store.models import new_guid
 from ..store.project import Project
 from .bundle import (
@@ -362,6 +365,33 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             selections.append(_Selection(g, None, None, None, el.get("creatingUser"), whole, [],
                                          el.get("creationDateTime"), "whole source"))
 
+    raw_sync: dict[str, list[tuple[int, float]]] = {}  # transcript guid -> (raw position, s)
+    media_docs: dict = {}  # AudioSource/VideoSource element -> its transcripts' guids
+    time_spans: list = []  # (transcript guid, AudioSelection/VideoSelection element)
+
+    def recording_of(el, label: str, guids: list[str]) -> None:
+        """The recording of an audio/video source, from inside the archive, to attach to its
+        transcripts once they are stored (import_qdpx)."""
+        path = el.get("path") or el.get("currentPath") or ""
+        if not path or not guids:
+            return
+        info = archive.source(path) if archive is not None else None
+        if info is None or not is_media_name(info.filename):
+            report.skipped.append(f"recording of '{label}' ({path}): not inside the archive "
+                                  "(or not mp3/m4a/wav/ogg/mp4/webm); attach it with: qualcode "
+                                  "media attach TRANSCRIPT FILE")
+            return
+        name = (el.get("name") or "").strip()
+        suffix = posixpath.splitext(info.filename)[1]
+        if not name or norm_guid(posixpath.splitext(name)[0]):
+            name = label if label and not norm_guid(label) else "recording"
+        if not is_media_name(name):
+            name += suffix
+        for g in guids:
+            docs[g].recording = {"name": posixpath.basename(name.replace("\\", "/")),
+                                 "open": (lambda i=info: archive.zip.open(i)),
+                                 "guid": norm_guid(el.get("guid"))}
+
     sources_el = first_child(root, "Sources")
     for el in (list(sources_el) if sources_el is not None else []):
         if not isinstance(el.tag, str):
@@ -396,6 +426,14 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                     continue
                 sync = {norm_guid(sp.get("guid")): sp.get("position")
                         for sp in children(tr, "SyncPoint")}
+                timed = []
+                for sp in children(tr, "SyncPoint"):
+                    try:
+                        timed.append((int(sp.get("position")), int(sp.get("timeStamp")) / 1000))
+                    except (TypeError, ValueError):
+                        continue  # a sync point without a position or a time: no turn time
+                raw_sync[tg] = timed
+                media_docs.setdefault(el, []).append(tg)
                 for ts in children(tr, "TranscriptSelection"):
                     try:
                         a = int(sync[norm_guid(ts.get("fromSyncPoint"))])
@@ -408,10 +446,19 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                         tg, norm_guid(ts.get("guid")), a, b, ts.get("creatingUser"),
                         children(ts, "Coding"), refs(ts), ts.get("creationDateTime"),
                         ts.get("name"), text_of(first_child(ts, "Description")).strip()))
-            n = sum(len(children(el, t)) for t in ("AudioSelection", "VideoSelection", "Coding"))
+            # time selections are placed by sync points: two at different times at least
+            first = next((g for g in media_docs.get(el, [])
+                          if len({t for _, t in raw_sync.get(g, [])}) >= 2), None)
+            spans = children(el, "AudioSelection") + children(el, "VideoSelection")
+            if first is not None and spans:
+                time_spans.extend((first, ts) for ts in spans)
+                spans = []
+            n = len(spans) + len(children(el, "Coding"))
             if n:
                 report.skipped.append(f"{what} source '{label}': {n} time selection(s) or "
-                                      "coding(s) of the recording — its transcript came in")
+                                      "coding(s) of the recording without sync points to place "
+                                      "them in its transcript — its transcript came in")
+            recording_of(el, label, media_docs.get(el, []))
         elif kind in ("PDFSource", "PictureSource", "AudioSource", "VideoSource"):
             what = {"PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio",
                     "VideoSource": "video"}[kind]
@@ -441,6 +488,36 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     if aligned:
         report.warnings.append("positions mapped by alignment (canonical text rules changed) for "
                                + ", ".join(aligned))
+    for g, points in raw_sync.items():  # sync points -> turn times (bundle.turn_stamps)
+        if g in maps:
+            units, mapping = maps[g]
+            docs[g].times = [(mapping[units.index(p)[0]], sec) for p, sec in points
+                             if 0 <= p <= units.total and sec >= 0]
+    placed = 0
+    for g, span in time_spans:  # a time range of the recording -> a passage of its transcript
+        if g not in maps:
+            continue
+        total = maps[g][0].total
+        try:
+            begin, end = int(span.get("begin")) / 1000, int(span.get("end")) / 1000
+        except (TypeError, ValueError):
+            report.skipped.append(f"a time selection of '{docs[g].name}' without begin/end")
+            continue
+        a = offset_at_time(raw_sync[g], min(begin, end), total)
+        b = offset_at_time(raw_sync[g], max(begin, end), total)
+        if b <= a:
+            report.skipped.append(f"time selection {begin:g}–{end:g} s of '{docs[g].name}': "
+                                  "no text at that time")
+            continue
+        placed += 1
+        selections.append(_Selection(
+            g, norm_guid(span.get("guid")), a, b, span.get("creatingUser"),
+            children(span, "Coding"), refs(span), span.get("creationDateTime"),
+            None, text_of(first_child(span, "Description")).strip()))
+    if placed:
+        report.came_in.append(f"{placed} time selection(s) of recordings (AudioSelection/"
+                              "VideoSelection) became passages of their transcripts, placed "
+                              "between the sync points around them (approximate)")
     bundle.documents.extend(docs.values())
 
     quote_checks: list[tuple[bool, str]] = []
@@ -585,6 +662,29 @@ def _value(el):
 def import_qdpx(project: Project, data: bytes, origin: str = "project.qdpx", *,
                 positions: str = "auto", split_codes: str | None = None,
                 dry_run: bool = False) -> ImportReport:
-    """Import a REFI-QDA project into ``project``, all or nothing. Returns the report."""
+    """Import a REFI-QDA project into ``project``, all or nothing; then the recordings of its
+    audio and video sources are attached to their transcripts (a bad one is reported, the
+    rest stays). Returns the report."""
     bundle, report = read_qdpx(data, origin, positions=positions, split_codes=split_codes)
-    return store_bundle(project, bundle, report, dry_run=dry_run)
+    store_bundle(project, bundle, report, dry_run=dry_run)
+    for doc in bundle.documents:
+        if doc.recording is None:
+            continue
+        name = doc.recording["name"]
+        if dry_run or doc.transcript_id is None:
+            report.came_in.append(f"recording '{name}' of '{doc.name}'"
+                                  + (" (would be attached)" if dry_run else ": not attached, "
+                                     "its transcript was not stored"))
+            continue
+        try:
+            with doc.recording["open"]() as fh:
+                attach_media(project, doc.transcript_id, fh, name=name)
+        except QualcodeError as exc:
+            report.warnings.append(f"recording of '{doc.name}': {exc}")
+        except (OSError, zipfile.BadZipFile) as exc:
+            report.warnings.append(f"recording of '{doc.name}': cannot read '{name}' from the "
+                                   f"archive ({exc})")
+        else:
+            report.add("recordings")
+            report.came_in.append(f"recording '{name}' attached to '{doc.name}'")
+    return report

@@ -71,15 +71,30 @@ def assign_guids(project: Project) -> None:
 
 
 def export_qdpx(project: Project, name: str = "qualcode project", *,
-                positions: str = "codepoint") -> bytes:
+                positions: str = "codepoint", recordings: bool = True,
+                out=None) -> bytes | None:
     """The whole project as a REFI-QDA .qdpx archive (bytes). Positions are code points, as
     the standard says; ``positions="utf16"`` writes what NVivo for Windows reads: the texts
-    with CR LF line ends and positions in UTF-16 code units over them."""
+    with CR LF line ends and positions in UTF-16 code units over them.
+
+    A transcript with a recording becomes an ``AudioSource``/``VideoSource`` (the file inside
+    the archive) holding it as a ``Transcript``: a ``SyncPoint`` at each stamped turn's start
+    (and end, where the transcript gives an end time) and at each coded passage's ends (their time where known), and a
+    ``TranscriptSelection`` per coded passage (times from unstamped turns' interpolation
+    are left out: they are not the transcript's); ``recordings=False`` writes every transcript
+    as a TextSource and leaves the files out. With ``out`` (a path or a binary file) the
+    archive is written there, the recordings streamed from the media folder, and None is
+    returned."""
     if positions not in ("codepoint", "utf16"):
         raise ValidationError("positions must be codepoint or utf16")
     from ..coding.codes import code_tree
 
     assign_guids(project)
+    from ..corpus.media import all_media
+    from ..corpus.timing import time_at, turn_times
+    from ..store.models import Turn
+
+    media = all_media(project) if recordings else {}
     E = lambda parent, tag, **attrs: etree.SubElement(  # noqa: E731
         parent, f"{{{NS}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
     nodes = code_tree(project)
@@ -89,6 +104,13 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
         codings = list(s.scalars(select(Coding).order_by(Coding.transcript_id, Coding.start,
                                                          Coding.end, Coding.id)))
         memos = list(s.scalars(select(Memo).order_by(Memo.created_at, Memo.id)))
+        turns_of = defaultdict(list)
+        if media:
+            for row in s.execute(select(Turn.transcript_id, Turn.index, Turn.start, Turn.end,
+                                        Turn.time_start, Turn.time_end)
+                                 .where(Turn.transcript_id.in_(list(media)))
+                                 .order_by(Turn.transcript_id, Turn.index)):
+                turns_of[row.transcript_id].append(row)
 
     # For NVivo: NVivo for Windows counts UTF-16 code units over its own text, whose line ends
     # are CR LF (seen in real exports: its positions count CR LF as two even where its .txt
@@ -177,6 +199,10 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                 v = _xml_safe(str(v))
             _value_element(vv, vtype, v)
 
+    def source_guid(t: Transcript) -> str:
+        """The guid of the source element a transcript is exported as."""
+        return media[t.id].guid if t.id in media else t.guid
+
     cases = defaultdict(list)
     for t in transcripts:
         cases[participant_of(t)].append(t)
@@ -190,9 +216,63 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                       and all(attrs_of(m).get(k) == v for m in members[1:])}
             add_values(case_el, shared)
             for m in members:
-                E(case_el, "SourceRef", targetGUID=m.guid)
+                E(case_el, "SourceRef", targetGUID=source_guid(m))
 
     files = {}
+    media_files = {}  # archive path -> file in the media folder
+
+    def add_recording(sources_el, t: Transcript, fname: str) -> None:
+        """An AudioSource/VideoSource with the recording, its transcript, sync points and
+        transcript selections (see the docstring)."""
+        info = media[t.id]
+        suffix = info.relative_path.rsplit(".", 1)[-1]
+        media_files[f"sources/{info.guid}.{suffix}"] = info.path
+        kind = "VideoSource" if info.kind == "video" else "AudioSource"
+        # named as the transcript (tools list sources by name); the file keeps its type
+        src = E(sources_el, kind, guid=info.guid, name=_xml_safe(t.name),
+                path=f"internal://{info.guid}.{suffix}", creationDateTime=_iso(t.created_at))
+        tr = E(src, "Transcript", guid=t.guid, name=_xml_safe(t.name),
+               plainTextPath=f"internal://{fname}", creationDateTime=_iso(t.created_at))
+        turns = turns_of.get(t.id, [])
+        times = turn_times(turns, len(t.text), info.duration)
+        starts = [x.start for x in times]
+        points: dict[int, float | None] = {}
+        for turn in turns:  # the stamps (and the transcript's own end times): exact
+            if turn.time_start is not None:
+                points[turn.start] = turn.time_start
+            if turn.time_end is not None and turn.end > turn.start:
+                points.setdefault(turn.end, turn.time_end)
+        spans = defaultdict(list)
+        for c in by_doc.get(t.id, []):
+            spans[(c.start, c.end, c.coder or "", c.memo or "")].append(c)
+        for start, end, _coder, _memo in spans:
+            for pos in (start, end):
+                if pos not in points:  # a time only where it follows from a stamped turn
+                    seconds, guessed = time_at(times, pos, starts) if times else (None, False)
+                    points[pos] = None if guessed else seconds
+        point_guid = {pos: stable_guid("syncpoint", t.guid, str(pos)) for pos in points}
+        for pos in sorted(points):
+            seconds = points[pos]
+            E(tr, "SyncPoint", guid=point_guid[pos], position=str(unit(t, pos)),
+              timeStamp=None if seconds is None else str(round(seconds * 1000)))
+        for (start, end, coder, memo), group in spans.items():
+            sel = E(tr, "TranscriptSelection",
+                    guid=stable_guid("selection", t.guid, str(start), str(end),
+                                     *((coder, memo) if coder or memo else ())),
+                    name=_xml_safe(quote_name(t.text[start:end])),
+                    fromSyncPoint=point_guid[start], toSyncPoint=point_guid[end],
+                    creatingUser=user_guid.get(coder),
+                    creationDateTime=_iso(min(c.created_at for c in group)))
+            if memo:
+                E(sel, "Description").text = _xml_safe(memo)
+            for c in group:
+                coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),
+                              creationDateTime=_iso(c.created_at))
+                E(coding_el, "CodeRef", targetGUID=code_guid[c.code_id])
+        for m in memo_by_doc.get(t.id, []):
+            E(tr, "NoteRef", targetGUID=m.guid)
+        add_values(src, attrs_of(t))
+
     by_doc = defaultdict(list)
     for c in codings:
         by_doc[c.transcript_id].append(c)
@@ -202,6 +282,9 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             fname = f"{t.guid}.txt"
             files[f"sources/{fname}"] = (t.text.replace("\n", "\r\n") if nvivo
                                          else t.text).encode("utf-8")
+            if t.id in media:
+                add_recording(sources_el, t, fname)
+                continue
             src = E(sources_el, "TextSource", guid=t.guid, name=_xml_safe(t.name),
                     plainTextPath=f"internal://{fname}", creationDateTime=_iso(t.created_at))
             # one PlainTextSelection per span and coder (and memo): QualCoder, ATLAS.ti and
@@ -249,14 +332,20 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
         for set_name, members in sets.items():
             set_el = E(sets_el, "Set", guid=stable_guid("set", set_name), name=_xml_safe(set_name))
             for m in members:
-                E(set_el, "MemberSource", targetGUID=m.guid)
+                E(set_el, "MemberSource", targetGUID=source_guid(m))
     for m in free:
         E(root, "NoteRef", targetGUID=m.guid)
 
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    target = io.BytesIO() if out is None else out
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("project.qde", xml)
         for path, data in files.items():
             z.writestr(path, data)
-    return out.getvalue()
+        for path, file in media_files.items():  # streamed; audio/video are compressed already
+            if not file.is_file():
+                raise ValidationError(f"the recording {file.name} is missing from the media "
+                                      f"folder ({file}); attach it again or export without "
+                                      "recordings")
+            z.write(file, path, compress_type=zipfile.ZIP_STORED)
+    return target.getvalue() if out is None else None

@@ -28,7 +28,7 @@ from sqlalchemy import Text, cast, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied
-from .models import AuditEntry, Coding, Transcript, TrashItem, Turn, utcnow
+from .models import AuditEntry, Coding, Media, Transcript, TrashItem, Turn, utcnow
 from .permissions import ADMIN, MANAGE_DOCUMENTS, allowed, deny_message, table_permission
 
 SKIP_TABLES = {"audit_log", "alembic_version"}
@@ -164,6 +164,7 @@ def _before_flush(project, session: Session) -> None:
         for row in rows:
             _check(actor, "codings", "delete", dict(row))
         pending[transcript.id] = [to_json(dict(r)) for r in rows]
+        _remember_media(session, actor, transcript.id)
 
 
 def _after_flush(project, session: Session) -> None:
@@ -236,6 +237,18 @@ def _trash_codings(session: Session, actor, rows: list[dict]) -> None:
     conn.execute(insert(TrashItem.__table__), items)
 
 
+def _remember_media(session: Session, actor, transcript_id: int) -> None:
+    """The recording row of a transcript about to go (ON DELETE CASCADE), for its trash item:
+    restoring the transcript brings the recording back (the file stays in the media folder)."""
+    table = Media.__table__
+    with session.no_autoflush:
+        rows = [to_json(dict(r)) for r in session.connection().execute(
+            select(table).where(table.c.transcript_id == transcript_id)).mappings()]
+    for row in rows:
+        _check(actor, "media", "delete", row)
+    session.info.setdefault("qc_deleted_media", {})[transcript_id] = rows
+
+
 def _trash_transcript(session: Session, actor, snap: dict, cascaded: list[dict]) -> None:
     conn = session.connection()
     tr = TrashItem.__table__
@@ -255,7 +268,8 @@ def _trash_transcript(session: Session, actor, snap: dict, cascaded: list[dict])
         "label": str(snap.get("name", ""))[:255], "batch": _batch(session),
         "deleted_by": actor.name if actor else "", "deleted_at": utcnow(),
         "snapshot": {"transcript": snap, "turns": sorted(turns, key=lambda r: r["index"]),
-                     "codings": codings}}])
+                     "codings": codings,
+                     "media": session.info.get("qc_deleted_media", {}).pop(snap["id"], [])}}])
 
 
 # --- bulk statements --------------------------------------------------------------------------
@@ -295,6 +309,7 @@ def _do_orm_execute(project, state) -> Any:
             session.info.setdefault("qc_deleted_turns", {})[row["id"]] = [
                 to_json(dict(r)) for r in conn.execute(select(Turn.__table__).where(
                     Turn.__table__.c.transcript_id == row["id"])).mappings()]
+            _remember_media(session, actor, row["id"])
     result = state.invoke_statement()
     if state.is_delete:
         rows = [(name, _row_pk(table, r), "delete", to_json(r), None) for r in before]

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -393,3 +394,22 @@ class CodeSetMember(Base):
     set_id: Mapped[int] = mapped_column(ForeignKey("code_sets.id", ondelete="CASCADE"),
                                         index=True)
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+class Media(Base):
+    """The recording (audio or video) of one transcript. The file lives in the project's media
+    folder (qualcode.corpus.media.media_folder), never in the database: a row keeps its name,
+    its path relative to that folder, its size, type and SHA-256 (see qualcode.corpus.media)."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(255))  # the file's name as given ("P3.m4a")
+    path: Mapped[str] = mapped_column(String(1024))  # relative to the media folder, "/"-separated
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(64))  # from the magic bytes: "audio/mp4"
+    kind: Mapped[str] = mapped_column(String(8))  # "audio" | "video"
+    sha256: Mapped[str] = mapped_column(String(64))
+    duration: Mapped[float | None] = mapped_column(Float)  # seconds, where it could be read
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    guid: Mapped[str] = mapped_column(String(38), default=new_guid)  # REFI-QDA source identity

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, insert, select
 
 from ..errors import ConflictError, NotFound
 from .audit import write_entries
-from .models import Code, Coding, Transcript, TrashItem, Turn, utcnow
+from .models import Code, Coding, Media, Transcript, TrashItem, Turn, utcnow
 from .permissions import ADMIN, require
 
 
@@ -88,6 +88,9 @@ def restore(project, item_id: int) -> dict:
             if snap.get("turns"):
                 s.connection().execute(insert(Turn.__table__),
                                        [_row(Turn.__table__, t) for t in snap["turns"]])
+            if snap.get("media"):  # the recording's row; its file stayed in the media folder
+                s.connection().execute(insert(Media.__table__),
+                                       [_row(Media.__table__, m) for m in snap["media"]])
             audit.append(("transcripts", str(data["id"]), "restore", None, data))
             coding_audit, skipped = _restore_codings(s, snap.get("codings") or [])
             n = len(coding_audit)

@@ -11,7 +11,10 @@ from ..coding.view import (cached_quote_refs, code_counts, page_slice, project_v
                            transcript_roles)
 from ..coding.quotes import quote_rows, transcript_texts
 from ..store.settings import visible_coder
+from ..corpus.media import media_names
+from ..ingest.timecodes import format_timecode
 from .filters import page_number
+from .recording import play_clip
 from .state import DOCX, coder, project
 
 
@@ -79,16 +82,27 @@ def render() -> None:
     st.caption(f"Page {page} of {pages}: quotes {(page - 1) * size + 1 if rows else 0}–"
                f"{(page - 1) * size + len(rows)} of {total}")
     if view == "Reading":
+        recorded = media_names(proj)
+        playing = st.session_state.get("browse_clip")
         for r in rows:  # one text element per quote: a page of them renders fast
             with st.container(border=True):
                 st.text(f"{r.quote}\n— {r.participant}{f' ({r.role})' if r.role else ''} · "
                         f"{r.location} · {r.code}" + (f" · coder {r.coder}" if r.coder else "")
                         + (f"\nmemo: {r.memo}" if r.memo else ""))
+                if r.time is not None and r.transcript_id in recorded:
+                    label = (f"▶ Play {'~' if r.time_interpolated else ''}"
+                             f"{format_timecode(r.time)}"
+                             + (f"–{format_timecode(r.time_end)}" if r.time_end else ""))
+                    if st.button(label, key=f"clip_{r.coding_id}"):
+                        playing = st.session_state["browse_clip"] = r.coding_id
+                    if playing == r.coding_id:
+                        play_clip(proj, r.transcript_id, r.time, r.time_end)
         return
     frame = pd.DataFrame([{"code": r.code, "quote": r.quote, "participant": r.participant,
-                           "role": r.role, "location": r.location, "coder": r.coder,
+                           "role": r.role, "location": r.location,
+                           "time": format_timecode(r.time), "coder": r.coder,
                            "memo": r.memo} for r in rows],
-                         columns=["code", "quote", "participant", "role", "location", "coder",
-                                  "memo"])
+                         columns=["code", "quote", "participant", "role", "location", "time",
+                                  "coder", "memo"])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"quote": st.column_config.TextColumn(width="large")})

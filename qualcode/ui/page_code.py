@@ -19,7 +19,10 @@ from ..coding.view import (chunks, code_usage, codebook_version, diff, display_c
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..corpus.sentences import snap_in_turns
+from ..corpus.timing import stamp_turn, transcript_times
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
+from ..ingest.timecodes import format_timecode
+from .recording import media_url
 from .span_selector import span_selector
 from .state import coder, plain, project
 from .status_control import status_control
@@ -90,6 +93,9 @@ def _on_action(action: dict) -> None:
             _push(s, e)
         elif op == "clear":
             st.session_state.pop(SELECTION, None)
+        elif op == "stamp":
+            turn = stamp_turn(proj, tid, int(action["offset"]), float(action["time"]))
+            _flash("toast", f"Turn {turn.index + 1} starts at {format_timecode(turn.time_start)}.")
         elif op == "focus":
             st.session_state[FOCUS] = int(action["id"])
         elif op == "resync":
@@ -170,6 +176,7 @@ def _transcript_view(transcript_id: int) -> None:
         shown = [c for c in codings if c.code_id in keep]
 
     data = _canvas_data(proj, transcript, (text_chunks, labels), shown, nodes, colors, selection)
+    _recording_data(proj, transcript, data)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         span_selector(key=f"canvas_{transcript.id}", data=data, on_action=_on_action)
@@ -227,6 +234,28 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
                                                         selection["end"])]
         data["suggest"] = {"start": selection["start"], "end": selection["end"], "ids": ids}
     return data
+
+
+def _recording_data(proj, transcript, data: dict) -> None:
+    """The player's source (after the permission check in qualcode.corpus.media) and the turn
+    times ``[[offset, seconds, interpolated], ...]``, sent again only when they changed."""
+    found = media_url(proj, transcript.id, f"qc_media_{transcript.id}")
+    if found is not None:
+        url, info = found
+        data["media"] = {"url": url, "kind": info.kind, "type": info.content_type,
+                         "name": info.name}
+    times = [[t.start, t.time, 1 if t.interpolated else 0]
+             for t in transcript_times(proj, transcript.id) if t.time is not None]
+    mine = st.session_state.setdefault(SYNC, {}).get(transcript.id)
+    if not times:
+        if mine is not None:
+            mine["times_v"] = None
+        return
+    version = str(hash(tuple(tuple(t) for t in times)))
+    if mine is not None and mine.get("times_v") != version:
+        data["times"] = times
+        mine["times_v"] = version
+    data["times_v"] = version
 
 
 def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:

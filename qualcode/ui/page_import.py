@@ -75,7 +75,10 @@ def render() -> None:
     units = c2.selectbox("Positions", ["codepoint", "utf16"], key="export_qdpx_positions",
                          format_func={"codepoint": "code points (REFI-QDA standard)",
                                       "utf16": "UTF-16 code units (for NVivo)"}.get)
+    recordings = st.checkbox("With the recordings (audio/video files; the download grows by "
+                             "their size)", value=True, key="export_qdpx_media")
     st.download_button("Download project (.qdpx)",
-                       lambda: export_qdpx(proj, name=name, positions=units),
+                       lambda: export_qdpx(proj, name=name, positions=units,
+                                           recordings=recordings),
                        file_name="qualcode-project.qdpx", mime="application/zip",
                        key="dl_qdpx")

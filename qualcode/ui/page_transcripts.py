@@ -9,6 +9,7 @@ from ..corpus.order import order_transcripts, order_warnings
 from ..errors import QualcodeError
 from ..ingest import SUPPORTED_SUFFIXES
 from ..corpus import ingest_files
+from ..corpus.media import ALLOWED_EXTENSIONS, attach_media, detach_media, media_names
 from ..ingest.survey import SURVEY_SUFFIXES
 from ..corpus.transcripts import (delete_transcript, import_attributes, list_transcripts,
                            transcript_overview, update_transcript)
@@ -23,8 +24,10 @@ def render() -> None:
         getattr(st, level)(plain(msg))
 
     uploads = st.file_uploader("Add interview files (or survey sheets: .csv/.xlsx, one answer "
-                               "per row)", accept_multiple_files=True,
-                               type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES + SURVEY_SUFFIXES],
+                               "per row), with their recordings (same base name: P3.docx + "
+                               "P3.m4a)", accept_multiple_files=True,
+                               type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES + SURVEY_SUFFIXES
+                                     + ALLOWED_EXTENSIONS],
                                key="uploads")
     # Roles are free text: whatever the study calls its groups.
     role = st.text_input("Role for these files (optional; e.g. participant, manager)",
@@ -65,7 +68,8 @@ def render() -> None:
         "order": overview[t.name]["order"], "order from": overview[t.name]["order_source"],
         "name": t.name, "status": overview[t.name]["status"], "format": t.source_format,
         "characters": len(t.text), "language": t.language, "turns": overview[t.name]["turns"],
-        "codings": overview[t.name]["codings"],
+        "codings": overview[t.name]["codings"], "recording": overview[t.name]["media"],
+        "timed turns": overview[t.name]["timed_turns"],
         **{f"attr: {k}": v for k, v in (t.attributes or {}).items()}} for t in transcripts]),
         hide_index=True, width="stretch")
     st.caption("Order: the explicit interview order, else an interview date attribute "
@@ -119,9 +123,35 @@ def render() -> None:
             else:
                 st.session_state["ingest_messages"] = [("success", "Transcript saved.")]
                 st.rerun()
+    _recording_box(proj, t, media_names(proj).get(tid))
     with st.expander("Delete this transcript"):
         sure = st.checkbox("Yes, delete it with all its codings", key=f"sure_{tid}")
         if st.button("Delete transcript", disabled=not sure, key=f"delete_{tid}"):
             n = delete_transcript(proj, tid)
             st.session_state["ingest_messages"] = [("success", f"Deleted ({n} codings removed).")]
             st.rerun()
+
+
+def _recording_box(proj, t, attached: str | None) -> None:
+    """Attach (or replace) and detach the transcript's recording."""
+    with st.expander(f"Recording: {attached}" if attached else "Recording: none"):
+        st.text("Audio (mp3, m4a, wav, ogg) or video (mp4, webm) of this interview; it plays "
+                "beside the text on the Code page.")
+        upload = st.file_uploader("Recording", type=[s.lstrip(".") for s in ALLOWED_EXTENSIONS],
+                                  key=f"media_upload_{t.id}")
+        if upload is not None and st.button("Attach", key=f"media_attach_{t.id}"):
+            try:
+                info = attach_media(proj, t.id, upload, name=upload.name)
+            except QualcodeError as exc:
+                st.error(plain(exc))
+            else:
+                st.session_state["ingest_messages"] = [("success", f"Attached {info.name}.")]
+                st.rerun()
+        if attached and st.button("Detach the recording", key=f"media_detach_{t.id}"):
+            try:
+                detach_media(proj, t.id)
+            except QualcodeError as exc:
+                st.error(plain(exc))
+            else:
+                st.session_state["ingest_messages"] = [("success", f"Detached {attached}.")]
+                st.rerun()

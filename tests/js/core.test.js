@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  ResendQueue, assignLanes, chunkAtOffset, chunksOverSpan, codePoints, color, cutPoints,
-  makeChunks, units,
+  ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints, color,
+  cutPoints, formatTime, makeChunks, turnAtTime, units,
 } from '../../qualcode/ui/canvas/core.js';
 
 describe('code points', () => {
@@ -149,5 +149,32 @@ describe('re-send queue', () => {
     q.add('a', { n: 'a' }, 0);
     assert.equal(q.nextDue(4000), null);
     assert.equal(q.nextDue(4001).n, 'a');
+  });
+});
+
+describe('recording times', () => {
+  it('formats seconds as a time code', () => {
+    assert.equal(formatTime(0), '00:00');
+    assert.equal(formatTime(65.9), '01:05');
+    assert.equal(formatTime(3723), '1:02:03');
+    assert.equal(formatTime(-3), '00:00');
+  });
+
+  it('finds the turn being spoken', () => {
+    const times = [[0, 0, 1], [50, 3, 0], [120, 6, 0], [200, 9.5, 1]];
+    assert.equal(turnAtTime(times, 0), 0);
+    assert.equal(turnAtTime(times, 2.9), 0);
+    assert.equal(turnAtTime(times, 3), 1);
+    assert.equal(turnAtTime(times, 7), 2);
+    assert.equal(turnAtTime(times, 100), 3);
+    assert.equal(turnAtTime([[10, 4, 0]], 1), -1);
+    assert.equal(turnAtTime([], 1), -1);
+  });
+
+  it('keeps the speed between 0.5 and 2', () => {
+    assert.equal(clampRate(3), 2);
+    assert.equal(clampRate(0.1), 0.5);
+    assert.equal(clampRate('x'), 1);
+    assert.deepEqual(SPEEDS.filter((s) => s < 0.5 || s > 2), []);
   });
 });

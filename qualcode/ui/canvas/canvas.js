@@ -2,8 +2,8 @@
 // palette, the highlights and the stripes. See qualcode/ui/span_selector.py for the contract.
 // Pure helpers live in core.js (tested with node --test in tests/js/).
 import {
-  ResendQueue, assignLanes, chunkAtOffset, chunksOverSpan, codePoints, color,
-  cutPoints, makeChunks, units,
+  ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints,
+  color, cutPoints, formatTime, makeChunks, turnAtTime, units,
 } from './core.js';
 
 const LANE = 18;
@@ -48,6 +48,8 @@ export default function (component) {
   const palette = wrap.querySelector('.qc-palette');
   const popup = wrap.querySelector('.qc-popup');
   const density = wrap.querySelector('.qc-density');
+  const gutter = wrap.querySelector('.qc-times');
+  const bar = wrap.querySelector('.qc-player');
   root.dataset.length = String(data.length);
   root.dataset.transcript = String(data.tid);
 
@@ -80,6 +82,7 @@ export default function (component) {
     v.built = 0;
     v.decorated = new Set();
     margin.replaceChildren(); v.stripes = new Map();
+    gutter.replaceChildren(); v.timeLabels = new Map(); v.nowK = -1;
     if (v.io) { v.io.disconnect(); }
     // chunks coming into view get their highlights (once: refresh keeps decorated ones current)
     v.io = new IntersectionObserver((entries) => {
@@ -149,11 +152,15 @@ export default function (component) {
     if (data.sel.start === null) { v.sel && setSelection(null, 0); }
     else { setSelection(data.sel.start, data.sel.end, true); }
   }
+  if (data.times) { v.times = data.times; v.timesV = data.times_v; v.nowK = -1; }
+  else if (data.times_v !== undefined && data.times_v !== v.timesV) { act({ op: 'resync' }); return; }
+  if (!data.times_v) { v.times = []; }
   v.top = (data.top || []).filter((id) => v.codes.has(id));
   v.recent = (data.recent || []).filter((id) => v.codes.has(id));
   v.suggest = data.suggest || null;
   refresh(changed);
   if (!palette.hidden) { renderPalette(false); }
+  setupPlayer();
 
   // ---------------------------------------------------------------- model helpers
   function allCodings() {
@@ -289,6 +296,7 @@ export default function (component) {
       st.style.left = `${3 + lane * LANE}px`;
     }
     for (const [id, st] of v.stripes) { if (!keep.has(id)) { st.remove(); v.stripes.delete(id); } }
+    layoutTimes();
   }
 
   function drawDensity(list) {
@@ -401,7 +409,10 @@ export default function (component) {
     const moved = Math.abs(ev.clientX - v.downX) + Math.abs(ev.clientY - v.downY) > 3;
     const sel = window.getSelection();
     const redraw = () => { if (v.redrawLater) { v.redrawLater = false; refresh(null); } };
-    if (!moved && (!sel || sel.isCollapsed)) { redraw(); clickAt(ev); return; }
+    if (!moved && (!sel || sel.isCollapsed)) {
+      if (root.contains(ev.target)) { v.caret = pointOffset(ev.clientX, ev.clientY); }
+      redraw(); clickAt(ev); return;
+    }
     setTimeout(() => { report(ev); redraw(); }, 0);
   };
   root.onkeyup = (ev) => { if (ev.shiftKey) { report(ev); } };
@@ -462,6 +473,146 @@ export default function (component) {
     v.codings.delete(c.id);
     refresh([c]);
     act({ op: 'remove', id: c.id });
+  }
+
+  // ---------------------------------------------------------------- recording: times and player
+  // The time of every timed turn stands in the gutter left of the text (interpolated ones with
+  // "~"); a click plays from there. The player (an <audio>/<video> made here, its source the
+  // URL the server sends after its permission check) marks the turn being spoken and, when
+  // "Follow" is on, scrolls the text along. Alt+K play/pause, Alt+J back 5 s, Alt+T stamps the
+  // turn at the caret with the current time; they work while the palette is closed.
+  function layoutTimes() {
+    const times = v.times || [];
+    gutter.hidden = !times.length;
+    if (!times.length) { if (gutter.childElementCount) { gutter.replaceChildren(); v.timeLabels = new Map(); } return; }
+    const top0 = gutter.getBoundingClientRect().top;
+    const keep = new Set();
+    for (let k = 0; k < times.length; k++) {
+      const [off, secs, interp] = times[k];
+      const ch = chunkAt(off);
+      if (!ch || !v.decorated.has(ch.i)) { continue; }
+      const rects = rangeOf(off, Math.min(off + 1, Number(data.length))).getClientRects();
+      if (!rects.length) { continue; }
+      let lab = v.timeLabels.get(off);
+      if (!lab) {
+        lab = el('button', 'qc-time');
+        lab.type = 'button';
+        lab.onmousedown = (ev) => { ev.preventDefault(); };
+        lab.onclick = (ev) => { ev.stopPropagation(); playFrom(Number(lab.dataset.time)); };
+        gutter.appendChild(lab);
+        v.timeLabels.set(off, lab);
+      }
+      lab.dataset.offset = String(off);
+      lab.dataset.time = String(secs);
+      lab.dataset.k = String(k);
+      lab.classList.toggle('qc-interp', Boolean(interp));
+      lab.classList.toggle('qc-now', k === v.nowK);
+      lab.textContent = (interp ? '~' : '') + formatTime(secs);
+      lab.title = (interp ? 'Estimated between stamped turns' : 'Time of this turn')
+        + (v.media ? ': click to play from here' : '');
+      lab.style.top = `${rects[0].top - top0}px`;
+      keep.add(off);
+    }
+    for (const [off, lab] of v.timeLabels) { if (!keep.has(off)) { lab.remove(); v.timeLabels.delete(off); } }
+  }
+  function playFrom(seconds) {
+    if (!v.media) { return; }
+    v.media.currentTime = Math.max(0, seconds);
+    const p = v.media.play();
+    if (p && p.catch) { p.catch(() => {}); }
+  }
+  function markNow() {
+    const times = v.times || [];
+    if (!v.media || !times.length) { return; }
+    const k = turnAtTime(times, v.media.currentTime);
+    if (k === v.nowK) { return; }
+    for (const div of root.querySelectorAll('.qc-now-turn')) { div.classList.remove('qc-now-turn'); }
+    for (const lab of gutter.querySelectorAll('.qc-now')) { lab.classList.remove('qc-now'); }
+    v.nowK = k;
+    wrap.dataset.turn = String(k);
+    if (k < 0) { return; }
+    const from = times[k][0], to = k + 1 < times.length ? times[k + 1][0] : Number(data.length);
+    const over = chunksOver(from, Math.max(from + 1, to));
+    for (const ch of over) { divOf(ch).classList.add('qc-now-turn'); }
+    const lab = v.timeLabels.get(from);
+    if (lab) { lab.classList.add('qc-now'); }
+    if (v.follow && over.length && !v.dragging) {
+      const div = divOf(over[0]);
+      const top = div.offsetTop, view = scroller.scrollTop;
+      if (top < view || top > view + scroller.clientHeight - 60) { scroller.scrollTop = Math.max(0, top - 40); }
+    }
+  }
+  function caretOffset() {
+    if (v.sel) { return v.sel.s; }
+    return (v.caret !== null && v.caret !== undefined) ? v.caret : null;
+  }
+  function stamp() {
+    const at = caretOffset();
+    if (!v.media || at === null) { return false; }
+    act({ op: 'stamp', offset: at, time: Math.round(v.media.currentTime * 1000) / 1000 });
+    return true;
+  }
+  function setupPlayer() {
+    const m = data.media;
+    if (!m) {
+      if (v.media) { v.media.pause(); }
+      v.media = null; v.mediaUrl = null;
+      bar.hidden = true; bar.replaceChildren();
+      return;
+    }
+    if (v.media && v.mediaUrl === m.url && bar.contains(v.media)) { return; }
+    if (v.media) { v.media.pause(); }
+    if (v.follow === undefined) { v.follow = true; }
+    const media = el(m.kind === 'video' ? 'video' : 'audio', 'qc-media');
+    media.controls = true;
+    media.preload = 'metadata';
+    media.src = m.url;
+    media.playbackRate = clampRate(v.rate || 1);
+    media.ontimeupdate = () => markNow();
+    media.onseeked = () => markNow();
+    media.onratechange = () => { v.rate = media.playbackRate; };
+    const speed = el('select', 'qc-speed');
+    speed.setAttribute('aria-label', 'Playback speed');
+    for (const r of SPEEDS) {
+      const o = el('option', '', `${r}×`); o.value = String(r);
+      if (r === clampRate(v.rate || 1)) { o.selected = true; }
+      speed.appendChild(o);
+    }
+    speed.onchange = () => { media.playbackRate = clampRate(speed.value); };
+    const follow = el('label', 'qc-follow');
+    const box = el('input'); box.type = 'checkbox'; box.checked = v.follow;
+    box.onchange = () => { v.follow = box.checked; };
+    follow.appendChild(box); follow.appendChild(el('span', '', ' Follow the text'));
+    const stampButton = el('button', 'qc-stamp', 'Stamp turn at caret');
+    stampButton.type = 'button';
+    stampButton.title = 'The turn at the caret (or the selection) starts at the player\'s current time (Alt+T)';
+    stampButton.onmousedown = (ev) => { ev.preventDefault(); };
+    stampButton.onclick = (ev) => { ev.stopPropagation(); stamp(); };
+    const row = el('div', 'qc-row');
+    row.appendChild(speed); row.appendChild(follow); row.appendChild(stampButton);
+    row.appendChild(el('span', 'qc-hint', 'Alt+K play/pause · Alt+J back 5 s · Alt+T stamp'));
+    bar.replaceChildren(media, row);
+    bar.hidden = false;
+    bar.dataset.name = String(m.name || '');
+    v.media = media; v.mediaUrl = m.url; v.nowK = -1;
+  }
+  v.onKey = (code) => {
+    if (!v.media || !palette.hidden || !document.body.contains(v.wrap)) { return false; }
+    if (code === 'KeyK') { if (v.media.paused) { playFrom(v.media.currentTime); } else { v.media.pause(); } return true; }
+    if (code === 'KeyJ') { v.media.currentTime = Math.max(0, v.media.currentTime - 5); return true; }
+    if (code === 'KeyT') { return stamp(); }
+    return false;
+  };
+  if (!S.keyListener) {
+    S.keyListener = true;
+    document.addEventListener('keydown', (ev) => {
+      if (!ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+      const t = ev.target;  // typing elsewhere on the page (a memo, a search box) keeps its keys
+      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) { return; }
+      for (const view of S.views.values()) {
+        if (view.onKey && view.onKey(ev.code)) { ev.preventDefault(); ev.stopPropagation(); return; }
+      }
+    }, true);
   }
 
   // ---------------------------------------------------------------- palette

@@ -108,3 +108,31 @@ export class ResendQueue {
     return null;
   }
 }
+
+// --- the recording: times of turns ``[[offset, seconds, interpolated], ...]`` in text order
+
+// "1:02:03" / "02:03" for a number of seconds (whole seconds, rounded down).
+export function formatTime(seconds) {
+  const s = Math.max(0, Math.floor(Number(seconds) || 0));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const two = (x) => String(x).padStart(2, '0');
+  return h ? `${h}:${two(m)}:${two(r)}` : `${two(m)}:${two(r)}`;
+}
+
+// Index of the turn being spoken at ``t`` seconds: the last turn whose time is at or before
+// ``t`` (times rise with the text); -1 before the first.
+export function turnAtTime(times, t) {
+  let lo = 0, hi = times.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid][1] <= t) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+  }
+  return found;
+}
+
+// The playback speeds offered (0.5–2×), and a wanted speed brought into that range.
+export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+export function clampRate(r) {
+  const x = Number(r);
+  return Number.isFinite(x) ? Math.min(2, Math.max(0.5, x)) : 1;
+}
