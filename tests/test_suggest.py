@@ -186,16 +186,15 @@ def test_migration_0010_adds_the_queue_to_a_0005_project(tmp_path):
     from qualcode.demo import load_demo
     from qualcode.store import migrate
 
-    from .migration_helpers import revision_before
+    from .migration_helpers import downgrade_to, revision_before
 
     path = tmp_path / "old.sqlite"
     p = Project(path)
     load_demo(p, with_codings=True)
     p.close()
-    with sqlite3.connect(path) as db:  # as a project made before the queue existed
-        db.execute("DROP INDEX suggested_by_transcript")
-        db.execute("DROP TABLE suggested_codings")
-        db.execute("UPDATE alembic_version SET version_num = ?", (revision_before("0010"),))
+    downgrade_to(path, revision_before("0010"))  # as a project made before the queue existed
+    with sqlite3.connect(path) as db:
+        assert "suggested_codings" not in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
         n = db.execute("SELECT count(*) FROM codings").fetchone()[0]
     again = Project(path)
     try:
