@@ -2,7 +2,8 @@
 # Runs the whole test suite on a fresh machine: installs Python packages, Debian's chromium
 # (for the browser tests), node/npm and PostgreSQL if missing, lints and tests the canvas's
 # JavaScript (npm ci, eslint, node --test), starts a throw-away PostgreSQL server,
-# runs pytest, and stops the server again. Extra arguments go to pytest.
+# runs pytest, and stops the server again. Extra arguments go to pytest. Nothing may be skipped
+# here (QUALCODE_TEST_STRICT=1 fails the run on a skip): what a test needs is installed above it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -59,4 +60,5 @@ npm ci --no-audit --no-fund --silent
 npx --no-install eslint qualcode/ui/canvas tests/js eslint.config.js
 node --test tests/js/
 
+export QUALCODE_TEST_STRICT=1
 .venv/bin/python -m pytest "$@"

@@ -26,7 +26,7 @@ def cmd_app(_project, args) -> int:
 
     from ..store.project import resolve_url
 
-    app = Path(__file__).resolve().parents[2] / "app.py"
+    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"  # in the package: works installed
     env = dict(os.environ)
     if args.db:
         env[ENV_URL] = resolve_url(args.db)
