@@ -1,5 +1,6 @@
-"""The demo project: the sample interviews in ``transcripts/``, the three-tensions codebook and
-demo codings located by their quoted text."""
+"""The demo project: the sample interviews in ``demo_data/transcripts/``, the three-tensions
+codebook in ``demo_data/codebooks/`` and demo codings located by their quoted text (all shipped
+in the wheel as package data)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from .corpus import ingest_folder
 from .store.project import Project
 from .corpus.transcripts import get_transcript
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_TRANSCRIPTS = ROOT / "transcripts"
-DEMO_CODEBOOK = ROOT / "codebooks" / "three-tensions.yaml"
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_TRANSCRIPTS = DEMO_DATA / "transcripts"
+DEMO_CODEBOOK = DEMO_DATA / "codebooks" / "three-tensions.yaml"
 DEMO_CODINGS = DEMO_TRANSCRIPTS / "demo-codings.yaml"
 
 

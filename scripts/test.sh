@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs Python packages, Debian's chromium
 # (for the browser tests), node/npm and PostgreSQL if missing, lints and tests the canvas's
-# JavaScript (npm ci, eslint, node --test), starts a throw-away PostgreSQL server,
-# runs pytest, and stops the server again. Extra arguments go to pytest.
+# JavaScript (npm ci, eslint, node --test), builds the manual (mkdocs build --strict), starts a
+# throw-away PostgreSQL server, runs pytest, and stops the server again. Extra arguments go to
+# pytest. Nothing may be skipped here (QUALCODE_TEST_STRICT=1 fails the run on a skip): what a
+# test needs is installed above it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -70,4 +72,12 @@ npm ci --no-audit --no-fund --silent
 npx --no-install eslint qualcode/ui/canvas tests/js eslint.config.js
 node --test tests/js/
 
+# the manual (docs/, mkdocs.yml): every page in the nav, every link and anchor found, the CLI
+# reference current (tests/test_docs.py checks the same inside pytest, so it is counted)
+site_dir=$(mktemp -d /tmp/qualcode-site.XXXXXX)
+NO_MKDOCS_2_WARNING=1 .venv/bin/python -m mkdocs build --strict --quiet --site-dir "$site_dir"
+rm -rf "$site_dir"
+.venv/bin/python docs/gen_cli.py --check
+
+export QUALCODE_TEST_STRICT=1
 .venv/bin/python -m pytest "$@"

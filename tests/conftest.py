@@ -61,3 +61,29 @@ def demo_project(sqlite_project):
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# scripts/test.sh sets QUALCODE_TEST_STRICT=1: it installs everything the tests need, so a
+# skipped test there is a missing install step, and the run fails saying which tests skipped.
+STRICT = os.environ.get("QUALCODE_TEST_STRICT") == "1"
+
+
+def _skipped(session) -> list:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    return list(reporter.stats.get("skipped", [])) if reporter is not None else []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if STRICT and _skipped(session) and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if STRICT and skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} test(s) skipped under scripts/test.sh (QUALCODE_TEST_STRICT=1), "
+            "where every test must run: install what they need in scripts/test.sh", red=True)
+        for report in skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            terminalreporter.write_line(f"  {report.nodeid}: {reason}", red=True)

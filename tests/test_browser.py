@@ -188,7 +188,7 @@ def test_upload_on_the_transcripts_page(app, page, tmp_path):
     pg.goto(f"{url}/transcripts")
     uploader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Add interview files")
     uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(good), str(bad), str(ROOT / "transcripts" / "01-P1-deelnemer.txt")])
+        [str(good), str(bad), str(ROOT / "qualcode" / "demo_data" / "transcripts" / "01-P1-deelnemer.txt")])
     pg.get_by_role("button", name="Ingest").click()
     pg.get_by_text("Added P10 interview").wait_for()
     pg.get_by_text("broken.docx: not a valid Word .docx file").wait_for()

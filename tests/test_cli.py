@@ -19,10 +19,10 @@ def run(capsys, *args):
 
 def test_cli_end_to_end(capsys, tmp_path):
     db = str(tmp_path / "cli.sqlite")
-    code, out, err = run(capsys, "--db", db, "ingest", str(ROOT / "transcripts"))
+    code, out, err = run(capsys, "--db", db, "ingest", str(ROOT / "qualcode" / "demo_data" / "transcripts"))
     assert code == 0 and "10 added" in out and "10/10" in err  # progress bar on stderr
     code, out, _ = run(capsys, "--db", db, "codebook", "import",
-                       str(ROOT / "codebooks" / "three-tensions.yaml"))
+                       str(ROOT / "qualcode" / "demo_data" / "codebooks" / "three-tensions.yaml"))
     assert code == 0 and "16 code(s) created" in out
     code, out, _ = run(capsys, "--db", db, "codes", "create", "Loyalty",
                        "--parent", "Conditions for success")

@@ -11,7 +11,7 @@ from qualcode.exchange.refi_codebook import export_qdc, parse_qdc
 from tests.conftest import ROOT
 from tests.refi_schemas import schema as refi_schema
 
-SHIPPED = ROOT / "codebooks" / "three-tensions.yaml"
+SHIPPED = ROOT / "qualcode" / "demo_data" / "codebooks" / "three-tensions.yaml"
 
 
 def test_qdc_export_is_valid_against_the_refi_schema(sqlite_project):

@@ -297,7 +297,7 @@ def test_reimport_adds_nothing_twice(sqlite_project):
 def test_failed_import_leaves_the_project_as_it_was(project, monkeypatch):
     import qualcode.exchange.bundle as bundle
 
-    import_codebook(project, ROOT / "codebooks" / "three-tensions.yaml")
+    import_codebook(project, ROOT / "qualcode" / "demo_data" / "codebooks" / "three-tensions.yaml")
     before = len(code_tree(project))
     calls = {"n": 0}
     real = bundle.find_turns

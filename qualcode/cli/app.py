@@ -26,12 +26,15 @@ def cmd_app(_project, args) -> int:
 
     from ..store.project import resolve_url
 
-    app = Path(__file__).resolve().parents[2] / "app.py"
+    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"  # in the package: works installed
     env = dict(os.environ)
     if args.db:
         env[ENV_URL] = resolve_url(args.db)
+    # the settings of the clone's .streamlit/config.toml, which an installed package lacks
     return subprocess.call([sys.executable, "-m", "streamlit", "run", str(app),
-                            "--server.port", str(args.port), "--server.address", args.address],
+                            "--server.port", str(args.port), "--server.address", args.address,
+                            "--server.headless", "true", "--server.maxUploadSize", "50",
+                            "--browser.gatherUsageStats", "false"],
                            env=env)
 
 

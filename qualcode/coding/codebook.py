@@ -1,4 +1,5 @@
-"""Codebooks as YAML files (``codebooks/*.yaml``): validate, import into a project, export.
+"""Codebooks as YAML files (the demo's is ``qualcode/demo_data/codebooks/three-tensions.yaml``):
+validate, import into a project, export.
 
 Format::
 
