@@ -73,6 +73,9 @@ def create_memo(project: Project, title: str, body: str = "", *, author: str = "
             get_row(s, Transcript, transcript_id, "transcript")
         if code_id is not None:
             get_row(s, Code, code_id, "code")
+        actor = project.user
+        if actor is not None and not actor.local:
+            author = actor.name  # a logged-in user writes as themselves (blind coding, ownership)
         memo = Memo(title=title, body=body or "", author=author or "", memo_type=memo_type,
                     transcript_id=transcript_id, code_id=code_id)
         s.add(memo)

@@ -12,7 +12,7 @@ from ..coding.view import (cached_quote_refs, code_counts, page_slice, project_v
 from ..coding.quotes import quote_rows, transcript_texts
 from ..store.settings import visible_coder
 from .filters import page_number
-from .state import DOCX, coder, project
+from .state import as_user, DOCX, coder, project
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -63,8 +63,8 @@ def render() -> None:
     if rows:
         st.download_button(
             "Download these quotes (.docx)",
-            lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
-                proj, title="Quotes", coding_ids=set(ids), viewer=viewer),
+            as_user(lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
+                proj, title="Quotes", coding_ids=set(ids), viewer=viewer)),
             file_name="quotes.docx", key="browse_docx",
             mime=DOCX)
     c1, c2, c3 = st.columns([3, 1, 1])

@@ -9,7 +9,7 @@ import streamlit as st
 from ..errors import QualcodeError
 from ..exchange.importing import import_file
 from ..exchange.refi_project import export_qdpx
-from .state import plain, project
+from .state import as_user, plain, project
 
 POSITIONS = {"auto": "detect (REFI code points or NVivo's UTF-16 units)",
              "codepoint": "code points (REFI-QDA standard)",
@@ -76,6 +76,6 @@ def render() -> None:
                          format_func={"codepoint": "code points (REFI-QDA standard)",
                                       "utf16": "UTF-16 code units (for NVivo)"}.get)
     st.download_button("Download project (.qdpx)",
-                       lambda: export_qdpx(proj, name=name, positions=units),
+                       as_user(lambda: export_qdpx(proj, name=name, positions=units)),
                        file_name="qualcode-project.qdpx", mime="application/zip",
                        key="dl_qdpx")
