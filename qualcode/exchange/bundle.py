@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from ..coding.codes import PALETTE
 from ..errors import ValidationError
 from ..ingest.language import guess_language
+from ..ingest.limits import LimitError
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
@@ -150,6 +151,13 @@ class _DryRun(Exception):
     pass
 
 
+def _turns(doc):
+    try:
+        return find_turns(doc.text)
+    except LimitError as exc:
+        raise LimitError(f"source '{doc.name}': {exc}") from None
+
+
 def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *,
                  dry_run: bool = False) -> ImportReport:
     """Write the bundle in one transaction; with ``dry_run`` roll it back (the report stays)."""
@@ -162,6 +170,8 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
                 raise _DryRun
     except _DryRun:
         pass
+    except LimitError as exc:
+        raise ValidationError(f"{report.source}: {exc}; nothing was imported") from None
     return report
 
 
@@ -338,7 +348,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         turn_rows.extend(
             {"transcript_id": t.id, "index": i, "speaker": tu.speaker, "start": tu.start,
              "end": tu.end, "time_start": tu.time_start, "time_end": tu.time_end}
-            for i, tu in enumerate(find_turns(doc.text)))
+            for i, tu in enumerate(_turns(doc)))
         t_by_hash[digest] = t
         if t.guid:
             t_by_guid[t.guid.lower()] = t

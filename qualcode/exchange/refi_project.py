@@ -46,7 +46,8 @@ from lxml import etree
 from sqlalchemy import select
 
 from ..errors import ValidationError
-from ..ingest.limits import MAX_BYTES
+from ..ingest.xml_entities import inline_entities
+from ..ingest.limits import MAX_BYTES, ImportBudget, LimitError, check_text
 from ..coding.quotes import participant_of
 from ..store.clean import clean
 from ..store.models import Code, Coding, Memo, Transcript, new_guid
@@ -174,6 +175,15 @@ def _parse_xml(data: bytes, origin: str, warnings: list[str] | None = None):
             raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
         warnings.append(f"project.qde is not well-formed XML ({exc}); bare '&' or '<' in its "
                         "text were escaped and it was read again")
+    entities = inline_entities(root)
+    if entities:
+        shown = ", ".join(f"&{n};" for n in entities[:5])
+        message = (f"project.qde declares and uses its own XML entities ({shown}); they were "
+                   "not resolved (never read from files or the network) and are kept as "
+                   "written in the text")
+        if warnings is None:
+            raise ValidationError(f"{origin}: {message}")
+        warnings.append(message)
     namespaces = set()
     for el in root.iter():
         if isinstance(el.tag, str):
@@ -446,6 +456,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         report.skipped.append(f"{len(graphs)} graph(s): qualcode has no graphs")
 
     # ---- sources
+    budget = ImportBudget(f"the project {origin}")
     raws: dict[str, str] = {}
     selections: list[_Selection] = []
     docs: dict[str, BDocument] = {}
@@ -475,6 +486,11 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             report.skipped.append(f"{kind} '{label}': {why}" + (f"; {n} selection(s) and "
                                                                  "coding(s) skipped" if n else ""))
             return
+        try:
+            check_text(raw, f"source '{label}'")
+            budget.take(len(raw), label)
+        except LimitError as exc:
+            raise ValidationError(f"{origin}: {exc}; nothing was imported") from None
         raws[g] = raw
         nice = label
         if not name and (not el.get("name") or norm_guid(Path(el.get("name")).stem)):
