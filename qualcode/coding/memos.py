@@ -135,10 +135,18 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None,
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
+    """Delete a memo (its author, a document manager or an admin): it goes to the trash with
+    its links, from where an admin restores it."""
+    from ..store.audit import row_snapshot
+
     with project.transaction() as s:
+        memo = get_row(s, Memo, memo_id, "memo")
+        links = s.scalars(select(MemoLink).where(or_(MemoLink.memo_id == memo_id,
+                                                     MemoLink.target_memo_id == memo_id))).all()
+        s.info.setdefault("qc_memo_links", {})[memo_id] = [row_snapshot(x) for x in links]
         s.query(MemoLink).filter(or_(MemoLink.memo_id == memo_id,
                                      MemoLink.target_memo_id == memo_id)).delete()
-        s.delete(get_row(s, Memo, memo_id, "memo"))
+        s.delete(memo)
 
 
 def memo_views(project: Project, *, memo_type: str | None = None, kind: str | None = None,
