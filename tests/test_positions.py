@@ -36,6 +36,7 @@ def check(raw: str) -> None:
     text, mapping = normalise_with_map(raw)
     assert text == normalise(raw), "normalise_with_map no longer matches normalise"
     assert len(mapping) == len(raw) + 1
+    mapping = list(mapping)  # a sparse map object: every boundary, as a list
     assert mapping[0] == 0 or text == "" or mapping[0] <= len(text)
     assert mapping[-1] == len(text)
     assert all(a <= b for a, b in zip(mapping, mapping[1:])), "the map must be monotonic"

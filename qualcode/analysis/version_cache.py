@@ -27,9 +27,11 @@ def per_version(project: Project, name: str, key: Hashable, compute: Callable[[]
                 *, version: str | None = None) -> T:
     """``compute()``, or its result for the same ``name``, ``key`` and project version."""
     from ..coding.view import project_version
+    from ..store.visibility import visible_scope
 
     version = version or project_version(project)
-    entry = (name, key)
+    # blind coding: one result per visible scope, whatever the caller's key says
+    entry = (name, key, visible_scope(project))
     with _LOCK:
         entries = _CACHE.setdefault(project.url, OrderedDict())
         hit = entries.get(entry)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from ..errors import QualcodeError
@@ -21,6 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qualcode", description=__doc__.splitlines()[0])
     parser.add_argument("--db", help=f"project database: a SQLite file path or a URL "
                         f"(default: ${ENV_URL} or .qualcode/demo.sqlite)")
+    parser.add_argument("--as", dest="as_user", metavar="USER",
+                        default=os.environ.get("QUALCODE_AS_USER") or None,
+                        help="act as this account of the project (its role and, under blind "
+                             "coding, only its own work; default: $QUALCODE_AS_USER, else local "
+                             "mode: everything)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
@@ -34,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
             return args.func(None, args)
         project = Project(args.db)
         try:
+            if args.as_user:
+                from ..store.users import actor_for, get_user
+
+                user = get_user(project, args.as_user)
+                if not user.active:
+                    raise QualcodeError(f"the account '{user.name}' is deactivated")
+                project.default_actor = actor_for(user)
             return args.func(project, args)
         finally:
             project.close()

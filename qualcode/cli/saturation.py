@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 
 from ..store.project import Project
 from .common import print_json
@@ -46,12 +45,10 @@ def cmd_saturation(project: Project, args) -> int:
             print(f"  role {role} ({n} interviews): {outlook.estimators.observed} concepts"
                   + _more(outlook))
     if args.log:
-        rows = saturation_log(result)
-        with open(args.log, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["position", "interview", "role", "new_concept",
-                                                    "cumulative"])
-            writer.writeheader()
-            writer.writerows(rows)
+        from ..export.csv_files import write_csv
+
+        write_csv(args.log, saturation_log(result),
+                  ["position", "interview", "role", "new_concept", "cumulative"])
         if not args.json:
             print(f"wrote {args.log}")
     return 0

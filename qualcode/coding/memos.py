@@ -73,6 +73,9 @@ def create_memo(project: Project, title: str, body: str = "", *, author: str = "
             get_row(s, Transcript, transcript_id, "transcript")
         if code_id is not None:
             get_row(s, Code, code_id, "code")
+        actor = project.user
+        if actor is not None and not actor.local:
+            author = actor.name  # a logged-in user writes as themselves (blind coding, ownership)
         memo = Memo(title=title, body=body or "", author=author or "", memo_type=memo_type,
                     transcript_id=transcript_id, code_id=code_id)
         s.add(memo)
@@ -132,10 +135,18 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None,
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
+    """Delete a memo (its author, a document manager or an admin): it goes to the trash with
+    its links, from where an admin restores it."""
+    from ..store.audit import row_snapshot
+
     with project.transaction() as s:
+        memo = get_row(s, Memo, memo_id, "memo")
+        links = s.scalars(select(MemoLink).where(or_(MemoLink.memo_id == memo_id,
+                                                     MemoLink.target_memo_id == memo_id))).all()
+        s.info.setdefault("qc_memo_links", {})[memo_id] = [row_snapshot(x) for x in links]
         s.query(MemoLink).filter(or_(MemoLink.memo_id == memo_id,
                                      MemoLink.target_memo_id == memo_id)).delete()
-        s.delete(get_row(s, Memo, memo_id, "memo"))
+        s.delete(memo)
 
 
 def memo_views(project: Project, *, memo_type: str | None = None, kind: str | None = None,

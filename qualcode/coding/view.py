@@ -216,15 +216,17 @@ def cached_quote_refs(project: Project, version: str | None = None) -> list:
     """Every quote in light form (qualcode.coding.quotes.quote_refs) for the project's current
     version, computed once per version and process and shared read-only between sessions (the
     code browser filters and pages it; full rows are built only for the page on screen)."""
+    from ..store.visibility import visible_scope
     from .quotes import quote_refs
 
     version = version or project_version(project)
+    key = (project.url, visible_scope(project))  # blind coding: one set per visible coder
     with _REFS_LOCK:
-        hit = _REFS.get(project.url)
+        hit = _REFS.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]
         refs = quote_refs(project)
-        _REFS[project.url] = (version, refs)
+        _REFS[key] = (version, refs)
         return refs
 
 
@@ -240,7 +242,7 @@ def warm_quote_refs(project: Project, delay: float = 1.0) -> None:
         pending.cancel()
 
     def build() -> None:
-        first = project.url not in _REFS
+        first = not any(k[0] == project.url for k in _REFS)
         try:
             cached_quote_refs(project)
         except Exception:  # noqa: BLE001 - only a warm-up: the browser computes them itself

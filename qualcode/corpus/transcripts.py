@@ -336,8 +336,17 @@ def import_attributes(project: Project, data: bytes, origin: str = "attributes.c
 
     from ..ingest.csv_text import decode_csv, sniff_dialect
 
+    from ..ingest.limits import MAX_COLUMNS
+
     text = decode_csv(data)
-    rows = list(csv.DictReader(io.StringIO(text), dialect=sniff_dialect(text, 4096)))
+    reader = csv.DictReader(io.StringIO(text), dialect=sniff_dialect(text, 4096))
+    try:
+        if len(reader.fieldnames or ()) > MAX_COLUMNS:
+            raise ValidationError(f"{origin}: {len(reader.fieldnames):,} columns; at most "
+                                  f"{MAX_COLUMNS:,} attributes are accepted")
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ValidationError(f"{origin}: not a readable CSV file ({exc})") from None
     if not rows or "name" not in rows[0]:
         raise ValidationError(f"{origin}: needs a header row with a 'name' column "
                               "(the transcript names) and one column per attribute")

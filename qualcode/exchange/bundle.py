@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from ..coding.codes import PALETTE
 from ..errors import ValidationError
 from ..ingest.language import guess_language
+from ..ingest.limits import LimitError
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
@@ -156,6 +157,13 @@ class _DryRun(Exception):
     pass
 
 
+def _turns(doc):
+    try:
+        return find_turns(doc.text)
+    except LimitError as exc:
+        raise LimitError(f"source '{doc.name}': {exc}") from None
+
+
 def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *,
                  dry_run: bool = False) -> ImportReport:
     """Write the bundle in one transaction; with ``dry_run`` roll it back (the report stays)."""
@@ -168,6 +176,8 @@ def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *
                 raise _DryRun
     except _DryRun:
         pass
+    except LimitError as exc:
+        raise ValidationError(f"{report.source}: {exc}; nothing was imported") from None
     return report
 
 
@@ -342,7 +352,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
                        **({"created_at": doc.created_at} if doc.created_at else {}))
         s.add(t)
         s.flush()
-        turns = find_turns(doc.text)
+        turns = _turns(doc)
         stamps = turn_stamps(doc.text, turns, doc.times) if doc.times else {}
         if stamps:
             report.add("timed_turns", len(stamps))

@@ -35,6 +35,17 @@ def import_file(project: Project, data: bytes, name: str, *, positions: str = "a
                 split_codes: str | None = None, taguette_project: str | None = None,
                 tag_separator: str | None = ".", dry_run: bool = False) -> ImportReport:
     """Import a foreign project or codebook, all or nothing; returns the report."""
+    try:
+        return _import(project, data, name, positions=positions, split_codes=split_codes,
+                       taguette_project=taguette_project, tag_separator=tag_separator,
+                       dry_run=dry_run)
+    except RecursionError:
+        raise ValidationError(f"{name}: nested too deeply to read (a hostile file?); nothing "
+                              "was imported") from None
+
+
+def _import(project, data, name, *, positions, split_codes, taguette_project, tag_separator,
+            dry_run) -> ImportReport:
     kind = detect_kind(data, name)
     if kind in ("qdpx", "qde"):
         from .refi_read import import_qdpx

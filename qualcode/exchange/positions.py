@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -34,28 +34,100 @@ _CONTROL = decode._CONTROL
 # raw text -> canonical text
 
 
-def _compose(first: list[int] | None, second: list[int] | None) -> list[int] | None:
+class EditMap:
+    """The boundary map of a text of ``n`` characters after sorted, disjoint ``(start, end,
+    new_length)`` replacements, held as the edits themselves (not one entry per character: a
+    45 MiB source must not cost gigabytes). ``m[i]`` for ``0 <= i <= n``; inside a replaced
+    range offsets are clamped."""
+
+    __slots__ = ("n", "starts", "edits", "shifts")
+
+    def __init__(self, n: int, edits: list[tuple[int, int, int]]):
+        self.n = n
+        self.edits = edits
+        self.starts = [e[0] for e in edits]
+        shifts, shift = [], 0
+        for start, end, new in edits:
+            shifts.append(shift)
+            shift += new - (end - start)
+        self.shifts = shifts
+
+    def __len__(self) -> int:
+        return self.n + 1
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.n + 1
+        if not 0 <= i <= self.n:
+            raise IndexError(i)
+        k = bisect_right(self.starts, i) - 1
+        if k < 0:
+            return i
+        start, end, new = self.edits[k]
+        shift = self.shifts[k]
+        if i < end:
+            return start + shift + min(i - start, new)
+        return i + shift + new - (end - start)
+
+    def __iter__(self):
+        return (self[i] for i in range(self.n + 1))
+
+
+class ChainMap:
+    """Maps applied one after the other (each a sequence of boundaries)."""
+
+    __slots__ = ("maps",)
+
+    def __init__(self, maps: list):
+        self.maps = maps
+
+    def __len__(self) -> int:
+        return len(self.maps[0])
+
+    def __getitem__(self, i: int) -> int:
+        for m in self.maps:
+            i = m[i]
+        return i
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+class Identity:
+    """The map of a step that changed nothing."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n + 1
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.n + 1
+        if not 0 <= i <= self.n:
+            raise IndexError(i)
+        return i
+
+    def __iter__(self):
+        return iter(range(self.n + 1))
+
+
+def _compose(first, second):
     """Maps one after the other; None stands for the identity (a step that changed nothing)."""
     if second is None:
         return first
     if first is None:
         return second
-    return [second[i] for i in first]
+    return ChainMap([*(first.maps if isinstance(first, ChainMap) else [first]), second])
 
 
-def _edit_map(n: int, edits: list[tuple[int, int, int]]) -> list[int]:
+def _edit_map(n: int, edits: list[tuple[int, int, int]]) -> EditMap:
     """The boundary map of a text of ``n`` characters after ``edits``: sorted, disjoint
     ``(start, end, new_length)`` replacements. Inside a replaced range offsets are clamped."""
-    mapping: list[int] = []
-    shift = 0
-    pos = 0
-    for start, end, new in edits:
-        mapping.extend(range(pos + shift, start + shift))
-        mapping.extend(start + shift + min(k, new) for k in range(end - start))
-        shift += new - (end - start)
-        pos = end
-    mapping.extend(range(pos + shift, n + shift + 1))
-    return mapping
+    return EditMap(n, edits)
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +240,7 @@ def _lines_with_map(text: str) -> tuple[str, list[int] | None]:
     while last >= first and spans[last][0] == spans[last][1]:
         last -= 1
     if first > last:
-        return "", [0] * (len(text) + 1)
+        return "", EditMap(len(text), [(0, len(text), 0)])
     edits = []
     if spans[first][0] > 0:
         edits.append((0, spans[first][0], 0))
@@ -193,7 +265,7 @@ def normalise_with_map(raw: str) -> tuple[str, list[int]]:
     mapping = _compose(mapping, m3)
     text, m4 = _lines_with_map(text)
     mapping = _compose(mapping, m4)
-    return text, mapping if mapping is not None else list(range(len(raw) + 1))
+    return text, mapping if mapping is not None else Identity(len(raw))
 
 
 def canonical_with_map(raw: str) -> tuple[str, list[int], bool]:
@@ -269,7 +341,9 @@ class UnitMap:
     def __init__(self, raw: str, convention: Convention):
         self.raw = raw
         self.convention = convention
-        widths = [1] * len(raw)
+        # Only the characters whose width is not 1, sorted (not a width per character: a huge
+        # source must not cost memory per character).
+        widths: dict[int, int] = {}
         if raw.startswith("\ufeff") and not convention.bom:
             widths[0] = 0
         if convention.crlf_one:
@@ -281,9 +355,23 @@ class UnitMap:
         if convention.lf_two:
             for m in _BARE_LF.finditer(raw):
                 widths[m.start()] = 2
-        self.cum = [0, *accumulate(widths)] if raw else [0]
-        # cum[i] = units before raw[i]
-        self.total = self.cum[-1]
+        n = len(raw)
+        # Segment k holds raw indexes (idx[k-1], idx[k]]: there units(i) = i + extra[k]
+        self._first = [0]   # first raw index of each segment
+        self._extra = [0]   # units minus raw index within each segment
+        self._last = []     # the largest unit count of each segment but the last
+        extra = 0
+        for idx in sorted(widths):
+            self._last.append(idx + extra)
+            extra += widths[idx] - 1
+            self._first.append(idx + 1)
+            self._extra.append(extra)
+        self.total = n + extra
+
+    def units_before(self, i: int) -> int:
+        """Units before raw index ``i`` (``0 <= i <= len(raw)``)."""
+        k = bisect_right(self._first, i) - 1
+        return i + self._extra[k]
 
     def index(self, pos: int) -> tuple[int, bool]:
         """(raw index, exact): exact is False when ``pos`` falls inside a character (half a
@@ -294,8 +382,9 @@ class UnitMap:
             return len(self.raw), pos == self.total
         if pos <= 0:
             return 0, pos == 0
-        i = bisect_left(self.cum, pos)
-        if self.cum[i] == pos:
+        k = bisect_left(self._last, pos)  # the first segment reaching pos
+        i = max(pos - self._extra[k], self._first[k])
+        if i + self._extra[k] == pos:
             return i, True
         if self.convention.lf_two and self.raw[i - 1] == "\n":
             return i - 1, True  # after the virtual CR: before the LF

@@ -14,6 +14,7 @@ from lxml import etree
 from ..errors import ValidationError
 from ..ingest.decode import decode_bytes
 from ..ingest.limits import MAX_BYTES
+from ..ingest.xml_entities import inline_entities
 
 MAX_ENTRIES = 50_000  # entries in the zip
 MAX_XML_BYTES = 512 * 2**20  # project.qde, uncompressed
@@ -118,6 +119,15 @@ def parse_xml(data: bytes, origin: str, warnings: list[str] | None = None):
             raise ValidationError(f"{origin}: project.qde is not well-formed XML: {exc}") from exc
         warnings.append(f"project.qde is not well-formed XML ({exc}); bare '&' or '<' in its "
                         "text were escaped and it was read again")
+    entities = inline_entities(root)
+    if entities:
+        shown = ", ".join(f"&{n};" for n in entities[:5])
+        message = (f"project.qde declares and uses its own XML entities ({shown}); they were "
+                   "not resolved (never read from files or the network) and are kept as "
+                   "written in the text")
+        if warnings is None:
+            raise ValidationError(f"{origin}: {message}")
+        warnings.append(message)
     namespaces = set()
     for el in root.iter():
         if isinstance(el.tag, str):

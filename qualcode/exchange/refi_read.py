@@ -35,6 +35,7 @@ from pathlib import Path
 from ..corpus.media import attach_media, is_media_name
 from ..corpus.timing import offset_at_time
 from ..errors import QualcodeError, ValidationError
+from ..ingest.limits import ImportBudget, LimitError, check_text
 from ..store.models import new_guid
 from ..store.project import Project
 from .bundle import (
@@ -285,6 +286,7 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         report.skipped.append(f"{len(graphs)} graph(s): qualcode has no graphs")
 
     # ---- sources
+    budget = ImportBudget(f"the project {origin}")
     raws: dict[str, str] = {}
     selections: list[_Selection] = []
     docs: dict[str, BDocument] = {}
@@ -314,6 +316,11 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             report.skipped.append(f"{kind} '{label}': {why}" + (f"; {n} selection(s) and "
                                                                  "coding(s) skipped" if n else ""))
             return
+        try:
+            check_text(raw, f"source '{label}'")
+            budget.take(len(raw), label)
+        except LimitError as exc:
+            raise ValidationError(f"{origin}: {exc}; nothing was imported") from None
         raws[g] = raw
         nice = label
         if not name and (not el.get("name") or norm_guid(Path(el.get("name")).stem)):

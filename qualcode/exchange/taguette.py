@@ -27,6 +27,7 @@ from ..ingest.csv_text import decode_csv
 from ..store.project import Project
 from .bundle import (BCode, BCoding, BDocument, BMemo, ImportBundle, ImportReport, parse_when,
                      store_bundle, store_codebook)
+from ..ingest.limits import MAX_TEXT_CHARS, ImportBudget, LimitError, check_text
 from .positions import canonical_with_map, html_text
 
 _TABLES = {"projects", "documents", "tags", "highlights", "highlight_tags"}
@@ -126,8 +127,15 @@ def _read(db, origin, project_ref, separator, report):
             "d.project_id = ?", (pid,)):
         tags_of.setdefault(hid, []).append(tid)
     mismatched = []
+    budget = ImportBudget(f"the Taguette project {origin}")
     for order, (did, dname, ddesc, filename, created, contents) in enumerate(docs, 1):
-        ht = html_text(contents or "")
+        try:
+            check_text(contents or "", f"document '{dname}'", 4 * MAX_TEXT_CHARS)  # HTML
+            budget.take(len(contents or ""), dname or "")
+            ht = html_text(contents or "")
+            check_text(ht.text, f"document '{dname}'")
+        except LimitError as exc:
+            raise ValidationError(f"{origin}: {exc}; nothing was imported") from None
         text, mapping, _aligned = canonical_with_map(ht.text)
         key = f"doc:{did}"
         bundle.documents.append(BDocument(

@@ -7,6 +7,7 @@ import pandas as pd
 from ..store.clean import clean
 from ..store.project import Project
 from ..coding.quotes import QuoteRow, quote_rows
+from .csv_files import csv_bytes, neutralise  # noqa: F401 - neutralise: used by the XLSX writer
 from .xlsx import append_row, workbook_bytes
 
 COLUMNS = list(QuoteRow.__dataclass_fields__)
@@ -20,25 +21,9 @@ def codings_frame(project: Project, *, coder: str | None = None,
                         columns=COLUMNS)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first)
-    gets a leading single quote, so that it shows as the text it is (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def safe_csv(frame: pd.DataFrame) -> bytes:
-    """A table as CSV for Excel (UTF-8 with BOM), formulas neutralised, control chars removed."""
-    frame = frame.copy()
-    frame.columns = [neutralise(clean(str(c))) for c in frame.columns]
-    for column in frame.columns:
-        frame[column] = frame[column].astype(object).map(
-            lambda v: neutralise(clean(v)) if isinstance(v, str) else v)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """A table as CSV for Excel through the one CSV writer (export/csv_files.py)."""
+    return csv_bytes(frame)
 
 
 def codings_csv(project: Project, *, coder: str | None = None,

@@ -26,7 +26,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name): a BOM, else strict UTF-8, else Windows-1252, else detection."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as exc:
+                raise UndecodableError(
+                    f"the file starts with a {name.upper()} byte-order mark but is not valid "
+                    f"{name.upper()} (at byte {exc.start:,}: {exc.reason})") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

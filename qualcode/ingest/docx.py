@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .xml_entities import inline_entities
+
 from .decode import align_offsets, normalise
 from .limits import LimitError, check_zip, read_member
 
@@ -143,6 +145,11 @@ def read_docx(data: bytes) -> tuple[str, list[WordComment]]:
         root = etree.fromstring(xml, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
         raise DocxError(f"the Word file is damaged ({exc})") from None
+    entities = inline_entities(root)
+    if entities:  # Word never writes a DTD: a crafted file; refused rather than cut short
+        raise DocxError("the Word file declares its own XML entities ("
+                        + ", ".join(f"&{n};" for n in entities[:5]) + "), which Word never "
+                        "writes; refused (they are never resolved)")
     # Not text: fallback copies of text boxes, deleted and moved-away tracked changes.
     for gone in list(root.iter(f"{{{MC}}}Fallback", _w("del"), _w("moveFrom"))):
         parent = gone.getparent()
@@ -167,6 +174,7 @@ def _comments(archive, marks, positions, text: str) -> list[WordComment]:
         return []
     try:
         root = etree.fromstring(xml, parser=_PARSER)
+        inline_entities(root)
     except etree.XMLSyntaxError as exc:
         raise DocxError(f"the comments of the Word file are damaged ({exc})") from None
     replies = _reply_paragraphs(archive)

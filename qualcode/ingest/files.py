@@ -14,7 +14,8 @@ from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument
 from .language import guess_language
 from .markdown import markdown_to_text
-from .limits import MAX_XML_MEMBER, LimitError, check_zip, read_input, safe_yaml_load
+from .limits import (MAX_TEXT_CHARS, MAX_XML_DEPTH, MAX_XML_MEMBER, LimitError, check_columns, check_repeat, check_text,
+                     check_turns, check_zip, read_input, safe_yaml_load)
 from .speakers import find_turns
 from .subtitles import CaptionError, cues_to_text, parse_cues
 
@@ -61,9 +62,15 @@ def read_document(path: str | Path, data: bytes | None = None) -> IngestedDocume
                 raise UndecodableError(str(exc)) from None
         else:
             raw = _odt_text(data)
+        check_text(raw, "the file")
+        return _document(path, fmt, raw, encoding, comments)
     except (UndecodableError, LimitError) as exc:
         raise IngestError(path, str(exc)) from exc
+    except RecursionError:
+        raise IngestError(path, "the file is nested too deeply to read (a hostile file?)") from None
 
+
+def _document(path: Path, fmt: str, raw: str, encoding, comments) -> IngestedDocument:
     attributes: dict = {}
     if fmt in ("txt", "md"):
         raw, attributes = _split_front_matter(path, raw)
@@ -77,6 +84,7 @@ def read_document(path: str | Path, data: bytes | None = None) -> IngestedDocume
     else:
         text = raw if fmt == "docx" else normalise(raw)
         turns = find_turns(text)
+    check_turns(len(turns), "the file")
     if not text.strip():
         hint = " (a scanned PDF without a text layer?)" if fmt == "pdf" else ""
         raise IngestError(path, f"no text found in the file{hint}")
@@ -97,6 +105,10 @@ def _split_front_matter(path: Path, raw: str) -> tuple[str, dict]:
         raise IngestError(path, message) from exc
     if not isinstance(meta, dict):
         raise IngestError(path, "the front matter between '---' lines must be 'key: value' pairs")
+    try:
+        check_columns(len(meta), "the front matter")
+    except LimitError as exc:
+        raise IngestError(path, str(exc)) from exc
     meta = {str(k): (v if isinstance(v, (int, float, bool)) or v is None else str(v))
             for k, v in meta.items()}
     for key in ("interview_order", "order"):
@@ -116,12 +128,38 @@ def _whole(value) -> bool:
     return math.isfinite(number) and number == int(number)
 
 
+def _check_odt_xml(data: bytes) -> None:
+    """content.xml parsed once by libxml2 before odfpy builds its tree: a hostile nesting
+    (200,000 spans) is refused in milliseconds at libxml2's depth limit instead of costing
+    seconds and hundreds of MB in odfpy; declared entities are refused (never resolved)."""
+    from lxml import etree
+
+    from .limits import read_member
+    from .xml_entities import inline_entities
+
+    with check_zip(data, "OpenDocument .odt file") as archive:
+        xml = read_member(archive, "content.xml", "OpenDocument .odt file")
+    if xml is None:
+        raise UndecodableError("not an OpenDocument .odt file (no content.xml)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        why = ("nested too deeply (a hostile file?)" if "depth" in str(exc).lower()
+               else f"damaged ({exc})")
+        raise UndecodableError(f"content.xml of the .odt file is {why}") from None
+    if inline_entities(root):
+        raise UndecodableError("the .odt file declares its own XML entities, which office "
+                               "programs never write; refused (they are never resolved)")
+
+
 def _odt_text(data: bytes) -> str:
     with check_zip(data, "OpenDocument .odt file") as archive:
         sizes = {info.filename: info.file_size for info in archive.infolist()}
     if sizes.get("content.xml", 0) > MAX_XML_MEMBER:
         raise UndecodableError(f"content.xml in the OpenDocument .odt file is larger than "
                                f"{MAX_XML_MEMBER // 2**20} MiB of XML (a zip bomb?)")
+    _check_odt_xml(data)
     from odf.namespaces import OFFICENS, TEXTNS
     from odf.opendocument import load
 
@@ -134,28 +172,51 @@ def _odt_text(data: bytes) -> str:
     skip = {(OFFICENS, "annotation"), (OFFICENS, "annotation-end"), (TEXTNS, "tracked-changes"),
             (TEXTNS, "note-body"), (TEXTNS, "note-citation")}
     lines: list[str] = []
+    size = 0
 
     def text_of(node, out: list[str]) -> None:
-        for child in node.childNodes:
+        """The text of a paragraph, walked with a stack (200,000 nested spans must not
+        exhaust Python's recursion), counted as it grows."""
+        nonlocal size
+        stack = [iter(node.childNodes)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
             if child.nodeType == child.TEXT_NODE:
-                out.append(child.data)
+                piece = child.data
+            elif child.nodeType != child.ELEMENT_NODE or child.qname in skip:
                 continue
-            if child.nodeType != child.ELEMENT_NODE:
-                continue
-            name = child.qname
-            if name in skip:
-                continue
-            if name == (TEXTNS, "s"):
-                out.append(" " * int(child.getAttrNS(TEXTNS, "c") or 1))
-            elif name == (TEXTNS, "tab"):
-                out.append("\t")
-            elif name == (TEXTNS, "line-break"):
-                out.append("\n")
+            elif child.qname == (TEXTNS, "s"):
+                count = str(child.getAttrNS(TEXTNS, "c") or "1").strip()
+                if not count.isdigit():
+                    raise UndecodableError(f"a space count <text:s text:c=\"{count[:20]}\"/> "
+                                           "that is not a whole number")
+                piece = " " * check_repeat(int(count), "a run of spaces <text:s>")
+            elif child.qname == (TEXTNS, "tab"):
+                piece = "\t"
+            elif child.qname == (TEXTNS, "line-break"):
+                piece = "\n"
             else:
-                text_of(child, out)
+                if len(stack) > MAX_XML_DEPTH:
+                    raise LimitError(f"the text is nested more than {MAX_XML_DEPTH} elements "
+                                     "deep (a hostile file?)")
+                stack.append(iter(child.childNodes))
+                continue
+            size += len(piece)
+            if size > MAX_TEXT_CHARS:
+                raise LimitError(f"the file decodes to more than {MAX_TEXT_CHARS:,} characters; "
+                                 f"at most {MAX_TEXT_CHARS:,} are accepted per transcript")
+            out.append(piece)
 
-    def walk(node) -> None:
-        for child in node.childNodes:
+    def walk(root) -> None:
+        stack = [iter(root.childNodes)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
             if child.nodeType != child.ELEMENT_NODE or child.qname in skip:
                 continue
             if child.qname in paragraph:
@@ -163,7 +224,10 @@ def _odt_text(data: bytes) -> str:
                 text_of(child, out)
                 lines.append("".join(out))
             else:
-                walk(child)
+                if len(stack) > MAX_XML_DEPTH:
+                    raise LimitError(f"the document is nested more than {MAX_XML_DEPTH} "
+                                     "elements deep (a hostile file?)")
+                stack.append(iter(child.childNodes))
 
     walk(document.text)
     # A blank line between paragraphs: unlabelled text falls into paragraph turns.

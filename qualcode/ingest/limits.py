@@ -18,10 +18,64 @@ MAX_ZIP_UNCOMPRESSED = 256 * 2**20  # all members together (pictures included)
 MAX_XML_MEMBER = 64 * 2**20  # one XML part that is parsed into a tree
 MAX_YAML_ALIASES = 20
 MAX_YAML_EVENTS = 200_000
+MAX_YAML_DEPTH = 50  # nesting of a codebook (code levels and their fields)
+
+# Bounds on what the bytes decode to: the 50 MiB of a file may hide far more text.
+MAX_TEXT_CHARS = 10_000_000  # one transcript (code points): ~1.5 M words, far beyond an interview
+MAX_REPEAT = 1_000  # one repeat count (an .odt <text:s text:c="…"/> run of spaces)
+MAX_TURNS = 200_000  # speaker turns (or paragraphs) of one transcript
+MAX_COLUMNS = 500  # columns of a sheet / attributes of one row or transcript
+MAX_IMPORT_CHARS = 40_000_000  # all texts of one import together (a .qdpx, a batch of uploads)
+MAX_XML_DEPTH = 500  # element nesting of an XML part (.docx, .odt, .qdpx)
 
 
 class LimitError(ValueError):
     """Input refused because it would take too much memory or time; the message says why."""
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def check_text(text: str, what: str = "the text", limit: int = MAX_TEXT_CHARS) -> str:
+    """``text``, or LimitError when it is longer than ``limit`` code points."""
+    if len(text) > limit:
+        raise LimitError(f"{what} decodes to {_n(len(text))} characters; at most {_n(limit)} "
+                         "are accepted per transcript")
+    return text
+
+
+def check_turns(count: int, what: str = "the text") -> None:
+    if count > MAX_TURNS:
+        raise LimitError(f"{what} has more than {_n(MAX_TURNS)} speaker turns or paragraphs "
+                         f"({_n(count)} found so far); split it into several transcripts")
+
+
+def check_columns(count: int, what: str = "the sheet") -> None:
+    if count > MAX_COLUMNS:
+        raise LimitError(f"{what} has {_n(count)} columns; at most {_n(MAX_COLUMNS)} "
+                         "(attributes per transcript) are accepted")
+
+
+def check_repeat(count: int, what: str = "a repeat count") -> int:
+    if count > MAX_REPEAT:
+        raise LimitError(f"{what} of {_n(count)}; at most {_n(MAX_REPEAT)} are accepted")
+    return count
+
+
+class ImportBudget:
+    """The decoded characters of one import together (every source of a .qdpx, every file of
+    a batch): LimitError once they pass ``limit``."""
+
+    def __init__(self, what: str, limit: int = MAX_IMPORT_CHARS):
+        self.what, self.limit, self.used = what, limit, 0
+
+    def take(self, count: int, name: str = "") -> None:
+        self.used += count
+        if self.used > self.limit:
+            at = f" (reached at '{name}')" if name else ""
+            raise LimitError(f"{self.what} decodes to more than {_n(self.limit)} characters "
+                             f"of text in all{at}; import it in smaller parts")
 
 
 def read_input(path: Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> bytes:
@@ -89,7 +143,7 @@ def read_member(archive: zipfile.ZipFile, name: str, what: str = "package",
 def safe_yaml_load(text: str):
     """``yaml.safe_load`` that refuses many anchors/aliases (a "billion laughs" alias bomb)
     before building anything. Raises LimitError or yaml.YAMLError."""
-    aliases = events = 0
+    aliases = events = depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         events += 1
         if isinstance(event, yaml.AliasEvent):
@@ -97,6 +151,12 @@ def safe_yaml_load(text: str):
             if aliases > MAX_YAML_ALIASES:
                 raise LimitError(f"the YAML uses more than {MAX_YAML_ALIASES} aliases (*name); "
                                  "refused (an alias bomb?)")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise LimitError(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
         if events > MAX_YAML_EVENTS:
             raise LimitError("the YAML is too large")
     return yaml.safe_load(text)

@@ -30,6 +30,7 @@ from collections import Counter
 import numpy as np
 
 from .document import TurnSpan
+from .limits import MAX_TURNS, check_turns
 
 _TS = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _NAME = r"[^\W\d_][\w.'’\-]*(?:[ ][\w.'’\-]+){0,3}"
@@ -110,7 +111,10 @@ def _candidates(text: str) -> list:
     g_hl, g_hl2, g_hts, g_hts2 = _G["hlabel"], _G["hlabel2"], _G["hts"], _G["hts2"]
     nonspeech = NON_SPEECH
     append = out.append
+    cap = 2 * MAX_TURNS  # labelled lines; a few may turn out not to be speakers
     for m in _SCAN.finditer("\n" + text):
+        if len(out) > cap:
+            check_turns(len(out))
         g = m.groups()
         pos = m.start()  # the line start in ``text`` (the searched string has one "\n" more)
         label = g[g_label] or g[g_blabel]
@@ -297,6 +301,8 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[TurnSp
         s, e = _trim(text, start + m.start(), start + m.end())
         if s < e:
             spans.append(TurnSpan(speaker=None, start=s, end=e))
+            if len(spans) > MAX_TURNS:
+                check_turns(len(spans))  # stops here: memory bounded by the limit
     return spans
 
 

@@ -20,7 +20,7 @@ from .csv_text import sniff_dialect
 from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument, TurnSpan
 from .language import guess_language
-from .limits import LimitError, check_zip, read_input
+from .limits import MAX_COLUMNS, LimitError, check_zip, read_input
 from .speakers import find_turns
 
 SURVEY_SUFFIXES = (".csv", ".xlsx")
@@ -48,6 +48,9 @@ def _rows_csv(path: Path, data: bytes) -> tuple[list[str], list[list[str]], str]
     try:
         rows = []
         for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            if len(row) > MAX_COLUMNS:
+                raise IngestError(path, f"row {len(rows) + 1} has {len(row):,} columns; at most "
+                                  f"{MAX_COLUMNS:,} (attributes per transcript) are accepted")
             rows.append(row)
             if len(rows) > MAX_ROWS + 1:
                 raise IngestError(path, f"more than {MAX_ROWS} rows")
@@ -73,7 +76,11 @@ def _rows_xlsx(path: Path, data: bytes) -> tuple[list[str], list[list[str]], str
     try:
         for sheet in workbook.worksheets:
             rows = []
-            for values in sheet.iter_rows(values_only=True):
+            for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+                if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
+                    raise IngestError(path, f"row {len(rows) + 1} has more than {MAX_COLUMNS:,} "
+                                      "columns; at most that many (attributes per transcript) "
+                                      "are accepted")
                 rows.append(["" if v is None else str(v) for v in values])
                 if len(rows) > MAX_ROWS + 1:
                     raise IngestError(path, f"more than {MAX_ROWS} rows")

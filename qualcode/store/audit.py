@@ -28,7 +28,7 @@ from sqlalchemy import Text, cast, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied
-from .models import AuditEntry, Coding, Media, Transcript, TrashItem, Turn, utcnow
+from .models import AuditEntry, Coding, Media, Memo, Transcript, TrashItem, Turn, utcnow
 from .permissions import ADMIN, MANAGE_DOCUMENTS, allowed, deny_message, table_permission
 
 SKIP_TABLES = {"audit_log", "alembic_version"}
@@ -50,6 +50,11 @@ def to_json(value: Any) -> Any:
     return value
 
 
+# Only a transcript's text is shortened: it is kept whole in the trash. Everything else (a
+# memo's body, a coding's memo, a code's definition) is kept whole, so the trail can restore it.
+SHORTENED = {("transcripts", "text")}
+
+
 def _short(value: Any) -> Any:
     if isinstance(value, str) and len(value) > MAX_AUDIT_TEXT:
         return value[:MAX_AUDIT_TEXT] + f"… [{len(value)} characters]"
@@ -64,7 +69,8 @@ def _audit_values(table: str, values: dict | None) -> dict | None:
         if (table, key) in REDACT or (table == "qualcode_meta" and key == "value"
                                       and "secret" in str(values.get("key", ""))):
             value = "***"
-        out[key] = _short(to_json(value))
+        value = to_json(value)
+        out[key] = _short(value) if (table, key) in SHORTENED else value
     return out
 
 
@@ -133,6 +139,12 @@ def _check(actor, table: str, action: str, row: dict | None,
         raise PermissionDenied(
             f"{actor.name} may change only their own codings (this one is by "
             f"{row.get('coder') or 'nobody'}); admins and document managers may change anyone's")
+    if (table == "memos" and actor is not None and not actor.local
+            and not actor.can(MANAGE_DOCUMENTS)
+            and row is not None and (row.get("author") or "") != actor.name):
+        raise PermissionDenied(
+            f"{actor.name} may change only their own memos (this one is by "
+            f"{row.get('author') or 'nobody'}); admins and document managers may change anyone's")
 
 
 def _before_flush(project, session: Session) -> None:
@@ -189,6 +201,13 @@ def _after_flush(project, session: Session) -> None:
         entries.append(_entry(actor, table, _pk(obj), "delete", snap, None))
         if isinstance(obj, Coding):
             _trash_codings(session, actor, [snap])
+        elif isinstance(obj, Memo):
+            links = session.info.get("qc_memo_links", {}).pop(obj.id, [])
+            conn.execute(insert(TrashItem.__table__), [{
+                "kind": "memo", "object_id": obj.id, "transcript_id": snap.get("transcript_id"),
+                "label": str(snap.get("title") or "")[:255], "batch": _batch(session),
+                "deleted_by": actor.name if actor else "", "deleted_at": utcnow(),
+                "snapshot": {"memo": snap, "links": links}}])
         elif isinstance(obj, Transcript):
             codings = cascaded.pop(obj.id, [])
             for row in codings:

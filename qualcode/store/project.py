@@ -123,7 +123,7 @@ class Project:
     """A qualcode project: one database holding transcripts, codebook, codings and memos."""
 
     def __init__(self, target: str | os.PathLike | None = None, *, migrate: bool = True):
-        from . import audit, migrate as migrations
+        from . import audit, migrate as migrations, visibility
 
         self.url = resolve_url(target)
         # JSON stored as written (no \\u escapes): readable, smaller, searchable (audit text)
@@ -140,6 +140,7 @@ class Project:
         # Clean first, so that permission checks and the audit trail see what is stored.
         event.listen(self._sessions, "before_flush", _clean_rows)
         audit.install(self, self._sessions)
+        visibility.install(self, self._sessions)  # blind coding: what the actor may read
         #: Path of the backup written before the last schema upgrade (SQLite), if any.
         self.backup_path: Path | None = None
         try:

@@ -3,8 +3,10 @@ key/value table, so that no schema change is needed.
 
 Blind double coding: while the project setting ``blind_coding`` is on, each coder sees only
 their own codings (the Code page, the code browser, exports made for a viewer) until an admin
-unblinds the project. Library reading functions take an optional ``viewer``: ``None`` means a
-caller that sees everything (the command line, an admin, the library itself).
+unblinds the project. The rule follows the acting user (``project.user``) structurally: every
+read of a logged-in non-admin is limited to their own work by the project's sessions (see
+store/visibility.py), whatever the caller passes. Library reading functions also take an
+optional ``viewer``, which may only narrow that further (local mode, an admin coding blind).
 """
 
 from __future__ import annotations
@@ -62,10 +64,16 @@ def set_blind_coding(project: Project, on: bool) -> None:
     set_setting(project, BLIND_CODING, "1" if on else "0")
 
 
-def visible_coder(project: Project, viewer: str | None) -> str | None:
-    """The one coder whose codings ``viewer`` may see, or None when they may see all codings
-    (no viewer given, or blind coding off)."""
-    # Admins are blind too while they code: reconciling needs blind coding turned off first.
+def visible_coder(project: Project, viewer: str | None = None) -> str | None:
+    """The one coder whose codings may be seen, or None when all codings may be seen (blind
+    coding off, or an admin / local mode / the library without a ``viewer``). A logged-in
+    non-admin is limited to themselves whatever ``viewer`` says (store/visibility.py)."""
+    from .visibility import visible_scope
+
+    forced = visible_scope(project)
+    if forced is not None:
+        return forced
+    # Admins coding blind pass themselves as viewer: reconciling needs unblinding first.
     if viewer is None or not blind_coding(project):
         return None
     return (viewer or "").strip()

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, insert, select
 
 from ..errors import ConflictError, NotFound
 from .audit import write_entries
-from .models import Code, Coding, Media, Transcript, TrashItem, Turn, utcnow
+from .models import Code, Coding, Media, Memo, MemoLink, Transcript, TrashItem, Turn, utcnow
 from .permissions import ADMIN, require
 
 
@@ -62,6 +62,34 @@ def _restore_codings(s, codings: list[dict]) -> tuple[list[tuple], list[str]]:
     return audit, skipped
 
 
+def _restore_memo(s, snap: dict, audit: list) -> list[str]:
+    """Put a trashed memo back with its old id, and those of its links whose target exists."""
+    data = snap["memo"]
+    if s.get(Memo, data["id"]) is not None:
+        raise ConflictError(f"cannot restore memo '{data.get('title')}': its id is taken again")
+    row = _row(Memo.__table__, data)
+    for column in ("transcript_id", "code_id"):  # the memo's own single links
+        target = {"transcript_id": Transcript, "code_id": Code}[column]
+        if row.get(column) is not None and s.get(target, row[column]) is None:
+            row[column] = None
+    s.connection().execute(insert(Memo.__table__), [row])
+    audit.append(("memos", str(data["id"]), "restore", None, data))
+    skipped, rows = [], []
+    targets = {"coding_id": Coding, "code_id": Code, "transcript_id": Transcript,
+               "target_memo_id": Memo, "memo_id": Memo}
+    for link in snap.get("links") or []:
+        gone = [k for k, model in targets.items() if link.get(k) is not None
+                and link[k] != data["id"] and s.get(model, link[k]) is None]
+        if gone:
+            skipped.append(f"link {link.get('id')}: its target was deleted")
+        else:
+            rows.append(_row(MemoLink.__table__, link))
+            audit.append(("memo_links", str(link.get("id")), "restore", None, link))
+    if rows:
+        s.connection().execute(insert(MemoLink.__table__), rows)
+    return skipped
+
+
 def restore(project, item_id: int) -> dict:
     """Put a trashed transcript (with its turns and codings) or coding back, with its old ids.
     Returns ``{"kind", "label", "codings", "skipped"}``; refuses when the name or text of a
@@ -94,6 +122,10 @@ def restore(project, item_id: int) -> dict:
             audit.append(("transcripts", str(data["id"]), "restore", None, data))
             coding_audit, skipped = _restore_codings(s, snap.get("codings") or [])
             n = len(coding_audit)
+        elif item.kind == "memo":
+            n = 0
+            skipped = _restore_memo(s, snap, audit)
+            coding_audit = []
         else:
             data = snap["coding"]
             if s.get(Transcript, data["transcript_id"]) is None:

@@ -17,7 +17,7 @@ from ..store.settings import CONSENSUS, blind_coding, set_blind_coding
 from ..coding.view import page_slice, project_version
 from ..corpus.transcripts import get_transcript
 from .filters import page_number
-from .state import DOCX, XLSX, coder, plain, project
+from .state import as_user, DOCX, XLSX, coder, plain, project
 
 PAGE_SIZE = 10
 
@@ -79,9 +79,9 @@ def render() -> None:
     else:
         st.text("No code was applied by these coders in the compared transcripts.")
     d1, d2 = st.columns(2)
-    d1.download_button("Agreement tables (.docx)", lambda: _docx(result),
+    d1.download_button("Agreement tables (.docx)", as_user(lambda: _docx(result)),
                        file_name="agreement.docx", mime=DOCX, key="agr_dl_docx")
-    d2.download_button("Agreement tables (.xlsx)", lambda: _xlsx(result),
+    d2.download_button("Agreement tables (.xlsx)", as_user(lambda: _xlsx(result)),
                        file_name="agreement.xlsx", mime=XLSX, key="agr_dl_xlsx")
     _reconcile(proj, chosen, unit, code_id, nodes, blind, version)
     _consensus_exports(proj, coders)
@@ -239,10 +239,10 @@ def _consensus_exports(proj, coders) -> None:
 
     e1, e2 = st.columns(2)
     e1.download_button("Consensus theme report (.docx)",
-                       lambda: theme_report_docx(proj, title="Theme report (consensus)",
-                                                 coder=CONSENSUS),
+                       as_user(lambda: theme_report_docx(proj, title="Theme report (consensus)",
+                                                 coder=CONSENSUS)),
                        file_name="theme-report-consensus.docx", mime=DOCX,
                        key="agr_dl_consensus_docx")
-    e2.download_button("Consensus codings (.xlsx)", lambda: codings_xlsx(proj, coder=CONSENSUS),
+    e2.download_button("Consensus codings (.xlsx)", as_user(lambda: codings_xlsx(proj, coder=CONSENSUS)),
                        file_name="codings-consensus.xlsx", mime=XLSX,
                        key="agr_dl_consensus_xlsx")

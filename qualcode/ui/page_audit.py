@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..store.audit import list_audit
+from ..export.csv_files import csv_bytes
 from .state import project
 
 TABLES = ["", "transcripts", "codes", "codings", "memos", "turns", "users", "trash",
@@ -42,5 +43,5 @@ def render() -> None:
                            "after": _short(e.after)} for e in entries],
                          columns=["when", "who", "action", "what", "id", "before", "after"])
     st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("Download as CSV", frame.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download as CSV", csv_bytes(frame),
                        "audit-trail.csv", "text/csv")

@@ -15,7 +15,7 @@ from ..corpus.media import media_names
 from ..ingest.timecodes import format_timecode
 from .filters import page_number
 from .recording import play_clip
-from .state import DOCX, coder, project
+from .state import DOCX, as_user, coder, project
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -66,8 +66,8 @@ def render() -> None:
     if rows:
         st.download_button(
             "Download these quotes (.docx)",
-            lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
-                proj, title="Quotes", coding_ids=set(ids), viewer=viewer),
+            as_user(lambda ids=frozenset(r.coding_id for r in rows): quote_table_docx(
+                proj, title="Quotes", coding_ids=set(ids), viewer=viewer)),
             file_name="quotes.docx", key="browse_docx",
             mime=DOCX)
     c1, c2, c3 = st.columns([3, 1, 1])

@@ -13,7 +13,7 @@ from ..coding.view import code_counts
 from ..errors import QualcodeError
 from ..exchange.refi_codebook import export_qdc
 from ..coding import history
-from .state import coder, forget_version, opened_version, plain, project, run_action
+from .state import as_user, coder, forget_version, opened_version, plain, project, run_action
 
 
 def _run(action, success: str) -> None:
@@ -122,11 +122,11 @@ def render() -> None:
             _run(lambda: import_codebook(proj, codebook_from_bytes(upload.getvalue(), upload.name)),
                  "Codebook imported.")
         c1, c2 = st.columns(2)
-        c1.download_button("Export codebook (.yaml)", lambda: export_codebook(proj).encode("utf-8"),
+        c1.download_button("Export codebook (.yaml)", as_user(lambda: export_codebook(proj).encode("utf-8")),
                            file_name="codebook.yaml", mime="application/x-yaml",
                            key="codebook_export")
         if ids:
-            c2.download_button("Export REFI-QDA codebook (.qdc)", lambda: export_qdc(proj),
+            c2.download_button("Export REFI-QDA codebook (.qdc)", as_user(lambda: export_qdc(proj)),
                                file_name="codebook.qdc", mime="application/xml",
                                key="codebook_export_qdc")
 

@@ -11,7 +11,7 @@ from ..coding.view import page_slice
 from ..errors import QualcodeError
 from ..export.analysis_tables import cooccurrence_xlsx
 from .filters import page_number, where_filter
-from .state import XLSX, coder, plain, project
+from .state import as_user, XLSX, coder, plain, project
 
 QUOTES_PER_PAGE = 20
 UNIT_LABELS = {"overlap": "overlapping codings", "turn": "same speaker turn",
@@ -53,7 +53,7 @@ def render() -> None:
         frame = result.derived("frame", lambda: pd.DataFrame(rows).sort_values(
             ["count", "c_coefficient"], ascending=False))
         st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("Download co-occurrence (.xlsx)", lambda: cooccurrence_xlsx(result),
+    st.download_button("Download co-occurrence (.xlsx)", as_user(lambda: cooccurrence_xlsx(result)),
                        file_name=f"cooccurrence-{unit}.xlsx", mime=XLSX, key="co_xlsx")
     st.subheader("Quotes behind a cell")
     # a code, then its partner: two short pickers instead of one of every pair (7,700 options

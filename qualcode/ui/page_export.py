@@ -9,7 +9,7 @@ from ..coding.codes import code_tree
 from ..export import codings_csv, codings_xlsx, quote_table_docx, theme_report_docx
 from ..analysis.saturation_report import cached_saturation_report
 from .page_saturation import saturation_settings
-from .state import DOCX, XLSX, coder, project
+from .state import as_user, DOCX, XLSX, coder, project
 
 
 def render() -> None:
@@ -45,15 +45,15 @@ def render() -> None:
                        file_name="theme-report.docx", mime=DOCX, key="dl_theme_report")
     st.subheader("Quote table and codings")
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Quote table (.docx)", lambda: quote_table_docx(proj, viewer=viewer), file_name="quotes.docx",
+    c1.download_button("Quote table (.docx)", as_user(lambda: quote_table_docx(proj, viewer=viewer)), file_name="quotes.docx",
                        mime=DOCX, key="dl_quotes_docx")
-    c2.download_button("Codings (.csv)", lambda: codings_csv(proj, viewer=viewer), file_name="codings.csv",
+    c2.download_button("Codings (.csv)", as_user(lambda: codings_csv(proj, viewer=viewer)), file_name="codings.csv",
                        mime="text/csv", key="dl_codings_csv")
-    c3.download_button("Codings (.xlsx)", lambda: codings_xlsx(proj, viewer=viewer), file_name="codings.xlsx",
+    c3.download_button("Codings (.xlsx)", as_user(lambda: codings_xlsx(proj, viewer=viewer)), file_name="codings.xlsx",
                        mime=XLSX, key="dl_codings_xlsx")
     st.download_button("Codings with the relations between codes (.xlsx)",
                        lambda: codings_xlsx(proj, viewer=viewer, relations=True),
                        file_name="codings-relations.xlsx", mime=XLSX, key="dl_relations_xlsx")
     st.subheader("Codebook")
-    st.download_button("Codebook (.yaml)", lambda: export_codebook(proj).encode("utf-8"),
+    st.download_button("Codebook (.yaml)", as_user(lambda: export_codebook(proj).encode("utf-8")),
                        file_name="codebook.yaml", mime="application/x-yaml", key="dl_codebook")

@@ -9,7 +9,7 @@ import streamlit as st
 from ..errors import QualcodeError
 from ..exchange.importing import import_file
 from ..exchange.refi_write import export_qdpx
-from .state import plain, project
+from .state import as_user, plain, project
 
 POSITIONS = {"auto": "detect (REFI code points or NVivo's UTF-16 units)",
              "codepoint": "code points (REFI-QDA standard)",
@@ -78,7 +78,7 @@ def render() -> None:
     recordings = st.checkbox("With the recordings (audio/video files; the download grows by "
                              "their size)", value=True, key="export_qdpx_media")
     st.download_button("Download project (.qdpx)",
-                       lambda: export_qdpx(proj, name=name, positions=units,
-                                           recordings=recordings),
+                       as_user(lambda: export_qdpx(proj, name=name, positions=units,
+                                                   recordings=recordings)),
                        file_name="qualcode-project.qdpx", mime="application/zip",
                        key="dl_qdpx")

@@ -11,7 +11,7 @@ from ..coding.view import project_version
 from ..errors import QualcodeError
 from ..export.analysis_tables import CELL_MODES, matrix_docx, matrix_xlsx
 from .filters import where_filter
-from .state import DOCX, XLSX, coder, plain, project
+from .state import as_user, DOCX, XLSX, coder, plain, project
 
 VIEWS = {"matrix": "Matrix", "chart": "Chart", "density": "Coding density"}
 
@@ -72,9 +72,9 @@ def render() -> None:
         "count": "counts"}.get)
     language = c1.selectbox("Word headings in", ["en", "nl"], key="matrix_language")
     c2.download_button("Download matrix (.docx)",
-                       lambda: matrix_docx(result, cell_mode, language=language),
+                       as_user(lambda: matrix_docx(result, cell_mode, language=language)),
                        file_name=f"matrix-{by}.docx", mime=DOCX, key="matrix_docx")
-    c3.download_button("Download matrix (.xlsx)", lambda: matrix_xlsx(result),
+    c3.download_button("Download matrix (.xlsx)", as_user(lambda: matrix_xlsx(result)),
                        file_name=f"matrix-{by}.xlsx", mime=XLSX, key="matrix_xlsx")
     _cell(proj, result)
 

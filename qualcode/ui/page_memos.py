@@ -16,7 +16,7 @@ from ..export.memos import memos_docx, memos_markdown
 from ..coding.quotes import quote_rows
 from ..store.models import MEMO_TYPES
 from ..corpus.transcripts import list_transcripts
-from .state import DOCX, coder, forget_version, opened_version, plain, project
+from .state import as_user, DOCX, coder, forget_version, opened_version, plain, project
 
 TYPE_LABEL = {None: "(no type)", **{t: t for t in MEMO_TYPES}}
 KIND_LABEL = {"coding": "quote", "code": "code", "transcript": "interview", "memo": "memo"}
@@ -67,10 +67,10 @@ def render() -> None:
         hide_index=True, width="stretch")
     if views:
         d1, d2 = st.columns(2)
-        d1.download_button("Download these memos (.docx)", lambda: memos_docx(proj, views),
+        d1.download_button("Download these memos (.docx)", as_user(lambda: memos_docx(proj, views)),
                            file_name="memos.docx", mime=DOCX, key="memos_docx")
         d2.download_button("Download these memos (.md)",
-                           lambda: memos_markdown(proj, views).encode("utf-8"),
+                           as_user(lambda: memos_markdown(proj, views).encode("utf-8")),
                            file_name="memos.md", mime="text/markdown", key="memos_md")
     targets = _targets(proj, every)
     # both tabs render on every run; an interview chosen in both is read once

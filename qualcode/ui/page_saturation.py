@@ -16,6 +16,7 @@ from ..analysis.saturation_report import (SaturationReport, cached_order_table, 
 from ..analysis.sensitivity import threshold_text
 from ..errors import QualcodeError
 from ..coding.view import transcript_roles
+from ..export.csv_files import csv_bytes
 from .state import plain, project
 
 SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop
@@ -176,7 +177,7 @@ def render() -> None:
             log = pd.DataFrame(saturation_log(result))
             st.dataframe(log, hide_index=True, width="stretch")
             st.download_button("Download log (CSV)",
-                               log.to_csv(index=False).encode("utf-8-sig"),
+                               csv_bytes(log),
                                file_name="saturation-log.csv", mime="text/csv")
 
 

@@ -97,6 +97,20 @@ def project() -> Project:
     return proj
 
 
+def as_user(build):
+    """``build`` for a deferred download (``st.download_button(data=callable)``), which
+    Streamlit runs on another thread: run it in this session's context, so the library sees
+    this session's acting user (blind coding, permissions) and not the process default."""
+    import contextvars
+
+    context = contextvars.copy_context()
+
+    def run():
+        return context.copy().run(build)
+
+    return run
+
+
 def coder() -> str:
     actor = st.session_state.get(ACTOR)
     if actor is not None:
