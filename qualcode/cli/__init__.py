@@ -14,7 +14,7 @@ from ..errors import QualcodeError
 from ..store.project import ENV_URL, Project
 
 COMMAND_MODULES = ["transcripts", "codebook", "saturation", "export", "app", "agreement",
-                   "exchange", "users", "analysis"]
+                   "exchange", "users", "analysis", "cases"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,8 @@ from ..store.project import Project
 from ..coding.quotes import QuoteRow, quote_rows
 from .xlsx import append_row, workbook_bytes
 
-COLUMNS = list(QuoteRow.__dataclass_fields__)
+# every field but the per-speaker tuples (a coding across two speakers: joined in ``case``)
+COLUMNS = [c for c in QuoteRow.__dataclass_fields__ if c not in ("cases", "case_roles")]
 
 
 def codings_frame(project: Project, *, coder: str | None = None,

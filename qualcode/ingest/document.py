@@ -13,6 +13,10 @@ class TurnSpan:
     end: int
     time_start: float | None = None
     time_end: float | None = None
+    # Unlabelled words of the transcript's respondent (a think-aloud participant between the
+    # moderator's labelled lines, or an interview without labels), as opposed to a heading or a
+    # prompt nobody says: both have no ``speaker``.
+    respondent: bool = False
 
 
 @dataclass

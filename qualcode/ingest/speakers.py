@@ -190,8 +190,8 @@ def find_turns(text: str) -> list[TurnSpan]:
     # (line_start, speaker or None, ts, content_start)
     accepted = [(c[0], r[0], c[3], c[5] if r[1] else c[0])
                 for c in found if (r := get(c[6])) is not None]
-    if not accepted:
-        return paragraphs(text)
+    if not accepted:  # no labels: one respondent's words (or a monologue)
+        return paragraphs(text, respondent=True)
 
     turns: list[TurnSpan] = []
     if text[: accepted[0][0]].strip():
@@ -289,14 +289,16 @@ def _section_markers(found, speakers: set[str]) -> set[str]:
     return names - alternating
 
 
-def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[TurnSpan]:
-    """Unlabelled text: one turn (with no speaker) per blank-line separated paragraph."""
+def paragraphs(text: str, start: int = 0, end: int | None = None, *,
+               respondent: bool = False) -> list[TurnSpan]:
+    """Unlabelled text: one turn (with no speaker) per blank-line separated paragraph;
+    ``respondent``: words of the transcript's unlabelled respondent (not headings)."""
     end = len(text) if end is None else end
     spans = []
     for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text[start:end]):
         s, e = _trim(text, start + m.start(), start + m.end())
         if s < e:
-            spans.append(TurnSpan(speaker=None, start=s, end=e))
+            spans.append(TurnSpan(speaker=None, start=s, end=e, respondent=respondent))
     return spans
 
 

@@ -54,6 +54,7 @@ ROLE_LABELS = {ROLE_ADMIN: "admin", ROLE_MANAGE: "manage documents", ROLE_CODER:
 TABLE_PERMISSIONS: dict[str, str] = {
     "transcripts": MANAGE_DOCUMENTS,
     "turns": MANAGE_DOCUMENTS,
+    "cases": MANAGE_DOCUMENTS,
     "codings": CODE,
     "memos": CODE,
     "memo_links": CODE,
