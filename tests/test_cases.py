@@ -179,7 +179,10 @@ def test_cli_cases_contract(capsys, tmp_path):
     assert {d["case"]: (d["role"], d["transcripts"], d["turns"]) for d in data} == {
         "Interviewer": ("interviewer", ["p1"], 2), "P1": ("participant", ["p1"], 2)}
     code, out, _ = run(capsys, "--db", db, "matrix", "--by", "role", "--json")
-    assert code == 0
+    assert code == 0  # interviewers' words are left out by default
+    assert {r["value"]: r["count"] for r in json.loads(out)} == {"participant": 2}
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "role", "--json",
+                       "--include-interviewer")
     counts = {r["value"]: r["count"] for r in json.loads(out)}
     assert counts == {"interviewer": 2, "participant": 2}  # the coding across both counts twice
     assert run(capsys, "--db", db, "cases", "role", "P1", "manager")[0] == 0
@@ -187,8 +190,11 @@ def test_cli_cases_contract(capsys, tmp_path):
     sheet.write_text("case,age,site\nP1,34,Gent\n", encoding="utf-8")
     code, out, _ = run(capsys, "--db", db, "cases", "attributes", str(sheet))
     assert code == 0 and "1 case(s)" in out
-    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "case", "--json")
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "case", "--json",
+                       "--include-interviewer")
     assert {r["value"]: r["count"] for r in json.loads(out)} == {"Interviewer": 2, "P1": 2}
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "age", "--json")  # a case attribute
+    assert {r["value"]: r["count"] for r in json.loads(out)} == {"34": 2}
     code, out, _ = run(capsys, "--db", db, "cases", "merge", "Interviewer", "P1")
     assert code == 0 and "2 turn(s)" in out
     data = json.loads(run(capsys, "--db", db, "cases", "--json")[1])

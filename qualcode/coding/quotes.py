@@ -46,6 +46,7 @@ class Credit(NamedTuple):
     speakers: tuple  # labels as the file says
     cases: tuple  # case names ("" for none)
     roles: tuple  # the roles of those cases
+    ids: tuple = ()  # the case ids (None where a turn has no case)
 
     def joined(self, attr: str) -> str:
         return " + ".join(v for v in dict.fromkeys(getattr(self, attr)) if v)
@@ -87,14 +88,23 @@ class Speakers:
         if len(seen) > 1 and seen[0].end <= start:  # begins after the first turn's words
             seen = seen[1:]
         seen = [t for t in seen if t.case_id is not None or t.speaker]
-        speakers, cases, roles = [], [], []
+        speakers, cases, roles, ids = [], [], [], []
         for t in seen:
             name, role = self.cases.get(t.case_id, ("", ""))
             if (t.speaker or "", name) not in zip(speakers, cases):
                 speakers.append(t.speaker or "")
                 cases.append(name)
                 roles.append(role)
-        return Credit(tuple(speakers), tuple(cases), tuple(roles))
+                ids.append(t.case_id)
+        return Credit(tuple(speakers), tuple(cases), tuple(roles), tuple(ids))
+
+    def spoken(self, tid: int) -> dict:
+        """Characters spoken per case id in one transcript."""
+        out: dict = {}
+        for t in self.turns.get(tid, []):
+            if t.case_id is not None:
+                out[t.case_id] = out.get(t.case_id, 0) + t.end - t.start
+        return out
 
 
 def participant_of(transcript: Transcript) -> str:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import BigInteger, cast, func, select
 
 from .codes import CodeNode
-from ..store.models import Code, Coding, Transcript
+from ..store.models import Case, Code, Coding, Transcript, Turn
 from ..store.project import Project
 
 CHUNK = 2500  # characters per chunk at most (a long turn is cut at line ends or spaces)
@@ -189,7 +189,13 @@ def project_version(project: Project, nodes: list[CodeNode] | None = None) -> st
         texts = s.execute(select(Transcript.id, Transcript.content_hash, Transcript.name,
                                  Transcript.interview_order, Transcript.attributes)
                           .order_by(Transcript.id)).all()
-    h = hashlib.sha1(repr(([tuple(r) for r in agg], [tuple(t) for t in texts])).encode())
+        # who speaks: the cases (names, roles, attributes) and which turn is whose
+        cases = s.execute(select(Case.id, Case.name, Case.role, Case.attributes)
+                          .order_by(Case.id)).all()
+        turns = s.execute(select(func.count(Turn.case_id),
+                                 func.sum((Turn.id % 1024) * Turn.case_id))).one()
+    h = hashlib.sha1(repr(([tuple(r) for r in agg], [tuple(t) for t in texts],
+                           [tuple(c) for c in cases], tuple(turns))).encode())
     for n in nodes:
         h.update(f"{n.code.id}\x1f{n.path}\x1e".encode())
     return h.hexdigest()

@@ -34,6 +34,8 @@ def upgrade() -> None:
         batch.create_foreign_key("turn_case", "cases", ["case_id"], ["id"], ondelete="SET NULL")
         batch.create_index("ix_turns_case_id", ["case_id"])
     _fill(op.get_bind())
+    # "case" was the dimension "each interview"; it is now "interview" ("case": each person)
+    op.execute("UPDATE matrix_summaries SET dimension = 'interview' WHERE dimension = 'case'")
 
 
 def _fill(bind) -> None:
@@ -91,6 +93,8 @@ def _fill(bind) -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM matrix_summaries WHERE dimension = 'case'")
+    op.execute("UPDATE matrix_summaries SET dimension = 'case' WHERE dimension = 'interview'")
     with op.batch_alter_table("turns") as batch:
         batch.drop_index("ix_turns_case_id")
         batch.drop_constraint("turn_case", type_="foreignkey")
