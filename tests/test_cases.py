@@ -234,3 +234,31 @@ def project_transcripts(project):
     from qualcode.corpus.transcripts import list_transcripts
 
     return list_transcripts(project)
+
+
+def test_saturation_by_participant_counts_the_speakers(sqlite_project, tmp_path):
+    from qualcode.analysis.saturation import project_sequence
+    from qualcode.corpus.cases import set_include_interviewer
+
+    _coded(sqlite_project, tmp_path)
+    path = tmp_path / "group.vtt"
+    path.write_text(GROUP_VTT, encoding="utf-8")
+    t = ingest_file(sqlite_project, path)
+    work = create_code(sqlite_project, "Work")
+    start = t.text.index("Bram here")
+    add_coding(sqlite_project, t.id, work.id, start, start + 9)
+    start = t.text.index("Welcome")
+    add_coding(sqlite_project, t.id, work.id, start, start + 7)  # the moderator's words
+    seq = {name: (role, concepts) for name, role, concepts, _s in
+           project_sequence(sqlite_project, by="participant")}
+    assert seq["P1"] == ("participant", {"Change"}) and seq["Bram"] == ("participant", {"Work"})
+    assert seq["Anna de Vries"] == ("participant", set())
+    assert "Interviewer" not in seq and "Moderator" not in seq  # left out by default
+    assert set(seq) == {"P1", "Anna de Vries", "Bram", "Chris", "Dana"}
+    set_include_interviewer(sqlite_project, True)
+    seq = {name: concepts for name, _r, concepts, _s in
+           project_sequence(sqlite_project, by="participant")}
+    assert seq["Interviewer"] == {"Change"} and seq["Moderator"] == {"Work"}
+    only = project_sequence(sqlite_project, by="interview", roles={"interviewer"})
+    assert [(name, concepts) for name, _r, concepts, _s in only] == [
+        ("group", {"Work"}), ("p1", {"Change"})] or len(only) == 2

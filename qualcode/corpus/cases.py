@@ -123,6 +123,26 @@ def case_table(project: Project) -> dict[int, tuple[str, str, dict]]:
                 for c in s.scalars(select(Case))}
 
 
+def speaker_roles(project: Project) -> dict[int, list[str]]:
+    """Per transcript id, the roles of the people who speak in it (interviewers last), or its
+    own ``role`` attribute where no one with a role speaks."""
+    with project.reading() as s:
+        pairs = s.execute(select(Turn.transcript_id, Case.role).join(Case, Turn.case_id == Case.id)
+                          .distinct()).all()
+        own = dict(s.execute(select(Transcript.id, Transcript.attributes)).all())
+    out: dict[int, set] = {}
+    for tid, role in pairs:
+        if role:
+            out.setdefault(tid, set()).add(role)
+    result = {}
+    for tid, attrs in own.items():
+        roles = sorted(out.get(tid, ()), key=lambda r: (r == INTERVIEWER, r))
+        if not roles and (attrs or {}).get("role"):
+            roles = [str(attrs["role"])]
+        result[tid] = roles
+    return result
+
+
 def proposed_interviewers(project: Project) -> list[str]:
     """Cases not marked interviewer who speak in most interviews (more than half, and at least
     three): in a project of one-to-one interviews that is the interviewer."""
