@@ -262,3 +262,30 @@ def test_saturation_by_participant_counts_the_speakers(sqlite_project, tmp_path)
     only = project_sequence(sqlite_project, by="interview", roles={"interviewer"})
     assert [(name, concepts) for name, _r, concepts, _s in only] == [
         ("group", {"Work"}), ("p1", {"Change"})] or len(only) == 2
+
+
+def test_search_compare_and_cooccurrence_credit_the_speaker(sqlite_project, tmp_path):
+    from qualcode.analysis.compare import incident_refs, incidents
+    from qualcode.analysis.cooccurrence import cooccurrence
+    from qualcode.analysis.search import search
+
+    t, code = _coded(sqlite_project, tmp_path)
+    hits = list(search(sqlite_project, "energie"))
+    assert [(h.participant, h.role) for h in hits] == [("P1", "participant"),
+                                                       ("Interviewer", "interviewer")]
+    hits = list(search(sqlite_project, "energie", where={"role": {"participant"}}))
+    assert [h.speaker for h in hits] == ["P1"]  # not the interviewer's question
+    hits = list(search(sqlite_project, "werk", where={"role": {"participant"}}))
+    assert hits == []  # "werk" is only in the interviewer's question
+    groups = {g.value: [r.quote[:8] for r in g.rows]
+              for g in incidents(sqlite_project, code.id, group_by="role")}
+    assert groups == {"interviewer": ["Hoe verl", "erloopt "],
+                      "participant": ["erloopt ", "Ik leer "]}
+    refs = {g.value: len(g.refs) for g in incident_refs(sqlite_project, code.id, group_by="case")}
+    assert refs == {"Interviewer": 2, "P1": 2}
+    other = create_code(sqlite_project, "Energy")
+    a = t.text.index("energie")
+    add_coding(sqlite_project, t.id, other.id, a, a + 7)
+    q = t.text.index("energie?")
+    add_coding(sqlite_project, t.id, other.id, q, q + 7)
+    assert cooccurrence(sqlite_project, "turn").n[other.id] == 1  # the interviewer's left out

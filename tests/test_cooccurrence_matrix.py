@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from qualcode.analysis.compare import (comparison_memo, incidents, save_comparison_memo)
 from qualcode.analysis.cooccurrence import c_coefficient, cooccurrence
+from qualcode.corpus.cases import set_case_role
 from qualcode.analysis.matrix import (attribute_names, cell_summaries, framework_matrix,
                                       set_cell_summary)
 from qualcode.coding.codings import set_coding_memo
@@ -256,7 +257,7 @@ def test_incident_refs_match_incidents_and_follow_changes(coded):
     same(pay, group_by="role", where={"role": {"manager"}})
     code_text(project, t["Interview C"], c["Learning"], "The pay stayed")  # a coding
     assert [g.value for g in same(learning)] == ["Interview A", "Interview B", "Interview C"]
-    update_transcript(project, t["Interview C"].id, attribute_changes={"role": "participant"})
+    set_case_role(project, "M1", "participant")  # roles are the speakers'
     assert [(g.value, g.interviews) for g in same(pay, group_by="role")] == [("participant", 3)]
 
 

@@ -13,7 +13,7 @@ from ..coding.quotes import Speakers
 from ..store.case_rules import INTERVIEWER
 from ..store.models import Coding
 from ..store.project import Project
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, TurnSpan, load_corpus
 
 
 @dataclass
@@ -78,13 +78,21 @@ def coding_arrays(project: Project, *, where: dict | None = None, code_ids=None,
     arr = arr[np.sort(first)]
     order = [n.code.id for n in nodes if level is None or n.depth <= level]
     credits = who = None
-    if speakers or not include_interviewer:
+    _plain, by_speaker = corpus.split_where(where)
+    if speakers or not include_interviewer or by_speaker:
         with project.reading() as s:
             who = Speakers(s, set(keep_tids.tolist()))
         credits = [who.credit(t, a, b) for t, a, b in
                    zip(arr[:, 1].tolist(), arr[:, 3].tolist(), arr[:, 4].tolist())]
+        keep = [True] * len(credits)
         if not include_interviewer:
             keep = [not (c.roles and all(r == INTERVIEWER for r in c.roles)) for c in credits]
+        if by_speaker:  # e.g. role=participant: codings of words someone of that role said
+            docs = corpus.by_id
+            keep = [k and any(corpus.turn_passes(docs[t], TurnSpan(0, "", 0, 0, None, i),
+                                                 by_speaker) for i in (c.ids or (None,)))
+                    for k, t, c in zip(keep, arr[:, 1].tolist(), credits)]
+        if not all(keep):
             arr = arr[np.array(keep, dtype=bool)] if len(arr) else arr
             credits = [c for c, k in zip(credits, keep) if k]
     return CodingArrays(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4], corpus, paths,

@@ -137,6 +137,7 @@ class QuoteRef(NamedTuple):
     start: int
     end: int
     coder: str
+    case: str = ""  # the case(s) of the speaker(s), joined by " + "
 
 
 def quote_refs(project: Project) -> list[QuoteRef]:
@@ -157,9 +158,11 @@ def quote_refs(project: Project) -> list[QuoteRef]:
     roles = {tid: role_of(t) for tid, t in transcripts.items()}
     keyed = []
     for coding_id, code_id, tid, start, end, coder in codings:
-        role = speakers.credit(tid, start, end).joined("roles") or roles[tid]
+        credit = speakers.credit(tid, start, end)
+        role = credit.joined("roles") or roles[tid]
         keyed.append(((order.get(code_id, late), *place[tid], start, coding_id),
-                      QuoteRef(coding_id, code_id, tid, role, start, end, coder)))
+                      QuoteRef(coding_id, code_id, tid, role, start, end, coder,
+                               credit.joined("cases"))))
     keyed.sort(key=lambda x: x[0])
     return [ref for _, ref in keyed]
 
