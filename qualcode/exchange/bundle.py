@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from ..coding.codes import PALETTE
 from ..errors import ValidationError
 from ..ingest.language import guess_language
+from ..corpus.cases import CaseIndex, case_ids_for
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
 from ..store.project import Project
@@ -295,6 +296,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
     doc_ids: dict[str, int] = {}
     texts: dict[int, str] = {}
     turn_rows: list[dict] = []
+    case_index = None  # the project's cases, read when the first transcript comes in
     for doc in bundle.documents:
         if not doc.text.strip():
             report.skipped.append(f"source '{doc.name}': no text")
@@ -335,10 +337,15 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
                        **({"created_at": doc.created_at} if doc.created_at else {}))
         s.add(t)
         s.flush()
+        spans = find_turns(doc.text)
+        if case_index is None:
+            case_index = CaseIndex(s)
         turn_rows.extend(
             {"transcript_id": t.id, "index": i, "speaker": tu.speaker, "start": tu.start,
-             "end": tu.end, "time_start": tu.time_start, "time_end": tu.time_end}
-            for i, tu in enumerate(find_turns(doc.text)))
+             "end": tu.end, "time_start": tu.time_start, "time_end": tu.time_end,
+             "case_id": case_id}
+            for i, (tu, case_id) in enumerate(zip(spans, case_ids_for(
+                case_index, t.name, t.attributes or {}, spans))))
         t_by_hash[digest] = t
         if t.guid:
             t_by_guid[t.guid.lower()] = t
