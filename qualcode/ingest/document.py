@@ -31,6 +31,8 @@ class IngestedDocument:
     # Set for documents cut from a larger file (survey rows): the same answer given by two
     # respondents is two documents, the same file ingested twice is a duplicate.
     identity: str = ""
+    # how the reader understood the document (e.g. how speaker labels apply), for the report
+    notes: list = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
