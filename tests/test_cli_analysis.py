@@ -111,7 +111,7 @@ def test_matrix_contract(capsys, tmp_path):
         {"code": "Learning", "value": "participant", "count": 2, "transcripts": 2},
         {"code": "Pay", "value": "manager", "count": 1, "transcripts": 1},
         {"code": "Pay", "value": "participant", "count": 2, "transcripts": 2}]
-    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "case", "--json")
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "interview", "--json")
     assert {r["value"] for r in json.loads(out)} == {"Interview A", "Interview B", "Interview C"}
     out_docx, out_xlsx = tmp_path / "m.docx", tmp_path / "m.xlsx"
     code, out, err = run(capsys, "--db", db, "matrix", "--by", "role", "--docx", str(out_docx),

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from qualcode.analysis.compare import (comparison_memo, incidents, save_comparison_memo)
 from qualcode.analysis.cooccurrence import c_coefficient, cooccurrence
+from qualcode.corpus.cases import set_case_role
 from qualcode.analysis.matrix import (attribute_names, cell_summaries, framework_matrix,
                                       set_cell_summary)
 from qualcode.coding.codings import set_coding_memo
@@ -97,18 +98,18 @@ def test_framework_matrix_by_role_and_case(coded):
     project, made = coded
     assert attribute_names(project) == ["participant", "role"]
     m = framework_matrix(project, "role")
-    assert m.values == ["manager", "participant"]
+    assert m.values == ["manager", "participant"]  # the speakers' (interviewers left out)
     rows = {(r["code"], r["value"]): (r["count"], r["transcripts"]) for r in m.rows()}
     assert rows == {("Learning", "participant"): (3, 2), ("Learning / Anew", "participant"): (1, 1),
                     ("Pay", "manager"): (1, 1), ("Pay", "participant"): (2, 2),
                     ("Manager", "participant"): (1, 1)}
     c = made["transcripts"]["Interview C"]
     pay = made["codes"]["Pay"].id
-    assert m.cell(pay, "manager").coverage == pytest.approx(
-        len("The pay stayed with the bank.") / len(c.text))
+    assert m.cell(pay, "manager").coverage == pytest.approx(  # of what the manager said
+        len("The pay stayed with the bank.") / _spoken(project, c, "M1"))
     assert [q.quote for q in m.quotes(pay, "participant")] == ["Het loon blijft hetzelfde.",
                                                                "het loon bleef gelijk"]
-    cases = framework_matrix(project)
+    cases = framework_matrix(project, "interview")
     assert cases.values == ["Interview A", "Interview B", "Interview C"]
     assert cases.cell(made["codes"]["Learning"].id, "Interview A").count == 2
     top = framework_matrix(project, "role", level=0)
@@ -125,9 +126,16 @@ def test_coverage_counts_overlapping_codings_once(project, tmp_path):
     code_text(project, a, learn, "leer elke week 𝒜 iets")  # overlaps the first
     m = framework_matrix(project, "role")
     union = len("Ik leer elke week 𝒜 iets")
-    a_len = len(a.text)
-    b_len = len(made["transcripts"]["Interview B"].text)
+    a_len = _spoken(project, a, "P1")
+    b_len = _spoken(project, made["transcripts"]["Interview B"], "P2")
     assert m.cell(learn.id, "participant").coverage == pytest.approx(union / (a_len + b_len))
+
+
+def _spoken(project, transcript, case):
+    """The characters ``case`` says in ``transcript`` (a role's coverage is of its words)."""
+    from qualcode.corpus.cases import speaker_shares
+
+    return speaker_shares(project, transcript.id)[case]
 
 
 def test_cell_summaries_and_exports(coded):
@@ -160,11 +168,11 @@ def test_cell_summaries_and_exports(coded):
     set_cell_summary(project, pay, "role", "manager", "  ")  # cleared
     assert (pay, "manager") not in cell_summaries(project, "role")
     # a case cell keeps its summary when the interview is renamed
-    set_cell_summary(project, pay, "case", "Interview C", "The bank pays.")
+    set_cell_summary(project, pay, "interview", "Interview C", "The bank pays.")
     update_transcript(project, made["transcripts"]["Interview C"].id, name="Interview Z")
     assert framework_matrix(project).cell(pay, "Interview Z").summary == "The bank pays."
     with pytest.raises(NotFound, match="no transcript 'Interview C'"):
-        set_cell_summary(project, pay, "case", "Interview C", "x")
+        set_cell_summary(project, pay, "interview", "Interview C", "x")
 
 
 def test_wide_case_matrix_splits_word_tables(coded):
@@ -249,7 +257,7 @@ def test_incident_refs_match_incidents_and_follow_changes(coded):
     same(pay, group_by="role", where={"role": {"manager"}})
     code_text(project, t["Interview C"], c["Learning"], "The pay stayed")  # a coding
     assert [g.value for g in same(learning)] == ["Interview A", "Interview B", "Interview C"]
-    update_transcript(project, t["Interview C"].id, attribute_changes={"role": "participant"})
+    set_case_role(project, "M1", "participant")  # roles are the speakers'
     assert [(g.value, g.interviews) for g in same(pay, group_by="role")] == [("participant", 3)]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from qualcode.analysis import version_cache
+from qualcode.corpus.cases import set_case_role
 from qualcode.analysis.matrix import framework_matrix, set_cell_summary
 from qualcode.coding.codes import rename_code
 from qualcode.coding.view import project_version
@@ -52,16 +53,19 @@ def test_cached_matrix_follows_every_change(project, tmp_path):
     rename_code(project, pay, "Salary")
     assert _current(project).paths[pay] == "Salary"
 
-    # an attribute changed: Interview B is now a manager's interview
+    # a role changed: P2, who speaks in Interview B, is now a manager
     code_text(project, b, c["Pay"], "het loon bleef gelijk")
     assert _current(project).cell(pay, "manager").transcripts == 1
-    update_transcript(project, b.id, attribute_changes={"role": "manager"})
+    set_case_role(project, "P2", "manager")
     moved = _current(project)
     assert moved.cell(pay, "manager").transcripts == 2
     assert moved.column_transcripts["manager"] == [b.id, m.id]
-    assert _current(project, "case").values == ["Interview A", "Interview B", "Interview C"]
+    assert _current(project, "interview").values == ["Interview A", "Interview B", "Interview C"]
     update_transcript(project, b.id, name="Interview Z")
-    assert "Interview Z" in _current(project, "case").values
+    assert "Interview Z" in _current(project, "interview").values
+    # a transcript attribute changed: a matrix by that attribute follows
+    update_transcript(project, b.id, attribute_changes={"site": "Gent"})
+    assert _current(project, "site").values == ["Gent", "(none)"]
 
 
 def test_summaries_and_quotes_are_read_fresh(project, tmp_path):
@@ -124,7 +128,7 @@ def test_quotes_grid_reads_every_quote_once_per_version(project, tmp_path, monke
                         lambda *a, **kw: calls.append(kw) or real(*a, **kw))
     version = project_version(project)
     role = framework_matrix(project, "role", version=version).quotes_table()
-    framework_matrix(project, "case", version=version).quotes_table()
+    framework_matrix(project, "interview", version=version).quotes_table()
     framework_matrix(project, "role", version=version, level=0).quotes_table()
     assert len(calls) == 1  # one read shared by the cached matrices of this version
     assert role.loc["Pay", "manager"] == "“The pay stayed with the bank.” — M1"

@@ -17,6 +17,7 @@ from qualcode.coding.status import CODED, IN_PROGRESS, mark_all, set_status
 from qualcode.coding.codings import add_coding, all_codings, remove_coding, set_coding_memo
 from qualcode.store.models import Coding
 from qualcode.store.project import Project
+from qualcode.corpus.cases import set_case_role, set_include_interviewer
 from qualcode.corpus.transcripts import get_transcript, set_interview_order, update_transcript
 from tests.test_saturation_project import build_study
 
@@ -109,8 +110,9 @@ CHANGES = {
     "interview order": lambda p: set_interview_order(p, get_transcript(p, "P17").id, 0),
     "interview date": lambda p: update_transcript(
         p, get_transcript(p, "P17").id, attribute_changes={"date": "2001-01-01"}),
-    "role": lambda p: update_transcript(
-        p, get_transcript(p, "P1").id, attribute_changes={"role": "interviewer"}),
+    # the role of the person who speaks in P1 (roles are the speakers', not the files')
+    "role": lambda p: set_case_role(p, "P1", "manager"),
+    "interviewer included": lambda p: set_include_interviewer(p, True),
     "transcript renamed": lambda p: update_transcript(p, get_transcript(p, "P3").id,
                                                       name="P3 (second visit)"),
     "undo": _undo,
@@ -136,12 +138,13 @@ def test_every_change_the_analysis_reads_invalidates(study, change):
         assert cached_order_table(study, roles) != stale_order
 
 
-def test_roles_follow_the_attributes(study):
-    assert cached_roles(study) == ["participant"]
+def test_roles_follow_the_speakers_and_attributes(study):
+    assert cached_roles(study) == ["interviewer", "participant"]  # the speakers' roles
     assert cached_roles(study) is cached_roles(study)
-    update_transcript(study, get_transcript(study, "P1").id,
-                      attribute_changes={"role": "interviewer"})
-    assert cached_roles(study) == ["interviewer", "participant"]
+    set_case_role(study, "P1", "manager")
+    assert cached_roles(study) == ["interviewer", "manager", "participant"]
+    update_transcript(study, get_transcript(study, "P1").id, attribute_changes={"role": "x"})
+    assert cached_roles(study) == ["interviewer", "manager", "participant", "x"]
 
 
 def test_a_change_through_another_connection_is_seen(study):

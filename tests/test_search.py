@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode.analysis.corpus import load_corpus, parse_where
+from qualcode.corpus.cases import set_case_role
 from qualcode.analysis.search import (autocode_speakers, code_hits, plan_codings, search,
                                       speaker_turn_hits, speakers)
 from qualcode.coding.codings import all_codings
@@ -71,8 +72,9 @@ def test_cache_follows_transcript_changes(project, tmp_path):
     c = made["transcripts"]["Interview C"]
     assert len(search(project, "bank")) == 2
     update_transcript(project, c.id, name="Interview Z", attributes={"role": "boss"})
+    set_case_role(project, "M1", "director")  # the role of the person who said it
     hit = search(project, "pay")[0]
-    assert hit.transcript == "Interview Z" and hit.role == "boss"  # names and attributes fresh
+    assert hit.transcript == "Interview Z" and hit.role == "director"  # names and roles fresh
     delete_transcript(project, c.id)
     assert [h.transcript for h in search(project, "bank")] == ["Interview A"]
     assert c.id not in load_corpus(project).by_id

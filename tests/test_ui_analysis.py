@@ -126,7 +126,7 @@ def test_matrix_page_summary(db):
         at.segmented_control(key="matrix_view").set_value(view).run()
         assert not at.exception, at.exception
         assert len(at.get("vega_lite_chart")) == 1 and not at.dataframe
-    at.selectbox(key="matrix_by").set_value("case").run()
+    at.selectbox(key="matrix_by").set_value("interview").run()
     assert not at.exception, at.exception
     at.segmented_control(key="matrix_view").set_value("matrix").run()
     assert at.dataframe[0].value.columns[0] == "Interview 01 – P1"

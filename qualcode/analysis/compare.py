@@ -31,7 +31,9 @@ def incidents(project: Project, code_id: int, *, with_subcodes: bool = True,
               group_by: str = INTERVIEW, where: dict | None = None,
               viewer: str | None = None) -> list[IncidentGroup]:
     """The incidents of ``code_id`` (and its sub-codes) in the transcripts passing ``where``,
-    grouped by interview (interview order) or by the value of an attribute (sorted, groups
+    grouped by interview (interview order), by who said them ("case", "role" or a case
+    attribute: an incident across two speakers is in both groups) or by the value of a
+    transcript attribute (sorted, groups
     in the order of their first interview when grouping by interview); ``viewer``: who is
     looking (under blind coding, only their own codings)."""
     nodes = code_tree(project)
@@ -94,14 +96,38 @@ def _grouped(items, docs, group_by: str) -> list[tuple[str, list]]:
     position = {d.id: k for k, d in enumerate(docs)}
     value_of = {d.id: (d.name if group_by == INTERVIEW else
                        str(d.attributes.get(group_by) or NONE_VALUE)) for d in docs}
+    by_speaker = group_by in ("case", "role")
+    if not by_speaker and docs and group_by != INTERVIEW:
+        by_speaker = any(group_by in attrs for _n, _r, attrs in docs[0].cases.values())
     groups: dict[str, list] = {}
     for r in sorted(items, key=lambda r: (position[r.transcript_id], r.start, r.end,
                                           r.coding_id)):
-        groups.setdefault(value_of[r.transcript_id], []).append(r)
+        if by_speaker:  # by who said it: an incident across two speakers is in both groups
+            for value in _speaker_values(r, group_by, docs[position[r.transcript_id]]):
+                groups.setdefault(value, []).append(r)
+        else:
+            groups.setdefault(value_of[r.transcript_id], []).append(r)
     keys = list(groups)
     if group_by != INTERVIEW:
         keys.sort(key=lambda v: (v == NONE_VALUE, v))
     return [(k, groups[k]) for k in keys]
+
+
+def _speaker_values(r, group_by: str, doc) -> list[str]:
+    """The case, role or case attribute of each speaker of an incident (a quote row or ref)."""
+    names = [n for n in (r.case or "").split(" + ") if n]
+    if not names:
+        value = doc.participant if group_by == "case" else doc.attributes.get(group_by)
+        return [str(value or NONE_VALUE)]
+    if group_by == "case":
+        return names
+    by_name = {name: (role, attrs) for name, role, attrs in doc.cases.values()}
+    out = []
+    for name in names:
+        role, attrs = by_name.get(name, ("", {}))
+        value = role if group_by == "role" else attrs.get(group_by)
+        out.append(str(value or NONE_VALUE))
+    return list(dict.fromkeys(out))
 
 
 def comparison_title(project: Project, code_id: int) -> str:

@@ -175,7 +175,11 @@ def cooccurrence(project: Project, unit: str = "overlap", *, where: dict | None 
     if unit not in CO_UNITS:
         raise ValidationError(f"unit must be one of {', '.join(CO_UNITS)}, not {unit!r}")
     coders = visible_coders(project, coders, viewer=viewer)
-    data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level)
+    from ..corpus.cases import include_interviewer
+
+    # what only interviewers said counts when the project includes it (Cases page)
+    data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level,
+                         include_interviewer=include_interviewer(project))
     present = set(np.unique(data.codes).tolist())
     codes = [c for c in data.order if c in present]
     slot = {c: k for k, c in enumerate(codes)}

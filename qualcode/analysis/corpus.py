@@ -14,11 +14,11 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..errors import ValidationError
 from ..coding.spans import trim_span
-from ..store.models import Transcript, Turn
+from ..store.models import Case, Transcript, Turn
 from ..coding.quotes import participant_of, role_of
 from ..store.project import Project
 
@@ -32,6 +32,10 @@ class TurnSpan:
     start: int
     end: int
     time_start: float | None = None
+    case_id: int | None = None  # the person who speaks (qualcode.corpus.cases)
+
+
+SPEAKER_KEYS = ("case", "role")  # filters on who speaks (with every case attribute)
 
 
 @dataclass
@@ -49,6 +53,8 @@ class Doc:
     _units: dict = field(default_factory=dict)
     _lower: str | None = None
     _lower_done: bool = False
+    # the project's cases {id: (name, role, attributes)}, shared by the corpus's documents
+    cases: dict = field(default_factory=dict, repr=False)
 
     @property
     def lower(self) -> str | None:
@@ -66,6 +72,23 @@ class Doc:
     @property
     def participant(self) -> str:
         return participant_of(self)
+
+    def speaker_value(self, turn: TurnSpan | None, key: str) -> str:
+        """``key`` ("case", "role" or a case attribute) of the person who speaks ``turn``;
+        where no case speaks, the transcript's participant, role or attribute."""
+        case = self.cases.get(turn.case_id) if turn is not None else None
+        if case is None:
+            if key == "case":
+                return self.participant
+            have = self.attributes.get(key)
+            return "" if have is None else str(have)
+        name, role, attrs = case
+        if key == "case":
+            return name
+        if key == "role":
+            return role
+        have = attrs.get(key)
+        return "" if have is None else str(have)
 
     def turn_at(self, offset: int) -> TurnSpan | None:
         """The turn holding ``offset`` (or the last one starting before it)."""
@@ -163,13 +186,37 @@ class Corpus:
         self.by_id = {d.id: d for d in docs}
         self.version = version
         self.index = None  # search.py's token indexes, built on the first stemmed search
+        self.cases: dict = {}  # {case id: (name, role, attributes)}
+
+    def speaker_keys(self, where: dict | None) -> set[str]:
+        """The keys of ``where`` that filter by who speaks: case, role, case attributes."""
+        names = set(SPEAKER_KEYS)
+        for _name, _role, attrs in self.cases.values():
+            names.update(attrs)
+        return {k for k in (where or {}) if k in names}
+
+    def split_where(self, where: dict | None) -> tuple[dict, dict]:
+        """``where`` as (transcript filter, speaker filter)."""
+        keys = self.speaker_keys(where)
+        return ({k: v for k, v in (where or {}).items() if k not in keys},
+                {k: v for k, v in (where or {}).items() if k in keys})
+
+    def turn_passes(self, doc: Doc, turn: TurnSpan | None, speaker_where: dict) -> bool:
+        return all(doc.speaker_value(turn, k) in values for k, values in speaker_where.items())
 
     def select(self, where: dict | None = None, transcript_ids=None) -> list[Doc]:
+        """The transcripts passing ``where``: their attributes, and for a filter on who speaks
+        (role, case, a case attribute) someone passing it speaks in them."""
         docs = self.docs
         if transcript_ids is not None:
             wanted = set(transcript_ids)
             docs = [d for d in docs if d.id in wanted]
-        return [d for d in docs if matches(d.attributes, d.name, where)]
+        plain, by_speaker = self.split_where(where)
+        docs = [d for d in docs if matches(d.attributes, d.name, plain)]
+        if by_speaker:
+            docs = [d for d in docs if any(self.turn_passes(d, t, by_speaker)
+                                           for t in (d.turns or [None]))]
+        return docs
 
 
 def matches(attributes: dict, name: str, where: dict | None) -> bool:
@@ -206,7 +253,13 @@ def load_corpus(project: Project) -> Corpus:
     with project.reading() as s:
         meta = s.execute(select(Transcript.id, Transcript.content_hash, Transcript.name,
                                 Transcript.interview_order, Transcript.attributes)).all()
-        version = hashlib.sha1(repr(sorted((m[0], m[1]) for m in meta)).encode()).hexdigest()
+        # which turn is whose changes without the texts changing (a turn re-assigned)
+        owners = s.execute(select(func.count(Turn.case_id),
+                                  func.sum((Turn.id % 1024) * Turn.case_id))).one()
+        version = hashlib.sha1(repr((sorted((m[0], m[1]) for m in meta), tuple(owners)))
+                               .encode()).hexdigest()
+        cases = {c.id: (c.name, c.role or "", dict(c.attributes or {}))
+                 for c in s.scalars(select(Case))}
         with _LOCK:
             corpus = _CACHE.get(project.url)
         if corpus is None or corpus.version != version:
@@ -214,17 +267,19 @@ def load_corpus(project: Project) -> Corpus:
             langs = dict(s.execute(select(Transcript.id, Transcript.language)).all())
             turns: dict[int, list[TurnSpan]] = {tid: [] for tid in texts}
             for row in s.execute(select(Turn.transcript_id, Turn.index, Turn.speaker, Turn.start,
-                                        Turn.end, Turn.time_start).order_by(
+                                        Turn.end, Turn.time_start, Turn.case_id).order_by(
                                             Turn.transcript_id, Turn.index)):
                 turns.setdefault(row[0], []).append(
-                    TurnSpan(row[1], row[2] or "", row[3], row[4], row[5]))
+                    TurnSpan(row[1], row[2] or "", row[3], row[4], row[5], row[6]))
             corpus = Corpus([Doc(tid, texts[tid], langs[tid], turns.get(tid, []))
                              for tid in texts], version)
             with _LOCK:
                 _CACHE[project.url] = corpus
+    corpus.cases = cases  # names, roles and attributes of cases: read fresh, as attributes
     for tid, _hash, name, order, attrs in meta:
         doc = corpus.by_id[tid]
         doc.name, doc.interview_order, doc.attributes = name, order, dict(attrs or {})
+        doc.cases = cases
     corpus.docs = sorted(corpus.docs, key=lambda d: (d.interview_order is None,
                                                      d.interview_order or 0, d.name))
     return corpus

@@ -14,12 +14,16 @@ from sqlalchemy import func, select
 
 from ..coding.codings import visible_coders
 from ..errors import NotFound, ValidationError
-from ..store.models import Code, MatrixSummary, Transcript
+from ..corpus.cases import include_interviewer
+from ..store.case_rules import INTERVIEWER
+from ..store.models import Case, Code, MatrixSummary, Transcript
 from ..store.project import Project, get_row
 from .codings_frame import CodingArrays, coding_arrays
 from .version_cache import frozen, kept_view, per_version
 
-CASE = "case"  # the dimension "each transcript is a column"
+CASE = "case"  # the dimension "each case (the person who speaks) is a column"
+INTERVIEW = "interview"  # the dimension "each transcript is a column"
+ROLE = "role"  # the role of the speaker's case (the transcript's where no case speaks)
 NONE_VALUE = "(none)"  # the column of transcripts without the attribute
 
 
@@ -48,6 +52,9 @@ class MatrixResult:
     # one cached computation (see ``framework_matrix``'s ``version``)
     derived: dict = field(default_factory=dict, repr=False)
     version: str | None = field(default=None, repr=False)  # the project version, when cached
+    # by a speaker dimension (case, role, a case attribute): coding id -> the values of its
+    # speakers (a coding across two speakers is in both columns)
+    coding_values: dict[int, tuple] | None = field(default=None, repr=False)
 
     def cell(self, code_id: int, value: str) -> MatrixCell:
         return self.cells.get((code_id, value)) or MatrixCell(code_id, value, 0, 0, 0.0)
@@ -96,6 +103,8 @@ class MatrixResult:
         tids = np.array(self.column_transcripts.get(value, []), dtype=np.int64)
         mask = (d.codes == code_id) & np.isin(d.tids, tids)
         ids = set(d.ids[mask].tolist())
+        if self.coding_values is not None:
+            ids = {i for i in ids if value in self.coding_values.get(i, ())}
         if not ids:
             return []
         source = d.source_codes if d.source_codes is not None else d.codes
@@ -112,9 +121,14 @@ class MatrixResult:
         d = self.data
         out: dict[tuple[int, str], list] = {}
         for coding_id, tid, code in zip(d.ids.tolist(), d.tids.tolist(), d.codes.tolist()):
-            value = self.value_of.get(tid)
             row = every.get(coding_id)
-            if value is not None and row is not None:
+            if row is None:
+                continue
+            if self.coding_values is not None:
+                values = self.coding_values.get(coding_id, ())
+            else:
+                values = (self.value_of[tid],) if tid in self.value_of else ()
+            for value in values:
                 out.setdefault((code, value), []).append(row)
         return {k: _ordered(rows) for k, rows in out.items()}
 
@@ -149,54 +163,82 @@ def _ordered(rows) -> list:
 
 
 def attribute_names(project: Project) -> list[str]:
-    """Every attribute name used on a transcript, sorted."""
+    """Every attribute name used on a transcript or a case, sorted."""
     with project.reading() as s:
         names = set()
         for attrs in s.scalars(select(Transcript.attributes)):
             names.update(str(k) for k in (attrs or {}))
+        names.update(_case_attribute_names(s))
     return sorted(names)
 
 
-def framework_matrix(project: Project, by: str = CASE, *, where: dict | None = None,
+def _case_attribute_names(s) -> set[str]:
+    names = set()
+    for attrs in s.scalars(select(Case.attributes)):
+        names.update(str(k) for k in (attrs or {}))
+    return names
+
+
+def dimensions(project: Project) -> list[str]:
+    """The columns a matrix can have: each case, each interview, role, then every attribute."""
+    return [CASE, INTERVIEW, ROLE, *[n for n in attribute_names(project) if n != ROLE]]
+
+
+def framework_matrix(project: Project, by: str = INTERVIEW, *, where: dict | None = None,
                      code_ids=None, coders=None, level: int | None = None,
                      include_empty_codes: bool = False, version: str | None = None,
-                     viewer: str | None = None) -> MatrixResult:
+                     viewer: str | None = None,
+                     include_interviewers: bool | None = None) -> MatrixResult:
     """The matrix of codes (rows, code-tree order) × ``by`` (columns): ``"case"`` for one
-    column per transcript in interview order, or an attribute name for one column per value
-    (sorted; transcripts without it under "(none)").
+    column per person who speaks (a coding counts for the speaker of its words), ``"role"``
+    for one column per role of those speakers, ``"interview"`` for one column per transcript
+    in interview order, or an attribute name (of cases, else of transcripts) for one column per
+    value (sorted; those without it under "(none)"). By interview or a transcript attribute,
+    words only interviewers said count only when the project includes interviewer text
+    (``qualcode.corpus.cases.include_interviewer``).
 
     ``version`` (qualcode.coding.view.project_version, computed by the caller): the counts are
     computed once per version and arguments and shared between calls and sessions (the app's
     page runs), with what is derived from them (every quote, chart specs); the cell summaries
     are read fresh on every call. ``viewer``: who is looking (under blind coding, only their
-    own codings count)."""
-    by = (by or CASE).strip()
+    own codings count). ``include_interviewers``: count interviewers' words (None: the
+    project's choice, ``qualcode.corpus.cases.include_interviewer``)."""
+    by = (by or INTERVIEW).strip()
     coders = visible_coders(project, coders, viewer=viewer)
+    include = include_interviewer(project) if include_interviewers is None else include_interviewers
     if version is None:
-        base = _counts(project, by, where, code_ids, coders, level)
+        base = _counts(project, by, where, code_ids, coders, level, include)
     else:
-        key = ("framework_matrix", by, frozen(where), frozen(code_ids), frozen(coders), level)
+        key = ("framework_matrix", by, frozen(where), frozen(code_ids), frozen(coders), level,
+               include)
         base = per_version(project, "matrix", key, lambda: replace(
-            _counts(project, by, where, code_ids, coders, level), version=version),
+            _counts(project, by, where, code_ids, coders, level, include), version=version),
             version=version)
     with project.reading() as s:
         summaries = _summaries(s, by)
     return _with_summaries(base, summaries, include_empty_codes)
 
 
-def _counts(project: Project, by: str, where, code_ids, coders, level) -> MatrixResult:
+def _counts(project: Project, by: str, where, code_ids, coders, level,
+            include: bool = False) -> MatrixResult:
     """The matrix without summaries; ``codes``: the codes with codings."""
-    data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level)
+    with project.reading() as s:
+        by_speaker = by in (CASE, ROLE) or by in _case_attribute_names(s)
+    if by_speaker:
+        return _speaker_counts(project, by, where, code_ids, coders, level, include)
+    data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level,
+                         include_interviewer=include)
     docs = data.corpus.select(where)
-    if by != CASE and not any(by in d.attributes for d in docs):
+    if by != INTERVIEW and not any(by in d.attributes for d in docs):
         known = attribute_names(project)
         raise NotFound(f"no transcript has the attribute {by!r}"
                        + (f" (attributes: {', '.join(known)})" if known else ""))
-    value_of = {d.id: (d.name if by == CASE else _value(d.attributes.get(by))) for d in docs}
+    value_of = {d.id: (d.name if by == INTERVIEW else _value(d.attributes.get(by))) for d in docs}
     columns: dict[str, list[int]] = {}
     for d in docs:  # interview order
         columns.setdefault(value_of[d.id], []).append(d.id)
-    values = list(columns) if by == CASE else sorted(columns, key=lambda v: (v == NONE_VALUE, v))
+    values = list(columns) if by == INTERVIEW else sorted(columns,
+                                                          key=lambda v: (v == NONE_VALUE, v))
     with project.reading() as s:
         lengths = dict(s.execute(select(Transcript.id, func.length(Transcript.text))).all())
     present = set(np.unique(data.codes).tolist())
@@ -222,6 +264,79 @@ def _counts(project: Project, by: str, where, code_ids, coders, level) -> Matrix
             cells[(code, value)] = MatrixCell(code, value, count, n_transcripts,
                                               covered / total if total else 0.0)
     return MatrixResult(by, codes, data.paths, values, cells, columns, data, value_of, project)
+
+
+def _speaker_counts(project: Project, by: str, where, code_ids, coders, level,
+                    include: bool) -> MatrixResult:
+    """By who speaks: each coding counts in the column of each of its speakers' cases (their
+    case, role or case attribute; the transcript's where no case speaks); ``transcripts``:
+    interviews in which the column's speakers said coded words; coverage: the share of the
+    characters those speakers said that is coded. ``include``: interviewers count too (else
+    their words and their columns are left out)."""
+    data = coding_arrays(project, where=where, code_ids=code_ids, coders=coders, level=level,
+                         speakers=True)
+    docs = data.corpus.select(where)
+    with project.reading() as s:
+        cases = {c.id: c for c in s.scalars(select(Case))}
+
+    def case_value(case_id):
+        case = cases.get(case_id)
+        if case is None or (not include and case.role == INTERVIEWER):
+            return None
+        if by == CASE:
+            return case.name
+        if by == ROLE:
+            return _value(case.role)
+        return _value((case.attributes or {}).get(by))
+
+    doc_of = {d.id: d for d in docs}
+    columns: dict[str, list[int]] = {}
+    length_of: dict[str, int] = {}
+    for d in docs:  # interview order
+        for case_id, chars in data.speakers.spoken(d.id).items():
+            value = case_value(case_id)
+            if value is not None:
+                if d.id not in columns.setdefault(value, []):
+                    columns[value].append(d.id)
+                length_of[value] = length_of.get(value, 0) + chars
+    coding_values: dict[int, tuple] = {}
+    rows = []
+    for i, (cid, tid, credit) in enumerate(zip(data.ids.tolist(), data.tids.tolist(),
+                                               data.credits)):
+        values = tuple(dict.fromkeys(v for v in map(case_value, credit.ids) if v is not None))
+        if not values and not include and credit.roles and all(
+                r == INTERVIEWER for r in credit.roles):
+            continue  # only an interviewer said these words
+        if not values:  # words nobody in particular says: the transcript's own value
+            d = doc_of[tid]
+            fallback = (NONE_VALUE if by == CASE
+                        else _value(d.attributes.get("role" if by == ROLE else by)))
+            values = (fallback,)
+            if tid not in columns.setdefault(fallback, []):
+                columns[fallback].append(tid)
+                length_of[fallback] = length_of.get(fallback, 0) + len(d.text)
+        coding_values[cid] = values
+        rows.extend((i, v) for v in values)
+    values = sorted(columns, key=lambda v: (v == NONE_VALUE, v.casefold(), v))
+    present = set(np.unique(data.codes).tolist())
+    codes = [c for c in data.order if c in present]
+    cells: dict[tuple[int, str], MatrixCell] = {}
+    if rows:
+        index = np.array([r[0] for r in rows], dtype=np.int64)
+        frame = pd.DataFrame({"code": data.codes[index], "tid": data.tids[index],
+                              "start": data.starts[index], "end": data.ends[index],
+                              "value": [r[1] for r in rows]})
+        frame["covered"] = _union_lengths(frame.assign(code=frame["code"].astype(str)
+                                                       + "\x00" + frame["value"]))
+        for (code, value), group in frame.groupby(["code", "value"], sort=False):
+            total = length_of.get(value) or 0
+            covered = int(group["covered"].sum())
+            cells[(int(code), value)] = MatrixCell(int(code), value, len(group),
+                                                   group["tid"].nunique(),
+                                                   min(covered / total, 1.0) if total else 0.0)
+    value_of = {d.id: "" for d in docs}
+    return MatrixResult(by, codes, data.paths, values, cells, columns, data, value_of, project,
+                        coding_values=coding_values)
 
 
 def _with_summaries(base: MatrixResult, summaries: dict[tuple[int, str], str],
@@ -262,14 +377,19 @@ def _union_lengths(frame: pd.DataFrame) -> np.ndarray:
 def set_cell_summary(project: Project, code_id: int, by: str, value: str, summary: str,
                      author: str = "") -> None:
     """Store (or clear, with an empty text) the researcher's summary of one cell."""
-    by, value = (by or CASE).strip(), str(value)
+    by, value = (by or INTERVIEW).strip(), str(value)
     with project.transaction() as s:
         get_row(s, Code, code_id, "code")
-        if by == CASE:  # a case cell is kept by transcript id, so that it survives a rename
+        if by == INTERVIEW:  # kept by transcript id, so that it survives a rename
             tid = s.scalar(select(Transcript.id).where(Transcript.name == value))
             if tid is None:
                 raise NotFound(f"no transcript {value!r}")
             value = str(tid)
+        elif by == CASE:  # kept by case id, so that it survives a rename
+            case_id = s.scalar(select(Case.id).where(Case.name == value))
+            if case_id is None:
+                raise NotFound(f"no case {value!r}")
+            value = str(case_id)
         row = s.scalar(select(MatrixSummary).where(
             MatrixSummary.code_id == code_id, MatrixSummary.dimension == by,
             MatrixSummary.value == value))
@@ -292,7 +412,8 @@ def cell_summaries(project: Project, by: str) -> dict[tuple[int, str], str]:
 
 def _summaries(s, by: str) -> dict[tuple[int, str], str]:
     rows = list(s.scalars(select(MatrixSummary).where(MatrixSummary.dimension == by)))
-    if by != CASE:
+    if by not in (CASE, INTERVIEW):
         return {(r.code_id, r.value): r.summary for r in rows}
-    names = {str(tid): name for tid, name in s.execute(select(Transcript.id, Transcript.name))}
+    table = Transcript if by == INTERVIEW else Case
+    names = {str(i): name for i, name in s.execute(select(table.id, table.name))}
     return {(r.code_id, names[r.value]): r.summary for r in rows if r.value in names}

@@ -270,42 +270,84 @@ def _merge_status(a: str, b: str) -> str:
 
 
 def project_sequence(project: Project, *, by: str = "interview", roles: set[str] | None = None,
-                     coder: str | None = None,
-                     level: int | None = None) -> list[tuple[str, str, set[str], str]]:
-    """(name, role, concepts, status) per interview in interview order, or per participant
-    (the first interview decides the order; coded only when all their interviews are)."""
+                     coder: str | None = None, level: int | None = None,
+                     include_interviewers: bool | None = None
+                     ) -> list[tuple[str, str, set[str], str]]:
+    """(name, role, concepts, status) per interview in interview order, or per participant:
+    each case (person who speaks; the first interview they speak in decides the order; coded
+    only when all their interviews are). A concept counts for the people who said its coded
+    words; ``roles`` keeps the people (and interviews with people) of those roles; what only
+    interviewers said is left out unless included (None: the project's choice,
+    ``qualcode.corpus.cases.include_interviewer``)."""
+    from ..coding.quotes import Speakers
+    from ..corpus.cases import include_interviewer
+    from ..store.case_rules import INTERVIEWER
+
     if by not in ("interview", "participant"):
         raise ValidationError("saturation is counted by 'interview' or by 'participant'")
+    include = include_interviewer(project) if include_interviewers is None \
+        else include_interviewers
     paths = concept_paths(project, level)
     status = statuses(project)
     with project.reading() as s:
         transcripts = list(s.scalars(select(Transcript)))
-        q = select(Coding.transcript_id, Coding.code_id)
+        q = select(Coding.transcript_id, Coding.code_id, Coding.start, Coding.end)
         if coder is not None:
             q = q.where(Coding.coder == coder)
-        pairs = list(s.execute(q))
-    concepts: dict[int, set[str]] = {}
-    for tid, cid in pairs:
-        if cid in paths:
-            concepts.setdefault(tid, set()).add(paths[cid])
+        codings = list(s.execute(q))
+        speakers = Speakers(s, {t.id for t in transcripts})
+    by_tid = {t.id: t for t in transcripts}
+
+    def people(tid, case_ids):
+        """(name, role) of each person counted, after the interviewer and role choices."""
+        out = []
+        for cid in case_ids:
+            name, role = speakers.cases.get(cid, ("", ""))
+            if not name or (role == INTERVIEWER and not include):
+                continue
+            out.append((name, role))
+        return out
+
+    def fallback(tid):
+        t = by_tid[tid]
+        return [(participant_of(t), role_of(t))]
+
+    # per transcript: who speaks in it (counted), and the concepts per person
+    speaking: dict[int, list] = {}
+    for tid in by_tid:
+        ids = list(speakers.spoken(tid))
+        speaking[tid] = people(tid, ids) if ids else fallback(tid)
+    concepts: dict[tuple[int, str], set[str]] = {}
+    for tid, cid, start, end in codings:
+        if cid not in paths or tid not in by_tid:
+            continue
+        credit = speakers.credit(tid, start, end)
+        ids = [i for i in credit.ids if i is not None]
+        who = people(tid, ids) if ids else fallback(tid)
+        for name, role in who:
+            if not roles or role in roles:
+                concepts.setdefault((tid, name), set()).add(paths[cid])
     sequence: list[list] = []
     index: dict[str, int] = {}
     for placed in order_transcripts(transcripts):
         t = placed.transcript
-        if roles and role_of(t) not in roles:
+        who = [(n, r) for n, r in speaking[t.id] if not roles or r in roles]
+        if not who:
             continue
-        found = concepts.get(t.id, set())
         if by == "interview":
-            sequence.append([t.name, role_of(t), set(found), status.get(t.id, NOT_CODED)])
+            found = set().union(*(concepts.get((t.id, n), set()) for n, _r in who))
+            role = " + ".join(dict.fromkeys(r for _n, r in who if r))
+            sequence.append([t.name, role, found, status.get(t.id, NOT_CODED)])
             continue
-        who = participant_of(t)
-        if who in index:
-            entry = sequence[index[who]]
-            entry[2].update(found)
-            entry[3] = _merge_status(entry[3], status.get(t.id, NOT_CODED))
-        else:
-            index[who] = len(sequence)
-            sequence.append([who, role_of(t), set(found), status.get(t.id, NOT_CODED)])
+        for name, role in who:
+            found = concepts.get((t.id, name), set())
+            if name in index:
+                entry = sequence[index[name]]
+                entry[2].update(found)
+                entry[3] = _merge_status(entry[3], status.get(t.id, NOT_CODED))
+            else:
+                index[name] = len(sequence)
+                sequence.append([name, role, set(found), status.get(t.id, NOT_CODED)])
     return [tuple(x) for x in sequence]
 
 

@@ -138,7 +138,15 @@ def saturation_version(project: Project) -> str:
     for part in (codings, codes, transcripts):
         h.update(repr([tuple(r) for r in part]).encode())
         h.update(b"\x1e")
+    h.update(repr(speakers_fingerprint(project)).encode())
     return h.hexdigest()
+
+
+def speakers_fingerprint(project: Project) -> list:
+    """What decides who said what: the cases, which turn is whose, the interviewer choice."""
+    from ..coding.view import speakers_fingerprint as fingerprint
+
+    return fingerprint(project)
 
 
 def _cached(project: Project, version: str | None, key: tuple, compute):
@@ -183,19 +191,28 @@ def coder_names(project: Project) -> list[str]:
 
 
 def _placed(project: Project, roles: set[str] | None):
+    """The interviews in order, those in which someone of ``roles`` speaks."""
+    from ..corpus.cases import speaker_roles
+
     with project.reading() as s:
         transcripts = list(s.scalars(select(Transcript)))
-    return [p for p in order_transcripts(transcripts) if not roles or role_of(p.transcript) in roles]
+    who = speaker_roles(project)
+    return [p for p in order_transcripts(transcripts)
+            if not roles or set(who.get(p.transcript.id, ())) & set(roles)]
 
 
 def order_table(project: Project, roles: set[str] | None = None) -> list[dict]:
     """The interviews in saturation order with where the order comes from and their coding
     status: the table on the Saturation page."""
+    from ..corpus.cases import speaker_roles
+
     counts = coding_counts(project)
+    who = speaker_roles(project)
     rows = []
     for p in _placed(project, roles):
         t = p.transcript
-        rows.append({"position": p.position, "interview": t.name, "role": role_of(t),
+        rows.append({"position": p.position, "interview": t.name,
+                     "role": " + ".join(who.get(t.id, ())) or role_of(t),
                      "order from": p.source,
                      "interview order": t.interview_order,
                      "date": p.date.isoformat() if p.date else "",

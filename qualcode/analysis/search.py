@@ -166,6 +166,7 @@ def search(project: Project, pattern: str, mode: str = "phrase", *,
         raise ValidationError("give something to search for")
     corpus = load_corpus(project)
     docs = corpus.select(where, transcript_ids)
+    _plain, by_speaker = corpus.split_where(where)
     if mode == "stem":
         spans = _stem_spans(corpus, docs, pattern, language)
     else:
@@ -174,7 +175,13 @@ def search(project: Project, pattern: str, mode: str = "phrase", *,
     for doc, found in spans:
         if limit is not None:
             found = found[:limit - total]
-        parts.append(_locate(doc, found))
+        part = _locate(doc, found)
+        if by_speaker:  # only the words of the people passing the filter (e.g. role=participant)
+            keep = np.array([corpus.turn_passes(doc, doc.turns[k] if k >= 0 else None,
+                                                by_speaker) for k in part[3].tolist()], dtype=bool)
+            part = (doc, part[1][keep], part[2][keep], part[3][keep])
+            found = found[:int(keep.sum())]
+        parts.append(part)
         total += len(found)
         if limit is not None and total >= limit:
             break
@@ -348,7 +355,8 @@ def _make_hit(doc: Doc, s: int, e: int, k: int, context: int) -> Hit:
     if k >= 0:
         t = doc.turns[k]
         return Hit(doc.id, doc.name, s, e, t.speaker, t.index + 1, doc.interview_order,
-                   doc.role, doc.participant, t.time_start, doc.text, context)
+                   doc.speaker_value(t, "role"), doc.speaker_value(t, "case"), t.time_start,
+                   doc.text, context)
     return Hit(doc.id, doc.name, s, e, "", None, doc.interview_order, doc.role,
                doc.participant, None, doc.text, context)
 
@@ -443,11 +451,15 @@ def speaker_turn_hits(project: Project, speakers: set[str] | None = None, *,
     as hits spanning the turn."""
     wanted = {s.casefold() for s in speakers} if speakers else None
     out = []
-    for doc in load_corpus(project).select(where):
+    corpus = load_corpus(project)
+    _plain, by_speaker = corpus.split_where(where)
+    for doc in corpus.select(where):
         for t in doc.turns:
             name = (t.speaker or "").casefold()
+            if by_speaker and not corpus.turn_passes(doc, t, by_speaker):
+                continue
             if wanted is None:
-                if not name or name in _INTERVIEWER:
+                if not name or name in _INTERVIEWER or doc.speaker_value(t, "role") == "interviewer":
                     continue
             elif name not in wanted:
                 continue

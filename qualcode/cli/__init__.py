@@ -15,7 +15,7 @@ from ..errors import QualcodeError
 from ..store.project import ENV_URL, Project
 
 COMMAND_MODULES = ["transcripts", "codebook", "saturation", "export", "app", "agreement",
-                   "exchange", "users", "analysis", "suggest", "relations", "media"]
+                   "exchange", "users", "analysis", "suggest", "relations", "media", "cases"]
 
 
 def build_parser() -> argparse.ArgumentParser:

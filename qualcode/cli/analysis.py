@@ -106,7 +106,8 @@ def cmd_cooccurrence(project: Project, args) -> int:
 def cmd_matrix(project: Project, args) -> int:
     from ..analysis.matrix import framework_matrix
 
-    result = framework_matrix(project, args.by, where=_where(args), level=args.level)
+    result = framework_matrix(project, args.by, where=_where(args), level=args.level,
+                              include_interviewers=args.include_interviewer or None)
     note = sys.stderr if args.json else sys.stdout
     if args.docx:
         from ..export.analysis_tables import matrix_docx
@@ -251,10 +252,14 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_cooccurrence)
 
     p = sub.add_parser("matrix", help="framework matrix: codes × cases or an attribute")
-    p.add_argument("--by", default="case", metavar="ATTRIBUTE",
-                   help="an attribute (e.g. role), or 'case' for one column per interview")
+    p.add_argument("--by", default="interview", metavar="DIMENSION",
+                   help="'case' (one column per person who speaks), 'role' (the speaker's "
+                   "role), 'interview' (one column per transcript), or an attribute")
     p.add_argument("--level", type=int, help="roll codes up to this depth (0: top-level codes)")
     p.add_argument("--show", choices=["count", "transcripts", "coverage"], default="count")
+    p.add_argument("--include-interviewer", action="store_true",
+                   help="count what interviewers said too (default: the project's choice, "
+                   "which leaves them out unless set on the Cases page)")
     p.add_argument("--docx", metavar="FILE", help="write the matrix as a Word table")
     p.add_argument("--cell", choices=["quotes", "summary", "both", "count"], default="both",
                    help="what the Word cells hold (default: summary and quotes)")

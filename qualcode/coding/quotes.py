@@ -24,9 +24,10 @@ class QuoteRow:
     transcript_id: int
     transcript: str
     interview_order: int | None
-    participant: str
-    role: str
-    speaker: str
+    participant: str  # the case of the speaker (several joined by " + "), else the transcript's
+    role: str  # the role of the speaker's case, else the transcript's "role" attribute
+    speaker: str  # the speaker label(s) of the coded words, as the file says
+    case: str  # the case(s) of the speaker(s) of the coded words; "" where nobody speaks
     quote: str
     start: int
     end: int
@@ -38,9 +39,78 @@ class QuoteRow:
     time: float | None = None
     time_end: float | None = None
     time_interpolated: bool = False
+    # each speaker's case and its role, when the coded words span several speakers
+    cases: tuple = ()
+    case_roles: tuple = ()
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+class Credit(NamedTuple):
+    """Who said the words of one span: every speaker whose turn it touches."""
+    speakers: tuple  # labels as the file says
+    cases: tuple  # case names ("" for none)
+    roles: tuple  # the roles of those cases
+    ids: tuple = ()  # the case ids (None where a turn has no case)
+
+    def joined(self, attr: str) -> str:
+        return " + ".join(v for v in dict.fromkeys(getattr(self, attr)) if v)
+
+
+class Speakers:
+    """The speaker turns of some transcripts with their cases, to credit spans to people."""
+
+    def __init__(self, session, tids):
+        from ..store.models import Case
+
+        self.cases = {cid: (name, role or "") for cid, name, role in
+                      session.execute(select(Case.id, Case.name, Case.role))}
+        self.turns: dict[int, list] = {tid: [] for tid in tids}
+        query = select(Turn.transcript_id, Turn.index, Turn.speaker, Turn.start, Turn.end,
+                       Turn.time_start, Turn.case_id).order_by(Turn.transcript_id, Turn.index)
+        if len(self.turns) < 500:
+            query = query.where(Turn.transcript_id.in_(list(self.turns)))
+        for turn in session.execute(query):
+            if turn.transcript_id in self.turns:
+                self.turns[turn.transcript_id].append(turn)
+        self.starts = {tid: [t.start for t in ts] for tid, ts in self.turns.items()}
+
+    def turn_at(self, tid: int, offset: int):
+        i = bisect_right(self.starts.get(tid, []), offset)
+        return self.turns[tid][i - 1] if i else None
+
+    def credit(self, tid: int, start: int, end: int) -> Credit:
+        """The speakers of ``[start, end)``: the turn it starts in and every later turn it
+        reaches into (a coding across a question and its answer is credited to both)."""
+        turns, starts = self.turns.get(tid, []), self.starts.get(tid, [])
+        first = bisect_right(starts, start) - 1
+        seen = [turns[first]] if first >= 0 else []
+        i = first + 1
+        while i < len(turns) and turns[i].start < end:
+            if turns[i].end > turns[i].start:  # a turn with words, not an empty label line
+                seen.append(turns[i])
+            i += 1
+        if len(seen) > 1 and seen[0].end <= start:  # begins after the first turn's words
+            seen = seen[1:]
+        seen = [t for t in seen if t.case_id is not None or t.speaker]
+        speakers, cases, roles, ids = [], [], [], []
+        for t in seen:
+            name, role = self.cases.get(t.case_id, ("", ""))
+            if (t.speaker or "", name) not in zip(speakers, cases):
+                speakers.append(t.speaker or "")
+                cases.append(name)
+                roles.append(role)
+                ids.append(t.case_id)
+        return Credit(tuple(speakers), tuple(cases), tuple(roles), tuple(ids))
+
+    def spoken(self, tid: int) -> dict:
+        """Characters spoken per case id in one transcript."""
+        out: dict = {}
+        for t in self.turns.get(tid, []):
+            if t.case_id is not None:
+                out[t.case_id] = out.get(t.case_id, 0) + t.end - t.start
+        return out
 
 
 def participant_of(transcript: Transcript) -> str:
@@ -77,6 +147,7 @@ class QuoteRef(NamedTuple):
     start: int
     end: int
     coder: str
+    case: str = ""  # the case(s) of the speaker(s), joined by " + "
 
 
 def quote_refs(project: Project) -> list[QuoteRef]:
@@ -89,6 +160,7 @@ def quote_refs(project: Project) -> list[QuoteRef]:
         transcripts = {r.id: r for r in s.execute(
             select(Transcript.id, Transcript.name, Transcript.interview_order,
                    Transcript.attributes))}
+        speakers = Speakers(s, {c[2] for c in codings})
     late = 1 << 30
     # per transcript once (not per coding): its place in interview order and its role
     place = {tid: (t.interview_order if t.interview_order is not None else late, t.name)
@@ -96,8 +168,11 @@ def quote_refs(project: Project) -> list[QuoteRef]:
     roles = {tid: role_of(t) for tid, t in transcripts.items()}
     keyed = []
     for coding_id, code_id, tid, start, end, coder in codings:
+        credit = speakers.credit(tid, start, end)
+        role = credit.joined("roles") or roles[tid]
         keyed.append(((order.get(code_id, late), *place[tid], start, coding_id),
-                      QuoteRef(coding_id, code_id, tid, roles[tid], start, end, coder)))
+                      QuoteRef(coding_id, code_id, tid, role, start, end, coder,
+                               credit.joined("cases"))))
     keyed.sort(key=lambda x: x[0])
     return [ref for _, ref in keyed]
 
@@ -143,6 +218,7 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
             turns[turn.transcript_id].append(turn)
         durations = dict(s.execute(select(Media.transcript_id, Media.duration)
                                    .where(Media.transcript_id.in_(tids))).all())
+        speakers = Speakers(s, tids)
     starts = {tid: [turn.start for turn in ts] for tid, ts in turns.items()}
     times = {tid: turn_times(ts, len(transcripts[tid].text), durations.get(tid))
              for tid, ts in turns.items() if any(x.time_start is not None for x in ts)}
@@ -150,8 +226,8 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
     rows = []
     for coding_id, code_id, tid, start, end, coder, memo in codings:
         t = transcripts[tid]
-        i = bisect_right(starts[tid], start)
-        turn = turns[tid][i - 1] if i else None
+        turn = speakers.turn_at(tid, start)
+        credit = speakers.credit(tid, start, end)
         path = paths.get(code_id, "?")
         participant, role = people[tid]
         time, time_end, interpolated = None, None, False
@@ -159,14 +235,19 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
             time, interpolated = time_at(times[tid], start, starts[tid])
             time_end, end_interpolated = time_at(times[tid], end, starts[tid])
             interpolated = interpolated or end_interpolated
+        place = location(t, turn, start, end, time, interpolated)
+        if len(credit.cases) > 1:
+            place += f", spans {len(credit.cases)} speakers"
         rows.append(QuoteRow(
             coding_id=coding_id, code_id=code_id, code=path, theme=path.split(" / ")[0],
             transcript_id=tid, transcript=t.name, interview_order=t.interview_order,
-            participant=participant, role=role,
-            speaker=(turn.speaker or "") if turn else "",
+            participant=credit.joined("cases") or participant,
+            role=credit.joined("roles") or role,
+            speaker=credit.joined("speakers"), case=credit.joined("cases"),
             quote=t.text[start:end], start=start, end=end,
-            location=location(t, turn, start, end, time, interpolated), coder=coder, memo=memo,
-            time=time, time_end=time_end, time_interpolated=interpolated))
+            location=place, coder=coder, memo=memo,
+            time=time, time_end=time_end, time_interpolated=interpolated,
+            cases=credit.cases, case_roles=credit.roles))
     rows.sort(key=lambda r: (order.get(r.code_id, 1 << 30),
                              r.interview_order if r.interview_order is not None else 1 << 30,
                              r.transcript, r.start, r.coding_id))

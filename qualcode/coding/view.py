@@ -14,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import BigInteger, cast, func, select
 
 from .codes import CodeNode
-from ..store.models import Code, Coding, Transcript
+from ..store.models import Case, Code, Coding, Transcript, Turn
 from ..store.project import Project
 
 CHUNK = 2500  # characters per chunk at most (a long turn is cut at line ends or spaces)
@@ -160,9 +160,26 @@ def page_slice(items: list, page: int, size: int) -> tuple[list, int, int]:
 
 
 def transcript_roles(project: Project) -> list[str]:
-    """The distinct ``role`` attributes of the transcripts."""
-    return sorted({str((attrs or {}).get("role")) for *_, attrs in transcript_headers(project)
-                   if (attrs or {}).get("role")})
+    """The roles of the people who speak (their cases) and the ``role`` attributes of the
+    transcripts: what a role filter offers."""
+    with project.reading() as s:
+        cases = set(s.scalars(select(Case.role).where(Case.role.is_not(None)).distinct()))
+    return sorted(cases | {str((attrs or {}).get("role")) for *_, attrs
+                           in transcript_headers(project) if (attrs or {}).get("role")})
+
+
+def speakers_fingerprint(project: Project) -> list:
+    """What decides who said what: the cases (names, roles, attributes), which turn is whose,
+    and whether interviewers' words count (for the caches' versions)."""
+    from ..store.models import Meta
+
+    with project.reading() as s:
+        cases = s.execute(select(Case.id, Case.name, Case.role, Case.attributes)
+                          .order_by(Case.id)).all()
+        turns = s.execute(select(func.count(Turn.case_id),
+                                 func.sum((Turn.id % 1024) * Turn.case_id))).one()
+        choice = s.get(Meta, "setting.include_interviewer")
+    return [[tuple(c) for c in cases], tuple(turns), choice.value if choice else None]
 
 
 def project_version(project: Project, nodes: list[CodeNode] | None = None) -> str:
@@ -189,7 +206,8 @@ def project_version(project: Project, nodes: list[CodeNode] | None = None) -> st
         texts = s.execute(select(Transcript.id, Transcript.content_hash, Transcript.name,
                                  Transcript.interview_order, Transcript.attributes)
                           .order_by(Transcript.id)).all()
-    h = hashlib.sha1(repr(([tuple(r) for r in agg], [tuple(t) for t in texts])).encode())
+    h = hashlib.sha1(repr(([tuple(r) for r in agg], [tuple(t) for t in texts],
+                           speakers_fingerprint(project))).encode())
     for n in nodes:
         h.update(f"{n.code.id}\x1f{n.path}\x1e".encode())
     return h.hexdigest()

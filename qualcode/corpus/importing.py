@@ -107,6 +107,8 @@ def ingest_file(project: Project, path: str | Path, *, data: bytes | None = None
 
     transcript = add_transcript(project, doc, str(name), source_filename=path.name,
                                 attributes=attributes, on_stored=on_stored)
+    if report is not None:
+        report.notes.extend(f"{path.name}: {note}" for note in doc.notes)
     if report is not None and (summary.comments or summary.replies_skipped or summary.empty_skipped):
         report.comments.add(summary)
         report.notes.append(f"{path.name}: {summary.summary()}")

@@ -10,6 +10,7 @@ import time
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from .cases import CaseIndex, case_ids_for
 from ..errors import BusyError, ConflictError, DuplicateError, NotFound, ValidationError
 from ..ingest.document import IngestedDocument
 from ..store.models import Coding, Transcript, Turn
@@ -88,12 +89,7 @@ def _store(project, doc, name, source_filename, attrs, order, on_stored) -> Tran
         s.add(transcript)
         s.flush()
         if doc.turns:  # one multi-row INSERT: 200k turns stay fast
-            s.execute(insert(Turn), [
-                {"transcript_id": transcript.id, "index": i,
-                 "speaker": clean(t.speaker)[:255] if t.speaker else t.speaker,
-                 "start": t.start, "end": t.end, "time_start": t.time_start,
-                 "time_end": t.time_end}
-                for i, t in enumerate(doc.turns)])
+            s.execute(insert(Turn), _turn_rows(transcript, doc.turns, CaseIndex(s)))
         if on_stored is not None:
             on_stored(s, transcript)
     return transcript
@@ -145,11 +141,8 @@ def add_transcripts(project: Project, docs: list[tuple[str, IngestedDocument]],
                 s.add(transcript)
                 added.append((transcript, doc))
             s.flush()
-            rows = [{"transcript_id": t.id, "index": i,
-                     "speaker": clean(x.speaker)[:255] if x.speaker else x.speaker,
-                     "start": x.start, "end": x.end, "time_start": x.time_start,
-                     "time_end": x.time_end}
-                    for t, doc in added for i, x in enumerate(doc.turns)]
+            index = CaseIndex(s)
+            rows = [row for t, doc in added for row in _turn_rows(t, doc.turns, index)]
             if rows:
                 s.execute(insert(Turn), rows)
         return [t for t, _doc in added], duplicates
@@ -163,6 +156,16 @@ def add_transcripts(project: Project, docs: list[tuple[str, IngestedDocument]],
             except DuplicateError as exc:
                 duplicates.append(str(exc))
         return added, duplicates
+
+
+def _turn_rows(transcript: Transcript, turns: list, index: CaseIndex) -> list[dict]:
+    """The rows of a new transcript's turns, each with the case of its speaker."""
+    cases = case_ids_for(index, transcript.name, transcript.attributes or {}, turns)
+    return [{"transcript_id": transcript.id, "index": i,
+             "speaker": clean(t.speaker)[:255] if t.speaker else t.speaker,
+             "start": t.start, "end": t.end, "time_start": t.time_start,
+             "time_end": t.time_end, "case_id": case_id}
+            for i, (t, case_id) in enumerate(zip(turns, cases))]
 
 
 def _as_order(value) -> int:

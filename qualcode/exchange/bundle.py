@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from ..coding.codes import PALETTE
 from ..errors import ValidationError
 from ..ingest.language import guess_language
+from ..corpus.cases import CaseIndex, case_ids_for
 from ..ingest.limits import LimitError
 from ..ingest.speakers import find_turns
 from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
@@ -311,6 +312,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
     doc_ids: dict[str, int] = {}
     texts: dict[int, str] = {}
     turn_rows: list[dict] = []
+    case_index = None  # the project's cases, read when the first transcript comes in
     for doc in bundle.documents:
         if not doc.text.strip():
             report.skipped.append(f"source '{doc.name}': no text")
@@ -356,13 +358,16 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         stamps = turn_stamps(doc.text, turns, doc.times) if doc.times else {}
         if stamps:
             report.add("timed_turns", len(stamps))
+        if case_index is None:
+            case_index = CaseIndex(s)
         turn_rows.extend(
             {"transcript_id": t.id, "index": i, "speaker": tu.speaker, "start": tu.start,
-             "end": tu.end,
+             "end": tu.end, "case_id": case_id,
              **({"time_start": tu.time_start, "time_end": tu.time_end}
                 if tu.time_start is not None or i not in stamps
                 else {"time_start": stamps[i][0], "time_end": stamps[i][1]})}
-            for i, tu in enumerate(turns))
+            for i, (tu, case_id) in enumerate(zip(turns, case_ids_for(
+                case_index, t.name, t.attributes or {}, turns))))
         doc.transcript_id = t.id
         t_by_hash[digest] = t
         if t.guid:

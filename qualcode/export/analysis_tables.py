@@ -36,7 +36,7 @@ def matrix_docx(result: MatrixResult, cell: str = "both", *, title: str | None =
     section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Inches(0.7))
-    by = tr("case", language) if result.by == "case" else result.by
+    by = tr(result.by, language) if result.by in ("case", "interview") else result.by
     document.add_heading(title or f"{tr('framework_matrix', language)}: {by}", 0)
     document.add_paragraph(tr("matrix_summary", language, by=by, cell=tr(f"cell_{cell}", language),
                               date=date.today().isoformat()))

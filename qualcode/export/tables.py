@@ -10,7 +10,8 @@ from ..coding.quotes import QuoteRow, quote_rows
 from .csv_files import csv_bytes, neutralise  # noqa: F401 - neutralise: used by the XLSX writer
 from .xlsx import append_row, workbook_bytes
 
-COLUMNS = list(QuoteRow.__dataclass_fields__)
+# every field but the per-speaker tuples (a coding across two speakers: joined in ``case``)
+COLUMNS = [c for c in QuoteRow.__dataclass_fields__ if c not in ("cases", "case_roles")]
 
 
 def codings_frame(project: Project, *, coder: str | None = None,

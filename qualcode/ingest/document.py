@@ -13,6 +13,10 @@ class TurnSpan:
     end: int
     time_start: float | None = None
     time_end: float | None = None
+    # Unlabelled words of the transcript's respondent (a think-aloud participant between the
+    # moderator's labelled lines, or an interview without labels), as opposed to a heading or a
+    # prompt nobody says: both have no ``speaker``.
+    respondent: bool = False
 
 
 @dataclass
@@ -27,6 +31,8 @@ class IngestedDocument:
     # Set for documents cut from a larger file (survey rows): the same answer given by two
     # respondents is two documents, the same file ingested twice is a duplicate.
     identity: str = ""
+    # how the reader understood the document (e.g. how speaker labels apply), for the report
+    notes: list = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:

@@ -14,9 +14,9 @@ from .decode import UndecodableError, decode_bytes, normalise
 from .document import IngestedDocument
 from .language import guess_language
 from .markdown import markdown_to_text
-from .limits import (MAX_TEXT_CHARS, MAX_XML_DEPTH, MAX_XML_MEMBER, LimitError, check_columns, check_repeat, check_text,
-                     check_turns, check_zip, read_input, safe_yaml_load)
-from .speakers import find_turns
+from .limits import (MAX_TEXT_CHARS, MAX_XML_DEPTH, MAX_XML_MEMBER, LimitError, check_columns,
+                     check_repeat, check_text, check_turns, check_zip, read_input, safe_yaml_load)
+from .speakers import find_turns_explained
 from .subtitles import CaptionError, cues_to_text, parse_cues
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".odt")
@@ -72,6 +72,7 @@ def read_document(path: str | Path, data: bytes | None = None) -> IngestedDocume
 
 def _document(path: Path, fmt: str, raw: str, encoding, comments) -> IngestedDocument:
     attributes: dict = {}
+    notes: list[str] = []
     if fmt in ("txt", "md"):
         raw, attributes = _split_front_matter(path, raw)
     if fmt == "md":
@@ -83,13 +84,15 @@ def _document(path: Path, fmt: str, raw: str, encoding, comments) -> IngestedDoc
             raise IngestError(path, str(exc)) from exc
     else:
         text = raw if fmt == "docx" else normalise(raw)
-        turns = find_turns(text)
+        turns, structure = find_turns_explained(text)
+        notes.append(f"speakers: {structure}")
     check_turns(len(turns), "the file")
     if not text.strip():
         hint = " (a scanned PDF without a text layer?)" if fmt == "pdf" else ""
         raise IngestError(path, f"no text found in the file{hint}")
     language = str(attributes.pop("language", "") or "") or guess_language(text)
-    return IngestedDocument(text, turns, fmt, encoding, language, attributes, comments=comments)
+    return IngestedDocument(text, turns, fmt, encoding, language, attributes, comments=comments,
+                            notes=notes)
 
 
 def _split_front_matter(path: Path, raw: str) -> tuple[str, dict]:

@@ -7,6 +7,9 @@ below needs:
 
 * repeated headers and footers (the same line, digits aside, at the top or bottom of most pages)
   and page numbers (``7``, ``2/6``, ``Page 2 of 6``, ``- 3 -``) are removed;
+* paragraph or line numbers in a margin column (a number alone left of the text column, or
+  right of it, as QDA tools print them) are removed, also where the layout glued one to the
+  start of a line; a numbered list inside the text column keeps its numbers;
 * hard-wrapped lines inside a paragraph are joined with a space (a line that starts with a
   speaker label or a timestamp, or follows a short line, starts a new line); text boxes are
   paragraphs, separated by a blank line, and a paragraph running over a page break is joined;
@@ -208,8 +211,41 @@ def read_pdf(data: bytes) -> str:
     except (PDFException, PSException, ValueError, KeyError, TypeError, AttributeError,
             IndexError, AssertionError, zlib.error, RecursionError) as exc:
         raise PdfError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
-    pages = _strip_furniture(pages)
+    pages = _strip_furniture(_strip_margin(pages))
     return _paragraphs([line for lines in pages for line in lines])
+
+
+_NUMBER_ONLY = re.compile(r"^\(?\d{1,5}[.)]?$")
+_GLUED_NUMBER = re.compile(r"^(\d{1,5})\s+(?=\S)")
+
+
+def _strip_margin(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Remove paragraph/line numbers printed in a margin column: a line that is only a number
+    and lies wholly left of the text column's left edge (or right of its right edge), and a
+    number glued to a line that starts left of the text column. The text column is where most
+    lines start (the most common left edge of lines that are not just a number)."""
+    body = [line for lines in pages for line in lines if not _NUMBER_ONLY.match(line.text)]
+    if not body:
+        return pages
+    starts: dict[int, int] = {}
+    for line in body:
+        starts[round(line.x0)] = starts.get(round(line.x0), 0) + 1
+    left = min(x for x, n in starts.items() if n == max(starts.values()))
+    ends = sorted(line.x1 for line in body)
+    right = ends[int(len(ends) * 0.95)] if len(ends) >= 20 else ends[-1]
+    out = []
+    for lines in pages:
+        kept = []
+        for line in lines:
+            if _NUMBER_ONLY.match(line.text) and (line.x1 <= left + 1 or line.x0 >= right - 1):
+                continue  # a margin number
+            m = _GLUED_NUMBER.match(line.text) if line.x0 < left - 3 else None
+            if m:  # "12 Interviewer: ..." where the margin number was read into the line
+                line = _Line(line.text[m.end():], left, line.x1, line.top, line.bottom,
+                             line.page)
+            kept.append(line)
+        out.append(kept)
+    return out
 
 
 def _paragraphs(lines: list[_Line]) -> str:

@@ -156,6 +156,98 @@ def _within(a: str, b: str, limit: int) -> bool:
 
 def find_turns(text: str) -> list[TurnSpan]:
     """Speaker turns in ``text``; text without recognisable labels is one turn per paragraph."""
+    return find_turns_explained(text)[0]
+
+
+# A numbered task or prompt ("3.a Please explain", "2) Now open", "Task 3", "Opdracht 2:") or a
+# Markdown heading: in a think-aloud transcript it starts a section nobody says (matched at a
+# paragraph's start: ``match(text, pos)``, so no ``^``).
+_PROMPT = re.compile(
+    r"[ \t]*(?:#{1,6}[ \t]|\d{1,3}(?:[.)]\w{0,2})+[ \t]+\S|\d{1,3}[.)]\w{0,2}[ \t]*$"
+    r"|(?:task|taak|opdracht|scenario|question|vraag|exercise|oefening|step|stap)[ \t]*\d{1,3}\b)",
+    re.IGNORECASE)
+_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+
+
+def find_turns_explained(text: str) -> tuple[list[TurnSpan], str]:
+    """Speaker turns in ``text`` and a sentence saying how the document's structure was read
+    (for the ingest report):
+
+    * no labels: the words are one respondent's (one turn per paragraph);
+    * labels of two or more speakers (alternating): an unlabelled paragraph continues the
+      previous speaker's turn;
+    * one speaker labelled (at least twice) while most paragraphs are unlabelled (think-aloud:
+      only ``MODERATOR:`` lines): a label applies to its own paragraph, unlabelled paragraphs
+      are the other, unlabelled speaker's, and numbered prompts or headings between them
+      start sections nobody says."""
+    turns, accepted = _find(text)
+    if accepted is None:
+        return turns, "no speaker labels: the text is taken as one respondent's words"
+    named = Counter(a[1] for a in accepted if a[1] is not None)
+    if len(named) == 1:
+        speaker, times = named.most_common(1)[0]
+        paras = [m.span() for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+        starts = sorted(a[0] for a in accepted)
+        labelled = _labelled_paragraphs(paras, starts)
+        if times >= 2 and labelled * 2 < len(paras):
+            spans, prompts = _per_paragraph(text, paras, accepted)
+            return spans, (
+                f"only '{speaker}' is labelled ({times} times) and {len(paras) - labelled} of "
+                f"{len(paras)} paragraphs are unlabelled: each label applies to its own "
+                "paragraph, the unlabelled paragraphs are the other (unlabelled) speaker's"
+                + (f", and {prompts} numbered prompt(s) or heading(s) start sections without a "
+                   "speaker" if prompts else ""))
+    return turns, (f"labels of {len(named)} speaker(s): an unlabelled paragraph continues the "
+                   "previous speaker's turn")
+
+
+def _labelled_paragraphs(paras: list[tuple[int, int]], starts: list[int]) -> int:
+    from bisect import bisect_left
+
+    n = 0
+    for a, b in paras:
+        i = bisect_left(starts, a)
+        if i < len(starts) and starts[i] < b:
+            n += 1
+    return n
+
+
+def _per_paragraph(text: str, paras, accepted) -> tuple[list[TurnSpan], int]:
+    """Turns where a label applies to its own paragraph (see ``find_turns_explained``)."""
+    by_start = {a[0]: a for a in accepted}
+    starts = sorted(by_start)
+    from bisect import bisect_left
+
+    out: list[TurnSpan] = []
+    prompts = 0
+    for a, b in paras:
+        i = bisect_left(starts, a)
+        inside = []
+        while i < len(starts) and starts[i] < b:
+            inside.append(by_start[starts[i]])
+            i += 1
+        pos = a
+        if inside and text[a:inside[0][0]].strip():  # words before the paragraph's first label
+            s, e = _trim(text, a, inside[0][0])
+            out.append(TurnSpan(None, s, e, respondent=True))
+        for k, (line_start, speaker, ts, content) in enumerate(inside):
+            end = inside[k + 1][0] if k + 1 < len(inside) else b
+            s, e = _trim(text, content, end)
+            if speaker is None:  # a section marker: the section starts here, nobody says it
+                out.append(TurnSpan(None, s, e))
+            elif s <= e:
+                out.append(TurnSpan(speaker, s, e, _seconds(ts)))
+            pos = end
+        if not inside:
+            s, e = _trim(text, pos, b)
+            prompt = bool(_PROMPT.match(text, s))
+            prompts += prompt
+            out.append(TurnSpan(None, s, e, respondent=not prompt))
+    return out, prompts
+
+
+def _find(text: str) -> tuple[list[TurnSpan], list | None]:
+    """The turns (labels alternating) and the accepted labelled lines (None: no labels)."""
     found = _candidates(text)
     counts = Counter(c[6] for c in found)
     # The most frequent spelling of each label (case-insensitive) names the speaker.
@@ -194,8 +286,8 @@ def find_turns(text: str) -> list[TurnSpan]:
     # (line_start, speaker or None, ts, content_start)
     accepted = [(c[0], r[0], c[3], c[5] if r[1] else c[0])
                 for c in found if (r := get(c[6])) is not None]
-    if not accepted:
-        return paragraphs(text)
+    if not accepted:  # no labels: one respondent's words (or a monologue)
+        return paragraphs(text, respondent=True), None
 
     turns: list[TurnSpan] = []
     if text[: accepted[0][0]].strip():
@@ -211,7 +303,7 @@ def find_turns(text: str) -> list[TurnSpan]:
         while end > start and text[end - 1].isspace():
             end -= 1
         append(TurnSpan(speaker, start, end, t0, t1))
-    return turns
+    return turns, accepted
 
 
 def _times(stamps: list[str | None]) -> tuple[list, list]:
@@ -293,14 +385,16 @@ def _section_markers(found, speakers: set[str]) -> set[str]:
     return names - alternating
 
 
-def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[TurnSpan]:
-    """Unlabelled text: one turn (with no speaker) per blank-line separated paragraph."""
+def paragraphs(text: str, start: int = 0, end: int | None = None, *,
+               respondent: bool = False) -> list[TurnSpan]:
+    """Unlabelled text: one turn (with no speaker) per blank-line separated paragraph;
+    ``respondent``: words of the transcript's unlabelled respondent (not headings)."""
     end = len(text) if end is None else end
     spans = []
     for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text[start:end]):
         s, e = _trim(text, start + m.start(), start + m.end())
         if s < e:
-            spans.append(TurnSpan(speaker=None, start=s, end=e))
+            spans.append(TurnSpan(speaker=None, start=s, end=e, respondent=respondent))
             if len(spans) > MAX_TURNS:
                 check_turns(len(spans))  # stops here: memory bounded by the limit
     return spans

@@ -94,8 +94,30 @@ class Turn(Base):
     end: Mapped[int] = mapped_column("end_offset", Integer)
     time_start: Mapped[float | None] = mapped_column(Float)
     time_end: Mapped[float | None] = mapped_column(Float)
+    # The person who speaks (qualcode.corpus.cases); NULL for a heading or a prompt that no one
+    # says, and on rows made before cases existed until the migration filled it in.
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True)
 
     transcript: Mapped[Transcript] = relationship(back_populates="turns")
+
+
+class Case(Base):
+    """A person (or other unit of analysis) who speaks in one or more transcripts: every speaker
+    label maps to a case (see qualcode.store.case_rules and qualcode.corpus.cases)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    # the name folded (case and spacing): a label with this key is this case
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    # other label keys that are this case (merged cases, former names)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    guid: Mapped[str | None] = mapped_column(String(38), nullable=True, default=new_guid)  # REFI
 
 
 class Code(Base):

@@ -55,6 +55,7 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "transcripts": MANAGE_DOCUMENTS,
     "turns": MANAGE_DOCUMENTS,
     "media": MANAGE_DOCUMENTS,  # a transcript's recording (qualcode.corpus.media)
+    "cases": MANAGE_DOCUMENTS,
     "codings": CODE,
     "memos": CODE,
     "memo_links": CODE,

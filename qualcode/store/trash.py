@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, insert, select
 
 from ..errors import ConflictError, NotFound
 from .audit import write_entries
-from .models import Code, Coding, Media, Memo, MemoLink, Transcript, TrashItem, Turn, utcnow
+from .models import Case, Code, Coding, Media, Memo, MemoLink, Transcript, TrashItem, Turn, utcnow
 from .permissions import ADMIN, require
 
 
@@ -114,8 +114,14 @@ def restore(project, item_id: int) -> dict:
             s.connection().execute(insert(Transcript.__table__), [_row(Transcript.__table__,
                                                                        data)])
             if snap.get("turns"):
-                s.connection().execute(insert(Turn.__table__),
-                                       [_row(Turn.__table__, t) for t in snap["turns"]])
+                rows = [_row(Turn.__table__, t) for t in snap["turns"]]
+                # a turn's case may have been merged away meanwhile: the turn comes back
+                # without one (to be re-assigned) rather than not at all
+                cases = set(s.scalars(select(Case.id)))
+                for row in rows:
+                    if row.get("case_id") not in cases:
+                        row["case_id"] = None
+                s.connection().execute(insert(Turn.__table__), rows)
             if snap.get("media"):  # the recording's row; its file stayed in the media folder
                 s.connection().execute(insert(Media.__table__),
                                        [_row(Media.__table__, m) for m in snap["media"]])

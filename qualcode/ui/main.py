@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import (login, page_agreement, page_audit, page_browse, page_code, page_codebook,
+from . import (login, page_agreement, page_audit, page_browse, page_cases, page_code,
+               page_codebook,
                page_compare, page_cooccurrence, page_export, page_import, page_matrix,
                page_memos, page_network, page_saturation, page_search, page_transcripts, page_trash,
                page_users)
@@ -30,6 +31,7 @@ def main() -> None:
             st.Page(page_browse.render, title="Code browser", url_path="browse"),
             st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
             st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
+            st.Page(page_cases.render, title="Cases", url_path="cases"),
             st.Page(page_memos.render, title="Memos", url_path="memos"),
         ],
         "Analysis": [

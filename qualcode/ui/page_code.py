@@ -186,6 +186,39 @@ def _transcript_view(transcript_id: int) -> None:
         review_queue(proj, transcript, paths, selection)
     if st.toggle(f"List the codings of this transcript ({len(codings)})", key="code_list"):
         _codings_table(transcript, codings, paths)
+    if st.toggle("Who speaks: re-assign a turn to another person", key="code_speakers"):
+        _speakers_box(proj, transcript)
+
+
+def _speakers_box(proj, transcript) -> None:
+    """Re-assign one turn to another case (or to nobody, e.g. a prompt): the text and every
+    coding stay as they are; only who said it changes."""
+    from ..corpus.cases import list_cases, reassign_turn, speaker_turns
+
+    turns = speaker_turns(proj, transcript.id)
+    if not turns:
+        st.caption("This transcript has no turns.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "turn": t["index"] + 1, "label": t["label"], "said by": t["case"] or "(nobody)",
+        "words": transcript.text[t["start"]:t["end"]][:80]} for t in turns]),
+        hide_index=True, width="stretch", height=240)
+    index = st.selectbox("Turn", [t["index"] for t in turns], key=f"reassign_turn_{transcript.id}",
+                         format_func=lambda i: f"{i + 1}: {turns[i]['case'] or '(nobody)'} – "
+                         f"{transcript.text[turns[i]['start']:turns[i]['end']][:50]}")
+    nobody = "(nobody: a prompt or heading)"
+    cases = [c.case for c in list_cases(proj)]
+    who = st.selectbox("Said by", [*cases, nobody], key=f"reassign_case_{transcript.id}")
+    new = st.text_input("…or a new person", key=f"reassign_new_{transcript.id}").strip()
+    if st.button("Re-assign", key=f"reassign_go_{transcript.id}"):
+        target = new or (None if who == nobody else who)
+        try:
+            reassign_turn(proj, transcript.id, index, target)
+        except QualcodeError as exc:
+            st.error(plain(exc))
+        else:
+            _flash("success", f"Turn {index + 1} is now said by {target or 'nobody'}.")
+            st.rerun()
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -324,17 +357,17 @@ def _memo_editor(proj, transcript, paths, coding) -> None:
         if c1.button("Save memo", key=f"memo_save_{coding.id}"):
             set_coding_memo(proj, coding.id, memo)
             st.session_state.pop(FOCUS, None)
-            st.rerun(scope="fragment")
+            st.rerun()
         if c2.button("Remove coding", key=f"remove_coding_{coding.id}"):
             try:
                 history.remove_coding(proj, coding.id, coder=coder())
             except QualcodeError as exc:
                 _flash("error", str(exc))
             st.session_state.pop(FOCUS, None)
-            st.rerun(scope="fragment")
+            st.rerun()
         if c3.button("Close", key=f"memo_close_{coding.id}"):
             st.session_state.pop(FOCUS, None)
-            st.rerun(scope="fragment")
+            st.rerun()
 
 
 def _undo_box(proj) -> None:

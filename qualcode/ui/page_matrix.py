@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ..analysis.charts import density_spec, frequency_spec
-from ..analysis.matrix import CASE, attribute_names, framework_matrix, set_cell_summary
+from ..analysis.matrix import (CASE, INTERVIEW, ROLE, dimensions, framework_matrix,
+                               set_cell_summary)
 from ..coding.view import project_version
 from ..errors import QualcodeError
 from ..export.analysis_tables import CELL_MODES, matrix_docx, matrix_xlsx
@@ -21,11 +22,12 @@ def render() -> None:
     proj = project()
     if msg := st.session_state.pop("matrix_flash", None):
         st.success(msg)  # our own words, no user text
-    names = attribute_names(proj)
+    names = dimensions(proj)
     c1, c2, c3 = st.columns(3)
-    default = names.index("role") + 1 if "role" in names else 0
-    by = c1.selectbox("Columns", [CASE, *names], index=default, key="matrix_by",
-                      format_func=lambda v: "each interview (case)" if v == CASE else v)
+    labels = {CASE: "each person (case)", INTERVIEW: "each interview",
+              ROLE: "role of the speaker"}
+    by = c1.selectbox("Columns", names, index=names.index(ROLE), key="matrix_by",
+                      format_func=lambda v: labels.get(v, v))
     level = c2.selectbox("Rows", [None, 0], key="matrix_level", format_func=lambda v:
                          "every code" if v is None else "top-level codes (sub-codes counted in)")
     show = c3.selectbox("Cells show", ["count", "transcripts", "coverage", "quotes"],

@@ -1,0 +1,291 @@
+"""Cases: every speaker label maps to a case, every quote is credited to the person who spoke
+(issue 15). Real files, a real SQLite project, the CLI through qualcode.cli.main."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+
+from qualcode.cli import main
+from qualcode.coding.codes import create_code
+from qualcode.coding.codings import add_coding
+from qualcode.coding.quotes import quote_rows
+from qualcode.corpus import ingest_file
+from qualcode.corpus.cases import (list_cases, merge_cases, proposed_interviewers,
+                                   reassign_turn, rename_case, set_case_role, speaker_turns)
+from qualcode.export import codings_csv, codings_xlsx
+from qualcode.store.project import Project
+
+INTERVIEW = ("Interviewer: Hoe verloopt het werk in de nieuwe organisatie?\n\n"
+             "P1: Ik leer enorm veel bij, en dat geeft energie.\n\n"
+             "Interviewer: Wat bedoel je met energie?\n\n"
+             "P1: Dat ik zin heb om te beginnen.\n")
+
+GROUP_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Moderator>Welcome all, please introduce yourselves.
+
+00:00:05.000 --> 00:00:08.000
+<v Anna de Vries>I am Anna and I work in care.
+
+00:00:09.000 --> 00:00:12.000
+<v Bram>Bram here, I teach.
+
+00:00:13.000 --> 00:00:16.000
+<v Chris>Chris, nurse for ten years.
+
+00:00:17.000 --> 00:00:20.000
+<v Dana>Dana, I manage a team.
+
+00:00:21.000 --> 00:00:24.000
+<v anna  de vries>And I also volunteer.
+"""
+
+
+def _coded(project, tmp_path):
+    path = tmp_path / "p1.txt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    t = ingest_file(project, path)
+    code = create_code(project, "Change")
+    q = INTERVIEW.index("Hoe verloopt")
+    a = INTERVIEW.index("Ik leer")
+    add_coding(project, t.id, code.id, q, q + 20, coder="ab")  # the interviewer's question
+    add_coding(project, t.id, code.id, a, a + 20, coder="ab")  # the participant's answer
+    add_coding(project, t.id, code.id, q + 5, a + 10, coder="cd")  # across both
+    return t, code
+
+
+def test_the_interviewers_question_is_credited_to_the_interviewer(sqlite_project, tmp_path):
+    t, _code = _coded(sqlite_project, tmp_path)
+    cases = {c.case: c for c in list_cases(sqlite_project)}
+    assert cases["Interviewer"].role == "interviewer" and cases["P1"].role == "participant"
+    assert cases["P1"].transcripts == [t.name] and cases["P1"].turns == 2
+    rows = sorted(quote_rows(sqlite_project), key=lambda r: (r.start, r.end))
+    question, across, answer = rows
+    assert (question.case, question.role, question.participant, question.speaker) == (
+        "Interviewer", "interviewer", "Interviewer", "Interviewer")
+    assert (answer.case, answer.role, answer.participant) == ("P1", "participant", "P1")
+    assert across.cases == ("Interviewer", "P1") and across.case == "Interviewer + P1"
+    assert across.role == "interviewer + participant" and "spans 2 speakers" in across.location
+
+
+def test_codings_exports_carry_speaker_case_and_role(sqlite_project, tmp_path):
+    _coded(sqlite_project, tmp_path)
+    table = list(csv.DictReader(io.StringIO(codings_csv(sqlite_project).decode("utf-8-sig"))))
+    assert {"speaker", "case", "role"} <= set(table[0])
+    assert sorted((r["case"], r["role"]) for r in table) == [
+        ("Interviewer", "interviewer"), ("Interviewer + P1", "interviewer + participant"),
+        ("P1", "participant")]
+    sheet = openpyxl.load_workbook(io.BytesIO(codings_xlsx(sqlite_project))).active
+    header = [c.value for c in sheet[1]]
+    assert {"speaker", "case", "role"} <= set(header)
+    cases = {row[header.index("case")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cases == {"Interviewer", "P1", "Interviewer + P1"}
+
+
+def test_a_five_speaker_group_vtt_is_five_cases(sqlite_project, tmp_path):
+    path = tmp_path / "group.vtt"
+    path.write_text(GROUP_VTT, encoding="utf-8")
+    t = ingest_file(sqlite_project, path)
+    cases = {c.case: c for c in list_cases(sqlite_project)}
+    assert set(cases) == {"Moderator", "Anna de Vries", "Bram", "Chris", "Dana"}
+    assert cases["Anna de Vries"].turns == 2  # case and spacing differ: the same person
+    assert cases["Moderator"].role == "interviewer"
+    code = create_code(sqlite_project, "Work")
+    for name in ("Bram here", "Chris, nurse", "Dana, I manage"):
+        start = t.text.index(name)
+        add_coding(sqlite_project, t.id, code.id, start, start + 9)
+    assert sorted(r.case for r in quote_rows(sqlite_project)) == ["Bram", "Chris", "Dana"]
+
+
+def test_the_same_person_in_two_interviews_is_one_case_and_cases_merge(sqlite_project, tmp_path):
+    for i, (who, words) in enumerate([("Anna", "Ik werk hier al lang."),
+                                      ("ANNA", "Nog steeds hier."), ("Anne", "Ik ook.")]):
+        path = tmp_path / f"i{i}.txt"
+        path.write_text(f"Interviewer: Vraag {i}?\n\n{who}: {words}\n\n{who}: Ja.\n",
+                        encoding="utf-8")
+        ingest_file(sqlite_project, path)
+    cases = {c.case: c for c in list_cases(sqlite_project)}
+    assert set(cases) == {"Interviewer", "Anna", "Anne"}
+    assert cases["Anna"].transcripts == ["i0", "i1"]
+    assert proposed_interviewers(sqlite_project) == []  # already marked interviewer
+    assert merge_cases(sqlite_project, "Anne", "Anna") == 2
+    rename_case(sqlite_project, "Anna", "Anna de Vries")
+    path = tmp_path / "i3.txt"
+    path.write_text("Interviewer: Nog een?\n\nanne: Zeker.\n\nAnne: Echt.\n", encoding="utf-8")
+    ingest_file(sqlite_project, path)  # a merged label keeps mapping to the merged case
+    cases = {c.case: c for c in list_cases(sqlite_project)}
+    assert set(cases) == {"Interviewer", "Anna de Vries"}
+    assert cases["Anna de Vries"].transcripts == ["i0", "i1", "i2", "i3"]
+
+
+def test_a_person_in_most_interviews_is_proposed_as_interviewer(sqlite_project, tmp_path):
+    for i in range(4):
+        path = tmp_path / f"x{i}.txt"
+        path.write_text(f"Sanne: Hoe gaat het {i}?\n\nP{i + 1}: Goed {i}.\n\nSanne: Fijn.\n\n"
+                        f"P{i + 1}: Ja.\n", encoding="utf-8")
+        ingest_file(sqlite_project, path)
+    assert proposed_interviewers(sqlite_project) == ["Sanne"]
+    set_case_role(sqlite_project, "Sanne", "interviewer")
+    assert proposed_interviewers(sqlite_project) == []
+
+
+def test_an_interview_without_labels_is_its_participants(sqlite_project, tmp_path):
+    path = tmp_path / "monologue.txt"
+    path.write_text("---\nparticipant: P7\n---\nIk vertel gewoon.\n\nEn nog meer.\n",
+                    encoding="utf-8")
+    t = ingest_file(sqlite_project, path)
+    [case] = list_cases(sqlite_project)
+    assert (case.case, case.role, case.turns) == ("P7", "participant", 2)
+    code = create_code(sqlite_project, "Telling")
+    add_coding(sqlite_project, t.id, code.id, 0, 5)
+    [row] = quote_rows(sqlite_project)
+    assert (row.case, row.participant, row.role) == ("P7", "P7", "participant")
+
+
+def test_a_turn_is_reassigned_without_touching_text_or_codings(sqlite_project, tmp_path):
+    t, _code = _coded(sqlite_project, tmp_path)
+    before = [(r.coding_id, r.start, r.end, r.quote) for r in quote_rows(sqlite_project)]
+    reassign_turn(sqlite_project, t.id, 0, "P1")
+    assert [x["case"] for x in speaker_turns(sqlite_project, t.id)] == ["P1", "P1",
+                                                                       "Interviewer", "P1"]
+    rows = quote_rows(sqlite_project)
+    assert [(r.coding_id, r.start, r.end, r.quote) for r in rows] == before
+    assert {r.case for r in rows} == {"P1"}
+    reassign_turn(sqlite_project, t.id, 0, None)
+    assert speaker_turns(sqlite_project, t.id)[0]["case"] == ""
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_cases_contract(capsys, tmp_path):
+    db = str(tmp_path / "cli.sqlite")
+    project = Project(db)
+    _coded(project, tmp_path)
+    project.close()
+    code, out, _ = run(capsys, "--db", db, "cases", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert all(set(d) == {"case", "role", "transcripts", "turns", "attributes"} for d in data)
+    assert {d["case"]: (d["role"], d["transcripts"], d["turns"]) for d in data} == {
+        "Interviewer": ("interviewer", ["p1"], 2), "P1": ("participant", ["p1"], 2)}
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "role", "--json")
+    assert code == 0  # interviewers' words are left out by default
+    assert {r["value"]: r["count"] for r in json.loads(out)} == {"participant": 2}
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "role", "--json",
+                       "--include-interviewer")
+    counts = {r["value"]: r["count"] for r in json.loads(out)}
+    assert counts == {"interviewer": 2, "participant": 2}  # the coding across both counts twice
+    assert run(capsys, "--db", db, "cases", "role", "P1", "manager")[0] == 0
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("case,age,site\nP1,34,Gent\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db, "cases", "attributes", str(sheet))
+    assert code == 0 and "1 case(s)" in out
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "case", "--json",
+                       "--include-interviewer")
+    assert {r["value"]: r["count"] for r in json.loads(out)} == {"Interviewer": 2, "P1": 2}
+    code, out, _ = run(capsys, "--db", db, "matrix", "--by", "age", "--json")  # a case attribute
+    assert {r["value"]: r["count"] for r in json.loads(out)} == {"34": 2}
+    code, out, _ = run(capsys, "--db", db, "cases", "merge", "Interviewer", "P1")
+    assert code == 0 and "2 turn(s)" in out
+    data = json.loads(run(capsys, "--db", db, "cases", "--json")[1])
+    assert data == [{"case": "P1", "role": "manager", "transcripts": ["p1"], "turns": 4,
+                     "attributes": {"age": "34", "site": "Gent"}}]
+    code, _out, err = run(capsys, "--db", db, "cases", "merge", "Nobody", "P1")
+    assert code == 2 and "no case called 'Nobody'" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,age\nP1,3\n", encoding="utf-8")
+    code, _out, err = run(capsys, "--db", db, "cases", "attributes", str(bad))
+    assert code == 2 and "bad.csv" in err and "'case' column" in err
+    export = tmp_path / "out.csv"
+    assert run(capsys, "--db", db, "export", str(export))[0] == 0
+    rows = list(csv.DictReader(io.StringIO(export.read_text(encoding="utf-8-sig"))))
+    assert {(r["speaker"], r["case"], r["role"]) for r in rows} >= {("P1", "P1", "manager")}
+
+
+def test_an_old_project_gets_cases_from_its_speakers(tmp_path):
+    from tests.test_migrations import make_old_database
+
+    path = tmp_path / "old.sqlite"
+    make_old_database(f"sqlite:///{path}")
+    project = Project(path)
+    try:
+        cases = {c.case: c for c in list_cases(project)}
+        assert {k: (v.role, v.turns) for k, v in cases.items()} == {
+            "Interviewer": ("interviewer", 1), "P1": ("participant", 1)}
+        [row] = quote_rows(project)
+        assert (row.case, row.role, row.speaker) == ("P1", "participant", "P1")
+        [t] = project_transcripts(project)
+        assert t.attributes == {"role": "participant", "naam": "Zoë"}  # kept as it was
+    finally:
+        project.close()
+
+
+def project_transcripts(project):
+    from qualcode.corpus.transcripts import list_transcripts
+
+    return list_transcripts(project)
+
+
+def test_saturation_by_participant_counts_the_speakers(sqlite_project, tmp_path):
+    from qualcode.analysis.saturation import project_sequence
+    from qualcode.corpus.cases import set_include_interviewer
+
+    _coded(sqlite_project, tmp_path)
+    path = tmp_path / "group.vtt"
+    path.write_text(GROUP_VTT, encoding="utf-8")
+    t = ingest_file(sqlite_project, path)
+    work = create_code(sqlite_project, "Work")
+    start = t.text.index("Bram here")
+    add_coding(sqlite_project, t.id, work.id, start, start + 9)
+    start = t.text.index("Welcome")
+    add_coding(sqlite_project, t.id, work.id, start, start + 7)  # the moderator's words
+    seq = {name: (role, concepts) for name, role, concepts, _s in
+           project_sequence(sqlite_project, by="participant")}
+    assert seq["P1"] == ("participant", {"Change"}) and seq["Bram"] == ("participant", {"Work"})
+    assert seq["Anna de Vries"] == ("participant", set())
+    assert "Interviewer" not in seq and "Moderator" not in seq  # left out by default
+    assert set(seq) == {"P1", "Anna de Vries", "Bram", "Chris", "Dana"}
+    set_include_interviewer(sqlite_project, True)
+    seq = {name: concepts for name, _r, concepts, _s in
+           project_sequence(sqlite_project, by="participant")}
+    assert seq["Interviewer"] == {"Change"} and seq["Moderator"] == {"Work"}
+    only = project_sequence(sqlite_project, by="interview", roles={"interviewer"})
+    assert [(name, concepts) for name, _r, concepts, _s in only] == [
+        ("group", {"Work"}), ("p1", {"Change"})] or len(only) == 2
+
+
+def test_search_compare_and_cooccurrence_credit_the_speaker(sqlite_project, tmp_path):
+    from qualcode.analysis.compare import incident_refs, incidents
+    from qualcode.analysis.cooccurrence import cooccurrence
+    from qualcode.analysis.search import search
+
+    t, code = _coded(sqlite_project, tmp_path)
+    hits = list(search(sqlite_project, "energie"))
+    assert [(h.participant, h.role) for h in hits] == [("P1", "participant"),
+                                                       ("Interviewer", "interviewer")]
+    hits = list(search(sqlite_project, "energie", where={"role": {"participant"}}))
+    assert [h.speaker for h in hits] == ["P1"]  # not the interviewer's question
+    hits = list(search(sqlite_project, "werk", where={"role": {"participant"}}))
+    assert hits == []  # "werk" is only in the interviewer's question
+    groups = {g.value: [r.quote[:8] for r in g.rows]
+              for g in incidents(sqlite_project, code.id, group_by="role")}
+    assert groups == {"interviewer": ["Hoe verl", "erloopt "],
+                      "participant": ["erloopt ", "Ik leer "]}
+    refs = {g.value: len(g.refs) for g in incident_refs(sqlite_project, code.id, group_by="case")}
+    assert refs == {"Interviewer": 2, "P1": 2}
+    other = create_code(sqlite_project, "Energy")
+    a = t.text.index("energie")
+    add_coding(sqlite_project, t.id, other.id, a, a + 7)
+    q = t.text.index("energie?")
+    add_coding(sqlite_project, t.id, other.id, q, q + 7)
+    assert cooccurrence(sqlite_project, "turn").n[other.id] == 1  # the interviewer's left out
