@@ -166,7 +166,25 @@ _PROMPT = re.compile(
     r"[ \t]*(?:#{1,6}[ \t]|\d{1,3}(?:[.)]\w{0,2})+[ \t]+\S|\d{1,3}[.)]\w{0,2}[ \t]*$"
     r"|(?:task|taak|opdracht|scenario|question|vraag|exercise|oefening|step|stap)[ \t]*\d{1,3}\b)",
     re.IGNORECASE)
-_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+# A paragraph break: a line end followed by a blank line. Paragraphs are the runs between
+# breaks, found by scanning for the breaks: a pattern matching the paragraphs themselves,
+# (?:[^\n]|\n(?![ \t]*\n))+, made the regular-expression engine keep state per character
+# (1.1 GB for an 8 MiB paragraph).
+_BREAK = re.compile(r"\n(?=[ \t]*\n)")
+_WORD = re.compile(r"\S")
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None):
+    """``(start, end)`` of each blank-line separated run of ``text[start:end]`` that is not
+    only white space, in constant memory per paragraph."""
+    end = len(text) if end is None else end
+    pos = start
+    for m in _BREAK.finditer(text, start, end):
+        if m.start() > pos and _WORD.search(text, pos, m.start()):
+            yield pos, m.start()
+        pos = m.end()
+    if end > pos and _WORD.search(text, pos, end):
+        yield pos, end
 
 
 def find_turns_explained(text: str) -> tuple[list[TurnSpan], str]:
@@ -186,7 +204,7 @@ def find_turns_explained(text: str) -> tuple[list[TurnSpan], str]:
     named = Counter(a[1] for a in accepted if a[1] is not None)
     if len(named) == 1:
         speaker, times = named.most_common(1)[0]
-        paras = [m.span() for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+        paras = list(paragraph_spans(text))
         starts = sorted(a[0] for a in accepted)
         labelled = _labelled_paragraphs(paras, starts)
         if times >= 2 and labelled * 2 < len(paras):
@@ -391,8 +409,8 @@ def paragraphs(text: str, start: int = 0, end: int | None = None, *,
     ``respondent``: words of the transcript's unlabelled respondent (not headings)."""
     end = len(text) if end is None else end
     spans = []
-    for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text[start:end]):
-        s, e = _trim(text, start + m.start(), start + m.end())
+    for s, e in paragraph_spans(text, start, end):
+        s, e = _trim(text, s, e)
         if s < e:
             spans.append(TurnSpan(speaker=None, start=s, end=e, respondent=respondent))
             if len(spans) > MAX_TURNS:
