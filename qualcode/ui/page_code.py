@@ -108,11 +108,20 @@ def _on_action(action: dict) -> None:
 
 def _code_named(proj, name: str) -> int:
     """An in-vivo code: the top-level code of that name, created when missing."""
-    name = " ".join(name.replace("/", "-").split())[:120]
+    name = _cut_at_word(" ".join(name.replace("/", "-").split()), 120)
     for node in code_tree(proj):
         if node.depth == 0 and node.code.name.casefold() == name.casefold():
             return node.code.id
     return create_code(proj, name).id
+
+
+def _cut_at_word(name: str, limit: int) -> str:
+    """``name`` at most ``limit`` characters, cut at the last space before that (a single
+    longer word: cut hard), as the canvas cuts its in-vivo names (core.js invivoName)."""
+    if len(name) <= limit:
+        return name
+    cut = name.rfind(" ", 0, limit + 1)
+    return name[:cut if cut > 0 else limit].rstrip(" ,;:–—-")
 
 
 # ---------------------------------------------------------------- the page
@@ -163,6 +172,8 @@ def _transcript_view(transcript_id: int) -> None:
         only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
                               [n.code.id for n in nodes], format_func=paths.get,
                               key="code_highlight")
+        st.toggle("Exact characters (a drag is not widened to whole words; Alt-drag does "
+                  "the same once)", key="code_exact")
     shown = codings
     if only:
         roots = [n for n in nodes if n.code.id in only]
@@ -218,6 +229,7 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
     data["codes_v"] = codes_v
     data["top"], data["recent"] = code_usage(proj, coder())
     data["acked"] = st.session_state.get(ACKED, [])[-30:]
+    data["exact"] = bool(st.session_state.get("code_exact"))
     push = st.session_state.get(PUSH)
     if push:
         data["sel"] = push
@@ -248,9 +260,12 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
         _memo_editor(proj, transcript, paths, next((c for c in codings if c.id == focus), None))
     st.subheader("Selection")
     if not selection:
-        st.info("Select a passage in the transcript with the mouse to code it: a palette opens "
-                "at the selection (type to find a code, Enter or 1–9 applies). Click a highlight "
-                "or a stripe to see its codings.")
+        st.info("Select a passage in the transcript with the mouse to code it (whole words; "
+                "Alt-drag for exact characters): a palette opens at the selection (type to find a "
+                "code, Enter or 1–9 applies). Or with the keyboard: click in the text (or Tab to "
+                "it), move with ←/→ (Ctrl: by word) and ↑/↓ (by sentence), hold Shift to "
+                "select, Enter opens the palette. Click a highlight or a stripe to see its "
+                "codings.")
         return
     start, end = selection["start"], selection["end"]
     quote = transcript.text[start:end]
