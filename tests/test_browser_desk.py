@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.codes import create_code, find_code
-from qualcode.codings import add_coding
+from qualcode.coding.codes import create_code, find_code
+from qualcode.coding.codings import add_coding
 from qualcode.demo import load_demo
-from qualcode.ingest import ingest_file
+from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 from tests.test_browser import POINT_JS, _codings, _drag_select, _open_code_page, _wait
