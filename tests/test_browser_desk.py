@@ -274,3 +274,122 @@ def test_dark_theme_is_readable(dark_app, tmp_path_factory):
                 assert ratios and min(ratios) >= 4.5, (sel, ratios)
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------- item 1: keys that stay put
+
+def _palette_keys(pg) -> dict[str, str]:
+    """Number key -> data-code of the items shown with a key in the open palette."""
+    items = pg.locator(".qc-span-selector .qc-palette .qc-item:has(.qc-key)")
+    return {items.nth(i).locator(".qc-key").text_content(): items.nth(i).get_attribute("data-code")
+            for i in range(items.count())}
+
+
+def test_number_keys_stay_put_and_a_second_press_extends(app, page):
+    url, db = app
+    tid, text = _transcript(db, "N1", -24)
+    pg = page
+    _open_code_page(pg, url, coder="nk")
+    palette = pg.locator(".qc-span-selector .qc-palette")
+    _drag_select(pg, "Ik stond op het punt")
+    palette.wait_for(state="visible")
+    keys = _palette_keys(pg)
+    assert set(keys) == {str(i) for i in range(1, 10)}
+    pg.keyboard.press("2")
+    [first] = _wait(lambda: _codings(db, tid))
+    assert str(first.code_id) == keys["2"]
+    # another passage, another code by key 5: the numbers have not moved
+    _drag_select(pg, "Mijn loon bleef hetzelfde")
+    palette.wait_for(state="visible")
+    assert _palette_keys(pg) == keys
+    pg.keyboard.press("5")
+    _wait(lambda: len(_codings(db, tid)) == 2)
+    _drag_select(pg, "Nu leer ik")
+    palette.wait_for(state="visible")
+    assert _palette_keys(pg) == keys
+    pg.keyboard.press("Escape")
+    # key 2 again on an overlapping passage: the coding is extended, not doubled
+    _drag_select(pg, "te stoppen. Toen kwam")
+    palette.wait_for(state="visible")
+    pg.keyboard.press("2")
+    whole = "Ik stond op het punt te stoppen. Toen kwam"
+    _wait(lambda: [text[c.start:c.end] for c in _codings(db, tid)
+                   if str(c.code_id) == keys["2"]] == [whole])
+    assert len(_codings(db, tid)) == 2
+    _wait(lambda: pg.locator(".qc-span-selector .qc-stripe").count() == 2)
+    # Alt+7 pins the chosen code on key 7; it leaves its old key
+    _drag_select(pg, "via een vriend")
+    palette.wait_for(state="visible")
+    pg.keyboard.type("trial learning")
+    chosen = palette.locator(".qc-item.qc-active").get_attribute("data-code")
+    pg.keyboard.press("Alt+Digit7")
+    pg.keyboard.press("Control+a")
+    pg.keyboard.press("Backspace")
+    _wait(lambda: _palette_keys(pg).get("7") == chosen)
+    pg.keyboard.press("Escape")
+    _drag_select(pg, "een vriend")  # the server stored it: a new palette shows it too
+    palette.wait_for(state="visible")
+    _wait(lambda: _palette_keys(pg).get("7") == chosen)
+
+
+# ---------------------------------------------------------------- item 5: the Codebook page
+
+def test_codebook_keeps_its_tab_and_shows_the_new_name_rename_undone(app, page):
+    url, db = app
+    project = Project(db)
+    create_code(project, "Oude naam")
+    project.close()
+    pg = page
+    pg.goto(url)
+    pg.get_by_role("link", name="Codebook", exact=True).click()
+    pg.get_by_role("tab", name="Rename · move · merge · delete").click()
+    box = pg.get_by_role("combobox", name="Code").last
+    box.wait_for()
+    box.click()
+    box.fill("Oude naam")
+    pg.get_by_role("option", name="Oude naam", exact=True).click()
+    pg.get_by_label("New name").fill("Nieuwe naam")
+    pg.get_by_role("button", name="Rename", exact=True).click()
+    pg.get_by_text("Code renamed.").wait_for()
+    # the same tab is open, and its selector shows the code by its new name
+    tab = pg.get_by_role("tab", name="Rename · move · merge · delete")
+    assert tab.get_attribute("aria-selected") == "true"
+    chosen = pg.locator(".st-key-struct_code")
+    _wait(lambda: "Nieuwe naam" in chosen.evaluate("e => e.querySelector('input').value + e.textContent"))
+    # a second change right after: still this tab
+    pg.get_by_label("New name").fill("Derde naam")
+    pg.get_by_role("button", name="Rename", exact=True).click()
+    pg.get_by_text("Code renamed.").wait_for()
+    assert tab.get_attribute("aria-selected") == "true"
+    _wait(lambda: "Derde naam" in chosen.evaluate("e => e.querySelector('input').value + e.textContent"))
+    # undo: back to the previous name
+    pg.get_by_role("button", name="Undo").click()
+    project = Project(db)
+    try:
+        _wait(lambda: _find(project, "Nieuwe naam"))
+    finally:
+        project.close()
+
+
+# ---------------------------------------------------------------- item 6: trash and undo
+
+def test_undo_of_a_removal_leaves_the_trash_empty(app, page):
+    url, db = app
+    needle = "Toen kwam de vacature via een vriend."
+    tid, _text = _transcript(db, "T1", -25, [("Authenticity", needle, "tr")])
+    pg = page
+    _open_code_page(pg, url, coder="tr")
+    coded = pg.locator(".qc-span-selector .qc-coded", has_text="Toen kwam")
+    coded.first.click()
+    popup = pg.locator(".qc-span-selector .qc-popup")
+    popup.wait_for(state="visible")
+    popup.get_by_role("button", name="Remove").click()
+    _wait(lambda: _codings(db, tid) == [])
+    pg.get_by_role("link", name="Trash", exact=True).click()
+    pg.get_by_role("heading", name="Trash").wait_for()
+    pg.get_by_text(needle).first.wait_for(state="attached")  # a cell of the table
+    pg.get_by_role("link", name="Code", exact=True).click()
+    pg.get_by_role("button", name="Undo").click()
+    _wait(lambda: len(_codings(db, tid)) == 1)
+    pg.get_by_role("link", name="Trash", exact=True).click()
+    pg.get_by_text("The trash is empty").wait_for()

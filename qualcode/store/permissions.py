@@ -58,6 +58,7 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "memos": CODE,
     "memo_links": CODE,
     "matrix_summaries": CODE,
+    "code_shortcuts": CODE,  # a coder's number keys 1–9 (qualcode.coding.shortcuts)
     "actions": CODE,  # the undo history (qualcode.coding.history): written with the change it records
     "codes": EDIT_CODEBOOK,
     "users": ADMIN,

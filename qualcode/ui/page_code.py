@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..coding import history
+from ..coding import history, shortcuts
 from ..coding.codes import code_tree, create_code, in_subtree
 from ..coding.view import (chunks, code_usage, codebook_version, diff, display_colors,
                            speaker_labels, transcript_codings, transcript_headers,
@@ -73,12 +73,17 @@ def _on_action(action: dict) -> None:
         elif op == "apply":
             history.add_coding(proj, tid, int(action["code"]), int(action["start"]),
                                int(action["end"]), coder=coder())
+            shortcuts.used(proj, coder(), int(action["code"]))
             st.session_state.pop(SELECTION, None)
         elif op == "new":
             code_id = _code_named(proj, str(action["name"]))
             history.add_coding(proj, tid, code_id, int(action["start"]), int(action["end"]),
                                coder=coder())
+            shortcuts.used(proj, coder(), code_id)
             st.session_state.pop(SELECTION, None)
+        elif op == "pin":
+            code = action.get("code")
+            shortcuts.pin(proj, coder(), int(action["key"]), None if code is None else int(code))
         elif op == "remove":
             history.remove_coding(proj, int(action["id"]), coder=coder())
             st.session_state.pop(FOCUS, None)
@@ -227,7 +232,9 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
         data["codes"] = [[n.code.id, n.path, colors[n.code.id]] for n in nodes]
         mine["codes_v"] = codes_v
     data["codes_v"] = codes_v
-    data["top"], data["recent"] = code_usage(proj, coder())
+    # the number keys 1–9: the coder's pinned codes, which stay put (coding.shortcuts)
+    data["top"] = shortcuts.shortcuts(proj, coder())
+    data["recent"] = code_usage(proj, coder())[1]
     data["acked"] = st.session_state.get(ACKED, [])[-30:]
     data["exact"] = bool(st.session_state.get("code_exact"))
     push = st.session_state.get(PUSH)
@@ -266,6 +273,7 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
                 "it), move with ←/→ (Ctrl: by word) and ↑/↓ (by sentence), hold Shift to "
                 "select, Enter opens the palette. Click a highlight or a stripe to see its "
                 "codings.")
+        _shortcut_keys(proj, paths)
         return
     start, end = selection["start"], selection["end"]
     quote = transcript.text[start:end]
@@ -296,6 +304,7 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
             try:
                 history.add_coding(proj, transcript.id, code_id, start, end, coder=coder(),
                                    memo=memo)
+                shortcuts.used(proj, coder(), code_id)
                 applied += 1
             except QualcodeError as exc:
                 problems.append(str(exc))
@@ -308,6 +317,25 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
     if st.button("Clear selection", key="clear_selection"):
         _clear_selection()
         st.rerun(scope="fragment")
+
+
+def _shortcut_keys(proj, paths) -> None:
+    """The coder's number keys 1–9: they stay put; pin a code on a key here (or with Alt+number
+    on the palette's chosen code)."""
+    keys = shortcuts.shortcuts(proj, coder())
+    with st.expander("Number keys 1–9 (pinned codes)"):
+        st.text("\n".join(f"{i}  {paths.get(c, '–') if c is not None else '–'}"
+                           for i, c in enumerate(keys, 1)))
+        c1, c2 = st.columns([1, 3])
+        key = c1.selectbox("Key", list(range(1, 10)), key="pin_key")
+        code_id = c2.selectbox("Code", [None] + list(paths), key="pin_code",
+                               format_func=lambda i: "(free the key)" if i is None else paths[i])
+        if st.button("Pin", key="pin_button"):
+            try:
+                shortcuts.pin(proj, coder(), key, code_id)
+            except QualcodeError as exc:
+                _flash("error", str(exc))
+            st.rerun(scope="fragment")
 
 
 def _memo_editor(proj, transcript, paths, coding) -> None:

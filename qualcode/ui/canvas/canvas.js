@@ -153,7 +153,8 @@ export default function (component) {
     if (data.sel.start === null) { v.sel && setSelection(null, 0); }
     else { setSelection(data.sel.start, data.sel.end, true); }
   }
-  v.top = (data.top || []).filter((id) => v.codes.has(id));
+  // the number keys 1–9 (null: a free key): they stay put, the coder pins codes on them
+  v.top = (data.top || []).slice(0, 9).map((id) => (id !== null && v.codes.has(id) ? id : null));
   v.recent = (data.recent || []).filter((id) => v.codes.has(id));
   v.suggest = data.suggest || null;
   refresh(changed);
@@ -642,7 +643,7 @@ export default function (component) {
     palette.dataset.sel = here;
     const input = el('input');
     input.type = 'text';
-    input.placeholder = 'Type to find a code · Enter applies · 1–9 · Esc';
+    input.placeholder = 'Type to find a code · Enter applies · 1–9 · Alt+1–9 pins · Esc';
     input.setAttribute('aria-label', 'Code to apply');
     input.value = v.query || '';
     const listBox = el('div', 'qc-list');
@@ -679,6 +680,17 @@ export default function (component) {
     input.onkeydown = (ev) => {
       ev.stopPropagation();
       if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); root.focus({ preventScroll: true }); return; }
+      if (ev.altKey && /^Digit[1-9]$/.test(ev.code)) {  // Alt+number: pin the active code there
+        ev.preventDefault();
+        const id = v.active < Math.min(v.ids.length, 60) ? v.ids[v.active] : undefined;
+        if (id === undefined) { return; }
+        const key = Number(ev.code.slice(5));
+        v.top = v.top.map((x) => (x === id ? null : x));
+        v.top[key - 1] = id;
+        act({ op: 'pin', key, code: id });
+        fill();
+        return;
+      }
       if (!input.value && /^[1-9]$/.test(ev.key)) {
         ev.preventDefault();
         const id = v.top[Number(ev.key) - 1];
