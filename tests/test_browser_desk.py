@@ -393,3 +393,47 @@ def test_undo_of_a_removal_leaves_the_trash_empty(app, page):
     _wait(lambda: len(_codings(db, tid)) == 1)
     pg.get_by_role("link", name="Trash", exact=True).click()
     pg.get_by_text("The trash is empty").wait_for()
+
+
+# ---------------------------------------------------------------- item 7: on paper
+
+def test_the_coded_transcript_downloads_and_prints_whole(app, page, tmp_path):
+    import subprocess
+
+    import docx
+
+    url, db = app
+    turns = "".join(f"P9: Antwoord {i}: ik vertel hier uitgebreid over mijn werk en de nieuwe "
+                    f"baan, zin voor zin, tot het einde {i}.\n" for i in range(60))
+    project = Project(db)
+    try:
+        t = ingest_file(project, "long.txt", data=turns.encode(), name="Interview print",
+                        attributes={"interview_order": -26, "role": "participant"})
+        far = t.text.index("Antwoord 57:")
+        add_coding(project, t.id, find_code(project, "Authenticity").id, far, far + 40,
+                   coder="pr", memo="ver weg")
+    finally:
+        project.close()
+    pg = page
+    _open_code_page(pg, url, coder="pr")
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="Coded transcript (.docx)").click()
+    path = tmp_path / "coded.docx"
+    info.value.save_as(path)
+    document = docx.Document(str(path))
+    assert document.paragraphs[0].text == "Interview print"
+    assert [c.text for c in document.comments] == ["1. Authenticity: ver weg"]
+    # printing: the whole transcript (not the scroll box's visible part), highlighted far down
+    pg.emulate_media(media="print")
+    pg.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    pdf = tmp_path / "print.pdf"
+    pdf.write_bytes(pg.pdf(print_background=True))
+    printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                             text=True, check=True).stdout
+    assert "tot het einde 59." in printed and "Antwoord 0:" in printed
+    assert "Deploy" not in printed  # no app chrome on paper
+    coded = pg.locator(".qc-span-selector .qc-coded", has_text="Antwoord 57:")
+    assert coded.count() == 1
+    stripe = pg.locator(".qc-span-selector .qc-stripe")
+    top = stripe.first.bounding_box()["y"]
+    assert abs(top - coded.first.bounding_box()["y"]) < 6  # beside its passage on the page

@@ -18,6 +18,7 @@ from ..coding.view import (chunks, code_usage, codebook_version, diff, display_c
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
+from ..export.docx_transcript import coded_transcript_docx
 from ..corpus.sentences import snap_in_turns
 from ..coding.suggestions import suggest_codes, warm_index
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
@@ -192,6 +193,14 @@ def _transcript_view(transcript_id: int) -> None:
     with right:
         _coding_panel(proj, transcript, paths, selection, turns, codings)
         _undo_box(proj)
+        st.download_button(
+            "Coded transcript (.docx)", key="coded_transcript",
+            data=lambda: coded_transcript_docx(proj, transcript.id, viewer=coder()),
+            file_name=f"{transcript.name} – coded.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            help="This transcript with its codings: codes in the margin beside their passages, "
+                 "speaker labels, time codes, memos as comments. To print it from here, use "
+                 "the Print button above the text.")
     if st.toggle(f"List the codings of this transcript ({len(codings)})", key="code_list"):
         _codings_table(transcript, codings, paths)
 

@@ -474,6 +474,24 @@ export default function (component) {
     setTimeout(() => { report(ev); redraw(); }, 0);
   };
 
+  // ---------------------------------------------------------------- print
+  // The whole text highlighted and striped, laid out again for the printed page's width.
+  function forPrint() {
+    v.build(v.chunks.length - 1);
+    const list = allCodings();
+    for (const ch of v.chunks) { if (!v.decorated.has(ch.i)) { decorate(ch, list); } }
+    layoutStripes(list);
+  }
+  v.forPrint = forPrint;
+  wrap.querySelector('.qc-print').onclick = () => { forPrint(); window.print(); };
+  if (!S.printListener) {
+    S.printListener = true;
+    const all = () => { for (const view of S.views.values()) { if (view.forPrint && document.body.contains(view.wrap)) { view.forPrint(); } } };
+    window.addEventListener('beforeprint', all);
+    window.addEventListener('afterprint', all);
+    window.matchMedia('print').addEventListener('change', all);
+  }
+
   // ---------------------------------------------------------------- keyboard
   // ←/→ a character, Ctrl (Alt, ⌘) + ←/→ a word, ↑/↓ a sentence, Home/End the turn; with
   // Shift the selection grows or shrinks from where it started; Enter opens the palette for
