@@ -19,6 +19,11 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium || echo "warning: could not install chromium" >&2
 fi
 
+if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
+  echo "installing LibreOffice (headless) and poppler for the Word rendering checks…"
+  apt_install libreoffice-writer-nogui poppler-utils || echo "warning: could not install libreoffice/poppler" >&2
+fi
+
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ]; then
   echo "installing PostgreSQL…"
