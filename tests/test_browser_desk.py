@@ -437,3 +437,52 @@ def test_the_coded_transcript_downloads_and_prints_whole(app, page, tmp_path):
     stripe = pg.locator(".qc-span-selector .qc-stripe")
     top = stripe.first.bounding_box()["y"]
     assert abs(top - coded.first.bounding_box()["y"]) < 6  # beside its passage on the page
+
+
+# ---------------------------------------------------------------- item 9: small things
+
+def test_small_things_that_looked_broken(app, page, tmp_path):
+    url, db = app
+    pg = page
+    # a stable URL for the Code page, and no "Deploy" to a cloud service in the toolbar
+    pg.goto(f"{url}/code")
+    pg.get_by_role("heading", name="Code", exact=True).wait_for()
+    pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+    assert pg.get_by_text("not found", exact=False).count() == 0
+    assert pg.get_by_text("Deploy", exact=True).count() == 0
+    # files uploaded and read leave the uploader; new files are numbered as on Transcripts
+    vtt = tmp_path / "cues.vtt"
+    vtt.write_text("WEBVTT\n\n00:01:05.000 --> 00:01:09.000\n<v P77>Mijn eerste antwoord.\n\n"
+                   "00:02:10.000 --> 00:02:15.000\n<v Interviewer>En verder?\n", encoding="utf-8")
+    pg.goto(f"{url}/transcripts")
+    uploader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Add interview files")
+    uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(vtt)])
+    pg.get_by_role("button", name="Ingest").click()
+    pg.get_by_text("Added cues").wait_for()
+    _wait(lambda: pg.locator('[data-testid="stFileUploaderFile"]').count() == 0)
+    project = Project(db)
+    try:
+        from qualcode.corpus.order import order_transcripts
+        from qualcode.corpus.transcripts import list_transcripts
+
+        placed = {p.transcript.name: p.position for p in order_transcripts(list_transcripts(project))}
+    finally:
+        project.close()
+    pg.get_by_role("link", name="Code", exact=True).click()
+    box = pg.get_by_role("combobox", name="Transcript")
+    box.click()
+    option = pg.get_by_role("option", name=f"{placed['cues']}. cues", exact=True)
+    option.click()
+    # the cue times show before the speaker labels (not part of the text)
+    speaker = pg.locator(".qc-span-selector .qc-speaker[data-time='00:01:05']")
+    speaker.wait_for()
+    assert "00:01:05" not in pg.locator(".qc-span-selector .qc-text").text_content()
+    assert "00:01:05" in speaker.evaluate("e => getComputedStyle(e, '::before').content")
+    # at 800 px the transcript takes the page's width, the panel goes below it
+    pg.set_viewport_size({"width": 800, "height": 900})
+    _wait(lambda: pg.locator(".qc-span-selector .qc-text").bounding_box()["width"] > 400)
+    # co-occurrence opens on a view with pairs (the demo's codings do not overlap)
+    pg.set_viewport_size({"width": 1400, "height": 1000})
+    pg.goto(f"{url}/cooccurrence")
+    pg.get_by_text("pair(s) of codes co-occur (same speaker turn)").wait_for()
+    assert pg.get_by_text("0 pair(s)", exact=False).count() == 0

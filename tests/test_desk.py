@@ -198,3 +198,19 @@ def test_cli_search_code_and_autocode_extend_codings(tmp_path, capsys):
     assert main(["--db", str(db), "autocode", "Learning", "--speaker", "P1",
                  "--coder", "cli", "--json"]) == 0
     assert [r["coded"] for r in json.loads(capsys.readouterr().out)] == [False, False]
+
+
+# ---------------------------------------------------------------- item 9: chart colours
+
+def test_the_density_chart_uses_the_codebook_colours(demo_project):
+    from qualcode.analysis.charts import density_spec
+    from qualcode.coding.codes import code_tree
+    from qualcode.coding.view import display_colors
+
+    spec = density_spec(demo_project)
+    scale = spec["encoding"]["color"]["scale"]
+    nodes = code_tree(demo_project)
+    colors = display_colors(nodes)
+    by_name = {n.path: colors[n.code.id] for n in nodes if n.depth == 0}
+    assert dict(zip(scale["domain"], scale["range"])) == {k: by_name[k] for k in scale["domain"]}
+    assert scale["range"][scale["domain"].index("Authenticity")] == by_name["Authenticity"]

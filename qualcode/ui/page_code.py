@@ -8,6 +8,8 @@ rerun), and the canvas gets only what changed since the browser's copy (see span
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import streamlit as st
 
@@ -18,9 +20,11 @@ from ..coding.view import (chunks, code_usage, codebook_version, diff, display_c
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
+from ..ingest.timecodes import format_timecode
 from ..export.docx_transcript import coded_transcript_docx
 from ..corpus.sentences import snap_in_turns
 from ..coding.suggestions import suggest_codes, warm_index
+from ..corpus.order import order_transcripts
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
 from .span_selector import span_selector
 from .state import coder, plain, project
@@ -140,13 +144,24 @@ def render() -> None:
         st.info("No transcripts yet: add some on the Transcripts page.")
         return
     by_id = {h[0]: h for h in headers}
+    # numbered as on the Transcripts page: the position in interview order (explicit order,
+    # else interview date, else name), not only the explicit order (new files had "–")
+    position = _positions(headers)
     transcript_id = st.selectbox(
-        "Transcript", list(by_id), key="code_transcript",
-        format_func=lambda i: f"{by_id[i][2] if by_id[i][2] is not None else '–'}. {by_id[i][1]}")
+        "Transcript", sorted(by_id, key=lambda i: position.get(i, 10**9)), key="code_transcript",
+        format_func=lambda i: f"{position.get(i, '–')}. {by_id[i][1]}")
     attrs = " · ".join(f"{k}: {v}" for k, v in (by_id[transcript_id][3] or {}).items())
     if attrs:
         st.text(attrs)
     _transcript_view(transcript_id)
+
+
+def _positions(headers) -> dict[int, int]:
+    """Transcript id -> its number in interview order, as the Transcripts page shows it (from
+    the headers: no transcript text is loaded)."""
+    rows = [SimpleNamespace(id=i, name=name, interview_order=order, attributes=attrs or {})
+            for i, name, order, attrs in headers]
+    return {p.transcript.id: p.position for p in order_transcripts(rows)}
 
 
 @st.fragment
@@ -166,7 +181,8 @@ def _transcript_view(transcript_id: int) -> None:
     paths = {n.code.id: n.path for n in nodes}
     colors = display_colors(nodes)
     codings = transcript_codings(proj, transcript.id, viewer=coder())  # blind coding
-    turns, text_chunks, labels = _layout(proj, proj.url, transcript.id, transcript.content_hash)
+    turns, text_chunks, labels, times = _layout(proj, proj.url, transcript.id,
+                                                transcript.content_hash)
     selection = st.session_state.get(SELECTION)
     if not selection or selection.get("transcript") != transcript.id:
         selection = None
@@ -186,7 +202,8 @@ def _transcript_view(transcript_id: int) -> None:
         keep = {n.code.id for n in nodes if in_subtree(n, roots)}
         shown = [c for c in codings if c.code_id in keep]
 
-    data = _canvas_data(proj, transcript, (text_chunks, labels), shown, nodes, colors, selection)
+    data = _canvas_data(proj, transcript, (text_chunks, labels, times), shown, nodes, colors,
+                        selection)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         span_selector(key=f"canvas_{transcript.id}", data=data, on_action=_on_action)
@@ -207,11 +224,16 @@ def _transcript_view(transcript_id: int) -> None:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _layout(_proj, url: str, transcript_id: int, content_hash: str):
-    """Turns, chunks and speaker labels of a transcript: its text never changes, so they are
-    worked out once per process (keyed by the text's hash)."""
+    """Turns, chunks, speaker labels and time codes (``[label start, "hh:mm:ss"]`` of the turns
+    of a .vtt/.srt transcript) of a transcript: its text never changes, so they are worked out
+    once per process (keyed by the text's hash)."""
     turns = get_turns(_proj, transcript_id)
     text = get_transcript(_proj, transcript_id).text
-    return turns, chunks(text, turns), speaker_labels(text, turns)
+    labels = speaker_labels(text, turns)
+    starts = {end: start for start, end in labels}
+    times = [[starts[t.start], format_timecode(t.time_start)] for t in turns
+             if t.time_start is not None and t.start in starts]
+    return turns, chunks(text, turns), labels, times
 
 
 def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) -> dict:
@@ -226,7 +248,7 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
                   "length": len(transcript.text)}
     if mine is None:
         mine = sync[tid] = {"seq": 0, "codings": current, "codes_v": None}
-        data["chunks"], data["labels"] = layout
+        data["chunks"], data["labels"], data["times"] = layout
         data["full"] = [[i, *v] for i, v in current.items()]
     else:
         added, removed = diff(mine["codings"], current)

@@ -68,7 +68,7 @@ export default function (component) {
   if (data.codes_v && data.codes_v !== v.codesV && !data.codes) { act({ op: 'resync' }); return; }
   let rebuild = false;
   if (data.chunks) {
-    S.texts.set(data.key, { chunks: data.chunks, labels: data.labels || [] });
+    S.texts.set(data.key, { chunks: data.chunks, labels: data.labels || [], times: new Map(data.times || []) });
     rebuild = true;
   }
   const cached = S.texts.get(data.key);
@@ -79,6 +79,7 @@ export default function (component) {
     // the chunks cover the text: each ends where the next starts (no counting over the text)
     v.chunks = makeChunks(cached.chunks, data.length);
     v.labels = cached.labels;
+    v.times = cached.times || new Map();  // speaker label start -> the turn's time code
     root.replaceChildren();
     v.built = 0;
     v.decorated = new Set();
@@ -236,7 +237,11 @@ export default function (component) {
         span.title = on.map((c) => codeOf(c).path).join(' · ');
         span.dataset.codings = on.map((c) => c.id).join(',');
       }
-      if (labs.some(([x, y]) => x <= a && b <= y)) { span.classList.add('qc-speaker'); }
+      if (labs.some(([x, y]) => x <= a && b <= y)) {
+        span.classList.add('qc-speaker');
+        // a cue time (.vtt/.srt) before the label: drawn by CSS, not part of the text
+        if (v.times.has(a)) { span.dataset.time = v.times.get(a); }
+      }
       if (v.sel && v.sel.s <= a && b <= v.sel.e) { span.classList.add('qc-sel'); }
       if (caret === a) { span.classList.add('qc-caret'); }
       else if (caret === b && ch.i === v.chunks.length - 1) { span.classList.add('qc-caret-after'); }
