@@ -32,6 +32,11 @@ if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
   apt_install espeak-ng sox libsox-fmt-all || echo "warning: could not install espeak-ng/sox" >&2
 fi
 
+if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
+  echo "installing LibreOffice (headless) and poppler for the Word rendering checks…"
+  apt_install libreoffice-writer-nogui poppler-utils || echo "warning: could not install libreoffice/poppler" >&2
+fi
+
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ]; then
   echo "installing PostgreSQL…"

@@ -169,6 +169,12 @@ def density_frame(project: Project, where: dict | None = None, *,
     out = pd.DataFrame(rows, columns=["interview", "theme", "codings", "per_1000_chars"])
     out.attrs["order"] = [d.name for d in docs]
     out.attrs["themes"] = [data.paths[c] for c in data.order]
+    # each theme in its codebook colour, as on the Code page (coding.view.display_colors)
+    from ..coding.codes import code_tree
+    from ..coding.view import display_colors
+
+    colors = display_colors(code_tree(project))
+    out.attrs["colors"] = [colors.get(c, "#9e9e9e") for c in data.order]
     return out
 
 
@@ -181,7 +187,10 @@ def density_chart(frame: pd.DataFrame, measure: str = "per_1000_chars"):
         x=alt.X(f"{measure}:Q", title="codings per 1,000 characters"
                 if measure == "per_1000_chars" else "codings"),
         color=alt.Color("theme:N", sort=themes, title="theme",
-                        legend=alt.Legend(labelLimit=LABEL_LIMIT)),
+                        legend=alt.Legend(labelLimit=LABEL_LIMIT),
+                        scale=(alt.Scale(domain=themes, range=frame.attrs["colors"])
+                               if frame.attrs.get("colors") and len(frame.attrs["colors"])
+                               == len(themes) else alt.Undefined)),
         order=alt.Order("theme:N"),
         tooltip=["interview:N", "theme:N", "codings:Q",
                  alt.Tooltip("per_1000_chars:Q", format=".2f")],

@@ -24,9 +24,10 @@ from operator import itemgetter
 import numpy as np
 from sqlalchemy import select
 
+from ..coding.codings import apply_span
 from ..errors import NotFound, ValidationError
 from ..ingest.timecodes import format_timecode
-from ..store.models import Code, Coding
+from ..store.models import Code, Coding, Transcript
 from ..store.project import Project, get_row
 from .corpus import Corpus, Doc, load_corpus
 
@@ -424,14 +425,37 @@ def plan_codings(project: Project, hits: list[Hit], code_id: int, span: str = "h
 def code_hits(project: Project, hits: list[Hit], code_id: int, span: str = "hit",
               coder: str = "", memo: str = "") -> list[bool]:
     """Code every hit (as the hit, its sentence, turn or paragraph) in one transaction.
-    Returns per hit whether a new coding was made (False: that coding already existed)."""
+    Returns per hit whether a new coding was made (False: the span was coded already, or an
+    overlapping or touching coding of this code and coder was extended over it)."""
+    return [o == "new" for o in code_hits_outcomes(project, hits, code_id, span, coder, memo)]
+
+
+def code_hits_outcomes(project: Project, hits: list[Hit], code_id: int, span: str = "hit",
+                       coder: str = "", memo: str = "") -> list[str]:
+    """As :func:`code_hits`, telling per hit what happened: ``"new"``, ``"extended"`` (the
+    same coder's overlapping or touching coding of this code now covers it, as on the Code
+    page: see qualcode.coding.codings.apply_span) or ``"same"`` (already coded)."""
     plan = plan_codings(project, hits, code_id, span, coder)
     coder = (coder or "").strip()
+    out = []
     with project.transaction() as s:
         get_row(s, Code, code_id, "code")
-        s.add_all(Coding(transcript_id=p.hit.transcript_id, code_id=code_id, start=p.start,
-                         end=p.end, coder=coder, memo=memo or "") for p in plan if not p.exists)
-    return [not p.exists for p in plan]
+        tids = {p.hit.transcript_id for p in plan}
+        existing: dict[int, list[Coding]] = {tid: [] for tid in tids}
+        for c in s.scalars(select(Coding).where(Coding.code_id == code_id, Coding.coder == coder,
+                                                Coding.transcript_id.in_(tids))):
+            existing[c.transcript_id].append(c)
+        texts = dict(s.execute(select(Transcript.id, Transcript.text)
+                               .where(Transcript.id.in_(tids))).all())
+        for p in plan:
+            if p.start >= p.end:
+                out.append("same")
+                continue
+            tid = p.hit.transcript_id
+            _, made = apply_span(s, texts[tid], tid, code_id, p.start, p.end, coder, memo or "",
+                                 existing[tid])
+            out.append(made)
+    return out
 
 
 def speakers(project: Project) -> dict[str, int]:

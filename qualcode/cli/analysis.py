@@ -26,7 +26,7 @@ def _one_line(text: str) -> str:
 
 
 def cmd_search(project: Project, args) -> int:
-    from ..analysis.search import code_hits, plan_codings, search
+    from ..analysis.search import code_hits_outcomes, plan_codings, search
     from ..coding.codes import find_code
 
     mode = ("regex" if args.regex else "stem" if args.stem else "word" if args.word
@@ -39,11 +39,12 @@ def cmd_search(project: Project, args) -> int:
     if args.code:
         code = find_code(project, args.code)
         plan = plan_codings(project, hits, code.id, args.span, args.coder)
-        coded = ([False] * len(hits) if args.dry_run
-                 else code_hits(project, hits, code.id, args.span, args.coder))
-        for row, p, made in zip(out, plan, coded):
-            row.update(coded=made, coded_start=p.start, coded_end=p.end,
-                       already_coded=p.exists)
+        outcomes = (["same"] * len(hits) if args.dry_run
+                    else code_hits_outcomes(project, hits, code.id, args.span, args.coder))
+        for row, p, made in zip(out, plan, outcomes):
+            # extended: the coder's overlapping or touching coding of the code now covers it
+            row.update(coded=made == "new", extended=made == "extended", coded_start=p.start,
+                       coded_end=p.end, already_coded=p.exists)
     if args.json:
         _print_json(out)
         return 0
@@ -54,7 +55,8 @@ def cmd_search(project: Project, args) -> int:
     if args.code:
         n = sum(r["coded"] for r in out)
         summary += (f"; would code {sum(not r['already_coded'] for r in out)}" if args.dry_run
-                    else f"; {n} new coding(s) of '{args.code}' ({args.span})")
+                    else f"; {n} new coding(s) of '{args.code}' ({args.span})"
+                    + (f", {x} extended" if (x := sum(r["extended"] for r in out)) else ""))
     print(summary)
     return 0
 

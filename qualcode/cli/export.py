@@ -13,6 +13,9 @@ def cmd_export(project: Project, args) -> int:
 
     out = Path(args.file)
     suffix = out.suffix.lower()
+    if args.transcript and suffix != ".docx":
+        raise QualcodeError(f"--transcript writes a Word document: name a .docx file, not "
+                            f"'{out.name}'")
     if suffix == ".docx":
         saturation = None
         if args.saturation_role is not None:
@@ -28,7 +31,11 @@ def cmd_export(project: Project, args) -> int:
         # streamed into a file beside the target, which replaces the target only when whole
         part = out.with_name(out.name + ".part")
         try:
-            if args.quotes:
+            if args.transcript:
+                from ..export.docx_transcript import coded_transcript_docx
+
+                coded_transcript_docx(project, args.transcript, coder=args.coder, out=part)
+            elif args.quotes:
                 quote_table_docx(project, title=args.title, language=args.language,
                                  coder=args.coder, out=part)
             else:
@@ -70,6 +77,9 @@ def register(sub) -> None:
                        "(codings with their quotes), or .qdpx (REFI-QDA project)")
     p.add_argument("file")
     p.add_argument("--quotes", action="store_true", help=".docx: a plain quote table")
+    p.add_argument("--transcript", metavar="NAME",
+                   help=".docx: this transcript with its codings (codes in the margin beside "
+                        "their passages, speaker labels, time codes, memos as comments)")
     p.add_argument("--title")
     p.add_argument("--language", help="headings, labels and code labels in this language, e.g. nl")
     p.add_argument("--memos", action="store_true", help=".docx: add a section with the memos")

@@ -1,4 +1,5 @@
-"""Undo for the last actions of a coder: codings added or removed, codes merged, moved or deleted.
+"""Undo for the last actions of a coder: codings added (or extended) or removed, codes renamed,
+merged, moved or deleted.
 
 Each undoable change goes through a function here that does the change with the library
 (``codings``, ``codes``) and records an :class:`~qualcode.store.models.Action` with a snapshot of
@@ -12,13 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, func, select
+from sqlalchemy import DateTime, func, select, update
 
 from . import codes as code_ops
 from . import codings as coding_ops
 from ..errors import NotFound, ValidationError
 from ..store.models import (Action, Code, CodeRelation, CodeSet, CodeSetMember, Coding, Memo,
-                            RelationEvidence, Transcript, utcnow)
+                            MemoLink, RelationEvidence, Transcript, TrashItem, utcnow)
 from ..store.project import Project, get_row
 
 KEEP = 50  # actions kept per coder
@@ -153,12 +154,39 @@ def _restore_relations(s, snapshot: dict) -> None:
 
 def add_coding(project: Project, transcript_id: int, code_id: int, start: int, end: int,
                coder: str = "", memo: str = "") -> Coding:
+    """Code a span (see qualcode.coding.codings.add_coding: an overlapping or touching coding
+    of the same code and coder is extended); undo takes the coding away, or puts the extended
+    codings back as they were."""
+    before: list[dict] = []
+    links: list[list[int]] = []
+
+    def keep(s, rows) -> None:
+        before.extend(_snap(r) for r in rows)
+        links.extend([link_id, coding_id] for link_id, coding_id in s.execute(
+            select(MemoLink.id, MemoLink.coding_id).where(
+                MemoLink.coding_id.in_([r.id for r in rows]))))
+
     coding = coding_ops.add_coding(project, transcript_id, code_id, start, end, coder=coder,
-                                   memo=memo)
+                                   memo=memo, before_change=keep)
     with project.reading() as s:
-        summary = f"code {_code_path(s, code_id)} on {_quote(s, coding)}"
-    _record(project, coder, "coding_added", summary, {"coding": _snap(coding)})
+        verb = "extension of" if before else "code"
+        summary = f"{verb} {_code_path(s, code_id)} on {_quote(s, coding)}"
+    payload = {"coding": _snap(coding)}
+    if before:
+        payload.update(before=before, links=links)
+    _record(project, coder, "coding_added", summary, payload)
     return coding
+
+
+def rename_code(project: Project, code_id: int, new_name: str, coder: str = "") -> Code:
+    """Rename a code (qualcode.coding.codes.rename_code), undoably."""
+    with project.reading() as s:
+        old = get_row(s, Code, code_id, "code").name
+        before = _code_path(s, code_id)
+    renamed = code_ops.rename_code(project, code_id, new_name)
+    _record(project, coder, "code_renamed", f"renaming of {before} to {renamed.name}",
+            {"code": code_id, "name": old, "new_name": renamed.name})
+    return renamed
 
 
 def remove_coding(project: Project, coding_id: int, coder: str = "") -> None:
@@ -262,14 +290,67 @@ def undo_last(project: Project, coder: str = "") -> Action | None:
         if action is None:
             return None
         _UNDO[action.kind](s, action.payload)
+        _out_of_trash(s, _coding_rows(action.kind, action.payload), coder)
         action.undone_at = utcnow()
     return action
 
 
+def _coding_rows(kind: str, payload: dict) -> list[dict]:
+    """The coding rows an undo of this action puts back."""
+    if kind == "coding_removed":
+        return [payload["coding"]]
+    if kind == "code_deleted":
+        return payload["codings"]
+    if kind == "code_merged":
+        return payload["before"]["codings"]
+    return []
+
+
+def _out_of_trash(s, rows: list[dict], coder: str) -> None:
+    """Codings an undo put back are no longer in the trash: their trash items count as
+    restored (by the undo), so the trash lists what is really gone and ``trash restore`` does
+    not find them "already there again"."""
+    ids = [r["id"] for r in rows]
+    if not ids:
+        return
+    back = set(s.scalars(select(Coding.id).where(Coding.id.in_(ids))))
+    if back:
+        table = TrashItem.__table__
+        # a Core statement: the coder's own undo, not an admin's restore (store/trash.py)
+        s.connection().execute(update(table).where(
+            table.c.kind == "coding", table.c.object_id.in_(back),
+            table.c.restored_at.is_(None)).values(
+            restored_at=utcnow(), restored_by=f"undo by {(coder or '').strip()}"[:255]))
+
+
 def _undo_coding_added(s, payload: dict) -> None:
     coding = s.get(Coding, payload["coding"]["id"])
-    if coding is not None:
-        s.delete(coding)
+    before = payload.get("before")
+    if not before:
+        if coding is not None:
+            s.delete(coding)
+        return
+    # an extension: the extended coding back to its old span and memo, the codings folded
+    # into it back in their own rows, with their memo links
+    if coding is None:
+        raise ValidationError("cannot undo: that coding was removed since")
+    if s.get(Transcript, coding.transcript_id) is None or s.get(Code, coding.code_id) is None:
+        raise ValidationError("cannot undo: its transcript or code was deleted since")
+    for data in sorted(before, key=lambda d: d["id"] != coding.id):
+        _put(s, Coding, data)
+        s.flush()
+    for link_id, coding_id in payload.get("links") or []:
+        s.execute(update(MemoLink).where(MemoLink.id == link_id).values(coding_id=coding_id))
+
+
+def _undo_code_renamed(s, payload: dict) -> None:
+    code = s.get(Code, payload["code"])
+    if code is None:
+        raise NotFound("cannot undo: that code was deleted since")
+    if code.name != payload["new_name"]:
+        raise ValidationError(f"cannot undo: the code was renamed again since ('{code.name}')")
+    _check_free(s, {**_snap(code), "name": payload["name"]})
+    code.name = payload["name"]
 
 
 def _undo_coding_removed(s, payload: dict) -> None:
@@ -361,4 +442,5 @@ _UNDO = {
     "code_merged": _undo_code_merged,
     "code_moved": _undo_code_moved,
     "code_deleted": _undo_code_deleted,
+    "code_renamed": _undo_code_renamed,
 }

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from docx import Document
-from docx.shared import RGBColor
+from docx.shared import Inches, RGBColor
 
 from ..coding.codes import code_tree, in_subtree
 from ..coding.quotes import QuoteRow, quote_rows
@@ -31,9 +31,8 @@ def quote_headers(language: str | None = None) -> tuple[str, ...]:
     """Code, Quote, Participant, Role, Location in the report's language."""
     return tuple(tr(k, language) for k in ("col_code", "col_quote", "col_participant",
                                            "col_role", "col_location"))
-# Column widths in inches (the usable width of a Letter/A4 page with 1" margins is ~6.3").
-QUOTE_WIDTHS = (1.1, 2.6, 0.85, 0.85, 0.95)
-SUBCODE_WIDTHS = (2.2, 2.3, 0.75, 1.0)
+# Column widths come from the content (export/docx_widths.py): the quote column flexes.
+QUOTE_FLEX = 1
 
 
 def _quote_cells(row: QuoteRow, code_label: str, language: str | None = None) -> list[str]:
@@ -76,7 +75,7 @@ def theme_report_docx(project: Project, title: str | None = None,
     for r in rows:
         by_code[r.code_id].append(r)
     stream: list = []
-    document = Document()
+    document = _document()
     document.add_heading(clean(title or tr("theme_report", language)), level=0)
     document.add_paragraph(tr("report_summary", language, quotes=len(rows),
                               interviews=len({r.transcript_id for r in rows}),
@@ -109,12 +108,12 @@ def theme_report_docx(project: Project, title: str | None = None,
              else f"{n.code.name} ({tr('itself', language)})",
              _labels(n.code.labels, language),
              counts.get(n.code.id, 0), interviews.get(n.code.id, 0)) for n in subtree],
-            SUBCODE_WIDTHS)
+            flex=0)
         document.add_heading(tr("quotes", language), 2)
         if theme_rows:
             add_table(document, quote_headers(language),
                    _theme_cells(theme_rows, top.path, language),
-                   QUOTE_WIDTHS, stream=stream)
+                   stream=stream, flex=QUOTE_FLEX)
         else:
             note = document.add_paragraph().add_run(tr("no_quotes", language))
             note.italic = True
@@ -147,13 +146,21 @@ def quote_table_docx(project: Project, title: str | None = None,
     rows = quote_rows(project, code_ids=code_ids, coding_ids=coding_ids, coder=coder,
                       viewer=viewer)
     stream: list = []
-    document = Document()
+    document = _document()
     document.add_heading(clean(title or tr("quote_table", language)), level=0)
     document.add_paragraph(tr("quotes_summary", language, n=len(rows),
                               date=date.today().isoformat()))
     add_table(document, quote_headers(language), (_quote_cells(r, r.code, language) for r in rows),
-           QUOTE_WIDTHS, stream=stream)
+              stream=stream, flex=QUOTE_FLEX)
     return docx_bytes(document, stream, out)
+
+
+def _document():
+    """A Word document with 0.75" side margins: the five quote columns get 7" of the page."""
+    document = Document()
+    for section in document.sections:
+        section.left_margin = section.right_margin = Inches(0.75)
+    return document
 
 
 def _labels(labels: dict | None, language: str | None) -> str:

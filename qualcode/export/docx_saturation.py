@@ -77,26 +77,25 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
         "(explicit order, else interview date, else name). Only interviews marked coded are "
         f"assessed, up to the first that is not. Rule: {r.rule_text()}.")
     if r.assessed:
-        document.add_picture(io.BytesIO(chart_png(report)), width=Inches(6.3))
+        document.add_picture(io.BytesIO(chart_png(report)), width=Inches(6.0))
     document.add_heading("Interviews after the saturation point", 2)
     document.add_paragraph(r.after_text() if r.point is not None
                            else "No saturation point, so nothing to check after it.")
     if r.after_point:
         add_table(document, ("#", "Interview", "New", "Share of base", "New concepts"),
                   [(a.position, a.label, len(a.new), f"{a.share:.0%}", "; ".join(a.new))
-                   for a in r.after_point], (0.35, 1.6, 0.5, 0.9, 2.9))
+                   for a in r.after_point], flex=4)
     document.add_heading("Interviews", 2)
     add_table(document, ("#", "Interview", "Role", "New", "Cumulative", "Status", "New concepts"),
               [(s.position, s.label, s.role, len(s.new), s.cumulative,
                 s.status if s.assessed else f"{s.status} (not assessed)", "; ".join(s.new))
-               for s in r.steps],
-              (0.35, 1.3, 0.8, 0.45, 0.75, 0.75, 1.9))
+               for s in r.steps], flex=6)
     document.add_heading("Sensitivity", 2)
     document.add_paragraph("The Guest, Namey & Chen rule over the 12 combinations of base, "
                            "run and threshold, on the same interviews.")
     add_table(document, ("Base", "Run", "Threshold", "Result"),
               [(g["base"], g["run"], threshold_text(g["threshold"]), g["label"] or "not reached")
-               for g in report.grid], (1.0, 1.0, 1.2, 1.8))
+               for g in report.grid], flex=3)
     document.add_heading("Order bootstrap", 2)
     document.add_paragraph(report.bootstrap.summary() if report.bootstrap is not None
                            else "Not computed.")
@@ -106,4 +105,4 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
         document.add_heading("Per category", 2)
         add_table(document, ("Category", "Result", "Concepts"),
                   [(c.category, c.result.label or "not reached", c.observed)
-                   for c in report.categories], (3.0, 1.5, 1.2))
+                   for c in report.categories], flex=0)

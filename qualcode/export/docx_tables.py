@@ -19,18 +19,26 @@ from docx.shared import Inches, Pt
 from lxml import etree
 
 from ..store.clean import clean
+from .docx_widths import content_widths
 
 
-def _table(document, headers, rows, widths=None, stream: list | None = None):
+def _table(document, headers, rows, widths=None, stream: list | None = None,
+           flex: int | None = None):
     """A table with a bold header row repeated on every page. The body rows are copies of one
     template row (lxml), filled in place: python-docx's add_row and cell.text cost milliseconds
     per row, which made reports with thousands of quotes take many seconds. With ``stream`` (a
-    list kept for :func:`_save`), the rows (any iterable, read only then) are written at save
-    time straight into the file instead (see the module's doc)."""
+    list kept for :func:`_save`), the rows are written at save time straight into the file
+    instead (see the module's doc). Without ``widths``, the columns are sized from the content
+    to the page's width (export/docx_widths.py; ``flex``: the column taking what is left)."""
+    if widths is None:
+        rows = [[("" if v is None else clean(str(v))) for v in row] for row in rows]
+        section = document.sections[-1]
+        usable = (section.page_width - section.left_margin - section.right_margin) / 914400
+        widths = content_widths(headers, rows, usable, flex=flex)
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = widths is None
+    table.autofit = False
     for cell, header in zip(table.rows[0].cells, headers):
         cell.text = ""
         run = cell.paragraphs[0].add_run(clean(str(header)))

@@ -195,11 +195,12 @@ def _after_flush(project, session: Session) -> None:
             entries.append(_entry(actor, table, _pk(obj), "update", before, after))
     conn = session.connection()
     cascaded = session.info.get("qc_cascaded_codings", {})
+    folded = session.info.get("qc_folded_codings", set())  # joined into another coding
     for obj in session.deleted:
         table = obj.__table__.name
         snap = row_snapshot(obj)
         entries.append(_entry(actor, table, _pk(obj), "delete", snap, None))
-        if isinstance(obj, Coding):
+        if isinstance(obj, Coding) and obj.id not in folded:
             _trash_codings(session, actor, [snap])
         elif isinstance(obj, Memo):
             links = session.info.get("qc_memo_links", {}).pop(obj.id, [])

@@ -435,3 +435,15 @@ class Media(Base):
     duration: Mapped[float | None] = mapped_column(Float)  # seconds, where it could be read
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     guid: Mapped[str] = mapped_column(String(38), default=new_guid)  # REFI-QDA source identity
+class CodeShortcut(Base):
+    """A coder's code on a number key 1–9 of the coding palette (``code_id`` None: kept free).
+    The numbers stay put while the coder works: see ``qualcode.coding.shortcuts``."""
+
+    __tablename__ = "code_shortcuts"
+    __table_args__ = (UniqueConstraint("coder", "slot", name="shortcut_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coder: Mapped[str] = mapped_column(String(255), default="")
+    slot: Mapped[int] = mapped_column(Integer)
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"),
+                                                nullable=True)

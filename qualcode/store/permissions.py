@@ -60,6 +60,7 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "memos": CODE,
     "memo_links": CODE,
     "matrix_summaries": CODE,
+    "code_shortcuts": CODE,  # a coder's number keys 1–9 (qualcode.coding.shortcuts)
     "actions": CODE,  # the undo history (qualcode.coding.history): written with the change it records
     "suggested_codings": CODE,  # the review queue (qualcode.coding.suggest_queue)
     "codes": EDIT_CODEBOOK,

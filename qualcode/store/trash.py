@@ -100,7 +100,8 @@ def restore(project, item_id: int) -> dict:
         if item is None:
             raise NotFound(f"no trash item {item_id}")
         if item.restored_at is not None:
-            raise ConflictError(f"'{item.label}' was already restored")
+            by = f" ({item.restored_by})" if item.restored_by else ""
+            raise ConflictError(f"'{item.label}' was already restored{by}")
         snap = item.snapshot
         audit: list[tuple] = []
         if item.kind == "transcript":

@@ -16,6 +16,8 @@ from .state import can, plain, project
 
 def main() -> None:
     st.set_page_config(page_title="qualcode", page_icon="🗂️", layout="wide")
+    # confidential interviews: no "Deploy" to a cloud service in the toolbar
+    st.set_option("client.toolbarMode", "viewer")
     try:
         proj = project()
     except QualcodeError as exc:
@@ -27,7 +29,10 @@ def main() -> None:
     # stays visible (expanded), the project has too many for a collapsed list.
     pages = {
         "Coding": [
-            st.Page(page_code.render, title="Code", url_path="code", default=True),
+            st.Page(page_code.render, title="Code", url_path="start", default=True),
+            # the default page lives at "/" (its url_path is not served); /code, a stable link
+            # to the same page, is this hidden one
+            st.Page(page_code.render, title="Code", url_path="code", visibility="hidden"),
             st.Page(page_browse.render, title="Code browser", url_path="browse"),
             st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
             st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),

@@ -8,20 +8,24 @@ rerun), and the canvas gets only what changed since the browser's copy (see span
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import streamlit as st
 
-from ..coding import history
+from ..coding import history, shortcuts
 from ..coding.codes import code_tree, create_code, in_subtree
 from ..coding.view import (chunks, code_usage, codebook_version, diff, display_colors,
                            speaker_labels, transcript_codings, transcript_headers,
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
+from ..ingest.timecodes import format_timecode
+from ..export.docx_transcript import coded_transcript_docx
 from ..corpus.sentences import snap_in_turns
+from ..corpus.order import order_transcripts
 from ..corpus.timing import stamp_turn, transcript_times
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
-from ..ingest.timecodes import format_timecode
 from .recording import media_url
 from .span_selector import span_selector
 from .state import coder, plain, project
@@ -76,12 +80,17 @@ def _on_action(action: dict) -> None:
         elif op == "apply":
             history.add_coding(proj, tid, int(action["code"]), int(action["start"]),
                                int(action["end"]), coder=coder())
+            shortcuts.used(proj, coder(), int(action["code"]))
             st.session_state.pop(SELECTION, None)
         elif op == "new":
             code_id = _code_named(proj, str(action["name"]))
             history.add_coding(proj, tid, code_id, int(action["start"]), int(action["end"]),
                                coder=coder())
+            shortcuts.used(proj, coder(), code_id)
             st.session_state.pop(SELECTION, None)
+        elif op == "pin":
+            code = action.get("code")
+            shortcuts.pin(proj, coder(), int(action["key"]), None if code is None else int(code))
         elif op == "remove":
             history.remove_coding(proj, int(action["id"]), coder=coder())
             st.session_state.pop(FOCUS, None)
@@ -114,11 +123,20 @@ def _on_action(action: dict) -> None:
 
 def _code_named(proj, name: str) -> int:
     """An in-vivo code: the top-level code of that name, created when missing."""
-    name = " ".join(name.replace("/", "-").split())[:120]
+    name = _cut_at_word(" ".join(name.replace("/", "-").split()), 120)
     for node in code_tree(proj):
         if node.depth == 0 and node.code.name.casefold() == name.casefold():
             return node.code.id
     return create_code(proj, name).id
+
+
+def _cut_at_word(name: str, limit: int) -> str:
+    """``name`` at most ``limit`` characters, cut at the last space before that (a single
+    longer word: cut hard), as the canvas cuts its in-vivo names (core.js invivoName)."""
+    if len(name) <= limit:
+        return name
+    cut = name.rfind(" ", 0, limit + 1)
+    return name[:cut if cut > 0 else limit].rstrip(" ,;:–—-")
 
 
 # ---------------------------------------------------------------- the page
@@ -131,13 +149,24 @@ def render() -> None:
         st.info("No transcripts yet: add some on the Transcripts page.")
         return
     by_id = {h[0]: h for h in headers}
+    # numbered as on the Transcripts page: the position in interview order (explicit order,
+    # else interview date, else name), not only the explicit order (new files had "–")
+    position = _positions(headers)
     transcript_id = st.selectbox(
-        "Transcript", list(by_id), key="code_transcript",
-        format_func=lambda i: f"{by_id[i][2] if by_id[i][2] is not None else '–'}. {by_id[i][1]}")
+        "Transcript", sorted(by_id, key=lambda i: position.get(i, 10**9)), key="code_transcript",
+        format_func=lambda i: f"{position.get(i, '–')}. {by_id[i][1]}")
     attrs = " · ".join(f"{k}: {v}" for k, v in (by_id[transcript_id][3] or {}).items())
     if attrs:
         st.text(attrs)
     _transcript_view(transcript_id)
+
+
+def _positions(headers) -> dict[int, int]:
+    """Transcript id -> its number in interview order, as the Transcripts page shows it (from
+    the headers: no transcript text is loaded)."""
+    rows = [SimpleNamespace(id=i, name=name, interview_order=order, attributes=attrs or {})
+            for i, name, order, attrs in headers]
+    return {p.transcript.id: p.position for p in order_transcripts(rows)}
 
 
 @st.fragment
@@ -169,6 +198,8 @@ def _transcript_view(transcript_id: int) -> None:
         only = st.multiselect("Highlight only these codes (and their sub-codes); empty: all",
                               [n.code.id for n in nodes], format_func=paths.get,
                               key="code_highlight")
+        st.toggle("Exact characters (a drag is not widened to whole words; Alt-drag does "
+                  "the same once)", key="code_exact")
     shown = codings
     if only:
         roots = [n for n in nodes if n.code.id in only]
@@ -184,6 +215,14 @@ def _transcript_view(transcript_id: int) -> None:
         _coding_panel(proj, transcript, paths, selection, turns, codings)
         _undo_box(proj)
         review_queue(proj, transcript, paths, selection)
+        st.download_button(
+            "Coded transcript (.docx)", key="coded_transcript",
+            data=lambda: coded_transcript_docx(proj, transcript.id, viewer=coder()),
+            file_name=f"{transcript.name} – coded.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            help="This transcript with its codings: codes in the margin beside their passages, "
+                 "speaker labels, time codes, memos as comments. To print it from here, use "
+                 "the Print button above the text.")
     if st.toggle(f"List the codings of this transcript ({len(codings)})", key="code_list"):
         _codings_table(transcript, codings, paths)
     if st.toggle("Who speaks: re-assign a turn to another person", key="code_speakers"):
@@ -224,10 +263,12 @@ def _speakers_box(proj, transcript) -> None:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _layout(_proj, url: str, transcript_id: int, content_hash: str):
     """Turns, chunks and speaker labels of a transcript: its text never changes, so they are
-    worked out once per process (keyed by the text's hash)."""
+    worked out once per process (keyed by the text's hash). Turn times are not kept here (a
+    stamp changes them): the recording's data carries them (``_recording_data``)."""
     turns = get_turns(_proj, transcript_id)
     text = get_transcript(_proj, transcript_id).text
-    return turns, chunks(text, turns), speaker_labels(text, turns)
+    labels = speaker_labels(text, turns)
+    return turns, chunks(text, turns), labels
 
 
 def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) -> dict:
@@ -257,8 +298,11 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
         data["codes"] = [[n.code.id, n.path, colors[n.code.id]] for n in nodes]
         mine["codes_v"] = codes_v
     data["codes_v"] = codes_v
-    data["top"], data["recent"] = code_usage(proj, coder())
+    # the number keys 1–9: the coder's pinned codes, which stay put (coding.shortcuts)
+    data["top"] = shortcuts.shortcuts(proj, coder())
+    data["recent"] = code_usage(proj, coder())[1]
     data["acked"] = st.session_state.get(ACKED, [])[-30:]
+    data["exact"] = bool(st.session_state.get("code_exact"))
     push = st.session_state.get(PUSH)
     if push:
         data["sel"] = push
@@ -297,9 +341,13 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
         _memo_editor(proj, transcript, paths, next((c for c in codings if c.id == focus), None))
     st.subheader("Selection")
     if not selection:
-        st.info("Select a passage in the transcript with the mouse to code it: a palette opens "
-                "at the selection (type to find a code, Enter or 1–9 applies). Click a highlight "
-                "or a stripe to see its codings.")
+        st.info("Select a passage in the transcript with the mouse to code it (whole words; "
+                "Alt-drag for exact characters): a palette opens at the selection (type to find a "
+                "code, Enter or 1–9 applies). Or with the keyboard: click in the text (or Tab to "
+                "it), move with ←/→ (Ctrl: by word) and ↑/↓ (by sentence), hold Shift to "
+                "select, Enter opens the palette. Click a highlight or a stripe to see its "
+                "codings.")
+        _shortcut_keys(proj, paths)
         return
     start, end = selection["start"], selection["end"]
     quote = transcript.text[start:end]
@@ -328,6 +376,7 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
             try:
                 history.add_coding(proj, transcript.id, code_id, start, end, coder=coder(),
                                    memo=memo)
+                shortcuts.used(proj, coder(), code_id)
                 applied += 1
             except QualcodeError as exc:
                 problems.append(str(exc))
@@ -340,6 +389,25 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
     if st.button("Clear selection", key="clear_selection"):
         _clear_selection()
         st.rerun(scope="fragment")
+
+
+def _shortcut_keys(proj, paths) -> None:
+    """The coder's number keys 1–9: they stay put; pin a code on a key here (or with Alt+number
+    on the palette's chosen code)."""
+    keys = shortcuts.shortcuts(proj, coder())
+    with st.expander("Number keys 1–9 (pinned codes)"):
+        st.text("\n".join(f"{i}  {paths.get(c, '–') if c is not None else '–'}"
+                           for i, c in enumerate(keys, 1)))
+        c1, c2 = st.columns([1, 3])
+        key = c1.selectbox("Key", list(range(1, 10)), key="pin_key")
+        code_id = c2.selectbox("Code", [None] + list(paths), key="pin_code",
+                               format_func=lambda i: "(free the key)" if i is None else paths[i])
+        if st.button("Pin", key="pin_button"):
+            try:
+                shortcuts.pin(proj, coder(), key, code_id)
+            except QualcodeError as exc:
+                _flash("error", str(exc))
+            st.rerun(scope="fragment")
 
 
 def _memo_editor(proj, transcript, paths, coding) -> None:

@@ -16,8 +16,34 @@ from ..coding import history
 from .state import as_user, coder, forget_version, opened_version, plain, project, run_action
 
 
-def _run(action, success: str) -> None:
-    run_action(action, success, "codebook_flash")
+TAB = "codebook_tab"        # the open tab, kept over the reruns after a change
+SELECT = "codebook_select"  # the code to show in the selectors after the next rerun
+SELECTORS = ("edit_code", "struct_code")
+
+
+def _run(action, success: str, select=None) -> None:
+    """Do ``action``; on success show ``select`` (a code id, or a function of the action's
+    result giving one) in the code selectors after the rerun, with its new name."""
+    def act():
+        result = action()
+        chosen = select(result) if callable(select) else select
+        if chosen is not None:
+            st.session_state[SELECT] = chosen
+        return result
+
+    run_action(act, success, "codebook_flash")
+
+
+def _apply_selection(ids: list[int]) -> None:
+    """Before the selectors are drawn: the code chosen by the last change (renamed, moved,
+    merged into), else a choice whose code is gone dropped. A selector keeps its choice by the
+    option's label, so a renamed code is chosen again by its id here."""
+    chosen = st.session_state.pop(SELECT, None)
+    for key in SELECTORS:
+        if chosen in ids:
+            st.session_state[key] = chosen
+        elif key in st.session_state and st.session_state[key] not in ids:
+            del st.session_state[key]
 
 
 def render() -> None:
@@ -36,8 +62,11 @@ def render() -> None:
 
     paths = {n.code.id: n.path for n in nodes}
     ids = [n.code.id for n in nodes]
+    _apply_selection(ids)
+    # a key and tracked state: the open tab stays open after Create, Rename, Move, Merge
     tab_new, tab_edit, tab_struct, tab_io = st.tabs(
-        ["New code", "Edit code", "Rename · move · merge · delete", "Import / export"])
+        ["New code", "Edit code", "Rename · move · merge · delete", "Import / export"],
+        key=TAB, on_change="rerun")
 
     with tab_new, st.form("new_code", clear_on_submit=True):
         name = st.text_input("Name")
@@ -52,7 +81,7 @@ def render() -> None:
             _run(lambda: ops.create_code(
                 proj, name, parent, description=description, inclusion=inclusion,
                 exclusion=exclusion, labels={"nl": label_nl} if label_nl else {}, color=color),
-                "Code created.")
+                "Code created.", select=lambda code: code.id)
 
     with tab_edit:
         if not ids:
@@ -76,7 +105,7 @@ def render() -> None:
                         exclusion=exclusion, color=color, expected_version=version,
                         labels={**(code.labels or {}), "nl": label_nl},
                         examples=[e.strip() for e in examples.splitlines() if e.strip()]),
-                        "Code saved.")
+                        "Code saved.", select=code_id)
 
     with tab_struct:
         if ids:
@@ -84,7 +113,8 @@ def render() -> None:
             c1, c2 = st.columns(2)
             new_name = c1.text_input("New name", key="struct_new_name")
             if c1.button("Rename", key="struct_rename"):
-                _run(lambda: ops.rename_code(proj, code_id, new_name), "Code renamed.")
+                _run(lambda: history.rename_code(proj, code_id, new_name, coder=coder()),
+                     "Code renamed. You can undo this.", select=code_id)
             new_parent = c2.selectbox("New parent", [None] + ids, key="struct_parent",
                                       format_func=lambda i: "(top level)" if i is None else paths[i])
             if c2.button("Move", key="struct_move"):
@@ -97,7 +127,7 @@ def render() -> None:
             sure = c1.checkbox("Merge as described above", key="struct_merge_sure")
             if c1.button("Merge (codings kept)", key="struct_merge", disabled=not sure):
                 _run(lambda: history.merge_codes(proj, code_id, target, coder=coder()),
-                     "Codes merged; codings kept, memos joined.")
+                     "Codes merged; codings kept, memos joined.", select=target)
             force = c2.checkbox("Also delete its codings and sub-codes", key="struct_force")
             if c2.button("Delete", key="struct_delete"):
                 preview = history.delete_preview(proj, code_id)
@@ -152,7 +182,8 @@ def _confirm_move(proj, code_id: int, new_parent: int | None, paths: dict) -> No
     c1, c2 = st.columns(2)
     if c1.button("Move", type="primary", key="confirm_move"):
         _dismiss()
-        _run(lambda: history.move_code(proj, code_id, new_parent, coder=coder()), "Code moved.")
+        _run(lambda: history.move_code(proj, code_id, new_parent, coder=coder()), "Code moved.",
+             select=code_id)
     if c2.button("Cancel", key="cancel_move"):
         _dismiss()
         st.rerun()

@@ -14,6 +14,17 @@ from .filters import page_number, where_filter
 from .state import as_user, XLSX, coder, plain, project
 
 QUOTES_PER_PAGE = 20
+
+
+def _opening_unit(proj) -> str:
+    """The page opens on overlapping codings when there are any, else on the same speaker
+    turn (coders rarely let codings overlap: "0 pair(s)" was all a first visit showed)."""
+    try:
+        if cached_cooccurrence(proj, "overlap", viewer=coder()).rows():
+            return "overlap"
+    except QualcodeError:
+        pass
+    return "turn"
 UNIT_LABELS = {"overlap": "overlapping codings", "turn": "same speaker turn",
                "sentence": "same sentence", "paragraph": "same paragraph"}
 
@@ -21,6 +32,8 @@ UNIT_LABELS = {"overlap": "overlapping codings", "turn": "same speaker turn",
 def render() -> None:
     st.header("Code co-occurrence")
     proj = project()
+    if "co_unit" not in st.session_state:
+        st.session_state["co_unit"] = _opening_unit(proj)
     c1, c2, c3 = st.columns(3)
     unit = c1.selectbox("Codes that occur in", CO_UNITS, key="co_unit",
                         format_func=UNIT_LABELS.get)
@@ -37,6 +50,9 @@ def render() -> None:
         st.error(plain(exc))
         return
     rows = result.derived("rows", result.rows)
+    if not rows and unit == "overlap":
+        st.caption("No codings overlap: choose the same turn, sentence or paragraph above "
+                   "to see which codes occur together.")
     st.text(f"{len(rows)} pair(s) of codes co-occur ({UNIT_LABELS[unit]}), over "
             f"{len(result.codes)} code(s). c = n12 / (n1 + n2 − n12).")
     if not rows:

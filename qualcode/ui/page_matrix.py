@@ -62,8 +62,11 @@ def render() -> None:
                                width="stretch")
     elif show == "quotes":
         frame = result.quotes_table()
-        st.dataframe(frame, width="stretch", height=720, column_config={
-            v: st.column_config.TextColumn(width="large") for v in frame.columns})
+        # codes without a quote in any column are left out (they were blank rows); the
+        # columns share the width, so every value (participant, manager…) is on screen
+        frame = frame[(frame != "").any(axis=1)]
+        st.dataframe(frame, width="stretch", height=720, row_height=72, column_config={
+            v: st.column_config.TextColumn(width="medium") for v in frame.columns})
     else:
         frame = result.table(show)
         st.dataframe(frame.style.format("{:.1%}") if show == "coverage" else frame,

@@ -28,7 +28,7 @@ def render() -> None:
                                "P3.m4a)", accept_multiple_files=True,
                                type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES + SURVEY_SUFFIXES
                                      + ALLOWED_EXTENSIONS],
-                               key="uploads")
+                               key=f"uploads_{st.session_state.get('uploads_round', 0)}")
     # Roles are free text: whatever the study calls its groups.
     role = st.text_input("Role for these files (optional; e.g. participant, manager)",
                          key="upload_role").strip()
@@ -55,6 +55,8 @@ def render() -> None:
         st.session_state["ingest_messages"] = (
             added + duplicates + [("info", msg) for msg in report.notes]
             + [("error", msg) for msg in report.errors])
+        # a new uploader (new key) after the ingest: the files read are not offered again
+        st.session_state["uploads_round"] = st.session_state.get("uploads_round", 0) + 1
         st.rerun()
 
     transcripts = list_transcripts(proj)

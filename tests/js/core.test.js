@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 
 import {
   ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints, color,
-  cutPoints, formatTime, makeChunks, turnAtTime, units,
+  contrast, cutPoints, formatTime, insideWord, invivoName, makeChunks, sentenceStep, snapToWords,
+  stripeLabel, textOn, tint, turnAtTime, units, wordStep,
 } from '../../qualcode/ui/canvas/core.js';
 
 describe('code points', () => {
@@ -74,6 +75,8 @@ describe('chunks', () => {
       [10, 12, 13, 14, 15, 17, 19]);
     assert.deepEqual(cutPoints(10, 19, [], [], { s: 0, e: 5 }), [10, 19]);   // selection elsewhere
     assert.deepEqual(cutPoints(10, 19, [], [], null), [10, 19]);
+    assert.deepEqual(cutPoints(10, 19, [], [], null, 12), [10, 12, 19]);   // the caret
+    assert.deepEqual(cutPoints(10, 19, [], [], null, 30), [10, 19]);
   });
 });
 
@@ -103,6 +106,16 @@ describe('lanes', () => {
         }
       }
     }
+  });
+
+  it('keeps a gap between intervals of one lane (pixels: a label below its stripe)', () => {
+    const boxes = [{ id: 'a', s: 0, e: 100 }, { id: 'b', s: 102, e: 130 }, { id: 'c', s: 110, e: 120 }];
+    const { lanes, count } = assignLanes(boxes, 4);
+    assert.equal(lanes.get('a'), 0);
+    assert.equal(lanes.get('b'), 1);               // 2 px after a: too close for lane 0
+    assert.equal(lanes.get('c'), 0);               // 10 px after a: lane 0 again
+    assert.equal(count, 2);
+    assert.equal(assignLanes(boxes, 0).lanes.get('b'), 0);
   });
 
   it('has one lane for nothing', () => {
@@ -176,5 +189,87 @@ describe('recording times', () => {
     assert.equal(clampRate(0.1), 0.5);
     assert.equal(clampRate('x'), 1);
     assert.deepEqual(SPEEDS.filter((s) => s < 0.5 || s > 2), []);
+  });
+});
+
+describe('colours for both themes', () => {
+  it('tints like a translucent colour over white, opaque', () => {
+    assert.equal(tint('#000000', 0.5), '#808080');
+    assert.equal(tint('#ffffff', 0.3), '#ffffff');
+    assert.equal(tint('#1e88e5', 1), '#1e88e5');
+    assert.equal(tint('#1e88e5', 0), '#ffffff');
+  });
+
+  it('picks a readable text colour on any code colour', () => {
+    assert.equal(contrast('#000000', '#ffffff').toFixed(0), '21');
+    assert.equal(textOn('#ffeb3b'), '#000000');
+    assert.equal(textOn('#0d47a1'), '#ffffff');
+    for (let k = 0; k < 4096; k++) {
+      const c = '#' + [k >> 8, (k >> 4) & 15, k & 15].map((x) => (x * 17).toString(16).padStart(2, '0')).join('');
+      assert.ok(contrast(textOn(c), c) >= 4.5, c);      // WCAG AA for every colour
+    }
+  });
+});
+
+describe('words', () => {
+  const cps = Array.from("I'm a shout-out guy, 😀 specific obligations.");
+
+  it('knows where a word goes on', () => {
+    assert.equal(insideWord(cps, 1), true);          // I|'m
+    assert.equal(insideWord(cps, 3), false);         // I'm| a
+    assert.equal(insideWord(cps, 11), true);         // shout|-out
+  });
+
+  it('widens a drag to whole words', () => {
+    const text = cps.join('');
+    const at = (w) => codePoints(text.slice(0, text.indexOf(w)));
+    const [s, e] = snapToWords(cps, at('m a shout') + 0, at('out guy') + 1);
+    assert.equal(cps.slice(s, e).join(''), "I'm a shout-out");
+    assert.deepEqual(snapToWords(cps, 0, 3), [0, 3]);          // whole already
+    const [s2, e2] = snapToWords(cps, at('pecific'), at('ligations'));
+    assert.equal(cps.slice(s2, e2).join(''), 'specific obligations');
+    assert.deepEqual(snapToWords(cps, 8, 13, 7, 12), [7, 13]);   // not past the bounds given
+  });
+
+  it('moves a caret by words', () => {
+    assert.equal(wordStep(cps, 0, 1), 3);               // end of I'm
+    assert.equal(wordStep(cps, 3, 1), 5);               // end of a
+    assert.equal(wordStep(cps, 5, 1), 15);              // end of shout-out
+    assert.equal(wordStep(cps, 15, -1), 6);             // start of shout-out
+    assert.equal(wordStep(cps, 0, -1), 0);
+    assert.equal(wordStep(cps, cps.length, 1), cps.length);
+  });
+
+  it('moves a caret by sentences, counting code points', () => {
+    const t = Array.from('P7: Ik 😀 stop. "Toen kwam het!" Nu leer\nik. Klaar');
+    const str = (i, j) => t.slice(i, j).join('');
+    const ends = [];
+    for (let i = 0, n = 0; n < 6; n++) { i = sentenceStep(t, i, 1); ends.push(i); }
+    assert.deepEqual(ends.map((i) => str(i - 4, i)), ['top.', 'et!"', 'leer', '\nik.', 'laar', 'laar']);
+    assert.equal(ends[0], 14);                          // code points: the emoji counts once
+    const starts = [];
+    for (let i = t.length, n = 0; n < 5; n++) { i = sentenceStep(t, i, -1); starts.push(str(i, i + 4)); }
+    assert.deepEqual(starts, ['Klaa', 'ik. ', 'Nu l', '"Toe', 'P7: ']);
+  });
+});
+
+describe('names', () => {
+  it('cuts in-vivo names at a word boundary', () => {
+    const long = 'the manager told me that everyone has a very specific obligation to the team';
+    const name = invivoName(long, 60);
+    assert.ok(long.startsWith(name));
+    assert.ok(Array.from(name).length <= 60);
+    assert.equal(name, 'the manager told me that everyone has a very specific');
+    assert.equal(invivoName('  a /  b\n c ', 60), 'a - b c');
+    assert.equal(invivoName('x'.repeat(70), 60), 'x'.repeat(60));   // one long word: cut hard
+    assert.equal(invivoName('short, then more words here', 12), 'short, then');
+    assert.equal(Array.from(invivoName('😀'.repeat(70), 60)).length, 60);  // no half pairs
+  });
+
+  it('labels a stripe with the code name, long ones ended with …', () => {
+    assert.equal(stripeLabel('Mastery & trial / Trial: learning anew'), 'Trial: learning anew');
+    const label = stripeLabel('Push: ' + 'challenge '.repeat(6), 32);
+    assert.equal(Array.from(label).length, 32);
+    assert.ok(label.endsWith('…'));
   });
 });

@@ -3,10 +3,13 @@
 // Pure helpers live in core.js (tested with node --test in tests/js/).
 import {
   ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints,
-  color, cutPoints, formatTime, makeChunks, turnAtTime, units,
+  color, cutPoints, formatTime, invivoName, makeChunks, sentenceStep, snapToWords, stripeLabel,
+  textOn, tint, turnAtTime, units, wordStep,
 } from './core.js';
 
 const LANE = 18;
+// a stripe's label keeps this many pixels free below it in its lane
+const LABEL_GAP = 4;
 // code points of text laid out before the first paint (some screens); the rest right after it
 const FIRST_SCREENS = 12000;
 // … of which the first screen or so is drawn with its highlights and stripes before that paint
@@ -34,7 +37,7 @@ export default function (component) {
     v = { tid: data.tid, key: data.key, chunks: [], codings: new Map(), codes: new Map(),
           seq: -1, lanes: new Map(), laneCount: 1, sel: null, pending: new ResendQueue(),
           decorated: new Set(), stripes: new Map(), dragging: false, nonce: 0,
-          lastServerSel: null };
+          lastServerSel: null, caret: null, anchor: null };
     S.views.set(data.tid, v);
   }
   const fresh = v.wrap !== wrap;
@@ -50,6 +53,7 @@ export default function (component) {
   const density = wrap.querySelector('.qc-density');
   const gutter = wrap.querySelector('.qc-times');
   const bar = wrap.querySelector('.qc-player');
+  const legend = wrap.querySelector('.qc-legend');
   root.dataset.length = String(data.length);
   root.dataset.transcript = String(data.tid);
 
@@ -81,8 +85,9 @@ export default function (component) {
     root.replaceChildren();
     v.built = 0;
     v.decorated = new Set();
-    margin.replaceChildren(); v.stripes = new Map();
+    margin.replaceChildren(); v.stripes = new Map(); v.marginW = 0;
     gutter.replaceChildren(); v.timeLabels = new Map(); v.nowK = -1;
+    v.caret = null; v.anchor = null; v.cps = null;
     if (v.io) { v.io.disconnect(); }
     // chunks coming into view get their highlights (once: refresh keeps decorated ones current)
     v.io = new IntersectionObserver((entries) => {
@@ -155,7 +160,8 @@ export default function (component) {
   if (data.times) { v.times = data.times; v.timesV = data.times_v; v.nowK = -1; }
   else if (data.times_v !== undefined && data.times_v !== v.timesV) { act({ op: 'resync' }); return; }
   if (!data.times_v) { v.times = []; }
-  v.top = (data.top || []).filter((id) => v.codes.has(id));
+  // the number keys 1–9 (null: a free key): they stay put, the coder pins codes on them
+  v.top = (data.top || []).slice(0, 9).map((id) => (id !== null && v.codes.has(id) ? id : null));
   v.recent = (data.recent || []).filter((id) => v.codes.has(id));
   v.suggest = data.suggest || null;
   refresh(changed);
@@ -195,9 +201,6 @@ export default function (component) {
     // redraw waits for the mouse to be released
     if (v.dragging) { v.redrawLater = true; return; }
     const list = allCodings();
-    const lanes = assignLanes(list);
-    v.lanes = lanes.lanes; v.laneCount = lanes.count;
-    margin.style.width = `${v.laneCount * LANE + 6}px`;
     let todo;
     if (changed === null || changed === undefined) { todo = [...v.decorated].map((i) => v.chunks[i]); }
     else {
@@ -207,6 +210,7 @@ export default function (component) {
     }
     for (const ch of todo) { decorate(ch, list); }
     layoutStripes(list);
+    drawLegend(list);
     if (!v.fresh) { drawDensity(list); }  // a new text: drawn once it is laid out (v.ro)
   }
 
@@ -215,7 +219,8 @@ export default function (component) {
     v.decorated.add(ch.i);
     const over = list.filter((c) => c.s < ch.e && c.e > ch.s);
     const labs = (v.labels || []).filter(([a, b]) => a < ch.e && b > ch.s);
-    const bounds = cutPoints(ch.s, ch.e, over, labs, v.sel);
+    const caret = v.caret !== null && v.caret >= ch.s && v.caret <= ch.e ? v.caret : null;
+    const bounds = cutPoints(ch.s, ch.e, over, labs, v.sel, caret);
     const frag = document.createDocumentFragment();
     let u0 = 0;
     for (let k = 0; k + 1 < bounds.length; k++) {
@@ -229,17 +234,22 @@ export default function (component) {
       if (on.length) {
         span.classList.add('qc-coded');
         const cols = on.map((c) => codeOf(c).color);
-        if (on.length === 1) { span.style.backgroundColor = cols[0] + 'aa'; }
+        // opaque tints (a translucent colour over white): readable on a dark page as well
+        if (on.length === 1) { span.style.backgroundColor = tint(cols[0], 0xaa / 255); }
         else {
           span.classList.add('qc-overlap');
-          const stops = cols.map((c, i) => `${c}cc ${(100 * i / cols.length).toFixed(1)}% ${(100 * (i + 1) / cols.length).toFixed(1)}%`);
+          const stops = cols.map((c, i) => `${tint(c, 0xcc / 255)} ${(100 * i / cols.length).toFixed(1)}% ${(100 * (i + 1) / cols.length).toFixed(1)}%`);
           span.style.backgroundImage = `linear-gradient(to bottom, ${stops.join(', ')})`;
         }
         span.title = on.map((c) => codeOf(c).path).join(' · ');
         span.dataset.codings = on.map((c) => c.id).join(',');
       }
-      if (labs.some(([x, y]) => x <= a && b <= y)) { span.classList.add('qc-speaker'); }
+      if (labs.some(([x, y]) => x <= a && b <= y)) {
+        span.classList.add('qc-speaker');
+      }
       if (v.sel && v.sel.s <= a && b <= v.sel.e) { span.classList.add('qc-sel'); }
+      if (caret === a) { span.classList.add('qc-caret'); }
+      else if (caret === b && ch.i === v.chunks.length - 1) { span.classList.add('qc-caret-after'); }
       frag.appendChild(span);
     }
     divOf(ch).replaceChildren(frag);
@@ -262,21 +272,23 @@ export default function (component) {
     return r;
   }
 
+  // Stripes in lanes laid out by pixels: a stripe with its label takes its lane from its top
+  // to the end of its label or of its text, whichever is lower, so neither stripes nor labels
+  // ever meet. All writes first, then all reads, then the positions: one layout.
   function layoutStripes(list) {
     if (!v.decorated.size && !v.stripes.size) { return; }  // nothing shown: no layout read
     list = list || allCodings();
-    const top0 = margin.getBoundingClientRect().top;
     const keep = new Set();
+    const shown = [];
     for (const c of list) {
       const visible = chunksOver(c.s, c.e).some((ch) => v.decorated.has(ch.i));
       if (!visible) { continue; }
-      const lane = v.lanes.get(c.id) || 0;
       keep.add(c.id);
       let st = v.stripes.get(c.id);
       const code = codeOf(c);
       if (!st) {
         st = el('div', 'qc-stripe');
-        st.appendChild(el('span', ''));
+        st.appendChild(el('span', 'qc-label'));
         st.onclick = (ev) => { ev.stopPropagation(); showPopup([c.id], st); };
         margin.appendChild(st);
         v.stripes.set(c.id, st);
@@ -287,16 +299,71 @@ export default function (component) {
       st.style.borderLeftColor = code.color;
       st.style.backgroundColor = code.color + '33';
       st.title = code.path;
-      st.firstChild.textContent = code.path.split(' / ').pop();
+      const label = st.firstChild;
+      label.textContent = stripeLabel(code.path);
+      label.style.backgroundColor = code.color;
+      label.style.color = textOn(code.color);
+      shown.push([c, st]);
+    }
+    for (const [id, st] of v.stripes) { if (!keep.has(id)) { st.remove(); v.stripes.delete(id); } }
+    const top0 = margin.getBoundingClientRect().top;
+    const boxes = [];
+    for (const [c, st] of shown) {
       const rects = rangeOf(c.s, c.e).getClientRects();
       if (!rects.length) { continue; }
       const top = rects[0].top - top0, bottom = rects[rects.length - 1].bottom - top0;
-      st.style.top = `${top + 1}px`;
-      st.style.height = `${Math.max(8, bottom - top - 2)}px`;
-      st.style.left = `${3 + lane * LANE}px`;
+      const labelLength = st.firstChild.offsetHeight;  // vertical text: its height is its length
+      boxes.push({ id: c.id, st, top, height: Math.max(8, bottom - top - 2),
+                   s: top, e: Math.max(bottom, top + 1 + labelLength) });
     }
-    for (const [id, st] of v.stripes) { if (!keep.has(id)) { st.remove(); v.stripes.delete(id); } }
+    const { lanes, count } = assignLanes(boxes, LABEL_GAP);
+    // the margin only widens while a text is shown: narrowing it would move the line breaks
+    // and with them the stripes, round and round
+    const width = count * LANE + 6;
+    if (width > (v.marginW || 0)) { v.marginW = width; margin.style.width = `${width}px`; }
+    for (const b of boxes) {
+      b.st.style.top = `${b.top + 1}px`;
+      b.st.style.height = `${b.height}px`;
+      b.st.style.left = `${3 + lanes.get(b.id) * LANE}px`;
+      b.st.dataset.lane = String(lanes.get(b.id));
+    }
     layoutTimes();
+  }
+
+  // The codes in this transcript with their full names and colours (and how often each is
+  // used); a click goes to the code's first coding.
+  function drawLegend(list) {
+    if (!legend) { return; }
+    const used = new Map();
+    for (const c of [...list].sort((x, y) => x.s - y.s)) {
+      const key = c.code === null || c.code === undefined ? `new:${c.name}` : String(c.code);
+      const u = used.get(key);
+      if (u) { u.n += 1; } else { used.set(key, { c, n: 1 }); }
+    }
+    const sig = [...used].map(([k, u]) => `${k}:${u.n}:${codeOf(u.c).path}:${codeOf(u.c).color}`).join('|');
+    if (sig === v.legendSig) { return; }
+    v.legendSig = sig;
+    const items = [];
+    for (const [key, u] of used) {
+      const code = codeOf(u.c);
+      const it = el('button', 'qc-legend-item');
+      it.type = 'button';
+      it.dataset.code = key;
+      const sw = el('span', 'qc-swatch'); sw.style.backgroundColor = code.color;
+      it.appendChild(sw);
+      it.appendChild(el('span', '', code.path));
+      it.appendChild(el('span', 'qc-hint', `×${u.n}`));
+      it.title = `${code.path}: ${u.n} coding(s) here (click: go to the first)`;
+      it.onclick = () => { scrollToOffset(u.c.s); };
+      items.push(it);
+    }
+    legend.replaceChildren(...items);
+    legend.hidden = !items.length;
+  }
+  function scrollToOffset(off) {
+    const ch = chunkAt(off);
+    const div = divOf(ch);
+    scroller.scrollTop = div.offsetTop + (off - ch.s) / Math.max(1, ch.e - ch.s) * div.offsetHeight - 40;
   }
 
   function drawDensity(list) {
@@ -315,10 +382,7 @@ export default function (component) {
     for (let x = 0; x < w; x++) { if (bins[x]) { const h = 3 + 11 * bins[x] / max; ctx.fillRect(x, 14 - h, 1, h); } }
     density.onclick = (ev) => {
       const r = density.getBoundingClientRect();
-      const off = Math.floor((ev.clientX - r.left) / r.width * n);
-      const ch = chunkAt(off);
-      const div = divOf(ch);
-      scroller.scrollTop = div.offsetTop + (off - ch.s) / Math.max(1, ch.e - ch.s) * div.offsetHeight - 40;
+      scrollToOffset(Math.floor((ev.clientX - r.left) / r.width * n));
     };
   }
 
@@ -351,13 +415,19 @@ export default function (component) {
     }
     return node ? boundary(node, off) : null;
   }
+  // the chunks over these spans (``{s, e}``) and offsets drawn again
+  function redrawOver(spans, offsets) {
+    const touched = new Set();
+    for (const x of spans) { if (x) { for (const ch of chunksOver(x.s, x.e)) { touched.add(ch); } } }
+    for (const o of offsets) { if (o !== null && o !== undefined && v.chunks.length) { touched.add(chunkAt(o)); } }
+    for (const ch of touched) { decorate(ch); }
+    if (touched.size) { layoutStripes(); }
+  }
   function setSelection(s, e, fromServer) {
     const old = v.sel;
     v.sel = (s !== null && e > s) ? { s, e } : null;
-    const touched = new Set();
-    for (const x of [old, v.sel]) { if (x) { for (const ch of chunksOver(x.s, x.e)) { touched.add(ch); } } }
-    for (const ch of touched) { decorate(ch); }
-    if (touched.size) { layoutStripes(); }
+    if (v.sel) { v.anchor = v.sel.s; v.caret = v.sel.e; } else { v.anchor = null; }
+    redrawOver([old, v.sel], []);
     if (v.sel) {
       const sel = window.getSelection();
       if (sel) { sel.removeAllRanges(); }
@@ -387,6 +457,8 @@ export default function (component) {
       s = Math.min(v.downAt, z); e = Math.max(v.downAt, z);
     } else { return; }
     if (e <= s) { return; }
+    // whole words, unless Alt is held during the drag or the page asks for exact characters
+    if (!(ev && ev.altKey) && !v.data.exact) { [s, e] = snapToWords(textCps(), s, e); }
     popup.hidden = true;
     setSelection(s, e, false);
     act({ op: 'select', start: s, end: e });
@@ -415,7 +487,80 @@ export default function (component) {
     }
     setTimeout(() => { report(ev); redraw(); }, 0);
   };
-  root.onkeyup = (ev) => { if (ev.shiftKey) { report(ev); } };
+
+  // ---------------------------------------------------------------- print
+  // The whole text highlighted and striped, laid out again for the printed page's width.
+  function forPrint() {
+    v.build(v.chunks.length - 1);
+    const list = allCodings();
+    for (const ch of v.chunks) { if (!v.decorated.has(ch.i)) { decorate(ch, list); } }
+    layoutStripes(list);
+  }
+  v.forPrint = forPrint;
+  wrap.querySelector('.qc-print').onclick = () => { forPrint(); window.print(); };
+  if (!S.printListener) {
+    S.printListener = true;
+    const all = () => { for (const view of S.views.values()) { if (view.forPrint && document.body.contains(view.wrap)) { view.forPrint(); } } };
+    window.addEventListener('beforeprint', all);
+    window.addEventListener('afterprint', all);
+    window.matchMedia('print').addEventListener('change', all);
+  }
+
+  // ---------------------------------------------------------------- keyboard
+  // ←/→ a character, Ctrl (Alt, ⌘) + ←/→ a word, ↑/↓ a sentence, Home/End the turn; with
+  // Shift the selection grows or shrinks from where it started; Enter opens the palette for
+  // it, Esc drops it.
+  function textCps() {
+    if (!v.cps) { v.cps = Array.from(v.chunks.map((c) => c.t).join('')); }
+    return v.cps;
+  }
+  function firstShownOffset() {
+    for (let i = 0; i < v.built; i++) {
+      const div = v.chunks[i].div;
+      if (div.offsetTop + div.offsetHeight > scroller.scrollTop) { return v.chunks[i].s; }
+    }
+    return 0;
+  }
+  function moveCaret(to, extend) {
+    const before = v.caret, oldSel = v.sel;
+    if (extend) { if (v.anchor === null) { v.anchor = before; } } else { v.anchor = null; }
+    v.caret = to;
+    v.sel = v.anchor !== null && v.anchor !== to ? { s: Math.min(v.anchor, to), e: Math.max(v.anchor, to) } : null;
+    palette.hidden = true;
+    popup.hidden = true;
+    redrawOver([oldSel, v.sel], [before, to]);
+    if (oldSel && !v.sel) { act({ op: 'clear' }); }
+    const mark = root.querySelector('.qc-caret, .qc-caret-after');
+    if (mark) { mark.scrollIntoView({ block: 'nearest' }); }
+  }
+  root.onkeydown = (ev) => {
+    const k = ev.key;
+    if (['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'].includes(k)) {
+      if (!v.chunks.length) { return; }
+      ev.preventDefault();
+      const t = textCps();
+      const from = v.caret !== null ? v.caret : firstShownOffset();
+      const dir = ['ArrowRight', 'ArrowDown', 'End'].includes(k) ? 1 : -1;
+      let to;
+      if (k === 'Home' || k === 'End') {
+        const ch = chunkAt(dir > 0 ? from : Math.max(0, from - 1));
+        to = dir > 0 ? ch.e : ch.s;
+        while (dir > 0 && to > ch.s && /\s/u.test(t[to - 1])) { to -= 1; }
+      } else if (k === 'ArrowUp' || k === 'ArrowDown') { to = sentenceStep(t, from, dir); }
+      else if (ev.ctrlKey || ev.altKey || ev.metaKey) { to = wordStep(t, from, dir); }
+      else { to = Math.max(0, Math.min(t.length, from + dir)); }
+      moveCaret(to, ev.shiftKey);
+    } else if (k === 'Enter' && v.sel) {
+      ev.preventDefault();
+      const { s, e } = v.sel;
+      setSelection(s, e, false);
+      act({ op: 'select', start: s, end: e });
+    } else if (k === 'Escape' && v.sel) {
+      ev.preventDefault();
+      setSelection(null, 0);
+      act({ op: 'clear' });
+    }
+  };
   // The popup sits inside the scrolled body beside its anchor and scrolls with it: scrolling
   // (also to bring its buttons into view) never closes it; a click elsewhere does.
   scroller.onscroll = null;
@@ -427,6 +572,7 @@ export default function (component) {
       showPopup(ids, t);
     } else if (!palette.contains(ev.target) && !popup.contains(ev.target)) {
       popup.hidden = true;
+      if (root.contains(ev.target)) { v.caret = pointOffset(ev.clientX, ev.clientY); }
       if (v.sel && root.contains(ev.target)) { setSelection(null, 0); act({ op: 'clear' }); }
     }
   }
@@ -669,7 +815,7 @@ export default function (component) {
     palette.dataset.sel = here;
     const input = el('input');
     input.type = 'text';
-    input.placeholder = 'Type to find a code · Enter applies · 1–9 · Esc';
+    input.placeholder = 'Type to find a code · Enter applies · 1–9 · Alt+1–9 pins · Esc';
     input.setAttribute('aria-label', 'Code to apply');
     input.value = v.query || '';
     const listBox = el('div', 'qc-list');
@@ -705,7 +851,18 @@ export default function (component) {
     input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
     input.onkeydown = (ev) => {
       ev.stopPropagation();
-      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); return; }
+      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); root.focus({ preventScroll: true }); return; }
+      if (ev.altKey && /^Digit[1-9]$/.test(ev.code)) {  // Alt+number: pin the active code there
+        ev.preventDefault();
+        const id = v.active < Math.min(v.ids.length, 60) ? v.ids[v.active] : undefined;
+        if (id === undefined) { return; }
+        const key = Number(ev.code.slice(5));
+        v.top = v.top.map((x) => (x === id ? null : x));
+        v.top[key - 1] = id;
+        act({ op: 'pin', key, code: id });
+        fill();
+        return;
+      }
       if (!input.value && /^[1-9]$/.test(ev.key)) {
         ev.preventDefault();
         const id = v.top[Number(ev.key) - 1];
@@ -728,8 +885,7 @@ export default function (component) {
     };
     const kids = [input, suggestRow(), listBox];
     const row = el('div', 'qc-row');
-    const words = quoteText().replace(/\s+/g, ' ').trim();
-    const invivo = words.replace(/\//g, '-').slice(0, 60).trim();
+    const invivo = invivoName(quoteText());
     if (invivo) {
       const b = el('button', 'qc-invivo', `+ In-vivo code “${invivo}”`);
       b.onmousedown = (ev) => { ev.preventDefault(); };
@@ -770,7 +926,7 @@ export default function (component) {
   function finishApply(local) {
     palette.hidden = true;
     const old = v.sel;
-    v.sel = null;
+    v.sel = null; v.anchor = null; v.caret = old.e;
     refresh([local, { s: old.s, e: old.e }]);
     root.focus({ preventScroll: true });
   }
