@@ -477,10 +477,15 @@ def test_small_things_that_looked_broken(app, page, tmp_path):
     stamp = pg.locator(".qc-span-selector .qc-times .qc-time[data-time='65']")
     stamp.wait_for()
     assert stamp.text_content() == "01:05"
-    assert "01:05" not in pg.locator(".qc-span-selector .qc-text").text_content()
+    text = pg.locator(".qc-span-selector .qc-text", has_text="Mijn eerste antwoord")
+    assert "01:05" not in text.text_content()
     # at 800 px the transcript takes the page's width, the panel goes below it
     pg.set_viewport_size({"width": 800, "height": 900})
-    _wait(lambda: pg.locator(".qc-span-selector .qc-text").bounding_box()["width"] > 400)
+    column = pg.locator(".qc-span-selector .qc-scroll",
+                        has=pg.locator(".qc-text", has_text="Mijn eerste antwoord"))
+    _wait(lambda: column.bounding_box()["width"] > 400)
+    print("transcript column at 800 px:", column.bounding_box()["width"], "text:",
+          text.bounding_box()["width"])
     # co-occurrence opens on a view with pairs (the demo's codings do not overlap)
     pg.set_viewport_size({"width": 1400, "height": 1000})
     pg.goto(f"{url}/cooccurrence")
