@@ -154,3 +154,16 @@ def test_images_keep_hostile_names_as_text(sqlite_project):
     assert "<script>alert(1)<script> & <img…" in texts  # cut to 32 characters, as text
     assert "<b>leads</b> to" in texts and "<i>title</i>" in texts
     assert network_png(net)[:4] == b"\x89PNG"
+
+
+def test_network_of_a_set_of_codes(three):
+    from qualcode.coding.code_sets import create_code_set
+
+    p, a, b, c, _ids = three
+    rel.add_relation(p, a.id, b.id, rel.CONDITION_OF)
+    rel.add_relation(p, b.id, c.id, rel.CAUSE_OF)
+    tension = create_code_set(p, "Tension", [a.id, b.id])
+    net = build_network(p, code_set=tension.id)
+    assert sorted(n.label for n in net.nodes) == ["A", "B"] and len(net.edges) == 1
+    view = nv.save_view(p, "Tension view", options={"code_set": tension.id})
+    assert nv.get_view(p, view.id).options == {"code_set": tension.id}

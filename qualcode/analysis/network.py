@@ -106,12 +106,18 @@ def neighbourhood(relations: list[RelationView], center: int, depth: int) -> dic
 def build_network(project: Project, *, around: int | None = None, depth: int = 1,
                   min_weight: int = 0, types=None, max_nodes: int | None = None,
                   memos: bool = False, cases: bool = False, all_codes: bool = False,
-                  positions: dict | None = None, relations: list[RelationView] | None = None
-                  ) -> Network:
-    """The network to draw; see the module text. ``positions``: saved ``{node id: [x, y]}``."""
+                  code_set: int | None = None, positions: dict | None = None,
+                  relations: list[RelationView] | None = None) -> Network:
+    """The network to draw; see the module text. ``positions``: saved ``{node id: [x, y]}``;
+    ``code_set``: only the codes of that set of codes (``coding.code_sets``)."""
     nodes_by_code = {n.code.id: n for n in code_tree(project)}
     rels = relations if relations is not None else list_relations(project)
     rels = [r for r in rels if r.weight >= min_weight and (not types or r.type in types)]
+    if code_set is not None:
+        from ..coding.code_sets import code_sets
+
+        members = next((set(v.code_ids) for v in code_sets(project) if v.id == code_set), set())
+        rels = [r for r in rels if r.source_id in members and r.target_id in members]
     if around is not None:
         dist = neighbourhood(rels, around, depth)
         keep = set(dist)
@@ -120,6 +126,8 @@ def build_network(project: Project, *, around: int | None = None, depth: int = 1
         keep = {r.source_id for r in rels} | {r.target_id for r in rels}
         if all_codes:
             keep = set(nodes_by_code)
+    if code_set is not None:
+        keep = (keep | (members if all_codes else set())) & members
     keep &= set(nodes_by_code)
     counts = code_counts(project)
     hidden = 0
