@@ -79,3 +79,11 @@ def test_a_set_of_codes_made_on_the_page(db):
         project.close()
     at.run()
     assert at.selectbox(key="net_set") is not None
+
+
+def test_candidates_are_found_when_asked(db):
+    at = page("page_network")
+    assert not any("interviews" in str(getattr(d, "value", "")) for d in at.dataframe)
+    button(at, "Find candidates").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["cand_on"] is True

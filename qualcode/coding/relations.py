@@ -321,6 +321,22 @@ def list_relations(project: Project, *, code_ids=None) -> list[RelationView]:
     return out
 
 
+def for_viewer(project: Project, relations: list[RelationView],
+               viewer: str | None) -> list[RelationView]:
+    """The relations as ``viewer`` may see them: under blind coding, with only their own
+    codings as grounding quotes (so the weights count only those); else unchanged."""
+    from dataclasses import replace
+
+    from ..store.settings import visible_coder
+
+    own = visible_coder(project, viewer)
+    if own is None:
+        return relations
+    with project.reading() as s:
+        mine = set(s.scalars(select(Coding.id).where(Coding.coder == own)))
+    return [replace(r, evidence=tuple(c for c in r.evidence if c in mine)) for r in relations]
+
+
 def get_relation(project: Project, relation_id: int) -> RelationView:
     for rel in list_relations(project):
         if rel.id == relation_id:

@@ -86,7 +86,8 @@ def _network(proj, paths: dict[int, str]) -> None:
         where = f"around {paths.get(center, '?')}, depth {depth}" if center else "all relations"
         st.caption(plain(f"Saved view: {where}. Drag a node to move it: its place is saved "
                          "with the view."))
-    net = build_network(proj, around=center, depth=int(depth), positions=positions, **options)
+    net = build_network(proj, around=center, depth=int(depth), positions=positions,
+                        viewer=coder(), **options)
     selected = st.session_state.get("net_selected")
     if selected and not any(n.id == selected for n in net.nodes) and \
             not any(e.id == selected for e in net.edges):
@@ -158,7 +159,7 @@ def _save_view_form(proj, paths, view_id, center, depth, options, positions) -> 
 # ---------------------------------------------------------------- relations
 
 def _relations(proj, paths: dict[int, str]) -> None:
-    views = rel.list_relations(proj)
+    views = rel.for_viewer(proj, rel.list_relations(proj), coder())
     types = [t.name for t in rel.relation_types(proj)]
     if views:
         st.dataframe([{"source": v.source, "type": v.type, "target": v.target,
@@ -249,7 +250,7 @@ def _relations(proj, paths: dict[int, str]) -> None:
 def _paradigm(proj, paths: dict[int, str]) -> None:
     code_id = st.selectbox("Category (phenomenon)", list(paths), format_func=paths.get,
                            key="par_code")
-    model = par.paradigm(proj, code_id)
+    model = par.paradigm(proj, code_id, viewer=coder())
     cols = st.columns(4)
     for col, (name, items) in zip(cols, model.groups()):
         col.markdown(f"**{name}**")
@@ -282,6 +283,11 @@ def _candidates(proj, paths: dict[int, str]) -> None:
     k = c1.number_input("Sharing a turn in at least this many interviews", 1, 100, 2,
                         key="cand_k")
     unit = c2.selectbox("Unit", ["turn", "sentence", "paragraph"], key="cand_unit")
+    # computed when asked for (it reads every coding's units), then on each rerun of the tab
+    if not st.session_state.get("cand_on") and not st.button("Find candidates",
+                                                             key="cand_find"):
+        return
+    st.session_state["cand_on"] = True
     found = candidate_relations(proj, k=int(k), unit=unit, viewer=coder(), limit=200)
     if not found:
         st.info("No candidates: no unrelated pair of codes shares a unit in that many "
