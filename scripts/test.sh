@@ -68,13 +68,13 @@ else
   echo "warning: no PostgreSQL; its test variants will be skipped" >&2
 fi
 
-# the coding canvas's front-end files: ESLint, then node's test runner (fails the script)
+# the coding canvas's and the network view's front-end files: ESLint, then node's test runner
 if ! command -v npm >/dev/null; then
   echo "installing node and npm for the canvas's JavaScript checks…"
   apt_install nodejs npm || echo "warning: could not install nodejs/npm" >&2
 fi
 npm ci --no-audit --no-fund --silent
-npx --no-install eslint qualcode/ui/canvas tests/js eslint.config.js
+npx --no-install eslint qualcode/ui/canvas qualcode/ui/network tests/js eslint.config.js
 node --test tests/js/
 
 # the manual (docs/, mkdocs.yml): every page in the nav, every link and anchor found, the CLI

@@ -154,3 +154,37 @@ def test_images_keep_hostile_names_as_text(sqlite_project):
     assert "<script>alert(1)<script> & <img…" in texts  # cut to 32 characters, as text
     assert "<b>leads</b> to" in texts and "<i>title</i>" in texts
     assert network_png(net)[:4] == b"\x89PNG"
+
+
+def test_network_of_a_set_of_codes(three):
+    from qualcode.coding.code_sets import create_code_set
+
+    p, a, b, c, _ids = three
+    rel.add_relation(p, a.id, b.id, rel.CONDITION_OF)
+    rel.add_relation(p, b.id, c.id, rel.CAUSE_OF)
+    tension = create_code_set(p, "Tension", [a.id, b.id])
+    net = build_network(p, code_set=tension.id)
+    assert sorted(n.label for n in net.nodes) == ["A", "B"] and len(net.edges) == 1
+    view = nv.save_view(p, "Tension view", options={"code_set": tension.id})
+    assert nv.get_view(p, view.id).options == {"code_set": tension.id}
+
+
+def test_blind_coding_counts_only_the_viewers_codings(sqlite_project):
+    from qualcode.analysis.network import detail
+    from qualcode.store.settings import set_blind_coding
+
+    p = sqlite_project
+    t = _interview(p, "p1", "R: een twee drie vier vijf zes\n")
+    a, b = ops.create_code(p, "A"), ops.create_code(p, "B")
+    mine = add_coding(p, t.id, a.id, 3, 6, coder="ann")
+    theirs = add_coding(p, t.id, a.id, 7, 11, coder="bob")
+    add_coding(p, t.id, b.id, 12, 16, coder="bob")
+    r = rel.add_relation(p, a.id, b.id, rel.CONDITION_OF, evidence=[mine.id, theirs.id])
+    set_blind_coding(p, True)
+    net = build_network(p, viewer="ann")
+    assert {n.label: n.count for n in net.nodes} == {"A": 1, "B": 0}
+    assert net.edges[0].weight == 1
+    assert par.paradigm(p, b.id, viewer="ann").conditions[0].evidence == 1
+    assert "1 grounding quote(s)" in detail(p, f"rel:{r.id}", viewer="ann")["title"]
+    everyone = build_network(p)  # no viewer: the command line, an admin
+    assert everyone.edges[0].weight == 2

@@ -124,3 +124,45 @@ def test_drag_a_node_reload_and_click_an_edge(app, browser):
     page.locator(f'.qc-network g.qc-node[data-id="code:{ids["energy"]}"] circle').click()
     panel.get_by_text("Renewed energy and meaning —").wait_for(timeout=60_000)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def big_app(tmp_path_factory):
+    """150 codes, 400 relations: the page opens filtered (at most 60 codes), never a hairball."""
+    import random
+
+    from sqlalchemy import insert
+
+    from qualcode.store.models import CodeRelation
+
+    require_chromium()
+    db = tmp_path_factory.mktemp("browser_network_big") / "app.sqlite"
+    project = Project(db)
+    codes = [create_code(project, f"Code {k:03d}").id for k in range(150)]
+    types = [t.id for t in rel.relation_types(project)]
+    rng = random.Random(3)
+    pairs = set()
+    while len(pairs) < 400:
+        pairs.add(tuple(rng.sample(codes, 2)))
+    with project.transaction() as s:
+        s.execute(insert(CodeRelation), [
+            {"guid": f"00000000-0000-4000-8000-{k:012d}", "source_id": a, "target_id": b,
+             "type_id": rng.choice(types), "directed": True, "memo": "", "author": ""}
+            for k, (a, b) in enumerate(sorted(pairs))])
+    project.close()
+    with streamlit_server(db) as url:
+        yield url
+
+
+def test_150_codes_open_filtered(big_app, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(f"{big_app}/network", wait_until="networkidle")
+    status = page.locator(".qc-network .qc-net-status")
+    status.get_by_text("more hidden by the filters").wait_for(timeout=90_000)
+    assert page.locator(".qc-network g.qc-node").count() == 60
+    assert "90 more hidden" in status.inner_text()
+    # finding a code fades the rest but its neighbours
+    page.locator(".qc-network .qc-net-search").fill("Code 007")
+    dim = page.locator(".qc-network g.qc-node.qc-dim").count()
+    assert 0 < dim < 60
+    page.close()

@@ -201,3 +201,23 @@ def test_sets_of_codes_follow_merge_and_undo(model):
     history.undo_last(project, "A")
     assert set(cs.get_code_set(project, "Tension 1").code_ids) == {c["push"].id, c["leave"].id}
     assert tension.guid
+
+
+def test_the_trash_keeps_grounding_quotes(model):
+    from qualcode.coding.codings import remove_coding
+    from qualcode.corpus.transcripts import delete_transcript
+    from qualcode.store.trash import list_trash, restore
+
+    project, t, c, q = model
+    r = rel.add_relation(project, c["loss"].id, c["push"].id, rel.CONDITION_OF,
+                         evidence=[q["c1"].id, q["c4"].id])
+    remove_coding(project, q["c1"].id)
+    assert rel.get_relation(project, r.id).evidence == (q["c4"].id,)
+    [item] = list_trash(project)
+    restore(project, item.id)
+    assert sorted(rel.get_relation(project, r.id).evidence) == sorted([q["c1"].id, q["c4"].id])
+    delete_transcript(project, t.id)
+    assert rel.get_relation(project, r.id).weight == 0
+    [item] = [i for i in list_trash(project) if i.kind == "transcript"]
+    restore(project, item.id)
+    assert sorted(rel.get_relation(project, r.id).evidence) == sorted([q["c1"].id, q["c4"].id])

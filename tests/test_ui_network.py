@@ -55,3 +55,35 @@ def test_relate_two_codes_and_name_the_core_category(db):
         assert storyline(project).body == "Senior employees move when the fit is lost."
     finally:
         project.close()
+
+
+def test_a_set_of_codes_made_on_the_page(db):
+    from qualcode.coding.code_sets import code_sets
+
+    at = page("page_network")
+    project = Project(db)
+    try:
+        push, energy = find_code(project, PUSH).id, find_code(project, ENERGY).id
+    finally:
+        project.close()
+    at.text_input(key="set_name").set_value("Authenticity model")
+    at.multiselect(key="set_codes").set_value([push, energy])
+    at.run()
+    button(at, "Create the set").click().run()
+    assert not at.exception, at.exception
+    project = Project(db)
+    try:
+        assert [(v.name, set(v.code_ids)) for v in code_sets(project)] == [
+            ("Authenticity model", {push, energy})]
+    finally:
+        project.close()
+    at.run()
+    assert at.selectbox(key="net_set") is not None
+
+
+def test_candidates_are_found_when_asked(db):
+    at = page("page_network")
+    assert not any("interviews" in str(getattr(d, "value", "")) for d in at.dataframe)
+    button(at, "Find candidates").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["cand_on"] is True

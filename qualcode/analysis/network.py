@@ -78,9 +78,13 @@ class Network:
                 "depth": self.depth, "hidden": self.hidden, "box": BOX}
 
 
-def code_counts(project: Project) -> dict[int, int]:
+def code_counts(project: Project, coder: str | None = None) -> dict[int, int]:
+    """Codings per code (of one coder when given)."""
     with project.reading() as s:
-        return dict(s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+        q = select(Coding.code_id, func.count()).group_by(Coding.code_id)
+        if coder is not None:
+            q = q.where(Coding.coder == coder)
+        return dict(s.execute(q).all())
 
 
 def neighbourhood(relations: list[RelationView], center: int, depth: int) -> dict[int, int]:
@@ -106,12 +110,24 @@ def neighbourhood(relations: list[RelationView], center: int, depth: int) -> dic
 def build_network(project: Project, *, around: int | None = None, depth: int = 1,
                   min_weight: int = 0, types=None, max_nodes: int | None = None,
                   memos: bool = False, cases: bool = False, all_codes: bool = False,
-                  positions: dict | None = None, relations: list[RelationView] | None = None
-                  ) -> Network:
-    """The network to draw; see the module text. ``positions``: saved ``{node id: [x, y]}``."""
+                  code_set: int | None = None, positions: dict | None = None,
+                  relations: list[RelationView] | None = None,
+                  viewer: str | None = None) -> Network:
+    """The network to draw; see the module text. ``positions``: saved ``{node id: [x, y]}``;
+    ``code_set``: only the codes of that set of codes (``coding.code_sets``); ``viewer``:
+    who looks (under blind coding, sizes and weights count only their own codings)."""
+    from ..coding.relations import for_viewer
+    from ..store.settings import visible_coder
+
     nodes_by_code = {n.code.id: n for n in code_tree(project)}
     rels = relations if relations is not None else list_relations(project)
+    rels = for_viewer(project, rels, viewer)
     rels = [r for r in rels if r.weight >= min_weight and (not types or r.type in types)]
+    if code_set is not None:
+        from ..coding.code_sets import code_sets
+
+        members = next((set(v.code_ids) for v in code_sets(project) if v.id == code_set), set())
+        rels = [r for r in rels if r.source_id in members and r.target_id in members]
     if around is not None:
         dist = neighbourhood(rels, around, depth)
         keep = set(dist)
@@ -120,8 +136,11 @@ def build_network(project: Project, *, around: int | None = None, depth: int = 1
         keep = {r.source_id for r in rels} | {r.target_id for r in rels}
         if all_codes:
             keep = set(nodes_by_code)
+    if code_set is not None:
+        keep = (keep | (members if all_codes else set())) & members
     keep &= set(nodes_by_code)
-    counts = code_counts(project)
+    own = visible_coder(project, viewer)
+    counts = code_counts(project, own)
     hidden = 0
     if max_nodes and len(keep) > max_nodes:
         strength: dict[int, int] = {}
@@ -141,7 +160,7 @@ def build_network(project: Project, *, around: int | None = None, depth: int = 1
     if memos and keep:
         _add_memos(project, keep, nodes, edges)
     if cases and keep:
-        _add_cases(project, keep, nodes, edges)
+        _add_cases(project, keep, nodes, edges, own)
     net = Network(nodes, edges, f"code:{around}" if around is not None else None,
                   depth if around is not None else None, hidden,
                   {r.id: r for r in rels if r.source_id in keep and r.target_id in keep})
@@ -163,11 +182,14 @@ def _add_memos(project: Project, keep: set[int], nodes: list, edges: list) -> No
                           False, 0, "memo"))
 
 
-def _add_cases(project: Project, keep: set[int], nodes: list, edges: list) -> None:
+def _add_cases(project: Project, keep: set[int], nodes: list, edges: list,
+               coder: str | None = None) -> None:
     with project.reading() as s:
-        rows = s.execute(select(Coding.transcript_id, Coding.code_id, func.count())
-                         .where(Coding.code_id.in_(keep))
-                         .group_by(Coding.transcript_id, Coding.code_id)).all()
+        q = (select(Coding.transcript_id, Coding.code_id, func.count())
+             .where(Coding.code_id.in_(keep)).group_by(Coding.transcript_id, Coding.code_id))
+        if coder is not None:
+            q = q.where(Coding.coder == coder)
+        rows = s.execute(q).all()
         names = dict(s.execute(select(Transcript.id, Transcript.name)
                                .where(Transcript.id.in_({t for t, _c, _n in rows}))).all())
     for tid in sorted(names):
@@ -251,7 +273,9 @@ def detail(project: Project, item: str | None, *, viewer: str | None = None,
             return {"title": f"{paths[ident]} — {len(rows)} quote(s)", "items": shown,
                     "more": more, "empty": "No quotes coded yet."}
         if kind == "rel":
-            rel = get_relation(project, ident)
+            from ..coding.relations import for_viewer
+
+            rel = for_viewer(project, [get_relation(project, ident)], viewer)[0]
             rows = quote_rows(project, coding_ids=set(rel.evidence), viewer=viewer) \
                 if rel.evidence else []
             shown, more = items(rows)

@@ -17,7 +17,7 @@ from ..store.models import Code, NetworkView
 from ..store.project import Project, get_row
 
 BOX = 1000.0
-OPTION_KEYS = {"min_weight", "types", "memos", "cases", "max_nodes", "all_codes"}
+OPTION_KEYS = {"min_weight", "types", "memos", "cases", "max_nodes", "all_codes", "code_set"}
 
 
 def _name(name: str) -> str:

@@ -66,9 +66,12 @@ def _role(rel, phenomenon_id: int) -> tuple[str, int]:
     return role, other
 
 
-def paradigm(project: Project, code_id: int) -> Paradigm:
-    """The paradigm of the category ``code_id``, filled from its relations (strongest first)."""
-    rels = list_relations(project, code_ids=[code_id])
+def paradigm(project: Project, code_id: int, *, viewer: str | None = None) -> Paradigm:
+    """The paradigm of the category ``code_id``, filled from its relations (strongest first;
+    under blind coding ``viewer`` counts only their own grounding quotes)."""
+    from .relations import for_viewer
+
+    rels = for_viewer(project, list_relations(project, code_ids=[code_id]), viewer)
     with project.reading() as s:
         get_row(s, Code, code_id, "code")
     from .codes import code_tree

@@ -104,7 +104,7 @@ def relation_types(project: Project) -> list[RelationType]:
     return relation_types(project)
 
 
-def _find_type(s, name_or_id, *, create: bool = False) -> RelationType:
+def find_type(s, name_or_id, *, create: bool = False) -> RelationType:
     _seed(s)
     if isinstance(name_or_id, int):
         return get_row(s, RelationType, name_or_id, "relation type")
@@ -129,13 +129,13 @@ def add_relation_type(project: Project, name: str) -> RelationType:
         if s.scalar(select(RelationType.id).where(
                 func.lower(RelationType.name) == name.lower())) is not None:
             raise DuplicateError(f"a relation type '{name}' already exists")
-        return _find_type(s, name, create=True)
+        return find_type(s, name, create=True)
 
 
 def rename_relation_type(project: Project, old: str | int, new: str) -> RelationType:
     new = _type_name(new)
     with project.transaction() as s:
-        row = _find_type(s, old)
+        row = find_type(s, old)
         clash = s.scalar(select(RelationType.id).where(
             func.lower(RelationType.name) == new.lower(), RelationType.id != row.id))
         if clash is not None:
@@ -150,7 +150,7 @@ def merge_relation_types(project: Project, source: str | int, target: str | int)
     codes already have with ``target`` absorbs it: evidence of both, memos joined) and
     ``source`` leaves the list. Returns the number of relations retyped or joined."""
     with project.transaction() as s:
-        src, dst = _find_type(s, source), _find_type(s, target)
+        src, dst = find_type(s, source), find_type(s, target)
         if src.id == dst.id:
             raise ValidationError("cannot merge a relation type into itself")
         existing = {relation_key(r.source_id, r.target_id, r.type_id, r.directed): r
@@ -237,7 +237,7 @@ def add_relation(project: Project, source_id: int, target_id: int, rel_type: str
     with project.transaction() as s:
         get_row(s, Code, source_id, "code")
         get_row(s, Code, target_id, "code")
-        rtype = _find_type(s, rel_type, create=create_type)
+        rtype = find_type(s, rel_type, create=create_type)
         if _same(s, source_id, target_id, rtype.id, directed) is not None:
             raise DuplicateError("these codes already have this relation")
         rel = CodeRelation(source_id=source_id, target_id=target_id, type_id=rtype.id,
@@ -257,7 +257,7 @@ def update_relation(project: Project, relation_id: int, *, rel_type: str | int |
     with project.transaction() as s:
         rel = get_row(s, CodeRelation, relation_id, "relation")
         if rel_type is not None:
-            rel.type_id = _find_type(s, rel_type).id
+            rel.type_id = find_type(s, rel_type).id
         if directed is not None:
             rel.directed = bool(directed)
         if reverse:
@@ -319,6 +319,22 @@ def list_relations(project: Project, *, code_ids=None) -> list[RelationView]:
     out.sort(key=lambda r: (order.get(r.source_id, 1 << 30), order.get(r.target_id, 1 << 30),
                             r.type, r.id))
     return out
+
+
+def for_viewer(project: Project, relations: list[RelationView],
+               viewer: str | None) -> list[RelationView]:
+    """The relations as ``viewer`` may see them: under blind coding, with only their own
+    codings as grounding quotes (so the weights count only those); else unchanged."""
+    from dataclasses import replace
+
+    from ..store.settings import visible_coder
+
+    own = visible_coder(project, viewer)
+    if own is None:
+        return relations
+    with project.reading() as s:
+        mine = set(s.scalars(select(Coding.id).where(Coding.coder == own)))
+    return [replace(r, evidence=tuple(c for c in r.evidence if c in mine)) for r in relations]
 
 
 def get_relation(project: Project, relation_id: int) -> RelationView:

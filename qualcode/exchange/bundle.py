@@ -152,6 +152,12 @@ class ImportBundle:
     documents: list[BDocument] = field(default_factory=list)
     codings: list[BCoding] = field(default_factory=list)
     memos: list[BMemo] = field(default_factory=list)
+    # relations between codes, their grounding codings, memo links, sets of codes
+    # (bundle_links.py)
+    relations: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    memo_links: list = field(default_factory=list)
+    code_sets: list = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -211,7 +217,8 @@ def _strip_nul(value):
 
 def _sanitise(bundle: ImportBundle) -> None:
     """No NUL characters anywhere (PostgreSQL cannot store them in text)."""
-    for item in (*bundle.codes, *bundle.documents, *bundle.codings, *bundle.memos):
+    for item in (*bundle.codes, *bundle.documents, *bundle.codings, *bundle.memos,
+                 *bundle.relations, *bundle.code_sets):
         for name, value in vars(item).items():
             if isinstance(value, (str, dict, list)):
                 setattr(item, name, _strip_nul(value))
@@ -470,6 +477,10 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         if guid:
             memo_guids[guid] = memo
         report.add("memos")
+    if bundle.relations or bundle.evidence or bundle.memo_links or bundle.code_sets:
+        from .bundle_links import store_links
+
+        store_links(s, bundle, report, code_ids, doc_ids, norm_guid)
 
 
 def turn_stamps(text: str, turns, times: list[tuple[int, float]]

@@ -21,8 +21,13 @@ Mapping to qualcode:
 * variables (on sources and cases) -> transcript attributes; a case name -> the
   ``participant`` attribute (unless it is the transcript's own name); a variable called
   ``interview_order`` -> the interview order;
-* sets of sources -> the ``sets`` attribute ("A; B"); sets of codes or notes are reported as
-  skipped (qualcode has no place for them); links and graphs are reported as skipped.
+* sets of sources -> the ``sets`` attribute ("A; B"); sets of codes -> sets of codes
+  (``coding.code_sets``); members that are notes are reported as skipped;
+* links (``_read_links``): code–code links -> relations (name = type, OneWay = directed, a
+  NoteRef = the relation's memo); a "grounds" link from a coding to a relation -> grounding
+  quote; note–coding, note–code, note–source, note–note -> memo links (a note linked to a
+  coded passage: a memo linked to its codings; to a passage without codings: a memo quoting
+  it); other links and graphs are reported as skipped.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from .bundle import (
     parse_when,
     store_bundle,
 )
+from .bundle_links import BCodeSet, BEvidence, BMemoLink, BRelation
 from .positions import UnitMap, canonical_with_map
 from .refi_archive import Archive, children, first_child, parse_xml, text_of
 from .refi_common import CRITERIA, NS, quote_matches, squash
@@ -264,23 +270,30 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             g = norm_guid(r.get("targetGUID"))
             if g:
                 sets_of[g].append(name)
-        skipped = len(children(st, "MemberCode")) + len(children(st, "MemberNote"))
+        members = [code_keys[g] for r in children(st, "MemberCode")
+                   if (g := norm_guid(r.get("targetGUID"))) in code_keys]
+        if members or (children(st, "MemberCode") and not children(st, "MemberSource")):
+            bundle.code_sets.append(BCodeSet(name=name, guid=norm_guid(st.get("guid")),
+                                             description=text_of(first_child(st, "Description")),
+                                             codes=members))
+        lost = len(children(st, "MemberCode")) - len(members)
+        if lost:
+            report.skipped.append(f"set '{name}': {lost} member code(s) not in the codebook")
+        skipped = len(children(st, "MemberNote"))
         if skipped:
-            report.skipped.append(f"set '{name}': {skipped} member code(s)/note(s) — qualcode "
-                                  "keeps sets of transcripts only (as the 'sets' attribute)")
-    # NVivo links a note to the selection it annotates
+            report.skipped.append(f"set '{name}': {skipped} member note(s) — qualcode keeps "
+                                  "sets of codes and of transcripts")
+    # links: read after the sources (they join notes, codes, sources, selections, codings and
+    # other links); a note linked to a passage without codings annotates it (below)
+    raw_links = [link for link in children(first_child(root, "Links"), "Link")]
     linked: dict[str, list[str]] = defaultdict(list)
-    other_links = 0
-    for link in children(first_child(root, "Links"), "Link"):
+    for link in raw_links:
         o, t = norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID"))
         if o in notes and t and t not in notes:
             linked[t].append(o)
         elif t in notes and o and o not in notes:
             linked[o].append(t)
-        else:
-            other_links += 1
-    if other_links:
-        report.skipped.append(f"{other_links} link(s) between objects: qualcode has no links")
+    memo_link_pairs: list[tuple[str, str]] = []  # (note guid, coding guid): from coded passages
     graphs = first_child(root, "Graphs")
     if graphs is not None and len(graphs):
         report.skipped.append(f"{len(graphs)} graph(s): qualcode has no graphs")
@@ -550,7 +563,13 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 quote_checks.append((quoted, (f"{where} in '{doc.name}': named "
                                               f"{squash(sel.name)[:50]!r}, selects "
                                               f"{squash(doc.text[start:end])[:50]!r}")))
-        sel_notes = list(dict.fromkeys(sel.notes + linked.get(sel.guid or "", [])))
+        by_link = linked.get(sel.guid or "", [])
+        coding_guids = [norm_guid(c.get("guid")) for c in sel.codings]
+        if by_link and sel.codings and all(coding_guids):
+            # a note linked to a coded passage: a memo linked to each of its codings
+            memo_link_pairs.extend((ng, cg) for ng in by_link for cg in coding_guids)
+            by_link = []
+        sel_notes = list(dict.fromkeys(sel.notes + by_link))
         memo_parts = _distinct(([sel.description] if sel.description else []) + [
             note_text(ng) for ng in sel_notes])
         note_used.update(sel_notes)
@@ -627,6 +646,9 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 memo.body += (f"\n\n[{docs[g].name}, chars {start}–{end}] "
                               f"{docs[g].text[start:end]}")
 
+    _read_links(raw_links, notes, note_text, note_used, code_keys, docs, selections,
+                memo_link_pairs, bundle, report)
+
     # ---- the rest of the notes: project notes and free notes
     project_notes = refs(root)
     for g in notes:
@@ -638,6 +660,68 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                                   body=desc))
     check_not_empty(bundle, origin)
     return bundle, report
+
+
+def _read_links(raw_links, notes, note_text, note_used, code_keys, docs, selections,
+                memo_link_pairs, bundle, report) -> None:
+    """Links as what they are: code–code links are relations (their name the type, OneWay
+    directed; a NoteRef on the link its memo), a "grounds" link from a coding to such a link is
+    a grounding quote (qualcode writes these), a link between a note and a coding, code,
+    source or note is a memo linked to it; a note linked to a coded passage is a memo linked to
+    each of its codings. Anything else is reported as skipped."""
+    codings = {norm_guid(c.get("guid")) for sel in selections for c in sel.codings} - {None}
+    passages = {sel.guid for sel in selections if sel.guid}
+    relation_guids = set()
+    other = 0
+    for link in raw_links:
+        o, t = norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID"))
+        g = norm_guid(link.get("guid"))
+        if o in code_keys and t in code_keys:
+            memo_notes = [n for r in children(link, "NoteRef")
+                          if (n := norm_guid(r.get("targetGUID"))) in notes]
+            note_used.update(memo_notes)
+            kind = (link.get("name") or "").strip()
+            bundle.relations.append(BRelation(
+                guid=g, source=code_keys[o], target=code_keys[t],
+                type=kind or "is associated with",
+                directed=link.get("direction") == "OneWay",
+                memo="\n\n".join(note_text(n) for n in memo_notes if note_text(n)),
+                what=f"relation '{kind or 'is associated with'}'"))
+            if g:
+                relation_guids.add(g)
+            if link.get("direction") == "Bidirectional":
+                report.warnings.append(f"relation '{kind}': bidirectional, kept as undirected")
+    for link in raw_links:
+        o, t = norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID"))
+        if o in code_keys and t in code_keys:
+            continue
+        if o in codings and t in relation_guids:
+            bundle.evidence.append(BEvidence(relation=t, coding=o))
+            continue
+        if t in notes and o not in notes:
+            o, t = t, o
+        if o in notes and t is not None:
+            if t in notes:
+                bundle.memo_links.append(BMemoLink(o, "memo", t))
+            elif t in codings:
+                bundle.memo_links.append(BMemoLink(o, "coding", t))
+            elif t in code_keys:
+                bundle.memo_links.append(BMemoLink(o, "code", code_keys[t]))
+            elif t in docs:
+                bundle.memo_links.append(BMemoLink(o, "transcript", t))
+            elif t not in passages:
+                other += 1
+            continue
+        other += 1
+    for ng, cg in memo_link_pairs:
+        bundle.memo_links.append(BMemoLink(ng, "coding", cg))
+    if bundle.relations or bundle.memo_links:
+        report.came_in.append(f"{len(bundle.relations)} relation(s) between codes, "
+                              f"{len(bundle.evidence)} grounding quote(s), "
+                              f"{len(bundle.memo_links)} memo link(s)")
+    if other:
+        report.skipped.append(f"{other} link(s) between objects qualcode cannot link "
+                              "(only code–code relations and memo links come in)")
 
 
 def _distinct(parts: list[str]) -> list[str]:

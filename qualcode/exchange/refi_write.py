@@ -2,7 +2,9 @@
 
 Export writes UTF-8 sources with code-point positions, GUIDs stored on transcripts, codes,
 codings and memos (given on first export, then kept), coders as users, memos as notes,
-attributes as variables (on the source, and per participant as cases), ``sets`` as sets.
+attributes as variables (on the source, and per participant as cases), ``sets`` as sets;
+relations between codes, their grounding quotes, memo links and sets of codes as ``<Links>``
+and ``<Sets>`` (refi_links.py).
 ``positions="utf16"`` writes what NVivo for Windows reads instead.
 """
 
@@ -312,7 +314,10 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                 E(src, "NoteRef", targetGUID=m.guid)
             add_values(src, attrs_of(t))
 
-    if memos:
+    from .refi_links import relation_notes, write_code_sets, write_links
+
+    rel_notes = relation_notes(project)
+    if memos or rel_notes:
         # the text of a note in a file (plainTextPath), as NVivo and QualCoder write them:
         # QualCoder reads a note's text only from there (the schema allows one or the other)
         notes_el = E(root, "Notes")
@@ -321,18 +326,31 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             E(notes_el, "Note", guid=m.guid, name=_xml_safe(m.title),
               plainTextPath=f"internal://{m.guid}.txt", creatingUser=user_guid.get(m.author),
               creationDateTime=_iso(m.created_at), modifiedDateTime=_iso(m.updated_at))
+        for guid, title, text in rel_notes:  # the memos of relations (refi_links.py)
+            files[f"sources/{guid}.txt"] = text.encode("utf-8")
+            E(notes_el, "Note", guid=guid, name=_xml_safe(title)[:255],
+              plainTextPath=f"internal://{guid}.txt")
+    write_links(E, root, project)
 
     sets = defaultdict(list)
     for t in transcripts:
         for set_name in str((t.attributes or {}).get("sets") or "").split(";"):
             if set_name.strip():
                 sets[set_name.strip()].append(t)
+    sets_holder: list = []
+
+    def sets_element():
+        if not sets_holder:
+            sets_holder.append(E(root, "Sets"))
+        return sets_holder[0]
+
     if sets:
-        sets_el = E(root, "Sets")
+        sets_el = sets_element()
         for set_name, members in sets.items():
             set_el = E(sets_el, "Set", guid=stable_guid("set", set_name), name=_xml_safe(set_name))
             for m in members:
                 E(set_el, "MemberSource", targetGUID=source_guid(m))
+    write_code_sets(E, sets_element, project)
     for m in free:
         E(root, "NoteRef", targetGUID=m.guid)
 

@@ -75,7 +75,8 @@ def add_model_section(document, project: Project, *, language: str | None = None
         return
     from .network_image import network_png
 
-    net = build_network(project, relations=relations, max_nodes=MAX_DIAGRAM_NODES)
+    net = build_network(project, relations=relations, max_nodes=MAX_DIAGRAM_NODES,
+                        viewer=viewer)
     document.add_picture(io.BytesIO(network_png(net, dpi=200)), width=Inches(6.3))
     caption = document.add_paragraph().add_run(tr("model_caption", language))
     caption.italic = True

@@ -28,7 +28,8 @@ from sqlalchemy import Text, cast, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied
-from .models import AuditEntry, Coding, Media, Memo, Transcript, TrashItem, Turn, utcnow
+from .models import (AuditEntry, Coding, Media, Memo, RelationEvidence, Transcript, TrashItem,
+                     Turn, utcnow)
 from .permissions import ADMIN, MANAGE_DOCUMENTS, allowed, deny_message, table_permission
 
 SKIP_TABLES = {"audit_log", "alembic_version"}
@@ -177,6 +178,25 @@ def _before_flush(project, session: Session) -> None:
             _check(actor, "codings", "delete", dict(row))
         pending[transcript.id] = [to_json(dict(r)) for r in rows]
         _remember_media(session, actor, transcript.id)
+    # the grounding quotes of relations citing codings about to go (ON DELETE CASCADE): kept
+    # in the trash with the codings, so a restore brings them back
+    going = [o.id for o in session.deleted if isinstance(o, Coding) and o.id is not None]
+    going += [r["id"] for t in deleted_transcripts for r in pending.get(t.id, [])]
+    _keep_evidence(session, going)
+
+
+def _keep_evidence(session: Session, coding_ids: list) -> None:
+    """Snapshot the relation evidence of codings about to be deleted (the database cascades
+    it away), for their trash items (``_evidence``)."""
+    if not coding_ids:
+        return
+    ev = RelationEvidence.__table__
+    with session.no_autoflush:
+        rows = session.connection().execute(
+            select(ev).where(ev.c.coding_id.in_(coding_ids))).mappings().all()
+    evidence = session.info.setdefault("qc_cascaded_evidence", {})
+    for row in rows:
+        evidence.setdefault(row["coding_id"], []).append(to_json(dict(row)))
 
 
 def _after_flush(project, session: Session) -> None:
@@ -253,7 +273,8 @@ def _trash_codings(session: Session, actor, rows: list[dict]) -> None:
         "kind": "coding", "object_id": r["id"], "transcript_id": r["transcript_id"],
         "label": _excerpt(texts.get(r["transcript_id"], ""), r["start_offset"], r["end_offset"]),
         "batch": _batch(session), "deleted_by": actor.name if actor else "",
-        "deleted_at": utcnow(), "snapshot": {"coding": to_json(r)}} for r in rows]
+        "deleted_at": utcnow(), "snapshot": {"coding": to_json(r), "evidence": _evidence(
+            session, [r["id"]])}} for r in rows]
     conn.execute(insert(TrashItem.__table__), items)
 
 
@@ -289,7 +310,15 @@ def _trash_transcript(session: Session, actor, snap: dict, cascaded: list[dict])
         "deleted_by": actor.name if actor else "", "deleted_at": utcnow(),
         "snapshot": {"transcript": snap, "turns": sorted(turns, key=lambda r: r["index"]),
                      "codings": codings,
-                     "media": session.info.get("qc_deleted_media", {}).pop(snap["id"], [])}}])
+                     "media": session.info.get("qc_deleted_media", {}).pop(snap["id"], []),
+                     "evidence": [e for _, s in earlier for e in s.get("evidence") or []]
+                     + _evidence(session, [c["id"] for c in codings])}}])
+
+
+def _evidence(session: Session, coding_ids: list) -> list[dict]:
+    """The relation evidence rows of these codings snapshotted before the delete."""
+    kept = session.info.get("qc_cascaded_evidence", {})
+    return [row for cid in coding_ids for row in kept.pop(cid, [])]
 
 
 # --- bulk statements --------------------------------------------------------------------------
@@ -330,6 +359,11 @@ def _do_orm_execute(project, state) -> Any:
                 to_json(dict(r)) for r in conn.execute(select(Turn.__table__).where(
                     Turn.__table__.c.transcript_id == row["id"])).mappings()]
             _remember_media(session, actor, row["id"])
+    if state.is_delete and name == "codings":
+        _keep_evidence(session, [r["id"] for r in before])
+    elif state.is_delete and name == "transcripts":
+        kept = session.info.get("qc_cascaded_codings", {})
+        _keep_evidence(session, [c["id"] for r in before for c in kept.get(r["id"], [])])
     result = state.invoke_statement()
     if state.is_delete:
         rows = [(name, _row_pk(table, r), "delete", to_json(r), None) for r in before]

@@ -90,6 +90,29 @@ def _restore_memo(s, snap: dict, audit: list) -> list[str]:
     return skipped
 
 
+def _restore_evidence(s, rows: list[dict]) -> list[tuple]:
+    """Grounding quotes of relations (qualcode.coding.relations) whose coding came back and
+    whose relation is still there."""
+    from .models import CodeRelation, RelationEvidence
+
+    table = RelationEvidence.__table__
+    out, audit = [], []
+    for data in rows:
+        row = _row(table, data)
+        if s.get(CodeRelation, row.get("relation_id")) is None or \
+                s.get(Coding, row.get("coding_id")) is None:
+            continue
+        if s.scalar(select(table.c.id).where(
+                (table.c.id == row.get("id")) | ((table.c.relation_id == row["relation_id"])
+                                                 & (table.c.coding_id == row["coding_id"])))):
+            continue
+        out.append(row)
+        audit.append(("relation_evidence", str(row["id"]), "restore", None, data))
+    if out:
+        s.connection().execute(insert(table), out)
+    return audit
+
+
 def restore(project, item_id: int) -> dict:
     """Put a trashed transcript (with its turns and codings) or coding back, with its old ids.
     Returns ``{"kind", "label", "codings", "skipped"}``; refuses when the name or text of a
@@ -142,6 +165,7 @@ def restore(project, item_id: int) -> dict:
             if skipped:
                 raise ConflictError(f"cannot restore this coding: {skipped[0].split(': ', 1)[1]}")
             n = 1
+        audit += _restore_evidence(s, snap.get("evidence") or [])
         write_entries(s, project, audit + coding_audit)
         item.restored_at = utcnow()
         item.restored_by = project.user.name if project.user else ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..analysis.network import build_network, detail
+from ..coding import code_sets as cs
 from ..coding import network_views as nv
 from ..coding import paradigm as par
 from ..coding import relations as rel
@@ -65,10 +66,16 @@ def _network(proj, paths: dict[int, str]) -> None:
         depth = c2.number_input("Depth", 1, 6, 1, key="net_depth")
         min_weight = c3.number_input("At least this many quotes", 0, 1000, 0, key="net_min")
         max_nodes = c4.number_input("At most this many codes", 5, 400, 60, key="net_max")
-        o1, o2 = st.columns(2)
+        o1, o2, o3 = st.columns(3)
         options = {"min_weight": int(min_weight), "max_nodes": int(max_nodes),
                    "memos": o1.checkbox("Memos", key="net_memos"),
                    "cases": o2.checkbox("Cases (interviews)", key="net_cases")}
+        sets = {v.id: v.name for v in cs.code_sets(proj)}
+        if sets:
+            chosen = o3.selectbox("Only a set of codes", [None, *sets], key="net_set",
+                                  format_func=lambda i: "—" if i is None else sets[i])
+            if chosen is not None:
+                options["code_set"] = chosen
         positions = st.session_state.setdefault("net_positions", {})
         view_key = "unsaved"
     else:
@@ -79,7 +86,8 @@ def _network(proj, paths: dict[int, str]) -> None:
         where = f"around {paths.get(center, '?')}, depth {depth}" if center else "all relations"
         st.caption(plain(f"Saved view: {where}. Drag a node to move it: its place is saved "
                          "with the view."))
-    net = build_network(proj, around=center, depth=int(depth), positions=positions, **options)
+    net = build_network(proj, around=center, depth=int(depth), positions=positions,
+                        viewer=coder(), **options)
     selected = st.session_state.get("net_selected")
     if selected and not any(n.id == selected for n in net.nodes) and \
             not any(e.id == selected for e in net.edges):
@@ -151,7 +159,7 @@ def _save_view_form(proj, paths, view_id, center, depth, options, positions) -> 
 # ---------------------------------------------------------------- relations
 
 def _relations(proj, paths: dict[int, str]) -> None:
-    views = rel.list_relations(proj)
+    views = rel.for_viewer(proj, rel.list_relations(proj), coder())
     types = [t.name for t in rel.relation_types(proj)]
     if views:
         st.dataframe([{"source": v.source, "type": v.type, "target": v.target,
@@ -206,6 +214,21 @@ def _relations(proj, paths: dict[int, str]) -> None:
                            "relation reversed", FLASH)
             if b3.button("Delete relation", key="rel_edit_delete"):
                 run_action(lambda: rel.delete_relation(proj, rid), "relation deleted", FLASH)
+    with st.expander("Sets of codes"):
+        sets = cs.code_sets(proj)
+        st.text("\n".join(f"{v.name}: " + ", ".join(paths.get(c, "?") for c in v.code_ids)
+                          for v in sets) or "No sets of codes yet.")
+        set_name = st.text_input("Name of a new set", key="set_name")
+        members = st.multiselect("Its codes", list(paths), format_func=paths.get,
+                                 key="set_codes")
+        if st.button("Create the set", key="set_create"):
+            run_action(lambda: cs.create_code_set(proj, set_name, members), "set created",
+                       FLASH)
+        if sets:
+            by_id = {v.id: v.name for v in sets}
+            gone = st.selectbox("Set", list(by_id), format_func=by_id.get, key="set_delete_pick")
+            if st.button("Delete this set (its codes stay)", key="set_delete"):
+                run_action(lambda: cs.delete_code_set(proj, gone), "set deleted", FLASH)
     with st.expander("Relation types"):
         st.text("\n".join(types))
         c1, c2 = st.columns(2)
@@ -227,7 +250,7 @@ def _relations(proj, paths: dict[int, str]) -> None:
 def _paradigm(proj, paths: dict[int, str]) -> None:
     code_id = st.selectbox("Category (phenomenon)", list(paths), format_func=paths.get,
                            key="par_code")
-    model = par.paradigm(proj, code_id)
+    model = par.paradigm(proj, code_id, viewer=coder())
     cols = st.columns(4)
     for col, (name, items) in zip(cols, model.groups()):
         col.markdown(f"**{name}**")
@@ -260,6 +283,11 @@ def _candidates(proj, paths: dict[int, str]) -> None:
     k = c1.number_input("Sharing a turn in at least this many interviews", 1, 100, 2,
                         key="cand_k")
     unit = c2.selectbox("Unit", ["turn", "sentence", "paragraph"], key="cand_unit")
+    # computed when asked for (it reads every coding's units), then on each rerun of the tab
+    if not st.session_state.get("cand_on") and not st.button("Find candidates",
+                                                             key="cand_find"):
+        return
+    st.session_state["cand_on"] = True
     found = candidate_relations(proj, k=int(k), unit=unit, viewer=coder(), limit=200)
     if not found:
         st.info("No candidates: no unrelated pair of codes shares a unit in that many "
