@@ -261,9 +261,8 @@ def _figures(report: SaturationReport) -> None:
     c2b.metric("Assessed interviews", f"{r.assessed} of {len(r.steps)}")
     c3.metric("Concepts found", f"{unseen.observed}",
               help=f"In {r.assessed} assessed interview(s).")
-    c4.metric("Completeness (found / Chao2)", f"{unseen.completeness:.0%}" if unseen.observed
-              else "—",
-              help=f"Chao2 (bias-corrected) estimates {unseen.chao2:.1f} concepts in all, 95% "
+    c4.metric("Completeness", f"{unseen.completeness:.0%}" if unseen.observed else "—",
+              help=f"Concepts found / Chao2. Chao2 (bias-corrected) estimates {unseen.chao2:.1f} concepts in all, 95% "
                    f"interval {unseen.ci_low:.1f}–{unseen.ci_high:.1f}; first-order jackknife "
                    f"{e.jack1:.1f}, second-order {e.jack2:.1f}.")
     c5.metric("Sample coverage", "—" if ahead.coverage is None or ahead.interviews < 2
@@ -271,7 +270,7 @@ def _figures(report: SaturationReport) -> None:
               help="The estimated share of the concepts coded in a new interview that are "
                    "already known (Chao & Jost 2012).")
     more = ahead.more["concepts_95"]
-    c6.metric("More interviews for 95% of the concepts", "—" if more is None else str(more),
+    c6.metric("More interviews (95%)", "—" if more is None else str(more),
               help="The fewest additional interviews at which the extrapolated curve reaches "
                    "95% of its asymptote (S_obs + Q̂0).")
     for sentence in ahead.sentences():
@@ -296,9 +295,11 @@ def rule_sentence(r) -> str:
     if r.rule == rules.FRANCIS:
         return (f"In the order the interviews were held, the {r.run_length} interviews after "
                 f"interview {r.point} brought no new concept.")
+    share = "no" if r.threshold == 0 else f"at most {r.threshold:.0%} as many"
     return (f"In the order the interviews were held, the {r.run_length} interviews after "
-            f"interview {r.point} added {r.threshold_text.replace('new information ', '')} new "
-            f"concepts relative to the {r.base_count} of the first {r.base}.")
+            f"interview {r.point} added {share} new concepts as the {r.base_count} found in "
+            f"the first {r.base}.".replace("added no new concepts as the", "added no new "
+                                           "concept beside the"))
 
 
 def bootstrap_sentence(report: SaturationReport) -> str:
@@ -318,7 +319,8 @@ def _colour(present: list[str]) -> dict:
     """The shared colour legend of the curve: one entry per series drawn, in a fixed order."""
     names = [n for n in SERIES if n in present]
     return {"type": "nominal", "title": None,
-            "legend": {"orient": "bottom", "labelLimit": 300},
+            "legend": {"orient": "bottom", "direction": "horizontal", "columns": 3,
+                       "labelLimit": 300},
             "scale": {"domain": names, "range": [COLOURS[SERIES.index(n)] for n in names]}}
 
 
@@ -346,11 +348,11 @@ def new_chart(report: SaturationReport) -> tuple[pd.DataFrame, dict]:
                                                     ("interview", "nominal"),
                                                     ("new", "quantitative"),
                                                     ("cumulative", "quantitative"))]
-    spec = {"height": 160, "mark": {"type": "bar", "color": COLOURS[0]},
+    spec = {"height": 160, "mark": {"type": "bar", "color": "#90caf9"},
             "encoding": {"x": x, "x2": {"field": "x1"},
                          "y": {"field": "new", "type": "quantitative", "title": "New concepts",
                                "axis": COUNT_AXIS},
-                         "tooltip": tooltip}}
+                         "y2": {"datum": 0}, "tooltip": tooltip}}
     return data, spec
 
 
