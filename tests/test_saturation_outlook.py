@@ -4,8 +4,9 @@ coverage, iNEXT's extrapolation with its bootstrap band and the interviews still
 Reference values: vegan (R) for the expected curve, its SD and the jackknives, committed below
 (``VEGAN``) and recomputed live by ``test_vegan_reference_values_live`` when Rscript and vegan
 are installed (scripts/test.sh installs Debian's r-cran-vegan); iNEXT is not packaged for Debian,
-so its formulas are checked against hand-computed values and against a plain re-implementation
-of its R code (a loop per bootstrap sample, as ``iNEXT.Sam`` does)."""
+so its values were computed once with iNEXT 3.0.2 built from source (``INEXT``, committed), and
+its formulas are also checked against hand-computed values and a plain re-implementation of its
+R code (a loop per bootstrap sample, as ``iNEXT.Sam`` does)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,10 @@ VEGAN = {
         "specpool": [6.0, 10.8, 9.2, 1.6, 11.6],
     },
     "mixed": {
-        "richness": [2.85714285714, 4.7619047619, 6.14285714286, 7.25714285714, 8.2380952381, 9.14285714286, 10.0],
-        "sd": [0.832993127835, 0.768712248111, 0.62661549556, 0.423037523319, 0.353882720908, 0.349927106112, 0.0],
+        "richness": [2.85714285714, 4.7619047619, 6.14285714286, 7.25714285714, 8.2380952381,
+            9.14285714286, 10.0],
+        "sd": [0.832993127835, 0.768712248111, 0.62661549556, 0.423037523319, 0.353882720908,
+            0.349927106112, 0.0],
         "specpool": [10.0, 25.4285714286, 15.1428571429, 2.09956263667, 18.8333333333],
     },
     "no_singletons": {
@@ -62,8 +65,12 @@ VEGAN = {
         "specpool": [2.0, 2.0, 2.0, 0.0, 2.0],
     },
     "twelve": {
-        "richness": [3.41666666667, 6.06060606061, 8.10454545455, 9.69292929293, 10.9444444444, 11.9545454545, 12.797979798, 13.5313131313, 14.1954545455, 14.8181818182, 15.4166666667, 16.0],
-        "sd": [1.93469779437, 2.04420657041, 1.84773301323, 1.55971827555, 1.27286427895, 1.03367170226, 0.861877919782, 0.75322350349, 0.680813000752, 0.609016885522, 0.493006648592, 0.0],
+        "richness": [3.41666666667, 6.06060606061, 8.10454545455, 9.69292929293, 10.9444444444,
+            11.9545454545, 12.797979798, 13.5313131313, 14.1954545455, 14.8181818182,
+            15.4166666667, 16.0],
+        "sd": [1.93469779437, 2.04420657041, 1.84773301323, 1.55971827555, 1.27286427895,
+            1.03367170226, 0.861877919782, 0.75322350349, 0.680813000752, 0.609016885522,
+            0.493006648592, 0.0],
         "specpool": [16.0, 38.4583333333, 22.4166666667, 2.42527203514, 27.4924242424],
     },
     "one_interview": {
