@@ -192,6 +192,7 @@ def test_one_interview():
     assert o.accumulation.rows() == [{"interviews": 1, "expected": 3.0, "sd": 0.0}]
     assert o.estimators.jack2 == 3 == o.estimators.jack1  # as vegan 2.6's specpool
     assert o.more == {"concepts_90": None, "concepts_95": None, "coverage_95": None}
+    assert o.coverage is None and o.as_json()["coverage"] is None  # iNEXT's formula says 1
     assert [r["interviews"] for r in o.extrapolation.rows()] == [2]
     assert any("one assessed interview" in s for s in o.sentences())
     assert "at least two" in o.estimators.coverage_text()

@@ -24,7 +24,10 @@ class Outlook:
 
     @property
     def coverage(self) -> float | None:
-        return self.estimators.coverage if self.estimators.freq.incidences else None
+        """Sample coverage of the assessed interviews; None without concepts or with one
+        interview (every concept is then a singleton and iNEXT's formula says 1)."""
+        freq = self.estimators.freq
+        return self.estimators.coverage if freq.incidences and freq.interviews >= 2 else None
 
     @property
     def more(self) -> dict:
