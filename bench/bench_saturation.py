@@ -6,6 +6,12 @@ Targets, on the 2-core CI-sized machine:
   20,000 codings (roles and coders for the filters, the analysis with a
   1,000-order bootstrap, the order & status table, the curve and
   small-multiple chart specs)                                           < 1 s
+  looking ahead (issue 19), 200 interviews × 150 concepts: the exact
+  expected curve, estimators, coverage, extrapolation with a 200-sample
+  bootstrap and interviews still needed, for all interviews, each of 5
+  tensions and 2 roles                                                  < 1 s
+  the Saturation page from the cache (report, order table, roles, the
+  chart specs and tables it draws)                                      < 0.5 s
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from qualcode.coding.codes import create_code
 from qualcode.store.models import Coding, Transcript
 from qualcode.store.project import Project
 
-TARGETS = {"bootstrap": 1.0, "saturation page": 1.0}
+TARGETS = {"bootstrap": 1.0, "saturation page": 1.0, "looking ahead": 1.0,
+           "page from cache": 0.5}
 
 
 def timed(name: str, fn, repeat: int = 3):
@@ -50,7 +57,7 @@ def page_work(project: Project) -> None:
     from qualcode.analysis.saturation_report import coder_names
     from qualcode.coding.quotes import role_of
     from qualcode.corpus.transcripts import list_transcripts
-    from qualcode.ui.page_saturation import category_chart, curve_chart
+    from qualcode.ui.page_saturation import category_chart, curve_chart, new_chart
 
     {role_of(t) for t in list_transcripts(project)}
     coder_names(project)
@@ -60,11 +67,41 @@ def page_work(project: Project) -> None:
     category_chart(report)
 
 
+def cached_page_work(project: Project) -> None:
+    """What the page does on a rerun with nothing changed: every analysis from the cache."""
+    from qualcode.analysis.saturation_report import (cached_order_table, cached_roles,
+                                                     cached_saturation_report,
+                                                     saturation_version)
+    from qualcode.ui.page_saturation import (category_chart, curve_chart, look_ahead_table,
+                                             new_chart)
+
+    version = saturation_version(project)
+    cached_roles(project, version=version)
+    report = cached_saturation_report(project, version=version, bootstrap=1000, seed=1,
+                                      roles=None)
+    cached_order_table(project, None, version=version)
+    new_chart(report)
+    curve_chart(report)
+    category_chart(report)
+    look_ahead_table(report)
+    report.outlook.sentences()
+
+
 def main() -> None:
+    from qualcode.analysis.saturation_report import analyse
+
     rng = np.random.default_rng(7)
     sets = concept_sets(rng, 200, 500, 60)
     result = timed("bootstrap", lambda: order_bootstrap(sets, orders=1000, seed=1))
     print(f"  ({result.summary()})")
+    ahead = concept_sets(rng, 200, 150, 40)
+    sequence = [(f"P{i}", "participant" if i % 4 else "manager",
+                 {f"Tension {int(c[1:]) % 5} / {c}" for c in s}, "coded")
+                for i, s in enumerate(ahead)]
+    tensions = [f"Tension {k}" for k in range(5)]
+    report = timed("looking ahead", lambda: analyse(sequence, categories=tensions,
+                                                    bootstrap=0, extrapolation_boot=200))
+    print(f"  ({report.outlook.extrapolation.needed_text()})")
     with tempfile.TemporaryDirectory() as tmp:
         project = Project(Path(tmp) / "bench.sqlite")
         tops = [create_code(project, f"Tension {i}").id for i in range(5)]
@@ -88,6 +125,8 @@ def main() -> None:
         with project.reading() as s:
             assert s.query(Coding).count() == 20_000
         timed("saturation page", lambda: page_work(project))
+        cached_page_work(project)  # fill the cache
+        timed("page from cache", lambda: cached_page_work(project))
         project.close()
 
 

@@ -91,6 +91,14 @@ def test_theme_report_with_saturation_section(demo_project):
     assert len(grid) == 13 and grid[1] == ["4", "2", "≤5%", "4+2"]
     assert any(p.startswith("Over 1000 random interview orders") for p in paragraphs)
     assert any("Chao2" in p for p in paragraphs)
-    assert any(t[0] == ["Category", "Result", "Concepts"] for t in tables)
+    assert any(t[0][:3] == ["Category", "Result", "Concepts"] for t in tables)
+    # issue 19: looking ahead, in a few sentences, and the grid says what could not be assessed
+    assert "Looking ahead" in paragraphs
+    assert any(p.startswith("Sample coverage") and "already found" in p for p in paragraphs)
+    assert any("jackknife" in p for p in paragraphs)
+    assert any(p.startswith("More interviews needed") for p in paragraphs)
+    assert grid[-1] == ["6", "3", "0%", "not assessable (needs 9 interviews)"]
+    cats = next(t for t in tables if t[0][:3] == ["Category", "Result", "Concepts"])
+    assert cats[0][3:] == ["Coverage", "More for 95% of concepts"]
     document = docx.Document(io.BytesIO(theme_report_docx(demo_project, saturation=result)))
     assert len(document.inline_shapes) == 1  # the chart

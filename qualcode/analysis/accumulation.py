@@ -88,7 +88,7 @@ def expected_accumulation(concept_sets: list[set[str]]) -> Accumulation:
     v = r * (1.0 - r)
     s = np.sqrt(v)
     rho = _correlation(x)
-    cv = np.einsum("tj,jk,tk->t", s, rho, s)  # = 2 Σ_{i<j} ρ_ij s_i s_j (zero diagonal)
+    cv = ((s @ rho) * s).sum(axis=1)  # = 2 Σ_{i<j} ρ_ij s_i s_j (zero diagonal)
     sd = np.sqrt(np.clip(v.sum(axis=1) + cv, 0.0, None))
     return Accumulation(expected, sd)
 

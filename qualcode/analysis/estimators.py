@@ -130,10 +130,15 @@ class Estimators:
         if self.observed == 0:
             return "No concepts coded yet: nothing to estimate."
         unseen = self.unseen()
-        text = (f"Estimated concepts in all: Chao2 {self.chao2.chao2:.1f} (about "
-                f"{unseen['chao2']:.1f} unseen), first-order jackknife {self.jack1:.1f} "
-                f"({unseen['jack1']:.1f} unseen), second-order jackknife {self.jack2:.1f} "
-                f"({unseen['jack2']:.1f} unseen); {self.observed} observed")
+
+        def missing(key: str) -> str:
+            if unseen[key] < 0:
+                return f"below the {self.observed} found, as when doubletons outnumber singletons"
+            return f"about {unseen[key]:.1f} unseen"
+
+        text = (f"Estimated concepts in all: Chao2 {self.chao2.chao2:.1f} ({missing('chao2')}), "
+                f"first-order jackknife {self.jack1:.1f} ({missing('jack1')}), second-order "
+                f"jackknife {self.jack2:.1f} ({missing('jack2')}); {self.observed} found")
         if self.freq.interviews < 2:
             text += " (with one interview the estimators cannot see beyond it)"
         return text + "."

@@ -32,3 +32,12 @@ def sensitivity_grid(new_counts: list[int], *, step: str = rules.SLIDE) -> list[
 
 def threshold_text(threshold: float) -> str:
     return "0%" if threshold == 0 else f"≤{threshold:.0%}"
+
+
+def result_text(row: dict, assessed: int) -> str:
+    """What a grid row found, in words: "X+r", "not reached", or "not assessable (needs N
+    interviews)" when base + run is more than the assessed interviews (nothing was tried)."""
+    needed = row["base"] + row["run"]
+    if needed > assessed:
+        return f"not assessable (needs {needed} interviews)"
+    return row["label"] or "not reached"

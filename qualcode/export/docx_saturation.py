@@ -10,7 +10,7 @@ from docx.shared import Inches
 
 from ..analysis.saturation import SaturationResult
 from ..analysis.saturation_report import SaturationReport, analyse
-from ..analysis.sensitivity import threshold_text
+from ..analysis.sensitivity import result_text, threshold_text
 
 
 def as_report(saturation: SaturationReport | SaturationResult) -> SaturationReport:
@@ -23,39 +23,46 @@ def as_report(saturation: SaturationReport | SaturationResult) -> SaturationRepo
                    step=r.step, include_in_progress=r.include_in_progress)
 
 
-def chart_png(report: SaturationReport, width: float = 6.3, height: float = 3.0) -> bytes:
-    """New concepts per interview (bars) and the cumulative curve, with the bootstrap mean and
-    its 95% band and the saturation point; axis labels are positions, readable at 200."""
+def chart_png(report: SaturationReport, width: float = 6.3, height: float = 3.2) -> bytes:
+    """One chart on one (integer) axis: the concepts found after each interview in the order
+    held, the expected curve over all orders, its extrapolation to twice the assessed
+    interviews with iNEXT's 95% band, the asymptote and the saturation point."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     r = report.result
     steps = r.steps[:r.assessed]
+    m = len(steps)
     xs = [s.position for s in steps]
     fig = Figure(figsize=(width, height), dpi=150)
     FigureCanvasAgg(fig)
-    bars_ax = fig.add_subplot()
-    bars_ax.bar(xs, [len(s.new) for s in steps], color="#90caf9", label="new concepts")
-    bars_ax.set_ylabel("New concepts")
-    bars_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax = bars_ax.twinx()  # the curves on their own (right) axis, over the bars
-    ax.plot(xs, [s.cumulative for s in steps], color="#c62828", marker="o" if len(xs) <= 40
-            else None, markersize=3, label="cumulative (this order)")
-    boot = report.bootstrap
-    if boot is not None and boot.orders and len(boot.curve_mean) == len(xs):
-        ax.fill_between(xs, boot.curve_low, boot.curve_high, color="#9e9e9e", alpha=0.3,
-                        label=f"95% band, {boot.orders} random orders")
-        ax.plot(xs, boot.curve_mean, color="#616161", linestyle="--", linewidth=1,
-                label="mean over random orders")
+    ax = fig.add_subplot()
+    ahead = report.outlook
+    ext = ahead.extrapolation if ahead is not None and ahead.interviews == m and m else None
+    if ext is not None:
+        sizes = list(ext.sizes) if m >= 2 else list(ext.sizes[:m])
+        n = len(sizes)
+        ax.fill_between(sizes, ext.ci_low[:n], ext.ci_high[:n], color="#bdbdbd", alpha=0.4,
+                        linewidth=0, label="95% band (iNEXT bootstrap)")
+        ax.plot(sizes[:m], ext.expected[:m], color="#616161", linestyle="--", linewidth=1.2,
+                label="expected over all orders")
+        if n > m:
+            ax.plot(sizes[m - 1:], ext.expected[m - 1:n], color="#1565c0", linestyle=":",
+                    linewidth=1.6, label="extrapolated")
+            ax.axhline(ext.asymptote, color="#6a1b9a", linestyle=(0, (1, 3)), linewidth=1,
+                       label=f"asymptote ≈ {ext.asymptote:.1f}")
+    ax.plot(xs, [s.cumulative for s in steps], color="#c62828", marker="o" if m <= 40 else None,
+            markersize=3, label="found, in interview order")
     if r.point is not None:
-        ax.axvline(r.point + 0.5, color="#2e7d32", linestyle=":", label=f"saturation {r.label}")
-    bars_ax.set_xlabel("Interview (position in interview order)")
-    ax.set_ylabel("Cumulative concepts")
+        ax.axvline(r.point + 0.5, color="#2e7d32", linestyle="-.", linewidth=1,
+                   label=f"saturation {r.label}")
+    ax.set_xlabel("Interviews (beyond the assessed ones: extrapolated)")
+    ax.set_ylabel("Concepts")
     ax.set_ylim(bottom=0)
-    bars_ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
-    handles = [h for a in (ax, bars_ax) for h in a.get_legend_handles_labels()[0]]
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=7, loc="lower right")
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     buffer = io.BytesIO()
@@ -76,8 +83,17 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
         "New concepts (codes applied for the first time) per interview, in interview order "
         "(explicit order, else interview date, else name). Only interviews marked coded are "
         f"assessed, up to the first that is not. Rule: {r.rule_text()}.")
+    if report.outlook is not None and report.outlook.estimators.observed:
+        document.add_heading("Looking ahead", 2)
+        for sentence in report.outlook.sentences():
+            document.add_paragraph(sentence)
     if r.assessed:
         document.add_picture(io.BytesIO(chart_png(report)), width=Inches(6.0))
+        document.add_paragraph(
+            "Found: the concepts after each interview in the order held. Expected: the mean "
+            "over all orders of the same interviews (exact). Extrapolated: iNEXT's incidence "
+            "formulas (Chao et al. 2014) to twice the assessed interviews, with its 95% "
+            "bootstrap band. Methods and sources: qualcode's methods-saturation page.")
     document.add_heading("Interviews after the saturation point", 2)
     document.add_paragraph(r.after_text() if r.point is not None
                            else "No saturation point, so nothing to check after it.")
@@ -94,8 +110,8 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
     document.add_paragraph("The Guest, Namey & Chen rule over the 12 combinations of base, "
                            "run and threshold, on the same interviews.")
     add_table(document, ("Base", "Run", "Threshold", "Result"),
-              [(g["base"], g["run"], threshold_text(g["threshold"]), g["label"] or "not reached")
-               for g in report.grid], flex=3)
+              [(g["base"], g["run"], threshold_text(g["threshold"]),
+                result_text(g, r.assessed)) for g in report.grid], flex=3)
     document.add_heading("Order bootstrap", 2)
     document.add_paragraph(report.bootstrap.summary() if report.bootstrap is not None
                            else "Not computed.")
@@ -103,6 +119,26 @@ def add_saturation_section(document, saturation: SaturationReport | SaturationRe
     document.add_paragraph(report.unseen.summary())
     if report.categories:
         document.add_heading("Per category", 2)
-        add_table(document, ("Category", "Result", "Concepts"),
-                  [(c.category, c.result.label or "not reached", c.observed)
-                   for c in report.categories], flex=0)
+        add_table(document, ("Category", "Result", "Concepts", "Coverage",
+                             "More for 95% of concepts"),
+                  [(c.category, c.result.label or "not reached", c.observed,
+                    _coverage(c.outlook), _more(c.outlook)) for c in report.categories],
+                  flex=0)
+    if report.by_role:
+        document.add_heading("Per role", 2)
+        add_table(document, ("Role", "Interviews", "Concepts", "Coverage",
+                             "More for 95% of concepts"),
+                  [(role, n, o.estimators.observed, _coverage(o), _more(o))
+                   for role, n, o in report.by_role], flex=0)
+
+
+def _coverage(outlook) -> str:
+    if outlook is None or outlook.coverage is None or outlook.interviews < 2:
+        return "—"
+    return f"{outlook.coverage:.0%}"
+
+
+def _more(outlook) -> str:
+    if outlook is None or outlook.more["concepts_95"] is None:
+        return "—"
+    return str(outlook.more["concepts_95"])

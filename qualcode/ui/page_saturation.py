@@ -13,17 +13,19 @@ from ..analysis.saturation import saturation_log, saturation_table
 from ..analysis.saturation_report import (SaturationReport, cached_order_table, cached_roles,
                                           cached_saturation_report, coder_names,
                                           saturation_version)
-from ..analysis.sensitivity import threshold_text
+from ..analysis.sensitivity import result_text, threshold_text
 from ..errors import QualcodeError
 from ..coding.view import transcript_roles
 from ..export.csv_files import csv_bytes
+from .saturation_methods import METHODS
 from .state import plain, project
 
 SETTINGS = "saturation_settings"  # kept apart from widget keys, which other pages drop
 LEVELS = [None, 1, 2, 3]
-SERIES = ["new concepts", "cumulative concepts", "mean over random orders",
-          "95% band over random orders", "saturation point"]
-COLOURS = ["#90caf9", "#c62828", "#616161", "#bdbdbd", "#2e7d32"]
+SERIES = ["found, in interview order", "expected over all orders (exact)",
+          "extrapolated (iNEXT)", "95% band (iNEXT bootstrap)", "asymptote (S_obs + Q̂0)",
+          "saturation point"]
+COLOURS = ["#c62828", "#616161", "#1565c0", "#bdbdbd", "#6a1b9a", "#2e7d32"]
 
 
 def saturation_settings(proj) -> dict:
@@ -91,7 +93,7 @@ def _controls(proj, roles: list[str]) -> dict:
 
 
 TABS = ["Order and coding status", "Per interview", "After the point", "Sensitivity grid",
-        "Per tension", "Log of new concepts"]
+        "Per tension", "Log of new concepts", "Looking ahead"]
 TAB = "saturation_tab"  # the tab last open, kept apart from the widget key (dropped elsewhere)
 
 
@@ -121,10 +123,15 @@ def render() -> None:
         st.warning(plain("Interview order: " + warning))
     _figures(report)
     if result.assessed:
+        data, spec = new_chart(report)
+        st.vega_lite_chart(data, spec, width="stretch")
         data, spec = curve_chart(report)
         st.vega_lite_chart(data, spec, width="stretch")
-        st.caption(plain(report.bootstrap.summary() if report.bootstrap is not None
-                         else "Order bootstrap switched off (0 random orders)."))
+        st.caption("Found: the concepts after each interview in the order held. Expected: the "
+                   "mean over all orders of the same interviews (exact). Beyond the assessed "
+                   "interviews: iNEXT's extrapolation; band: 95% by iNEXT's bootstrap.")
+    with st.expander("Methods: formulas and sources"):
+        st.markdown(METHODS)
     # Only the open tab is built and sent (a tab click reruns the page, from the cache): the
     # tables and the small multiples of the other tabs cost the browser time on every visit.
     if "sat_tab" not in st.session_state and st.session_state.get(TAB) in TABS:
@@ -160,15 +167,22 @@ def render() -> None:
                        "assessed interviews.")
             st.dataframe(pd.DataFrame([{"base": g["base"], "run": g["run"],
                                         "threshold": threshold_text(g["threshold"]),
-                                        "result": g["label"] or "not reached"}
+                                        "result": result_text(g, result.assessed)}
                                        for g in report.grid]),
                          hide_index=True, width="stretch")
     if tabs[4].open:
         with tabs[4]:
             cats = pd.DataFrame([{"tension": c.category,
                                   "result": c.result.label or "not reached",
-                                  "concepts": c.observed} for c in report.categories])
+                                  **_ahead_columns(c.observed, c.outlook)}
+                                 for c in report.categories])
             st.dataframe(cats, hide_index=True, width="stretch")
+            if report.by_role:
+                st.caption("Per role, over the same assessed interviews.")
+                st.dataframe(pd.DataFrame([{"role": role, "interviews": n,
+                                            **_ahead_columns(o.estimators.observed, o)}
+                                           for role, n, o in report.by_role]),
+                             hide_index=True, width="stretch")
             if result.assessed and report.categories:
                 data, spec = category_chart(report)
                 st.vega_lite_chart(data, spec, width="stretch")
@@ -179,31 +193,134 @@ def render() -> None:
             st.download_button("Download log (CSV)",
                                csv_bytes(log),
                                file_name="saturation-log.csv", mime="text/csv")
+    if tabs[6].open:
+        with tabs[6]:
+            st.caption("Per number of interviews: the expected concepts over all orders (exact, "
+                       "with its SD over orders, up to the assessed interviews), then iNEXT's "
+                       "extrapolation; the 95% band and sample coverage as iNEXT computes them.")
+            st.dataframe(pd.DataFrame(look_ahead_table(report)), hide_index=True,
+                         width="stretch")
+
+
+def look_ahead_table(report: SaturationReport) -> list[dict]:
+    """One row per number of interviews t = 1..2T: expected, SD, band, coverage."""
+    ahead = report.outlook
+    if ahead is None or not ahead.interviews:
+        return []
+    ext, acc = ahead.extrapolation, ahead.accumulation
+    rows = []
+    for i, t in enumerate(ext.sizes):
+        inside = i < ahead.interviews
+        rows.append({"interviews": int(t), "kind": "assessed" if inside else "extrapolated",
+                     "expected concepts": round(float(ext.expected[i]), 2),
+                     "SD over orders": round(float(acc.sd[i]), 2) if inside else None,
+                     "95% band": f"{ext.ci_low[i]:.1f}–{ext.ci_high[i]:.1f}",
+                     "sample coverage": f"{ext.coverage[i]:.1%}"})
+    return rows
+
+
+def _ahead_columns(observed: int, outlook) -> dict:
+    """The look-ahead figures of a tension or a role, as table columns."""
+    if outlook is None:
+        return {"concepts": observed}
+    e, more = outlook.estimators, outlook.more
+
+    def n(v):
+        return "—" if v is None else v
+
+    return {"concepts": observed, "Chao2": round(e.chao2.chao2, 1),
+            "jackknife 1": round(e.jack1, 1), "jackknife 2": round(e.jack2, 1),
+            "sample coverage": "—" if outlook.coverage is None or outlook.interviews < 2
+            else f"{outlook.coverage:.0%}",
+            "more for 90%": n(more["concepts_90"]), "more for 95%": n(more["concepts_95"]),
+            "more for 95% coverage": n(more["coverage_95"])}
 
 
 def _figures(report: SaturationReport) -> None:
-    r, boot, unseen = report.result, report.bootstrap, report.unseen
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Assessed interviews", f"{r.assessed} of {len(r.steps)}")
-    c2.metric("Saturation", r.label or "not reached")
-    if boot is not None and boot.orders:
-        c3.metric("Random orders reaching it", f"{boot.share_reached:.0%}",
-                  help="Share of random interview orders in which the rule is met; X median "
-                       f"{boot.median_point}, 5th–95th percentile {boot.p05_point}–"
-                       f"{boot.p95_point}.")
-    else:
-        c3.metric("Random orders reaching it", "—")
-    c4.metric("Concepts: observed / estimated", f"{unseen.observed} / {unseen.chao2:.1f}",
-              help="Bias-corrected Chao2 with its 95% interval "
-                   f"{unseen.ci_low:.1f}–{unseen.ci_high:.1f}; coverage {unseen.coverage:.0%}.")
-    st.caption(plain(unseen.summary()))
+    """The rule's result and the order bootstrap side by side, each with what it means, then the
+    estimates: completeness (of the concepts) and sample coverage (of the incidences) by name."""
+    r, boot, unseen, ahead = report.result, report.bootstrap, report.unseen, report.outlook
+    c1, c2 = st.columns(2)
+    with c1.container(border=True):
+        st.metric("Stopping rule, in interview order", r.label or (
+            "not reached" if r.assessable else "not assessable"),
+            help=f"{r.rule_text()}; {r.assessed} of {len(r.steps)} interview(s) assessed.")
+        st.caption(plain(rule_sentence(r)))
+    with c2.container(border=True):
+        if boot is not None and boot.orders:
+            st.metric("Random orders meeting the rule", f"{boot.share_reached:.0%}",
+                      help=plain(boot.summary()))
+        else:
+            st.metric("Random orders meeting the rule", "—")
+        st.caption(plain(bootstrap_sentence(report)))
+    st.caption(DISAGREE)
+    if ahead is None:
+        return
+    e = ahead.estimators
+    c2b, c3, c4, c5, c6 = st.columns(5)
+    c2b.metric("Assessed interviews", f"{r.assessed} of {len(r.steps)}")
+    c3.metric("Concepts found", f"{unseen.observed}",
+              help=f"In {r.assessed} assessed interview(s).")
+    c4.metric("Completeness", f"{unseen.completeness:.0%}" if unseen.observed else "—",
+              help=f"Concepts found / Chao2. Chao2 (bias-corrected) estimates {unseen.chao2:.1f} concepts in all, 95% "
+                   f"interval {unseen.ci_low:.1f}–{unseen.ci_high:.1f}; first-order jackknife "
+                   f"{e.jack1:.1f}, second-order {e.jack2:.1f}.")
+    c5.metric("Sample coverage", "—" if ahead.coverage is None or ahead.interviews < 2
+              else f"{ahead.coverage:.0%}",
+              help="The estimated share of the concepts coded in a new interview that are "
+                   "already known (Chao & Jost 2012).")
+    more = ahead.more["concepts_95"]
+    c6.metric("More interviews (95%)", "—" if more is None else str(more),
+              help="The fewest additional interviews at which the extrapolated curve reaches "
+                   "95% of its asymptote (S_obs + Q̂0).")
+    for sentence in ahead.sentences():
+        st.write(plain(sentence))
+
+
+DISAGREE = ("How the two can disagree: the rule reads the one order in which the interviews "
+            "were held; the random orders ask whether the same interviews would meet it in "
+            "another order. A rule met here but in few random orders rests on the order (e.g. "
+            "the richest interviews came first); a rule not met here but in most random orders "
+            "means late interviews still added concepts.")
+
+
+def rule_sentence(r) -> str:
+    """One sentence on what the rule's result means."""
+    if not r.assessable:
+        return (f"Not assessable: the rule needs {r.needed} assessed interviews "
+                f"({r.base} + {r.run_length}); {r.assessed} are assessed.")
+    if r.point is None:
+        return (f"In the order the interviews were held, no run of {r.run_length} interviews "
+                f"met the rule ({r.threshold_text}).")
+    if r.rule == rules.FRANCIS:
+        return (f"In the order the interviews were held, the {r.run_length} interviews after "
+                f"interview {r.point} brought no new concept.")
+    share = "no" if r.threshold == 0 else f"at most {r.threshold:.0%} as many"
+    return (f"In the order the interviews were held, the {r.run_length} interviews after "
+            f"interview {r.point} added {share} new concepts as the {r.base_count} found in "
+            f"the first {r.base}.".replace("added no new concepts as the", "added no new "
+                                           "concept beside the"))
+
+
+def bootstrap_sentence(report: SaturationReport) -> str:
+    """One sentence on what the share of random orders means."""
+    boot = report.bootstrap
+    if boot is None or not boot.orders:
+        return "The order bootstrap is switched off (0 random orders)."
+    text = (f"Of {boot.orders:,} random orders of the same interviews, {boot.share_reached:.0%} "
+            "meet the rule")
+    if boot.median_point is not None:
+        text += (f", after a median of {boot.median_point} interviews "
+                 f"(5th–95th percentile {boot.p05_point}–{boot.p95_point})")
+    return text + "."
 
 
 def _colour(present: list[str]) -> dict:
     """The shared colour legend of the curve: one entry per series drawn, in a fixed order."""
     names = [n for n in SERIES if n in present]
     return {"type": "nominal", "title": None,
-            "legend": {"orient": "bottom", "labelLimit": 300},
+            "legend": {"orient": "bottom", "direction": "horizontal", "columns": 3,
+                       "labelLimit": 300},
             "scale": {"domain": names, "range": [COLOURS[SERIES.index(n)] for n in names]}}
 
 
@@ -211,62 +328,96 @@ def _series(name: str, colour: dict) -> dict:
     return {**colour, "datum": name}
 
 
-def curve_chart(report: SaturationReport) -> tuple[pd.DataFrame, dict]:
-    """Bars of new concepts (left axis) and the cumulative curve with the bootstrap mean and
-    95% band (right axis), by position: integer ticks stay readable at 200 interviews.
-    ``(data, Vega-Lite spec)`` for st.vega_lite_chart: one table for every layer (the series
-    are constant colours, not copies of the data), written as a plain spec (building it with
-    Altair took 0.3 s for 200 interviews)."""
+COUNT_AXIS = {"format": "d", "tickMinStep": 1}  # counts tick in whole numbers
+
+
+def new_chart(report: SaturationReport) -> tuple[pd.DataFrame, dict]:
+    """New concepts per interview, by position: bars on one integer axis."""
     r = report.result
     steps = r.steps[:r.assessed]
     m = len(steps)
-    title = "Interview (position in interview order)"
-    scale = {"domain": [0.5, m + 0.5], "nice": False}
-    axis = {"format": "d", "tickMinStep": 1, "labelOverlap": True, "title": title}
-    x = {"field": "position", "type": "quantitative", "scale": scale, "axis": axis}
     data = pd.DataFrame({"position": [s.position for s in steps],
                          "interview": [s.label for s in steps],
                          "new": [len(s.new) for s in steps],
                          "cumulative": [s.cumulative for s in steps]})
     data["x0"], data["x1"] = data["position"] - 0.4, data["position"] + 0.4
-    boot = report.bootstrap
-    band = boot is not None and boot.orders and len(boot.curve_mean) == m
-    present = [SERIES[0], SERIES[1]]
-    if band:
-        data["low"], data["high"], data["mean"] = boot.curve_low, boot.curve_high, boot.curve_mean
-        present += [SERIES[2], SERIES[3]]
+    x = {"field": "x0", "type": "quantitative", "scale": {"domain": [0.5, m + 0.5], "nice": False},
+         "axis": {**COUNT_AXIS, "labelOverlap": True,
+                  "title": "Interview (position in interview order)"}}
+    tooltip = [{"field": f, "type": t} for f, t in (("position", "quantitative"),
+                                                    ("interview", "nominal"),
+                                                    ("new", "quantitative"),
+                                                    ("cumulative", "quantitative"))]
+    spec = {"height": 160, "mark": {"type": "bar", "color": "#90caf9"},
+            "encoding": {"x": x, "x2": {"field": "x1"},
+                         "y": {"field": "new", "type": "quantitative", "title": "New concepts",
+                               "axis": COUNT_AXIS},
+                         "y2": {"datum": 0}, "tooltip": tooltip}}
+    return data, spec
+
+
+def curve_chart(report: SaturationReport) -> tuple[pd.DataFrame, dict]:
+    """Concepts found (this order), the expected curve over all orders, its extrapolation to
+    twice the assessed interviews with iNEXT's 95% band, the asymptote and the saturation point,
+    on one integer axis. ``(data, Vega-Lite spec)`` for st.vega_lite_chart: one table for every
+    layer, written as a plain spec (Altair took 0.3 s for 200 interviews)."""
+    r = report.result
+    steps = r.steps[:r.assessed]
+    m = len(steps)
+    ahead = report.outlook
+    ext = ahead.extrapolation if ahead is not None and ahead.interviews == m else None
+    horizon = len(ext.sizes) if ext is not None and m >= 2 else m
+    positions = list(range(1, horizon + 1))
+    observed = [s.cumulative for s in steps] + [None] * (horizon - m)
+    data = pd.DataFrame({"position": positions, "observed": observed,
+                         "interview": [s.label for s in steps] + [""] * (horizon - m)})
+    present = [SERIES[0]]
+    if ext is not None and m:
+        exp = [round(float(v), 3) for v in ext.expected[:horizon]]
+        data["expected"] = [v if i < m else None for i, v in enumerate(exp)]
+        data["sd"] = [round(float(v), 3) for v in ahead.accumulation.sd] + [None] * (horizon - m)
+        data["low"] = [round(float(v), 3) for v in ext.ci_low[:horizon]]
+        data["high"] = [round(float(v), 3) for v in ext.ci_high[:horizon]]
+        present += [SERIES[1], SERIES[3]]
+        if horizon > m:
+            data["extrapolated"] = [v if i >= m - 1 else None for i, v in enumerate(exp)]
+            data["coverage"] = [round(float(v), 3) for v in ext.coverage[:horizon]]
+            present += [SERIES[2], SERIES[4]]
     if r.point is not None:
-        present.append(SERIES[4])
+        present.append(SERIES[5])
     colour = _colour(present)
-    tooltip = [{"field": "position", "type": "quantitative"},
-               {"field": "interview", "type": "nominal"},
-               {"field": "new", "type": "quantitative"},
-               {"field": "cumulative", "type": "quantitative"}]
-    bars = {"mark": {"type": "bar"},
-            "encoding": {"x": {**x, "field": "x0"}, "x2": {"field": "x1"},
-                         "y": {"field": "new", "type": "quantitative", "title": "New concepts"},
-                         "y2": {"datum": 0}, "color": _series(SERIES[0], colour),
-                         "tooltip": tooltip}}
-    cumulative_y = {"type": "quantitative", "title": "Cumulative concepts"}
+    title = "Interviews (positions; beyond the assessed ones: extrapolated)"
+    x = {"field": "position", "type": "quantitative",
+         "scale": {"domain": [0.5, horizon + 0.5], "nice": False},
+         "axis": {**COUNT_AXIS, "labelOverlap": True, "title": title}}
+    y = {"type": "quantitative", "title": "Concepts", "axis": COUNT_AXIS}
+    tooltip = [{"field": c, "type": "quantitative" if c != "interview" else "nominal"}
+               for c in data.columns]
     layers = []
-    if band:
-        layers.append({"mark": {"type": "area", "opacity": 0.4},
-                       "encoding": {"x": x, "y": {**cumulative_y, "field": "low"},
-                                    "y2": {"field": "high"},
-                                    "color": _series(SERIES[3], colour)}})
+    if SERIES[3] in present:
+        layers.append({"mark": {"type": "area", "opacity": 0.35},
+                       "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"},
+                                    "color": _series(SERIES[3], colour), "tooltip": tooltip}})
+    if SERIES[1] in present:
         layers.append({"mark": {"type": "line", "strokeDash": [4, 3]},
-                       "encoding": {"x": x, "y": {**cumulative_y, "field": "mean"},
-                                    "color": _series(SERIES[2], colour)}})
+                       "encoding": {"x": x, "y": {**y, "field": "expected"},
+                                    "color": _series(SERIES[1], colour), "tooltip": tooltip}})
+    if SERIES[2] in present:
+        layers.append({"mark": {"type": "line", "strokeDash": [2, 2]},
+                       "encoding": {"x": x, "y": {**y, "field": "extrapolated"},
+                                    "color": _series(SERIES[2], colour), "tooltip": tooltip}})
+        layers.append({"data": {"values": [{"asymptote": round(ext.asymptote, 3)}]},
+                       "mark": {"type": "rule", "strokeDash": [1, 3]},
+                       "encoding": {"y": {**y, "field": "asymptote"},
+                                    "color": _series(SERIES[4], colour)}})
     layers.append({"mark": {"type": "line", "point": m <= 40},
-                   "encoding": {"x": x, "y": {**cumulative_y, "field": "cumulative"},
-                                "color": _series(SERIES[1], colour), "tooltip": tooltip}})
+                   "encoding": {"x": x, "y": {**y, "field": "observed"},
+                                "color": _series(SERIES[0], colour), "tooltip": tooltip}})
     if r.point is not None:
         layers.append({"data": {"values": [{"position": r.point + 0.5}]},
                        "mark": {"type": "rule", "strokeDash": [6, 4]},
-                       "encoding": {"x": x, "color": _series(SERIES[4], colour)}})
-    spec = {"height": 340, "layer": [bars, {"layer": layers}],
-            "resolve": {"scale": {"y": "independent"}}}
-    return data, spec
+                       "encoding": {"x": x, "color": _series(SERIES[5], colour)}})
+    return data, {"height": 320, "layer": layers}
 
 
 def category_chart(report: SaturationReport) -> tuple[pd.DataFrame, dict]:
