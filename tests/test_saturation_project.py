@@ -179,7 +179,7 @@ def cli(capsys, *args):
 
 
 TRANSCRIPT_FIELDS = {"name", "order", "order_source", "status", "format", "characters", "turns",
-                     "speakers", "timestamps", "codings"}
+                     "speakers", "timestamps", "codings", "media", "timed_turns"}
 
 
 def test_cli_transcripts_json_and_mark(capsys, tmp_path):
@@ -199,7 +199,8 @@ def test_cli_transcripts_json_and_mark(capsys, tmp_path):
     p2, p10 = rows
     assert p2 == {"name": "P2", "order": 1, "order_source": "name", "status": "not coded",
                   "format": "vtt", "characters": p2["characters"], "turns": 2,
-                  "speakers": {"Anna": 1, "Bert": 1}, "timestamps": 2, "codings": 0}
+                  "speakers": {"Anna": 1, "Bert": 1}, "timestamps": 2, "codings": 0,
+                  "media": None, "timed_turns": 2}
     assert p10["speakers"] == {"Interviewer": 2, "P10": 1} and p10["timestamps"] == 0
     assert p10["turns"] == 3 and isinstance(p10["characters"], int)
 
