@@ -128,8 +128,9 @@ def test_a_stamp_at_the_caret_from_the_players_time(app, page):
     pg.get_by_label("Transcript", exact=True).click()
     pg.get_by_role("option", name="B typed").click()
     pg.locator(".qc-span-selector .qc-text", has_text="Ben").wait_for()
-    _wait(lambda: pg.locator(".qc-times .qc-time").count() == 0)  # no times yet
-    pg.locator(".qc-player audio").wait_for(state="attached")
+    # the other transcript's canvas is gone: one player, no times yet
+    _wait(lambda: pg.locator(".qc-player audio").count() == 1)
+    _wait(lambda: pg.locator(".qc-times .qc-time").count() == 0)
     _wait(lambda: _player(pg, "readyState") >= 1)
     pg.evaluate("() => { document.querySelector('.qc-player audio').currentTime = 3.25; }")
     _wait(lambda: abs(_player(pg, "currentTime") - 3.25) < 0.01)

@@ -562,6 +562,8 @@ export default function (component) {
     }
     if (v.media && v.mediaUrl === m.url && bar.contains(v.media)) { return; }
     if (v.media) { v.media.pause(); }
+    // one recording plays at a time: another transcript's canvas (being left) stops
+    for (const other of S.views.values()) { if (other !== v && other.media) { other.media.pause(); } }
     if (v.follow === undefined) { v.follow = true; }
     const media = el(m.kind === 'video' ? 'video' : 'audio', 'qc-media');
     media.controls = true;
