@@ -15,7 +15,7 @@ from qualcode.corpus import ingest_file
 from qualcode.corpus.media import attach_media
 from qualcode.corpus.transcripts import get_turns
 from qualcode.store.project import Project
-from tests.recordings import SENTENCES, spoken, tools_missing, vtt
+from tests.recordings import SENTENCES, require_tools, spoken, vtt
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,7 @@ TYPED = ("Interviewer: Welcome, and thank you for taking part.\n"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     require_chromium()
-    if tools_missing():
-        pytest.skip("needs espeak-ng and sox (scripts/test.sh installs them)")
+    require_tools()
     folder = tmp_path_factory.mktemp("browser_media")
     wav = spoken(folder / "P3.wav", SENTENCES)
     db = folder / "app.sqlite"

@@ -24,13 +24,12 @@ from qualcode.errors import PermissionDenied, ValidationError
 from qualcode.store.models import Media
 from qualcode.store.permissions import NOBODY, Actor
 from qualcode.store.project import Project
-from tests.recordings import SENTENCES, spoken, tools_missing, vtt
+from tests.recordings import SENTENCES, require_tools, spoken, vtt
 
 
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory):
-    if tools_missing():
-        pytest.skip("needs espeak-ng and sox (scripts/test.sh installs them)")
+    require_tools()
     folder = tmp_path_factory.mktemp("recordings")
     wav = spoken(folder / "P3.wav", SENTENCES)
     return SimpleNamespace(folder=folder, wav=wav, ogg=spoken(folder / "P3.ogg", SENTENCES[:2]),
