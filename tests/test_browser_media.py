@@ -166,3 +166,41 @@ def test_the_code_browser_plays_a_quotes_clip(app, page):
     # the clip starts where the quote's words start
     _wait(lambda: (pg.evaluate("() => document.querySelector(\"audio[data-testid='stAudio']\")"
                                ".currentTime") or 0) >= 9.0)
+
+
+POINT_JS = """([needle, edge]) => {
+  const root = document.querySelector('.qc-span-selector .qc-text');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(needle);
+    if (i < 0) continue;
+    const r = document.createRange();
+    const at = edge === 'start' ? i : i + needle.length - 1;
+    r.setStart(node, at); r.setEnd(node, at + 1);
+    const b = r.getBoundingClientRect();
+    return {x: edge === 'start' ? b.left + 1 : b.right - 1, y: b.top + b.height / 2};
+  }
+  return null;
+}"""
+
+
+def test_listen_plays_exactly_the_selected_passage(app, page):
+    url, *_ = app
+    pg = page
+    _open_code_page(pg, url)
+    pg.locator(".qc-player audio").wait_for(state="attached")
+    _wait(lambda: _player(pg, "readyState") >= 1)
+    needle = "I started at the hospital ten years ago."  # the second cue: 3 s to 6 s
+    a = pg.evaluate(POINT_JS, [needle, "start"])
+    z = pg.evaluate(POINT_JS, [needle, "end"])
+    pg.mouse.move(a["x"], a["y"])
+    pg.mouse.down()
+    pg.mouse.move(z["x"], z["y"], steps=8)
+    pg.mouse.up()
+    pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+    pg.locator(".qc-palette .qc-listen").click()
+    _wait(lambda: not _player(pg, "paused"))
+    assert 3.0 <= _player(pg, "currentTime") < 5.5
+    # it stops at the passage's last word: before the next turn (6 s) is heard for long
+    _wait(lambda: _player(pg, "paused"), timeout=15)
+    assert 5.0 <= _player(pg, "currentTime") < 6.6
