@@ -375,3 +375,28 @@ def test_code_page_and_code_browser_render_with_a_recording(tmp_path, monkeypatc
     assert not at.exception
     [player] = [e for e in at.get("audio")]
     assert player.proto.start_time == 6 and player.proto.end_time == 9
+
+
+def test_code_page_panel_gives_the_selections_time(tmp_path, monkeypatch):
+    from tests.apptest import app_db, page
+
+    def fill(project):
+        _transcript(project, tmp_path)
+
+    db = app_db(tmp_path, monkeypatch, fill=fill)
+    project = Project(db)
+    try:
+        t = get_transcript(project, "P3")
+        turn = get_turns(project, t.id)[2]
+    finally:
+        project.close()
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("from qualcode.ui import page_code\npage_code.render()",
+                             default_timeout=60)
+    at.session_state["coder"] = "kb"
+    at.session_state["qc_selection"] = {"transcript": t.id, "start": turn.start,
+                                        "end": turn.end}
+    at.run()
+    assert not at.exception
+    assert any("turn 3" in x.value and "00:00:06" in x.value for x in at.text)
