@@ -378,7 +378,7 @@ def test_code_page_and_code_browser_render_with_a_recording(tmp_path, monkeypatc
 
 
 def test_code_page_panel_gives_the_selections_time(tmp_path, monkeypatch):
-    from tests.apptest import app_db, page
+    from tests.apptest import app_db
 
     def fill(project):
         _transcript(project, tmp_path)
