@@ -3,15 +3,28 @@ formats), for the recording tests. scripts/test.sh installs both."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 SEGMENT_SECONDS = 3.0
 
 
 def tools_missing() -> list[str]:
     return [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
+
+
+def require_tools() -> None:
+    """Skip (fail on CI, where scripts/test.sh installs them) without espeak-ng and sox."""
+    missing = tools_missing()
+    if missing:
+        message = f"{', '.join(missing)} not installed (scripts/test.sh installs them)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def spoken(path: Path, sentences: list[str], seconds_each: float = SEGMENT_SECONDS) -> Path:

@@ -15,7 +15,7 @@ from qualcode.corpus import ingest_file
 from qualcode.corpus.media import attach_media
 from qualcode.corpus.transcripts import get_turns
 from qualcode.store.project import Project
-from tests.recordings import SENTENCES, spoken, tools_missing, vtt
+from tests.recordings import SENTENCES, require_tools, spoken, vtt
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,7 @@ TYPED = ("Interviewer: Welcome, and thank you for taking part.\n"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     require_chromium()
-    if tools_missing():
-        pytest.skip("needs espeak-ng and sox (scripts/test.sh installs them)")
+    require_tools()
     folder = tmp_path_factory.mktemp("browser_media")
     wav = spoken(folder / "P3.wav", SENTENCES)
     db = folder / "app.sqlite"
@@ -128,8 +127,9 @@ def test_a_stamp_at_the_caret_from_the_players_time(app, page):
     pg.get_by_label("Transcript", exact=True).click()
     pg.get_by_role("option", name="B typed").click()
     pg.locator(".qc-span-selector .qc-text", has_text="Ben").wait_for()
-    _wait(lambda: pg.locator(".qc-times .qc-time").count() == 0)  # no times yet
-    pg.locator(".qc-player audio").wait_for(state="attached")
+    # the other transcript's canvas is gone: one player, no times yet
+    _wait(lambda: pg.locator(".qc-player audio").count() == 1)
+    _wait(lambda: pg.locator(".qc-times .qc-time").count() == 0)
     _wait(lambda: _player(pg, "readyState") >= 1)
     pg.evaluate("() => { document.querySelector('.qc-player audio').currentTime = 3.25; }")
     _wait(lambda: abs(_player(pg, "currentTime") - 3.25) < 0.01)
@@ -166,3 +166,41 @@ def test_the_code_browser_plays_a_quotes_clip(app, page):
     # the clip starts where the quote's words start
     _wait(lambda: (pg.evaluate("() => document.querySelector(\"audio[data-testid='stAudio']\")"
                                ".currentTime") or 0) >= 9.0)
+
+
+POINT_JS = """([needle, edge]) => {
+  const root = document.querySelector('.qc-span-selector .qc-text');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(needle);
+    if (i < 0) continue;
+    const r = document.createRange();
+    const at = edge === 'start' ? i : i + needle.length - 1;
+    r.setStart(node, at); r.setEnd(node, at + 1);
+    const b = r.getBoundingClientRect();
+    return {x: edge === 'start' ? b.left + 1 : b.right - 1, y: b.top + b.height / 2};
+  }
+  return null;
+}"""
+
+
+def test_listen_plays_exactly_the_selected_passage(app, page):
+    url, *_ = app
+    pg = page
+    _open_code_page(pg, url)
+    pg.locator(".qc-player audio").wait_for(state="attached")
+    _wait(lambda: _player(pg, "readyState") >= 1)
+    needle = "I started at the hospital ten years ago."  # the second cue: 3 s to 6 s
+    a = pg.evaluate(POINT_JS, [needle, "start"])
+    z = pg.evaluate(POINT_JS, [needle, "end"])
+    pg.mouse.move(a["x"], a["y"])
+    pg.mouse.down()
+    pg.mouse.move(z["x"], z["y"], steps=8)
+    pg.mouse.up()
+    pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+    pg.locator(".qc-palette .qc-listen").click()
+    _wait(lambda: not _player(pg, "paused"))
+    assert 3.0 <= _player(pg, "currentTime") < 5.5
+    # it stops at the passage's last word: before the next turn (6 s) is heard for long
+    _wait(lambda: _player(pg, "paused"), timeout=15)
+    assert 5.0 <= _player(pg, "currentTime") < 6.6

@@ -24,13 +24,12 @@ from qualcode.errors import PermissionDenied, ValidationError
 from qualcode.store.models import Media
 from qualcode.store.permissions import NOBODY, Actor
 from qualcode.store.project import Project
-from tests.recordings import SENTENCES, spoken, tools_missing, vtt
+from tests.recordings import SENTENCES, require_tools, spoken, vtt
 
 
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory):
-    if tools_missing():
-        pytest.skip("needs espeak-ng and sox (scripts/test.sh installs them)")
+    require_tools()
     folder = tmp_path_factory.mktemp("recordings")
     wav = spoken(folder / "P3.wav", SENTENCES)
     return SimpleNamespace(folder=folder, wav=wav, ogg=spoken(folder / "P3.ogg", SENTENCES[:2]),
@@ -334,3 +333,70 @@ def test_a_time_is_placed_in_the_text_by_sync_points():
     assert offset_at_time(points, 5.0, 1000) == 50  # from (0, 0 s)
     assert offset_at_time(points, 30.0, 1000) == 500  # at the last segment's pace
     assert offset_at_time(points, 300.0, 1000) == 1000  # never past the end
+
+
+def test_transcripts_page_lists_and_detaches_the_recording(tmp_path, monkeypatch, recordings):
+    """The Transcripts page through streamlit.testing: the recording in the list and in its
+    box, detached with a button (the file goes with it)."""
+    from tests.apptest import app_db, button, page
+
+    def fill(project):
+        t = _transcript(project, tmp_path)
+        attach_media(project, t.id, recordings.wav)
+
+    db = app_db(tmp_path, monkeypatch, fill=fill)
+    at = page("page_transcripts")
+    assert at.dataframe[0].value["recording"].tolist() == ["P3.wav"]
+    assert at.dataframe[0].value["timed turns"].tolist() == [4]
+    assert any(e.label == "Recording: P3.wav" for e in at.expander)
+    project = Project(db)
+    try:
+        stored = media_of(project, get_transcript(project, "P3").id).path
+        button(at, "Detach the recording").click().run()
+        assert not at.exception
+        assert media_names(project) == {} and not stored.exists()
+    finally:
+        project.close()
+
+
+def test_code_page_and_code_browser_render_with_a_recording(tmp_path, monkeypatch, recordings):
+    from tests.apptest import app_db, button, page
+
+    def fill(project):
+        t = _transcript(project, tmp_path)
+        attach_media(project, t.id, recordings.wav)
+        turn = get_turns(project, t.id)[2]
+        add_coding(project, t.id, create_code(project, "Change").id, turn.start, turn.end)
+
+    app_db(tmp_path, monkeypatch, fill=fill)
+    page("page_code", viewer="kb")
+    at = page("page_browse", viewer="kb")
+    button(at, "▶ Play 00:00:06–00:00:08").click().run()
+    assert not at.exception
+    [player] = [e for e in at.get("audio")]
+    assert player.proto.start_time == 6 and player.proto.end_time == 9
+
+
+def test_code_page_panel_gives_the_selections_time(tmp_path, monkeypatch):
+    from tests.apptest import app_db
+
+    def fill(project):
+        _transcript(project, tmp_path)
+
+    db = app_db(tmp_path, monkeypatch, fill=fill)
+    project = Project(db)
+    try:
+        t = get_transcript(project, "P3")
+        turn = get_turns(project, t.id)[2]
+    finally:
+        project.close()
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("from qualcode.ui import page_code\npage_code.render()",
+                             default_timeout=60)
+    at.session_state["coder"] = "kb"
+    at.session_state["qc_selection"] = {"transcript": t.id, "start": turn.start,
+                                        "end": turn.end}
+    at.run()
+    assert not at.exception
+    assert any("turn 3" in x.value and "00:00:06" in x.value for x in at.text)

@@ -22,7 +22,7 @@ from qualcode.corpus.transcripts import get_transcript, get_turns, list_transcri
 from qualcode.exchange.refi_read import import_qdpx
 from qualcode.exchange.refi_write import export_qdpx
 from qualcode.store.project import Project
-from tests.recordings import SENTENCES, spoken, tools_missing, vtt
+from tests.recordings import SENTENCES, require_tools, spoken, vtt
 from tests.refi_schemas import schema as refi_schema
 
 NS = "urn:QDA-XML:project:1.0"
@@ -34,8 +34,7 @@ TYPED = ("Interviewer: Welcome, and thank you for taking part.\n"
 
 @pytest.fixture(scope="module")
 def wav(tmp_path_factory):
-    if tools_missing():
-        pytest.skip("needs espeak-ng and sox (scripts/test.sh installs them)")
+    require_tools()
     return spoken(tmp_path_factory.mktemp("refi_media") / "P3.wav", SENTENCES)
 
 

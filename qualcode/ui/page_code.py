@@ -24,7 +24,7 @@ from ..ingest.timecodes import format_timecode
 from ..export.docx_transcript import coded_transcript_docx
 from ..corpus.sentences import snap_in_turns
 from ..corpus.order import order_transcripts
-from ..corpus.timing import stamp_turn, transcript_times
+from ..corpus.timing import stamp_turn, time_at, transcript_times
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
 from .recording import media_url
 from .span_selector import span_selector
@@ -356,6 +356,10 @@ def _coding_panel(proj, transcript, paths, selection, turns, codings) -> None:
     where = f"characters {start}–{end}"
     if turn is not None and turn.speaker:
         where = f"{turn.speaker}, turn {turn.index + 1}, {where}"
+    times = transcript_times(proj, transcript.id)
+    seconds, guessed = time_at(times, start)
+    if seconds is not None:  # where the recording has these words
+        where += f", {'~' if guessed else ''}{format_timecode(seconds)}"
     st.text(where)
     if st.button("Expand to whole sentences", key="snap_sentences"):
         s, e = snap_in_turns(transcript.text, start, end, turns, transcript.language)

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints, color,
   contrast, cutPoints, formatTime, insideWord, invivoName, makeChunks, sentenceStep, snapToWords,
-  stripeLabel, textOn, tint, turnAtTime, units, wordStep,
+  stripeLabel, textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
 } from '../../qualcode/ui/canvas/core.js';
 
 describe('code points', () => {
@@ -182,6 +182,16 @@ describe('recording times', () => {
     assert.equal(turnAtTime(times, 100), 3);
     assert.equal(turnAtTime([[10, 4, 0]], 1), -1);
     assert.equal(turnAtTime([], 1), -1);
+  });
+
+  it('gives the time of a character between the turn times around it', () => {
+    const times = [[10, 3, 0], [110, 6, 0], [210, 12, 1]];
+    assert.equal(timeAtOffset(times, 10), 3);
+    assert.equal(timeAtOffset(times, 60), 4.5);
+    assert.equal(timeAtOffset(times, 160), 9);
+    assert.equal(timeAtOffset(times, 500), 12);
+    assert.equal(timeAtOffset(times, 5), null);
+    assert.equal(timeAtOffset([], 5), null);
   });
 
   it('keeps the speed between 0.5 and 2', () => {

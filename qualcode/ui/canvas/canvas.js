@@ -4,7 +4,7 @@
 import {
   ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints,
   color, cutPoints, formatTime, invivoName, makeChunks, sentenceStep, snapToWords, stripeLabel,
-  textOn, tint, turnAtTime, units, wordStep,
+  textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
 } from './core.js';
 
 const LANE = 18;
@@ -644,7 +644,7 @@ export default function (component) {
         lab = el('button', 'qc-time');
         lab.type = 'button';
         lab.onmousedown = (ev) => { ev.preventDefault(); };
-        lab.onclick = (ev) => { ev.stopPropagation(); playFrom(Number(lab.dataset.time)); };
+        lab.onclick = (ev) => { ev.stopPropagation(); v.stopAt = null; playFrom(Number(lab.dataset.time)); };
         gutter.appendChild(lab);
         v.timeLabels.set(off, lab);
       }
@@ -667,8 +667,17 @@ export default function (component) {
     const p = v.media.play();
     if (p && p.catch) { p.catch(() => {}); }
   }
+  function listen(s, e) {  // the selected passage, from its first word to its last
+    const a = timeAtOffset(v.times || [], s), z = timeAtOffset(v.times || [], e);
+    if (a === null || !v.media) { return; }
+    v.stopAt = (z !== null && z > a) ? z : null;
+    playFrom(a);
+  }
   function markNow() {
     const times = v.times || [];
+    if (v.media && v.stopAt !== null && v.stopAt !== undefined && v.media.currentTime >= v.stopAt) {
+      v.stopAt = null; v.media.pause();
+    }
     if (!v.media || !times.length) { return; }
     const k = turnAtTime(times, v.media.currentTime);
     if (k === v.nowK) { return; }
@@ -708,6 +717,8 @@ export default function (component) {
     }
     if (v.media && v.mediaUrl === m.url && bar.contains(v.media)) { return; }
     if (v.media) { v.media.pause(); }
+    // one recording plays at a time: another transcript's canvas (being left) stops
+    for (const other of S.views.values()) { if (other !== v && other.media) { other.media.pause(); } }
     if (v.follow === undefined) { v.follow = true; }
     const media = el(m.kind === 'video' ? 'video' : 'audio', 'qc-media');
     media.controls = true;
@@ -744,6 +755,8 @@ export default function (component) {
   }
   v.onKey = (code) => {
     if (!v.media || !palette.hidden || !document.body.contains(v.wrap)) { return false; }
+    if (!['KeyK', 'KeyJ', 'KeyT'].includes(code)) { return false; }
+    v.stopAt = null;
     if (code === 'KeyK') { if (v.media.paused) { playFrom(v.media.currentTime); } else { v.media.pause(); } return true; }
     if (code === 'KeyJ') { v.media.currentTime = Math.max(0, v.media.currentTime - 5); return true; }
     if (code === 'KeyT') { return stamp(); }
@@ -891,6 +904,13 @@ export default function (component) {
       b.onmousedown = (ev) => { ev.preventDefault(); };
       b.onclick = (ev) => { ev.stopPropagation(); applyNew(invivo); };
       row.appendChild(b);
+    }
+    if (v.media && v.times && v.times.length && timeAtOffset(v.times, v.sel.s) !== null) {
+      const hear = el('button', 'qc-listen', '▶ Listen');
+      hear.title = 'Play this passage from the recording';
+      hear.onmousedown = (ev) => { ev.preventDefault(); };
+      hear.onclick = (ev) => { ev.stopPropagation(); listen(v.sel.s, v.sel.e); };
+      row.appendChild(hear);
     }
     const snap = el('button', 'qc-snap', 'Whole sentences');
     snap.title = 'Widen the selection to whole sentences of this turn';

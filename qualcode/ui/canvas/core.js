@@ -257,3 +257,18 @@ export function stripeLabel(path, max = 32) {
   const cps = Array.from(name);
   return cps.length <= max ? name : cps.slice(0, max - 1).join('').trimEnd() + '…';
 }
+
+// Seconds into the recording at a character ``offset``: straight-line between the times of
+// the turns around it (the next turn's start closes a turn); null before the first time.
+export function timeAtOffset(times, offset) {
+  let lo = 0, hi = times.length - 1, k = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid][0] <= offset) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
+  }
+  if (k < 0) { return null; }
+  const [o0, t0] = times[k];
+  if (k + 1 >= times.length) { return t0; }
+  const [o1, t1] = times[k + 1];
+  return o1 > o0 ? t0 + (t1 - t0) * (offset - o0) / (o1 - o0) : t0;
+}
