@@ -289,3 +289,15 @@ def test_search_compare_and_cooccurrence_credit_the_speaker(sqlite_project, tmp_
     q = t.text.index("energie?")
     add_coding(sqlite_project, t.id, other.id, q, q + 7)
     assert cooccurrence(sqlite_project, "turn").n[other.id] == 1  # the interviewer's left out
+
+
+def test_disagreements_name_who_said_the_unit(sqlite_project, tmp_path):
+    from qualcode.analysis.agreement import disagreements
+
+    t, code = _coded(sqlite_project, tmp_path)
+    other = create_code(sqlite_project, "Other")
+    a = INTERVIEW.index("Dat ik zin")
+    add_coding(sqlite_project, t.id, other.id, a, a + 10, coder="ab")
+    found = disagreements(sqlite_project, ["ab", "cd"], "turn")
+    said = {(d.case, d.role) for d in found}
+    assert said == {("P1", "participant")}  # both coders agree on the question

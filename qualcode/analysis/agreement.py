@@ -399,6 +399,8 @@ class UnitDisagreement:
     start: int  # offsets into the transcript text
     end: int
     codings: dict[str, list[dict]]  # coder -> [{id, code_id, code, start, end}]
+    case: str = ""  # who said the unit's words (their cases, joined by " + ")
+    role: str = ""  # the roles of those cases
 
     def codes_of(self, coder: str) -> list[str]:
         return sorted({c["code"] for c in self.codings.get(coder, [])})
@@ -471,6 +473,10 @@ def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
             by_unit.setdefault(u, []).append(row)
     out = []
     paths = [n.path for n in data.codes]
+    from ..coding.quotes import Speakers
+
+    with project.reading() as s:
+        who = Speakers(s, {int(data.unit_tid[u]) for u in differ})
     for u in sorted(differ):
         tid = int(data.unit_tid[u])
         off = data.offsets[tid]
@@ -480,9 +486,10 @@ def disagreements(project: Project, coders, unit: str = "turn", *, code=None,
                 "id": int(data.c_id[row]), "code_id": data.codes[int(data.c_code[row])].code.id,
                 "code": paths[int(data.c_code[row])],
                 "start": int(data.c_start[row]) - off, "end": int(data.c_end[row]) - off})
-        out.append(UnitDisagreement(tid, names[tid], u - firsts[tid],
-                                    int(data.unit_start[u]) - off, int(data.unit_end[u]) - off,
-                                    codings))
+        start, end = int(data.unit_start[u]) - off, int(data.unit_end[u]) - off
+        credit = who.credit(tid, start, end)
+        out.append(UnitDisagreement(tid, names[tid], u - firsts[tid], start, end, codings,
+                                    credit.joined("cases"), credit.joined("roles")))
         if limit is not None and len(out) >= limit:
             break
     return out

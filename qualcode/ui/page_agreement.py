@@ -177,7 +177,8 @@ def _unit_card(proj, d, text, coders, unit, code_ids, code_id) -> None:
     key = f"{d.transcript_id}_{d.start}_{d.end}"
     with st.container(border=True):
         where = "" if unit == "character" else f"{unit} {d.index + 1} · "
-        st.text(f"{d.transcript} · {where}characters {d.start}–{d.end}")
+        said = f" · said by {d.case}" + (f" ({d.role})" if d.role else "") if d.case else ""
+        st.text(f"{d.transcript} · {where}characters {d.start}–{d.end}{said}")
         passage = text[d.start:d.end]
         st.text(passage if len(passage) <= 800 else passage[:800] + " …")
         consensus = [c for c in codings_for_transcript(proj, d.transcript_id, coder=CONSENSUS)
