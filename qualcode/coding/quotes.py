@@ -27,7 +27,6 @@ class QuoteRow:
     participant: str  # the case of the speaker (several joined by " + "), else the transcript's
     role: str  # the role of the speaker's case, else the transcript's "role" attribute
     speaker: str  # the speaker label(s) of the coded words, as the file says
-    case: str  # the case(s) of the speaker(s) of the coded words; "" where nobody speaks
     quote: str
     start: int
     end: int
@@ -39,6 +38,9 @@ class QuoteRow:
     time: float | None = None
     time_end: float | None = None
     time_interpolated: bool = False
+    # the case(s) of the speaker(s) of the coded words ("A + B" across two); "" where nobody
+    # speaks (last, so the columns of earlier exports keep their places)
+    case: str = ""
     # each speaker's case and its role, when the coded words span several speakers
     cases: tuple = ()
     case_roles: tuple = ()
