@@ -301,3 +301,18 @@ def test_disagreements_name_who_said_the_unit(sqlite_project, tmp_path):
     found = disagreements(sqlite_project, ["ab", "cd"], "turn")
     said = {(d.case, d.role) for d in found}
     assert said == {("P1", "participant")}  # both coders agree on the question
+
+
+def test_word_quote_table_names_who_spoke(sqlite_project, tmp_path):
+    import docx
+
+    from qualcode.export import quote_table_docx
+
+    _coded(sqlite_project, tmp_path)
+    document = docx.Document(io.BytesIO(quote_table_docx(sqlite_project)))
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows[1:]]
+    said = {(r[1][:9], r[2], r[3]) for r in rows}
+    assert said == {("“Hoe verl", "Interviewer", "interviewer"),
+                    ("“Ik leer ", "P1", "participant"),
+                    ("“erloopt ", "Interviewer + P1", "interviewer + participant")}
+    assert any("spans 2 speakers" in r[4] for r in rows)
