@@ -316,3 +316,31 @@ def test_word_quote_table_names_who_spoke(sqlite_project, tmp_path):
                     ("“Ik leer ", "P1", "participant"),
                     ("“erloopt ", "Interviewer + P1", "interviewer + participant")}
     assert any("spans 2 speakers" in r[4] for r in rows)
+
+
+def test_qdpx_cases_are_the_people_who_speak(sqlite_project, tmp_path):
+    from qualcode.corpus.cases import set_case_attributes
+    from qualcode.exchange.refi_write import export_qdpx
+    from tests.test_refi_project import NS, validate
+
+    _coded(sqlite_project, tmp_path)
+    path = tmp_path / "group.vtt"
+    path.write_text(GROUP_VTT, encoding="utf-8")
+    ingest_file(sqlite_project, path)
+    set_case_attributes(sqlite_project, "Bram", {"age": "41"})
+    root = validate(export_qdpx(sqlite_project))
+    variables = {v.get("guid"): v.get("name") for v in root.iter(f"{{{NS}}}Variable")}
+    sources = {s.get("guid"): s.get("name") for s in root.iter(f"{{{NS}}}TextSource")}
+    cases = {}
+    for case in root.iter(f"{{{NS}}}Case"):
+        values = {}
+        for vv in case.iter(f"{{{NS}}}VariableValue"):
+            ref = vv.find(f"{{{NS}}}VariableRef").get("targetGUID")
+            values[variables[ref]] = next(iter(vv.iterchildren())).getnext().text
+        cases[case.get("name")] = (values, sorted(sources[r.get("targetGUID")]
+                                                 for r in case.iter(f"{{{NS}}}SourceRef")))
+    assert cases["Interviewer"] == ({"role": "interviewer"}, ["p1"])
+    assert cases["P1"] == ({"role": "participant"}, ["p1"])
+    assert cases["Bram"] == ({"role": "participant", "age": "41"}, ["group"])
+    assert cases["Moderator"][0]["role"] == "interviewer"
+    assert len(cases) == 7

@@ -72,6 +72,31 @@ def assign_guids(project: Project) -> None:
                 row.guid = new_guid()
 
 
+def _speaking_cases(project: Project, tids: set[int]) -> list[dict]:
+    """The cases who speak in these transcripts: guid, name, attributes (role first) and the
+    transcript ids they speak in (qualcode.corpus.cases)."""
+    from ..store.models import Case, Turn
+
+    with project.reading() as s:
+        cases = {c.id: c for c in s.scalars(select(Case).order_by(Case.name))}
+        pairs = s.execute(select(Turn.case_id, Turn.transcript_id).distinct()
+                          .where(Turn.case_id.is_not(None))).all()
+    where: dict[int, list[int]] = {}
+    for case_id, tid in pairs:
+        if tid in tids:
+            where.setdefault(case_id, []).append(tid)
+    out = []
+    for case_id, case in cases.items():
+        if case_id not in where:
+            continue
+        attrs = {"role": case.role} if case.role else {}
+        attrs.update({k: v for k, v in (case.attributes or {}).items()
+                      if v is not None and v != "" and k != "sets"})
+        out.append({"guid": stable_guid("case", case.name), "name": case.name,  # as before
+                    "attributes": attrs, "transcripts": sorted(where[case_id])})
+    return out
+
+
 def export_qdpx(project: Project, name: str = "qualcode project", *,
                 positions: str = "codepoint", recordings: bool = True,
                 out=None) -> bytes | None:
@@ -170,8 +195,13 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                 E(el, "NoteRef", targetGUID=m.guid)
             elements[code.id] = el
 
-    # attributes -> variables (on the source) and cases (per participant)
+    # attributes -> variables (on the source) and cases (the people who speak, with their role
+    # and attributes; a transcript nobody in particular speaks in: its participant)
+    people = _speaking_cases(project, {t.id for t in transcripts})
     values_by_key = defaultdict(list)
+    for person in people:
+        for k, v in person["attributes"].items():
+            values_by_key[k].append(v)
     for t in transcripts:
         for k, v in (t.attributes or {}).items():
             if k != "sets" and v is not None and v != "":
@@ -205,11 +235,19 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
         """The guid of the source element a transcript is exported as."""
         return media[t.id].guid if t.id in media else t.guid
 
+    spoken = {tid for person in people for tid in person["transcripts"]}
     cases = defaultdict(list)
     for t in transcripts:
-        cases[participant_of(t)].append(t)
+        if t.id not in spoken:
+            cases[participant_of(t)].append(t)
+    by_id = {t.id: t for t in transcripts}
     if transcripts:
         cases_el = E(root, "Cases")
+        for person in people:  # a speaker: credited with the sources they speak in
+            case_el = E(cases_el, "Case", guid=person["guid"], name=_xml_safe(person["name"]))
+            add_values(case_el, person["attributes"])
+            for tid in person["transcripts"]:
+                E(case_el, "SourceRef", targetGUID=source_guid(by_id[tid]))
         for case_name, members in cases.items():
             case_el = E(cases_el, "Case", guid=stable_guid("case", case_name),
                         name=_xml_safe(case_name))
