@@ -38,7 +38,7 @@ def test_quote_refs_follow_the_order_of_quote_rows(demo_project):
 
     rows = quote_rows(demo_project)
     refs = quote_refs(demo_project)
-    assert [(r.coding_id, r.code_id, r.transcript_id, r.role, r.start, r.end, r.coder)
+    assert [(r.coding_id, r.code_id, r.transcript_id, r.role, r.start, r.end, r.coder, r.case)
             for r in rows] == \
         [tuple(r) for r in refs]
     some = {rows[3].coding_id, rows[7].coding_id}
