@@ -57,8 +57,9 @@ def render() -> None:
             st.text(code.description)
         if code.inclusion or code.exclusion:
             st.text(f"Include when: {code.inclusion or '–'}\nExclude when: {code.exclusion or '–'}")
-    if role_filter:
-        rows = [r for r in rows if r.role in role_filter]
+    if role_filter:  # the speakers' roles (a quote across two speakers has both)
+        wanted_roles = set(role_filter)
+        rows = [r for r in rows if wanted_roles & set(r.role.split(" + "))]
     if search:
         texts, needle = _texts(proj, proj.url, version), search.casefold()
         rows = [r for r in rows if needle in texts[r.transcript_id][r.start:r.end].casefold()]
