@@ -344,3 +344,40 @@ def test_qdpx_cases_are_the_people_who_speak(sqlite_project, tmp_path):
     assert cases["Bram"] == ({"role": "participant", "age": "41"}, ["group"])
     assert cases["Moderator"][0]["role"] == "interviewer"
     assert len(cases) == 7
+
+
+def test_migration_0006_gives_a_previous_schema_project_its_cases(tmp_path):
+    import sqlite3
+
+    from qualcode.analysis.matrix import cell_summaries
+    from qualcode.demo import load_demo
+    from qualcode.store import migrate
+    from tests.migration_helpers import downgrade_to, revision_before
+
+    path = tmp_path / "prev.sqlite"
+    p = Project(path)
+    load_demo(p, with_codings=True)
+    before = [(r.coding_id, r.quote) for r in quote_rows(p)]
+    speakers = {c.case for c in list_cases(p)}
+    p.close()
+    downgrade_to(path, revision_before("0006"))  # as a project made before cases existed
+    with sqlite3.connect(path) as db:
+        assert "cases" not in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        code_id, tid = db.execute("SELECT code_id, transcript_id FROM codings").fetchone()
+        db.execute("INSERT INTO matrix_summaries (code_id, dimension, value, summary, author, "
+                   "updated_at) VALUES (?, 'case', ?, 'kept', '', '2026-01-01')",
+                   (code_id, str(tid)))
+    again = Project(path)
+    try:
+        with again.engine.connect() as c:
+            assert migrate.current_revision(c) == migrate.head()
+        assert {c.case for c in list_cases(again)} == speakers
+        assert all(c.turns for c in list_cases(again))
+        rows = quote_rows(again)
+        assert [(r.coding_id, r.quote) for r in rows] == before  # nothing lost
+        assert all(r.case for r in rows)  # every quote credited to who said it
+        # a summary of the old per-interview dimension is now under "interview"
+        assert list(cell_summaries(again, "interview").values()) == ["kept"]
+        assert cell_summaries(again, "case") == {}
+    finally:
+        again.close()

@@ -95,8 +95,8 @@ def _fill(bind) -> None:
 def downgrade() -> None:
     op.execute("DELETE FROM matrix_summaries WHERE dimension = 'case'")
     op.execute("UPDATE matrix_summaries SET dimension = 'case' WHERE dimension = 'interview'")
+    # the column's foreign key goes with it (named here, unnamed in a project made at head)
     with op.batch_alter_table("turns") as batch:
         batch.drop_index("ix_turns_case_id")
-        batch.drop_constraint("turn_case", type_="foreignkey")
         batch.drop_column("case_id")
     op.drop_table("cases")
