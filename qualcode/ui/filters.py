@@ -12,15 +12,26 @@ from ..corpus.transcripts import list_transcripts
 
 def where_filter(proj, key: str, label: str = "Only interviews where") -> dict | None:
     """An attribute and some of its values; None when no filter is chosen."""
+    from ..corpus.cases import list_cases
+
+    cases = list_cases(proj)
     names = attribute_names(proj)
+    if cases:  # who speaks: their role, the person, their attributes
+        names = ["role", "case", *[n for n in names if n != "role"]]
     if not names:
         return None
     c1, c2 = st.columns([1, 2])
     attribute = c1.selectbox(label, [None, *names], key=f"{key}_attr",
-                             format_func=lambda a: "(all interviews)" if a is None else a)
+                             format_func=lambda a: "(all interviews)" if a is None else
+                             "the speaker's role" if a == "role" and cases else
+                             "the person who speaks (case)" if a == "case" else a)
     if attribute is None:
         return None
-    values = sorted({str((t.attributes or {}).get(attribute) or "") for t in list_transcripts(proj)})
+    values = {str((t.attributes or {}).get(attribute) or "") for t in list_transcripts(proj)}
+    if cases:
+        values |= {c.case if attribute == "case" else c.role if attribute == "role"
+                   else str(c.attributes.get(attribute) or "") for c in cases}
+    values = sorted(values)
     chosen = c2.multiselect(f"{attribute} is", values, key=f"{key}_values",
                             format_func=lambda v: v or "(not set)")
     return {attribute: set(chosen)} if chosen else None
