@@ -32,7 +32,8 @@ from . import suggest_features as F
 
 MODEL_FORMAT = 1  # bump when the saved model's layout changes (old files are then refit)
 ALPHA = 2e-5
-EPOCHS = 15
+EPOCHS = 6
+CALIBRATION_ROWS = 2000  # coding rows (whole transcripts) the calibration folds use at most
 DEFINITION_WEIGHT = 1.0  # a code's own words, while it has no codings; fades as codings come
 REJECTED_WEIGHT = 2.0
 MIN_DF = 1
@@ -286,7 +287,7 @@ def _row_weights(examples: list[Example], code_ids: list[int]) -> np.ndarray:
     return out
 
 
-def fit(examples: list[Example], code_ids: list[int], *, folds: int = 3,
+def fit(examples: list[Example], code_ids: list[int], *, folds: int = 2,
         data_version: str = "", calibrate: bool = True) -> SuggestModel:
     """A model fitted on all ``examples`` for ``code_ids``, calibrated on out-of-fold scores."""
     code_ids = list(code_ids)
@@ -341,9 +342,27 @@ def out_of_fold(examples: list[Example], code_ids: list[int], folds: int = 5,
 
 
 def _platt(examples: list[Example], code_ids: list[int], folds: int) -> tuple[float, float]:
-    """Platt scaling fitted on out-of-fold decision values (every row × code pair)."""
+    """Platt scaling fitted on out-of-fold decision values (every row × code pair), on at most
+    CALIBRATION_ROWS coding rows of whole transcripts (a random but fixed choice): the fit
+    must stay affordable on a large project, and two numbers need few rows."""
+    import random
+
     from sklearn.linear_model import LogisticRegression
 
+    coded = [e for e in examples if e.kind == "coding"]
+    if len(coded) > CALIBRATION_ROWS:
+        groups = sorted({e.group for e in coded}, key=repr)
+        random.Random(0).shuffle(groups)
+        sizes: dict = {}
+        for e in coded:
+            sizes[e.group] = sizes.get(e.group, 0) + 1
+        keep, n = set(), 0
+        for g in groups:
+            if n >= CALIBRATION_ROWS:
+                break
+            keep.add(g)
+            n += sizes[g]
+        examples = [e for e in examples if e.kind == "definition" or e.group in keep]
     rows, values = out_of_fold(examples, code_ids, folds)
     if not rows:
         return (1.0, 0.0)
