@@ -162,17 +162,17 @@ class LocalBackend:
 
     def suggest(self, project: Project, passages: list[str], top: int = 3,
                 contexts: list[str] | None = None):
-        from .suggest_data import project_language
-        from .suggest_service import code_paths
+        from .suggest_service import code_paths, language
 
         started = time.perf_counter()
         model = self._model(project)
         if model is None or not model.code_ids:
             return [[] for _ in passages], self._provenance(model, started)
         paths = code_paths(project)
-        lang = project_language(project)
+        lang = language(project)
         out = []
-        raw_order = model.decision(model.features(passages, [lang] * len(passages), contexts))
+        x = model.features(passages, [lang] * len(passages), contexts)
+        raw_order = model.decision(x)
         scores = model.calibrate(raw_order)
         for i, passage in enumerate(passages):
             if not passage.strip():
@@ -185,7 +185,7 @@ class LocalBackend:
                     continue
                 evidence = {}
                 if self.explain:
-                    why = model.explain(passage, lang, code_id)
+                    why = model.explain(passage, lang, code_id, x=x[i])
                     evidence = {"words": why.words, "quotes": why.quotes}
                 picks.append(Suggestion(code_id, paths[code_id], float(scores[i, k]), evidence))
             out.append(picks)

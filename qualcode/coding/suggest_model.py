@@ -124,16 +124,20 @@ class SuggestModel:
                 if probs[i] >= min_score]
 
     def explain(self, text: str, lang: str | None, code_id: int, n_words: int = 5,
-                n_quotes: int = 2) -> Reason:
-        """The passage's words that weigh most for ``code_id`` and its most similar quotes."""
+                n_quotes: int = 2, x=None) -> Reason:
+        """The passage's words that weigh most for ``code_id`` and its most similar quotes.
+        ``x``: the passage's features, when the caller has them."""
         k = self.code_ids.index(code_id)
-        x = self.features([text], [lang])
+        if x is None:
+            x = self.features([text], [lang])
+        x = x.tocsr()
+        present = dict(zip(x.indices.tolist(), x.data.tolist()))
         contrib = {}
         terms = sorted(set(F.word_terms(text, lang)))
         for term, col in zip(terms, F.term_columns(terms)):
-            j = np.searchsorted(self.columns, col)
-            if j < len(self.columns) and self.columns[j] == col:
-                value = x[0, j] * float(self.weights[k, j])
+            j = int(np.searchsorted(self.columns, col))
+            if j < len(self.columns) and self.columns[j] == col and j in present:
+                value = present[j] * float(self.weights[k, j])
                 if value > 0:
                     contrib[term] = contrib.get(term, 0.0) + value
         surface = _surface_words(text, lang)
@@ -141,17 +145,33 @@ class SuggestModel:
         words_out = [" ".join(surface.get(part, part) for part in term.split(" "))
                      for term, _ in ranked]
         quotes = []
-        if self.quote_x is not None and self.quote_x.shape[0]:
-            sims = np.asarray((self.quote_x @ x[0].T).todense()).ravel()
-            mine = np.fromiter((code_id in c for c in self.quote_codes), bool,
-                               count=len(self.quote_codes))
-            sims = np.where(mine, sims, -1.0)
+        rows = self.rows_of(code_id)
+        if len(rows):
+            vec = np.zeros(len(self.columns))
+            vec[x.indices] = x.data
+            sims = self.quote_x[rows] @ vec
             for i in np.argsort(-sims)[:n_quotes]:
                 if sims[i] <= 0:
                     break
-                quotes.append({"coding_id": self.quote_refs[i], "text": self.quote_texts[i],
+                r = int(rows[i])
+                quotes.append({"coding_id": self.quote_refs[r], "text": self.quote_texts[r],
                                "similarity": round(float(sims[i]), 3)})
         return Reason(words_out, quotes)
+
+    def rows_of(self, code_id: int) -> np.ndarray:
+        """The quote rows of a code (kept until the quotes change)."""
+        cache = self.__dict__.get("_rows_of")
+        if cache is None or cache[0] != len(self.quote_codes):
+            by_code: dict[int, list[int]] = {}
+            for r, codes in enumerate(self.quote_codes):
+                for c in codes:
+                    by_code.setdefault(c, []).append(r)
+            cache = (len(self.quote_codes), {c: np.array(v, np.int64)
+                                             for c, v in by_code.items()})
+            self.__dict__["_rows_of"] = cache
+        if self.quote_x is None:
+            return np.zeros(0, np.int64)
+        return cache[1].get(code_id, np.zeros(0, np.int64))
 
     # ------------------------------------------------------------------ incremental
     def update(self, examples: list[Example]) -> None:
