@@ -101,7 +101,17 @@ class SuggestModel:
 
     # ------------------------------------------------------------------ scoring
     def decision(self, x) -> np.ndarray:
-        return np.asarray(x @ self.weights.T) + self.bias
+        """Raw scores (rows, codes). A few rows: each row's columns of the weights gathered
+        (no copy of the whole weight matrix, which x @ W.T makes for a transposed float32
+        array); many rows: one sparse product."""
+        x = x.tocsr()
+        if x.shape[0] > 64:
+            return np.asarray(x @ self.weights.T.astype(np.float64)) + self.bias
+        out = np.empty((x.shape[0], len(self.code_ids)))
+        for i in range(x.shape[0]):
+            a, b = x.indptr[i], x.indptr[i + 1]
+            out[i] = self.weights[:, x.indices[a:b]] @ x.data[a:b]
+        return out + self.bias
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         a, b = self.platt
