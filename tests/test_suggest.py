@@ -254,3 +254,22 @@ def test_human_pairs_get_ac1(demo_project):
                                transcript_ids={t.id})
     assert "ac1" in result.overall and "ac1" in result.overall["pairwise"][0]
     assert all("ac1" in p for p in result.per_code)
+
+
+def test_trusted_codes_split_by_machine_agreement():
+    from qualcode.analysis.agreement import AgreementResult
+    from qualcode.analysis.machine_coder import machine_rows, trusted_codes
+
+    per_code = [{"code": "A", "units_coded": 5, "machine_vs": [
+                    {"coder": "ab", "ac1": 0.9, "cohen_kappa": 0.8, "krippendorff_alpha": 0.8,
+                     "precision": 1.0, "recall": 0.5}]},
+                {"code": "B", "units_coded": 3, "machine_vs": [
+                    {"coder": "ab", "ac1": 0.4, "cohen_kappa": 0.1, "krippendorff_alpha": 0.1,
+                     "precision": 0.2, "recall": 0.5}]},
+                {"code": "C", "units_coded": 1, "machine_vs": [
+                    {"coder": "ab", "ac1": None, "cohen_kappa": None,
+                     "krippendorff_alpha": None, "precision": None, "recall": 0.0}]}]
+    result = AgreementResult("turn", ["ab", "machine"], [], [], 0.9, {}, per_code)
+    assert trusted_codes(result, "ac1", 0.6) == ({"A"}, {"B", "C"})
+    rows = machine_rows(result)
+    assert [r["Code"] for r in rows] == ["A", "B", "C"] and rows[0]["Gwet's AC1"] == 0.9
