@@ -273,3 +273,24 @@ def test_trusted_codes_split_by_machine_agreement():
     assert trusted_codes(result, "ac1", 0.6) == ({"A"}, {"B", "C"})
     rows = machine_rows(result)
     assert [r["Code"] for r in rows] == ["A", "B", "C"] and rows[0]["Gwet's AC1"] == 0.9
+
+
+def test_features_stem_dutch_and_english():
+    from qualcode.coding.suggest_features import stems, word_terms
+
+    assert stems("De medewerkers leerden enorm veel bij", "nl")[:3] == ["de", "medewerker",
+                                                                      "leer"]
+    assert stems("The employees were learning new skills", "en") == [
+        "the", "employe", "were", "learn", "new", "skill"]
+    assert stems("Ça va 123 !!", None) == ["ça", "va"]  # unknown language: the words
+    assert "learn new" in word_terms("learning new skills", "en")
+
+
+def test_an_english_project_gets_suggestions(sqlite_project):
+    from qualcode.coding.codes import create_code
+    from qualcode.coding.suggest_backends import LocalBackend
+
+    pay = create_code(sqlite_project, "Pay", description="salary, wages, money kept the same")
+    learn = create_code(sqlite_project, "Learning", description="learning new skills, training")
+    [picks], _ = LocalBackend().suggest(sqlite_project, ["I learned many new skills"], 2)
+    assert picks[0].code_id == learn.id and picks[1].code_id == pay.id
