@@ -115,7 +115,7 @@ def test_the_model_is_saved_and_loaded_without_training(demo_project, monkeypatc
                                                              first.top(text, "nl", 3)]
 
 
-def test_a_new_coding_updates_the_model_incrementally(demo_project):
+def test_a_new_coding_updates_the_model_incrementally(demo_project, tmp_path):
     model = suggest_service.current_model(demo_project)
     code = find_code(demo_project, "Conditions for success / Retention of pay")
     t = get_transcript(demo_project, "Interview 02 – P2")
@@ -128,6 +128,14 @@ def test_a_new_coding_updates_the_model_incrementally(demo_project):
     assert model.pending >= 1
     after = {s.code_id: s.score for s in model.top(passage, "nl", 20)}
     assert after[code.id] > before[code.id]
+    # the new quote is among the code's similar quotes at once, and saved with the model
+    assert model.explain(passage, "nl", code.id).quotes[0]["text"] == passage
+    from qualcode.coding import suggest_store
+
+    suggest_store.save(model, tmp_path / "m.npz")
+    loaded = suggest_store.load(tmp_path / "m.npz")
+    assert loaded.quote_x.shape[0] == len(model.quote_codes)
+    assert loaded.explain(passage, "nl", code.id).quotes[0]["text"] == passage
 
 
 def test_review_queue_accept_change_reject(demo_project):

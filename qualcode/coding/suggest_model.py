@@ -78,6 +78,7 @@ class SuggestModel:
     platt: tuple[float, float] = (1.0, 0.0)
     # the quotes, for "most similar earlier quotes"
     quote_x: object = None  # csr (rows, columns), weighted
+    recent_x: object = None  # the rows of quotes added by updates since the fit
     quote_codes: list = field(default_factory=list)  # frozenset of code ids per row
     quote_refs: list = field(default_factory=list)
     quote_texts: list = field(default_factory=list)
@@ -159,7 +160,12 @@ class SuggestModel:
         if len(rows):
             vec = np.zeros(len(self.columns))
             vec[x.indices] = x.data
-            sims = self.quote_x[rows] @ vec
+            nb = self.quote_x.shape[0]
+            base, recent = rows[rows < nb], rows[rows >= nb] - nb
+            sims = self.quote_x[base] @ vec
+            if len(recent):
+                sims = np.concatenate([sims, self.recent_x[recent] @ vec])
+                rows = np.concatenate([base, recent + nb])
             for i in np.argsort(-sims)[:n_quotes]:
                 if sims[i] <= 0:
                     break
@@ -169,19 +175,33 @@ class SuggestModel:
         return Reason(words_out, quotes)
 
     def rows_of(self, code_id: int) -> np.ndarray:
-        """The quote rows of a code (kept until the quotes change)."""
+        """The quote rows of a code (kept, and extended as quotes are added)."""
+        n = len(self.quote_codes)
         cache = self.__dict__.get("_rows_of")
-        if cache is None or cache[0] != len(self.quote_codes):
+        if cache is None or cache[0] > n:
             by_code: dict[int, list[int]] = {}
             for r, codes in enumerate(self.quote_codes):
                 for c in codes:
                     by_code.setdefault(c, []).append(r)
-            cache = (len(self.quote_codes), {c: np.array(v, np.int64)
-                                             for c, v in by_code.items()})
+            cache = [n, {c: np.array(v, np.int64) for c, v in by_code.items()}]
             self.__dict__["_rows_of"] = cache
+        elif cache[0] < n:
+            for r in range(cache[0], n):
+                for c in self.quote_codes[r]:
+                    cache[1][c] = np.append(cache[1].get(c, np.zeros(0, np.int64)), r)
+            cache[0] = n
         if self.quote_x is None:
             return np.zeros(0, np.int64)
         return cache[1].get(code_id, np.zeros(0, np.int64))
+
+    @property
+    def all_quote_x(self):
+        """Every quote row (those of the fit, then those added by updates)."""
+        from scipy.sparse import vstack
+
+        if self.recent_x is None:
+            return self.quote_x
+        return vstack([self.quote_x, self.recent_x], format="csr")
 
     # ------------------------------------------------------------------ incremental
     def update(self, examples: list[Example]) -> None:
@@ -213,7 +233,9 @@ class SuggestModel:
 
         coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
         if coded and self.quote_x is not None:
-            self.quote_x = vstack([self.quote_x, x[coded]], format="csr")
+            # kept apart from the fit's rows: no copy of all quotes per coding
+            self.recent_x = x[coded] if self.recent_x is None else \
+                vstack([self.recent_x, x[coded]], format="csr")
             self.quote_codes += [examples[i].codes for i in coded]
             self.quote_refs += [examples[i].ref for i in coded]
             self.quote_texts += [_snippet(examples[i].text) for i in coded]

@@ -122,10 +122,11 @@ def _start_training(project: Project, holder: _Holder) -> None:
 def _catch_up(project: Project, model: SuggestModel, version: str) -> int | None:
     """Bring ``model`` up to ``version`` by incremental updates when only codings were added:
     the number of new rows, else None (a full fit is needed)."""
-    code_ids, _ = D.code_examples(project)
-    if list(code_ids) != list(model.code_ids):
-        return None
+    from ..store.models import Code
+
     with project.reading() as s:
+        if set(s.scalars(select(Code.id))) != set(model.code_ids):
+            return None  # codes added or deleted: refit
         older = s.scalar(select(func.count(Coding.id)).where(Coding.id <= model.max_coding_id))
     if older != model.n_codings:
         return None  # codings were removed or re-coded: refit

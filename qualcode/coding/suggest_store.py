@@ -38,7 +38,7 @@ def model_path(project: Project) -> Path:
 def save(model: SuggestModel, path: Path) -> None:
     from scipy.sparse import csr_matrix
 
-    qx = model.quote_x if model.quote_x is not None else csr_matrix((0, len(model.columns)))
+    qx = model.all_quote_x if model.quote_x is not None else csr_matrix((0, len(model.columns)))
     qx = qx.tocsr()
     code_ptr = np.cumsum([0] + [len(c) for c in model.quote_codes]).astype(np.int64)
     code_flat = np.fromiter((c for cs in model.quote_codes for c in sorted(cs)), np.int64)
