@@ -214,6 +214,7 @@ def speed() -> None:
     print(f"Speed on a generated project (100 × 30,000 characters, 20,000 codings, 100 codes; "
           f"built in {time.perf_counter() - t0:.0f} s)")
     project = Project(db)
+    suggest_service._holder(project).settle = True  # as in the app (suggest_service.warm)
     t0 = time.perf_counter()
     suggest_service.current_model(project)
     line("first training (once per project version)", time.perf_counter() - t0, None, "s")

@@ -79,7 +79,8 @@ class SuggestModel:
     # the quotes, for "most similar earlier quotes"
     quote_x: object = None  # csr (rows, columns), weighted
     recent_x: object = None  # the rows of quotes added by updates since the fit
-    quote_codes: list = field(default_factory=list)  # frozenset of code ids per row
+    # the code ids of each row, as tuples of ints (which the garbage collector stops tracking)
+    quote_codes: list = field(default_factory=list)
     quote_refs: list = field(default_factory=list)
     quote_texts: list = field(default_factory=list)
     version: str = ""
@@ -236,7 +237,7 @@ class SuggestModel:
             # kept apart from the fit's rows: no copy of all quotes per coding
             self.recent_x = x[coded] if self.recent_x is None else \
                 vstack([self.recent_x, x[coded]], format="csr")
-            self.quote_codes += [examples[i].codes for i in coded]
+            self.quote_codes += [tuple(sorted(examples[i].codes)) for i in coded]
             self.quote_refs += [examples[i].ref for i in coded]
             self.quote_texts += [_snippet(examples[i].text) for i in coded]
         self.pending += len(examples)
@@ -354,7 +355,8 @@ def fit(examples: list[Example], code_ids: list[int], *, folds: int = 2,
     weights, bias = _fit_weights(x, y, w, len(code_ids))
     coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
     model = SuggestModel(code_ids, columns, idf, weights, bias,
-                         quote_x=x[coded], quote_codes=[examples[i].codes for i in coded],
+                         quote_x=x[coded],
+                         quote_codes=[tuple(sorted(examples[i].codes)) for i in coded],
                          quote_refs=[examples[i].ref for i in coded],
                          quote_texts=[_snippet(examples[i].text) for i in coded],
                          data_version=data_version, trained_at=started,

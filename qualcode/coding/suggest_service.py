@@ -39,6 +39,7 @@ class _Holder:
         self.paths: tuple[str, dict[int, str]] | None = None
         self.error: str | None = None
         self.language: tuple | None = None
+        self.settle = False  # freeze the model's objects for the GC (in the app: see warm)
 
 
 _HOLDERS: dict[str, _Holder] = {}
@@ -100,6 +101,15 @@ def train(project: Project, version: str | None = None) -> SuggestModel:
     return model
 
 
+def _settle() -> None:
+    """Move the objects alive now (a model's tens of thousands of quote rows) out of the
+    garbage collector's full scans, which otherwise pause every page run of the app."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def _start_training(project: Project, holder: _Holder) -> None:
     if holder.training is not None and holder.training.is_alive():
         return
@@ -111,6 +121,8 @@ def _start_training(project: Project, holder: _Holder) -> None:
             with holder.lock:
                 holder.model = model
                 holder.error = None
+            if holder.settle:
+                _settle()
         except Exception as exc:  # noqa: BLE001 - the app must go on without suggestions
             log.exception("training the suggestion model failed")
             holder.error = str(exc)
@@ -148,6 +160,8 @@ def current_model(project: Project, *, wait: bool = True) -> SuggestModel | None
         if not holder.loaded:
             holder.model = suggest_store.load(suggest_store.model_path(project))
             holder.loaded = True
+            if holder.model is not None and holder.settle:
+                _settle()
         model = holder.model
         if model is not None and model.data_version == version:
             return model
@@ -170,6 +184,8 @@ def current_model(project: Project, *, wait: bool = True) -> SuggestModel | None
 
 def warm(project: Project) -> None:
     """Make the model ready in the background (the app calls this when a project opens)."""
+    _holder(project).settle = True
+
     def run() -> None:
         try:
             current_model(project, wait=False)

@@ -74,7 +74,7 @@ def load(path: Path) -> SuggestModel | None:
             qx = csr_matrix((z["qx_data"].astype(np.float64), z["qx_indices"], z["qx_indptr"]),
                             shape=tuple(z["qx_shape"]))
             ptr, flat = z["code_ptr"], z["code_flat"]
-            codes = [frozenset(flat[ptr[i]:ptr[i + 1]].tolist()) for i in range(len(ptr) - 1)]
+            codes = [tuple(flat[ptr[i]:ptr[i + 1]].tolist()) for i in range(len(ptr) - 1)]
             return SuggestModel(
                 code_ids=meta["code_ids"], columns=z["columns"], idf=z["idf"],
                 weights=z["weights"], bias=z["bias"], platt=tuple(meta["platt"]),
