@@ -122,6 +122,74 @@ def quality(db: str | None, splits: int) -> None:
     project.close()
 
 
+def read_responses(path: Path) -> list[tuple[str, frozenset]]:
+    """Coded survey answers from a coding sheet (CSV: an id, the answer, then the codes in the
+    further columns; ``a->b`` sub-codes count as their top-level code ``a``)."""
+    import csv
+
+    out = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for row in rows[1:]:
+        if len(row) < 3 or not row[1].strip():
+            continue
+        codes = frozenset(c.split("->")[0].strip() for c in row[2:] if c.strip())
+        if codes:
+            out.append((row[1], codes))
+    return out
+
+
+def quality_responses(folder: Path, splits: int, lang: str = "en") -> None:
+    """hit@k on each coding sheet of ``folder`` (one question and its codes per sheet), pooled
+    over the sheets weighted by their held-out answers."""
+    from qualcode.coding.suggest_model import Example, fit
+
+    sheets = sorted(folder.glob("*.csv"))
+    totals = {"model": [0.0, 0.0, 0], "majority": [0.0, 0.0, 0], "tfidf+LR": [0.0, 0.0, 0]}
+    n_answers, n_codes = 0, 0
+    for sheet in sheets:
+        data = read_responses(sheet)
+        if len(data) < 20:
+            continue
+        names = sorted(set().union(*(c for _, c in data)))
+        ids = {n: i for i, n in enumerate(names)}
+        spans = [Example(t, lang, codes=frozenset(ids[c] for c in cs), group=i)
+                 for i, (t, cs) in enumerate(data)]
+        # the codes' own words: their names (a coding sheet has no definitions)
+        definitions = [Example(n.replace("_", " "), lang, codes=frozenset([i]),
+                               kind="definition") for n, i in ids.items()]
+        n_answers += len(data)
+        n_codes += len(names)
+        for seed in range(splits):
+            order = list(range(len(spans)))
+            random.Random(seed).shuffle(order)
+            half = len(order) // 2
+            train = [spans[i] for i in order[:half]]
+            test = [spans[i] for i in order[half:]]
+            truth = [e.codes for e in test]
+            code_ids = list(range(len(names)))
+            model = fit(definitions + train, code_ids, calibrate=False)
+            ranked = [[x.code_id for x in model.top(e.text, lang, 3)] for e in test]
+            counts: dict[int, int] = {}
+            for e in train:
+                for c in e.codes:
+                    counts[c] = counts.get(c, 0) + 1
+            majority = sorted(counts, key=lambda c: -counts[c])[:3]
+            for name, r in (("model", ranked), ("majority", [majority] * len(test)),
+                            ("tfidf+LR", _tfidf_lr(train, test, code_ids))):
+                h1, h3 = _hits(r, truth)
+                totals[name][0] += h1 * len(test)
+                totals[name][1] += h3 * len(test)
+                totals[name][2] += len(test)
+    print(f"Quality on coding sheets in {folder}: {n_answers} coded answers, {n_codes} codes "
+          f"over {len(sheets)} sheets (top-level codes); {splits} random halves per sheet")
+    for name, (h1, h3, n) in totals.items():
+        print(f"  {name:<10} hit@1 {h1 / n:.3f}   hit@3 {h3 / n:.3f}")
+    h1, h3, n = totals["model"]
+    line("model hit@1 (pooled)", h1 / n, 0.55)
+    line("model hit@3 (pooled)", h3 / n, 0.83)
+
+
 def machine(project: Project) -> None:
     from qualcode.analysis.machine_coder import human_coders, machine_agreement
 
@@ -268,11 +336,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a project to measure quality on (default: the demo)")
     parser.add_argument("--splits", type=int, default=3)
+    parser.add_argument("--responses", metavar="FOLDER",
+                        help="also: coding sheets of coded survey answers (CSV: id, answer, "
+                             "codes...), e.g. a study's published coding data")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
     if not args.skip_quality:
         quality(args.db, args.splits)
+        if args.responses:
+            quality_responses(Path(args.responses), args.splits)
     if not args.skip_speed:
         speed()
 
