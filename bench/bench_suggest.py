@@ -144,7 +144,7 @@ def quality_responses(folder: Path, splits: int, lang: str = "en") -> None:
     over the sheets weighted by their held-out answers."""
     from qualcode.coding.suggest_model import Example, fit
 
-    sheets = sorted(folder.glob("*.csv"))
+    sheets = sorted(p for p in folder.glob("*.csv") if "(secondary)" not in p.name)
     totals = {"model": [0.0, 0.0, 0], "majority": [0.0, 0.0, 0], "tfidf+LR": [0.0, 0.0, 0]}
     n_answers, n_codes = 0, 0
     for sheet in sheets:
@@ -188,6 +188,78 @@ def quality_responses(folder: Path, splits: int, lang: str = "en") -> None:
     h1, h3, n = totals["model"]
     line("model hit@1 (pooled)", h1 / n, 0.55)
     line("model hit@3 (pooled)", h3 / n, 0.83)
+    responses_agreement(folder, sheets)
+
+
+def responses_agreement(folder: Path, sheets: list[Path]) -> None:
+    """The sheets as a project (each answer a transcript coded whole, codes per question):
+    the machine coder against the primary coder, beside the secondary coder against the
+    primary coder, per code κ and AC1 over answers (paragraph units)."""
+    from sqlalchemy import insert
+
+    from qualcode.analysis.agreement import compute_agreement
+    from qualcode.analysis.machine_coder import machine_agreement
+    from qualcode.store.models import Code, Coding, Transcript
+
+    tmp = Path(tempfile.mkdtemp(prefix="qc-bench-responses-"))
+    project = Project(tmp / "responses.sqlite")
+    code_id = {}
+    tid = 0
+    with project.transaction() as s:
+        for q, sheet in enumerate(sheets):
+            question = sheet.stem.split(" - ")[-1].replace(" (primary)", "")
+            parent = len(code_id) + 1
+            code_id[(question, None)] = parent
+            s.execute(insert(Code), [{"id": parent, "name": question, "parent_id": None,
+                                      "parent_key": 0, "guid": f"q{q}", "position": q}])
+            coded = {"primary": read_responses(sheet)}
+            second = sheet.with_name(sheet.name.replace("(primary)", "(secondary)"))
+            if second.exists():
+                coded["secondary"] = read_responses(second)
+            by_text: dict[str, dict] = {}
+            for coder, rows in coded.items():
+                for text, codes in rows:
+                    by_text.setdefault(text, {})[coder] = codes
+            for text, coders in by_text.items():
+                if "primary" not in coders or not text.strip():
+                    continue
+                tid += 1
+                s.execute(insert(Transcript), [{"id": tid, "name": f"{question} #{tid}",
+                                                "text": text, "content_hash": f"h{tid}",
+                                                "source_format": "txt", "language": "en",
+                                                "attributes": {}}])
+                for coder, codes in coders.items():
+                    for c in codes:
+                        if (question, c) not in code_id:
+                            code_id[(question, c)] = len(code_id) + 1
+                            s.execute(insert(Code), [{"id": code_id[(question, c)], "name": c,
+                                                      "parent_id": parent, "parent_key": parent,
+                                                      "guid": f"c{len(code_id)}"}])
+                        s.execute(insert(Coding), [{"transcript_id": tid,
+                                                    "code_id": code_id[(question, c)],
+                                                    "start": 0, "end": len(text),
+                                                    "coder": coder}])
+    human = compute_agreement(project, ["primary", "secondary"], "paragraph")
+    def mean(result, key, pick=None):
+        """The mean over codes weighted by the units the primary coder gave each code."""
+        pairs = [((pick(p) if pick else p)[key], p["units_coded"]) for p in result.per_code]
+        pairs = [(v, w) for v, w in pairs if v is not None]
+        if not pairs:
+            return float("nan")
+        return float(np.average([v for v, _ in pairs], weights=[w for _, w in pairs]))
+
+    vs = lambda p: p["machine_vs"][0]  # noqa: E731
+    print(f"  agreement over {tid} answers (paragraph units; per code, mean weighted by the "
+          f"units coded):")
+    print(f"    secondary vs primary coder:         κ {mean(human, 'cohen_kappa'):.3f}  "
+          f"AC1 {mean(human, 'ac1'):.3f}")
+    for min_score in (0.1, 0.2, 0.3):
+        machine = machine_agreement(project, ["primary"], "paragraph", min_score=min_score)
+        print(f"    machine (score >= {min_score}) vs primary: κ "
+              f"{mean(machine, 'cohen_kappa', vs):.3f}  AC1 {mean(machine, 'ac1', vs):.3f}  "
+              f"precision {mean(machine, 'precision', vs):.3f}  "
+              f"recall {mean(machine, 'recall', vs):.3f}  (cross-validated by answer)")
+    project.close()
 
 
 def machine(project: Project) -> None:
