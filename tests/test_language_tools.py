@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from qualcode.corpus.language import terms
 from qualcode.corpus.sentences import sentence_spans, snap_in_turns, snap_to_sentences
-from qualcode.coding.suggestions import suggest_codes
 
 TEXT = ("P1: Ik stond op het punt. Toen kwam die vacature 😀 via Experience@Work. "
         "Op 3 weken tijd voelde ik me terug als nieuw.\n\nInterviewer: Ok.")
@@ -33,15 +32,23 @@ def test_terms_drop_stop_words_and_stem():
     assert terms("Ça va 123 !!", None) == []
 
 
+def _suggest(project, passage, top=3):
+    from qualcode.coding.suggest_backends import LocalBackend
+
+    return LocalBackend().suggest(project, [passage], top)[0][0]
+
+
 def test_suggestions_follow_definitions_and_coded_quotes(demo_project):
-    top = suggest_codes(demo_project, "Mijn loon bleef hetzelfde, anders was ik niet gegaan.",
-                        "nl")
+    from qualcode.coding import suggest_service
+
+    suggest_service.forget()
+    top = _suggest(demo_project, "Mijn loon bleef hetzelfde, anders was ik niet gegaan.")
     assert top and top[0].path == "Conditions for success / Retention of pay"
-    assert suggest_codes(demo_project, "   ", "nl") == []
+    assert _suggest(demo_project, "   ") == []
 
 
 def test_no_suggestions_without_codes(sqlite_project):
-    assert suggest_codes(sqlite_project, "Wat dan ook", "nl") == []
+    assert _suggest(sqlite_project, "Wat dan ook") == []
 
 
 def test_snap_stays_in_the_turn_and_leaves_the_speaker_label_out():
@@ -63,31 +70,34 @@ def test_snap_stays_in_the_turn_and_leaves_the_speaker_label_out():
     assert text[s:e].startswith("Hoe begon") and text[s:e].endswith("stoppen.")
 
 
-def test_suggestion_index_updates_by_difference(demo_project):
-    """After codings are added, removed and re-coded and a code is edited, the kept index
-    suggests exactly what an index built from scratch suggests."""
+def test_suggestion_model_follows_every_change(demo_project):
+    """After codings are added, removed and re-coded and a code is edited, the kept model
+    (updated, then refitted in the background) suggests what a model fitted from scratch does."""
+    from qualcode.coding import suggest_service as S
     from qualcode.coding.codes import find_code, merge_codes, update_code
     from qualcode.coding.codings import add_coding, all_codings, remove_coding
-    from qualcode.coding.suggestions import SuggestionIndex, suggestion_index
+    from qualcode.coding.suggest_data import all_examples
+    from qualcode.coding.suggest_model import fit
     from qualcode.corpus.transcripts import list_transcripts
 
+    S.forget()
     passage = "Mijn loon bleef hetzelfde en ik leer enorm veel bij in de nieuwe cultuur."
-    suggest_codes(demo_project, passage, "nl")
-    kept = suggestion_index(demo_project, "nl")
+    first = S.current_model(demo_project)
     t = list_transcripts(demo_project)[0]
     pay = find_code(demo_project, "Retention of pay")
     c = add_coding(demo_project, t.id, pay.id, 0, 120, coder="x")
-    suggest_codes(demo_project, passage, "nl")
+    assert S.current_model(demo_project) is first and first.pending  # updated in place
     remove_coding(demo_project, next(x.id for x in all_codings(demo_project) if x.id != c.id))
-    suggest_codes(demo_project, passage, "nl")
     update_code(demo_project, pay.id, description="Loon, salaris en voorwaarden behouden.")
     target = find_code(demo_project, "Authenticity")
     merge_codes(demo_project, pay.id, target.id)
     remove_coding(demo_project, c.id)
-    got = suggest_codes(demo_project, passage, "nl", top=10, min_score=0)
-    fresh = SuggestionIndex("nl")
-    fresh.refresh(demo_project)
-    want = fresh.suggest(passage, top=10, min_score=0)
-    assert [(s.code_id, round(s.score, 9)) for s in got] == \
-        [(s.code_id, round(s.score, 9)) for s in want]
-    assert kept.fingerprint == fresh.fingerprint
+    S.current_model(demo_project)  # stale: a full fit starts in the background
+    S.wait_until_trained(demo_project)
+    kept = S.current_model(demo_project)
+    assert kept.data_version == S.data_version(demo_project) and pay.id not in kept.code_ids
+    code_ids, examples = all_examples(demo_project)
+    fresh = fit(examples, code_ids)
+    assert [(s.code_id, round(s.score, 6)) for s in kept.top(passage, "nl", 5)] == \
+        [(s.code_id, round(s.score, 6)) for s in fresh.top(passage, "nl", 5)]
+    S.forget()

@@ -115,7 +115,7 @@ def test_the_model_is_saved_and_loaded_without_training(demo_project, monkeypatc
                                                              first.top(text, "nl", 3)]
 
 
-def test_a_new_coding_updates_the_model_incrementally(demo_project):
+def test_a_new_coding_updates_the_model_incrementally(demo_project, tmp_path):
     model = suggest_service.current_model(demo_project)
     code = find_code(demo_project, "Conditions for success / Retention of pay")
     t = get_transcript(demo_project, "Interview 02 – P2")
@@ -128,6 +128,14 @@ def test_a_new_coding_updates_the_model_incrementally(demo_project):
     assert model.pending >= 1
     after = {s.code_id: s.score for s in model.top(passage, "nl", 20)}
     assert after[code.id] > before[code.id]
+    # the new quote is among the code's similar quotes at once, and saved with the model
+    assert model.explain(passage, "nl", code.id).quotes[0]["text"] == passage
+    from qualcode.coding import suggest_store
+
+    suggest_store.save(model, tmp_path / "m.npz")
+    loaded = suggest_store.load(tmp_path / "m.npz")
+    assert loaded.quote_x.shape[0] == len(model.quote_codes)
+    assert loaded.explain(passage, "nl", code.id).quotes[0]["text"] == passage
 
 
 def test_review_queue_accept_change_reject(demo_project):
@@ -256,3 +264,43 @@ def test_human_pairs_get_ac1(demo_project):
                                transcript_ids={t.id})
     assert "ac1" in result.overall and "ac1" in result.overall["pairwise"][0]
     assert all("ac1" in p for p in result.per_code)
+
+
+def test_trusted_codes_split_by_machine_agreement():
+    from qualcode.analysis.agreement import AgreementResult
+    from qualcode.analysis.machine_coder import machine_rows, trusted_codes
+
+    per_code = [{"code": "A", "units_coded": 5, "machine_vs": [
+                    {"coder": "ab", "ac1": 0.9, "cohen_kappa": 0.8, "krippendorff_alpha": 0.8,
+                     "precision": 1.0, "recall": 0.5}]},
+                {"code": "B", "units_coded": 3, "machine_vs": [
+                    {"coder": "ab", "ac1": 0.4, "cohen_kappa": 0.1, "krippendorff_alpha": 0.1,
+                     "precision": 0.2, "recall": 0.5}]},
+                {"code": "C", "units_coded": 1, "machine_vs": [
+                    {"coder": "ab", "ac1": None, "cohen_kappa": None,
+                     "krippendorff_alpha": None, "precision": None, "recall": 0.0}]}]
+    result = AgreementResult("turn", ["ab", "machine"], [], [], 0.9, {}, per_code)
+    assert trusted_codes(result, "ac1", 0.6) == ({"A"}, {"B", "C"})
+    rows = machine_rows(result)
+    assert [r["Code"] for r in rows] == ["A", "B", "C"] and rows[0]["Gwet's AC1"] == 0.9
+
+
+def test_features_stem_dutch_and_english():
+    from qualcode.coding.suggest_features import stems, word_terms
+
+    assert stems("De medewerkers leerden enorm veel bij", "nl")[:3] == ["de", "medewerker",
+                                                                      "leer"]
+    assert stems("The employees were learning new skills", "en") == [
+        "the", "employe", "were", "learn", "new", "skill"]
+    assert stems("Ça va 123 !!", None) == ["ça", "va"]  # unknown language: the words
+    assert "learn new" in word_terms("learning new skills", "en")
+
+
+def test_an_english_project_gets_suggestions(sqlite_project):
+    from qualcode.coding.codes import create_code
+    from qualcode.coding.suggest_backends import LocalBackend
+
+    pay = create_code(sqlite_project, "Pay", description="salary, wages, money kept the same")
+    learn = create_code(sqlite_project, "Learning", description="learning new skills, training")
+    [picks], _ = LocalBackend().suggest(sqlite_project, ["I learned many new skills"], 2)
+    assert picks[0].code_id == learn.id and picks[1].code_id == pay.id

@@ -25,7 +25,8 @@ def cmd_agreement(project: Project, args) -> int:
         result = machine_agreement(project, args.coders, args.unit, code=args.code,
                                    min_score=args.min_score, min_overlap=args.min_overlap)
     elif not args.coders or len(args.coders) < 2:
-        raise ValidationError("give two or more coders (--coders A B), or --machine")
+        raise ValidationError("agreement compares at least two coders (--coders A B), or "
+                              "the machine with the coders (--machine)")
     else:
         result = compute_agreement(project, args.coders, args.unit, code=args.code,
                                    transcript_ids=transcript_ids, min_overlap=args.min_overlap)

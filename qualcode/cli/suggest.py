@@ -30,7 +30,10 @@ def cmd_suggest(project: Project, args) -> int:
     else:
         passages = [args.text]
     backend = backend_for(project, args.backend)
-    results, _prov = backend.suggest(project, passages, top=args.top)
+    results = []
+    for part in range(0, len(passages), 500):  # bounded memory on a long file
+        found, _prov = backend.suggest(project, passages[part:part + 500], top=args.top)
+        results += found
     if args.json:
         out = [_passage_json(picks) for picks in results]
         print_json(out if args.file is not None else out[0], indent=None)

@@ -91,7 +91,8 @@ def transcript_units(project: Project, transcript_id: int, unit: str) -> list[tu
     when it has no turns)."""
     from sqlalchemy import select
 
-    from ..corpus.sentences import sentence_spans
+    from ..corpus.language import sentencizer
+    from ..corpus.sentences import doc_sentence_spans
     from ..store.models import Transcript, Turn
 
     if unit not in UNITS:
@@ -106,13 +107,9 @@ def transcript_units(project: Project, transcript_id: int, unit: str) -> list[tu
     spans = [(a, b) for a, b in turns if b > a and text[a:b].strip()]
     if unit == "sentence":
         if not spans:  # no speaker turns: the whole text
-            return [_trim(text, a, b) for a, b in sentence_spans(text, lang)
-                    if text[a:b].strip()]
-        from ..corpus.language import pipeline
-        from ..corpus.sentences import doc_sentence_spans
-
+            spans = [(0, len(text))]
         out = []  # sentences within each turn: never a speaker label
-        for (a, _b), doc in zip(spans, pipeline(lang).pipe(text[a:b] for a, b in spans)):
+        for (a, _b), doc in zip(spans, sentencizer(lang).pipe(text[a:b] for a, b in spans)):
             out += [_trim(text, x, y) for x, y in doc_sentence_spans(doc, a)
                     if text[x:y].strip()]
         return out
@@ -162,17 +159,17 @@ class LocalBackend:
 
     def suggest(self, project: Project, passages: list[str], top: int = 3,
                 contexts: list[str] | None = None):
-        from .suggest_data import project_language
-        from .suggest_service import code_paths
+        from .suggest_service import code_paths, language
 
         started = time.perf_counter()
         model = self._model(project)
         if model is None or not model.code_ids:
             return [[] for _ in passages], self._provenance(model, started)
         paths = code_paths(project)
-        lang = project_language(project)
+        lang = language(project)
         out = []
-        raw_order = model.decision(model.features(passages, [lang] * len(passages), contexts))
+        x = model.features(passages, [lang] * len(passages), contexts)
+        raw_order = model.decision(x)
         scores = model.calibrate(raw_order)
         for i, passage in enumerate(passages):
             if not passage.strip():
@@ -185,7 +182,7 @@ class LocalBackend:
                     continue
                 evidence = {}
                 if self.explain:
-                    why = model.explain(passage, lang, code_id)
+                    why = model.explain(passage, lang, code_id, x=x[i])
                     evidence = {"words": why.words, "quotes": why.quotes}
                 picks.append(Suggestion(code_id, paths[code_id], float(scores[i, k]), evidence))
             out.append(picks)

@@ -32,7 +32,8 @@ from . import suggest_features as F
 
 MODEL_FORMAT = 1  # bump when the saved model's layout changes (old files are then refit)
 ALPHA = 2e-5
-EPOCHS = 15
+EPOCHS = 6
+CALIBRATION_ROWS = 2000  # coding rows (whole transcripts) the calibration folds use at most
 DEFINITION_WEIGHT = 1.0  # a code's own words, while it has no codings; fades as codings come
 REJECTED_WEIGHT = 2.0
 MIN_DF = 1
@@ -77,7 +78,9 @@ class SuggestModel:
     platt: tuple[float, float] = (1.0, 0.0)
     # the quotes, for "most similar earlier quotes"
     quote_x: object = None  # csr (rows, columns), weighted
-    quote_codes: list = field(default_factory=list)  # frozenset of code ids per row
+    recent_x: object = None  # the rows of quotes added by updates since the fit
+    # the code ids of each row, as tuples of ints (which the garbage collector stops tracking)
+    quote_codes: list = field(default_factory=list)
     quote_refs: list = field(default_factory=list)
     quote_texts: list = field(default_factory=list)
     version: str = ""
@@ -100,7 +103,17 @@ class SuggestModel:
 
     # ------------------------------------------------------------------ scoring
     def decision(self, x) -> np.ndarray:
-        return np.asarray(x @ self.weights.T) + self.bias
+        """Raw scores (rows, codes). A few rows: each row's columns of the weights gathered
+        (no copy of the whole weight matrix, which x @ W.T makes for a transposed float32
+        array); many rows: one sparse product."""
+        x = x.tocsr()
+        if x.shape[0] > 64:
+            return np.asarray(x @ self.weights.T.astype(np.float64)) + self.bias
+        out = np.empty((x.shape[0], len(self.code_ids)))
+        for i in range(x.shape[0]):
+            a, b = x.indptr[i], x.indptr[i + 1]
+            out[i] = self.weights[:, x.indices[a:b]] @ x.data[a:b]
+        return out + self.bias
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         a, b = self.platt
@@ -123,16 +136,20 @@ class SuggestModel:
                 if probs[i] >= min_score]
 
     def explain(self, text: str, lang: str | None, code_id: int, n_words: int = 5,
-                n_quotes: int = 2) -> Reason:
-        """The passage's words that weigh most for ``code_id`` and its most similar quotes."""
+                n_quotes: int = 2, x=None) -> Reason:
+        """The passage's words that weigh most for ``code_id`` and its most similar quotes.
+        ``x``: the passage's features, when the caller has them."""
         k = self.code_ids.index(code_id)
-        x = self.features([text], [lang])
+        if x is None:
+            x = self.features([text], [lang])
+        x = x.tocsr()
+        present = dict(zip(x.indices.tolist(), x.data.tolist()))
         contrib = {}
         terms = sorted(set(F.word_terms(text, lang)))
         for term, col in zip(terms, F.term_columns(terms)):
-            j = np.searchsorted(self.columns, col)
-            if j < len(self.columns) and self.columns[j] == col:
-                value = x[0, j] * float(self.weights[k, j])
+            j = int(np.searchsorted(self.columns, col))
+            if j < len(self.columns) and self.columns[j] == col and j in present:
+                value = present[j] * float(self.weights[k, j])
                 if value > 0:
                     contrib[term] = contrib.get(term, 0.0) + value
         surface = _surface_words(text, lang)
@@ -140,17 +157,52 @@ class SuggestModel:
         words_out = [" ".join(surface.get(part, part) for part in term.split(" "))
                      for term, _ in ranked]
         quotes = []
-        if self.quote_x is not None and self.quote_x.shape[0]:
-            sims = np.asarray((self.quote_x @ x[0].T).todense()).ravel()
-            mine = np.fromiter((code_id in c for c in self.quote_codes), bool,
-                               count=len(self.quote_codes))
-            sims = np.where(mine, sims, -1.0)
+        rows = self.rows_of(code_id)
+        if len(rows):
+            vec = np.zeros(len(self.columns))
+            vec[x.indices] = x.data
+            nb = self.quote_x.shape[0]
+            base, recent = rows[rows < nb], rows[rows >= nb] - nb
+            sims = self.quote_x[base] @ vec
+            if len(recent):
+                sims = np.concatenate([sims, self.recent_x[recent] @ vec])
+                rows = np.concatenate([base, recent + nb])
             for i in np.argsort(-sims)[:n_quotes]:
                 if sims[i] <= 0:
                     break
-                quotes.append({"coding_id": self.quote_refs[i], "text": self.quote_texts[i],
+                r = int(rows[i])
+                quotes.append({"coding_id": self.quote_refs[r], "text": self.quote_texts[r],
                                "similarity": round(float(sims[i]), 3)})
         return Reason(words_out, quotes)
+
+    def rows_of(self, code_id: int) -> np.ndarray:
+        """The quote rows of a code (kept, and extended as quotes are added)."""
+        n = len(self.quote_codes)
+        cache = self.__dict__.get("_rows_of")
+        if cache is None or cache[0] > n:
+            by_code: dict[int, list[int]] = {}
+            for r, codes in enumerate(self.quote_codes):
+                for c in codes:
+                    by_code.setdefault(c, []).append(r)
+            cache = [n, {c: np.array(v, np.int64) for c, v in by_code.items()}]
+            self.__dict__["_rows_of"] = cache
+        elif cache[0] < n:
+            for r in range(cache[0], n):
+                for c in self.quote_codes[r]:
+                    cache[1][c] = np.append(cache[1].get(c, np.zeros(0, np.int64)), r)
+            cache[0] = n
+        if self.quote_x is None:
+            return np.zeros(0, np.int64)
+        return cache[1].get(code_id, np.zeros(0, np.int64))
+
+    @property
+    def all_quote_x(self):
+        """Every quote row (those of the fit, then those added by updates)."""
+        from scipy.sparse import vstack
+
+        if self.recent_x is None:
+            return self.quote_x
+        return vstack([self.quote_x, self.recent_x], format="csr")
 
     # ------------------------------------------------------------------ incremental
     def update(self, examples: list[Example]) -> None:
@@ -182,8 +234,10 @@ class SuggestModel:
 
         coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
         if coded and self.quote_x is not None:
-            self.quote_x = vstack([self.quote_x, x[coded]], format="csr")
-            self.quote_codes += [examples[i].codes for i in coded]
+            # kept apart from the fit's rows: no copy of all quotes per coding
+            self.recent_x = x[coded] if self.recent_x is None else \
+                vstack([self.recent_x, x[coded]], format="csr")
+            self.quote_codes += [tuple(sorted(examples[i].codes)) for i in coded]
             self.quote_refs += [examples[i].ref for i in coded]
             self.quote_texts += [_snippet(examples[i].text) for i in coded]
         self.pending += len(examples)
@@ -286,7 +340,7 @@ def _row_weights(examples: list[Example], code_ids: list[int]) -> np.ndarray:
     return out
 
 
-def fit(examples: list[Example], code_ids: list[int], *, folds: int = 3,
+def fit(examples: list[Example], code_ids: list[int], *, folds: int = 2,
         data_version: str = "", calibrate: bool = True) -> SuggestModel:
     """A model fitted on all ``examples`` for ``code_ids``, calibrated on out-of-fold scores."""
     code_ids = list(code_ids)
@@ -301,7 +355,8 @@ def fit(examples: list[Example], code_ids: list[int], *, folds: int = 3,
     weights, bias = _fit_weights(x, y, w, len(code_ids))
     coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
     model = SuggestModel(code_ids, columns, idf, weights, bias,
-                         quote_x=x[coded], quote_codes=[examples[i].codes for i in coded],
+                         quote_x=x[coded],
+                         quote_codes=[tuple(sorted(examples[i].codes)) for i in coded],
                          quote_refs=[examples[i].ref for i in coded],
                          quote_texts=[_snippet(examples[i].text) for i in coded],
                          data_version=data_version, trained_at=started,
@@ -341,9 +396,27 @@ def out_of_fold(examples: list[Example], code_ids: list[int], folds: int = 5,
 
 
 def _platt(examples: list[Example], code_ids: list[int], folds: int) -> tuple[float, float]:
-    """Platt scaling fitted on out-of-fold decision values (every row × code pair)."""
+    """Platt scaling fitted on out-of-fold decision values (every row × code pair), on at most
+    CALIBRATION_ROWS coding rows of whole transcripts (a random but fixed choice): the fit
+    must stay affordable on a large project, and two numbers need few rows."""
+    import random
+
     from sklearn.linear_model import LogisticRegression
 
+    coded = [e for e in examples if e.kind == "coding"]
+    if len(coded) > CALIBRATION_ROWS:
+        groups = sorted({e.group for e in coded}, key=repr)
+        random.Random(0).shuffle(groups)
+        sizes: dict = {}
+        for e in coded:
+            sizes[e.group] = sizes.get(e.group, 0) + 1
+        keep, n = set(), 0
+        for g in groups:
+            if n >= CALIBRATION_ROWS:
+                break
+            keep.add(g)
+            n += sizes[g]
+        examples = [e for e in examples if e.kind == "definition" or e.group in keep]
     rows, values = out_of_fold(examples, code_ids, folds)
     if not rows:
         return (1.0, 0.0)

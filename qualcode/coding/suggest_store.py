@@ -38,7 +38,7 @@ def model_path(project: Project) -> Path:
 def save(model: SuggestModel, path: Path) -> None:
     from scipy.sparse import csr_matrix
 
-    qx = model.quote_x if model.quote_x is not None else csr_matrix((0, len(model.columns)))
+    qx = model.all_quote_x if model.quote_x is not None else csr_matrix((0, len(model.columns)))
     qx = qx.tocsr()
     code_ptr = np.cumsum([0] + [len(c) for c in model.quote_codes]).astype(np.int64)
     code_flat = np.fromiter((c for cs in model.quote_codes for c in sorted(cs)), np.int64)
@@ -74,7 +74,7 @@ def load(path: Path) -> SuggestModel | None:
             qx = csr_matrix((z["qx_data"].astype(np.float64), z["qx_indices"], z["qx_indptr"]),
                             shape=tuple(z["qx_shape"]))
             ptr, flat = z["code_ptr"], z["code_flat"]
-            codes = [frozenset(flat[ptr[i]:ptr[i + 1]].tolist()) for i in range(len(ptr) - 1)]
+            codes = [tuple(flat[ptr[i]:ptr[i + 1]].tolist()) for i in range(len(ptr) - 1)]
             return SuggestModel(
                 code_ids=meta["code_ids"], columns=z["columns"], idf=z["idf"],
                 weights=z["weights"], bias=z["bias"], platt=tuple(meta["platt"]),

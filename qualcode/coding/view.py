@@ -267,7 +267,7 @@ def warm_quote_refs(project: Project, delay: float = 1.0) -> None:
             return
         if first:
             # 20,000 long-lived tuples: keep them out of the collector's full scans, as the
-            # suggestion index does (qualcode.coding.suggestions.warm_index)
+            # old suggestion index did
             gc.collect()
             gc.freeze()
 

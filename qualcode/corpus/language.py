@@ -32,6 +32,22 @@ def pipeline(lang: str | None):
 
 
 @lru_cache(maxsize=8)
+def sentencizer(lang: str | None):
+    """A blank spaCy pipeline with only the sentencizer: the same sentence boundaries as
+    ``pipeline`` without loading the lemma tables (seconds), for callers that need only
+    sentences."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(lang or "xx")
+    except Exception:  # unknown language code
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=8)
 def _stemmer(lang: str | None):
     from nltk.stem.snowball import SnowballStemmer
 

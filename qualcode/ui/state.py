@@ -31,9 +31,12 @@ PROJECT_URL = "qc_project_url"  # session key: the project chosen in the sidebar
 
 @st.cache_resource(show_spinner="Opening the project…")
 def _open(url: str) -> Project:
+    from ..coding.suggest_service import warm
+
     project = Project(url)
     if os.environ.get("QUALCODE_NO_DEMO") != "1" and is_demo_url(url):
         ensure_demo(project)
+    warm(project)  # the suggestion model, loaded (or trained) in the background at once
     return project
 
 
