@@ -21,7 +21,6 @@ from ..coding.view import (chunks, code_usage, codebook_version, diff, display_c
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..ingest.timecodes import format_timecode
-from ..export.docx_transcript import coded_transcript_docx
 from ..corpus.sentences import snap_in_turns
 from ..corpus.order import order_transcripts
 from ..corpus.timing import stamp_turn, time_at, transcript_times
@@ -217,7 +216,7 @@ def _transcript_view(transcript_id: int) -> None:
         review_queue(proj, transcript, paths, selection)
         st.download_button(
             "Coded transcript (.docx)", key="coded_transcript",
-            data=lambda: coded_transcript_docx(proj, transcript.id, viewer=coder()),
+            data=lambda: _coded_transcript(proj, transcript.id),
             file_name=f"{transcript.name} – coded.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             help="This transcript with its codings: codes in the margin beside their passages, "
@@ -456,6 +455,12 @@ def _undo_box(proj) -> None:
             if action is not None:
                 _flash("toast", f"Undone: {action.summary}")
         st.rerun(scope="fragment")
+
+
+def _coded_transcript(proj, transcript_id: int) -> bytes:
+    from ..export.docx_transcript import coded_transcript_docx  # python-docx: when asked for
+
+    return coded_transcript_docx(proj, transcript_id, viewer=coder())
 
 
 def _codings_table(transcript, codings, paths) -> None:
