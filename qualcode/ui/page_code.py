@@ -15,7 +15,7 @@ import streamlit as st
 
 from ..coding import history, shortcuts
 from ..coding.codes import code_tree, create_code, in_subtree
-from ..coding.view import (chunks, code_usage, codebook_version, diff, display_colors,
+from ..coding.view import (chunks, codebook_version, diff, display_colors, recent_codes,
                            speaker_labels, transcript_codings, transcript_headers,
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
@@ -299,7 +299,7 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
     data["codes_v"] = codes_v
     # the number keys 1–9: the coder's pinned codes, which stay put (coding.shortcuts)
     data["top"] = shortcuts.shortcuts(proj, coder())
-    data["recent"] = code_usage(proj, coder())[1]
+    data["recent"] = recent_codes(proj, coder())
     data["acked"] = st.session_state.get(ACKED, [])[-30:]
     data["exact"] = bool(st.session_state.get("code_exact"))
     push = st.session_state.get(PUSH)
