@@ -110,7 +110,7 @@ def test_create_rename_move_merge_delete_keep_codings(project):
         ops.create_code(project, "X", parent_id=999)
     c1 = add_coding(project, t.id, a.id, 3, 10, coder="ad")
     add_coding(project, t.id, b.id, 3, 10, coder="ad")  # same span, both codes
-    add_coding(project, t.id, b.id, 11, 25, coder="ad")
+    add_coding(project, t.id, b.id, 11, 25, coder="bo")  # "ad" would extend (3, 10): issue 17
     add_coding(project, t.id, child.id, 3, 25, coder="ad")
 
     ops.rename_code(project, a.id, "Learning anew")

@@ -23,7 +23,7 @@ def test_merge_keeps_every_memo_and_appends_the_definition(project):
     add_coding(project, t.id, target.id, 3, 11, coder="A", memo="target memo")
     add_coding(project, t.id, source.id, 3, 11, coder="A", memo="source memo")  # same span+coder
     add_coding(project, t.id, source.id, 3, 11, coder="B", memo="other coder")  # moves
-    add_coding(project, t.id, source.id, 12, 16, coder="A", memo="")  # moves
+    add_coding(project, t.id, source.id, 12, 16, coder="C", memo="")  # moves ("A" would extend)
 
     plan = ops.merge_plan(project, source.id, target.id)
     assert (plan.codings_moved, plan.codings_joined, plan.memos_joined) == (2, 1, 1)

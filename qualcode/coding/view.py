@@ -121,10 +121,15 @@ def code_usage(project: Project, coder: str = "", limit: int = 9) -> tuple[list[
     with project.reading() as s:
         top = list(s.scalars(select(Coding.code_id).group_by(Coding.code_id)
                              .order_by(func.count().desc(), Coding.code_id).limit(limit)))
-        recent = list(s.scalars(select(Coding.code_id).where(Coding.coder == (coder or "").strip())
-                                .group_by(Coding.code_id)
-                                .order_by(func.max(Coding.id).desc()).limit(5)))
-    return top, recent
+    return top, recent_codes(project, coder)
+
+
+def recent_codes(project: Project, coder: str = "", limit: int = 5) -> list[int]:
+    """The code ids this coder applied most recently, newest first."""
+    with project.reading() as s:
+        return list(s.scalars(select(Coding.code_id).where(Coding.coder == (coder or "").strip())
+                              .group_by(Coding.code_id)
+                              .order_by(func.max(Coding.id).desc()).limit(limit)))
 
 
 def transcript_headers(project: Project) -> list[tuple[int, str, int | None, dict]]:

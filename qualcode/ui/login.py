@@ -16,7 +16,6 @@ import streamlit as st
 
 from ..errors import QualcodeError
 from ..store.permissions import ROLE_LABELS
-from ..demo import load_demo
 from ..store.projects import create_project, list_projects, projects_dir
 from ..store.users import (actor_for, authenticate, change_password, has_users, login_token,
                            user_from_token)
@@ -231,10 +230,18 @@ def _project_switcher(database: str) -> None:
             demo = st.checkbox("Fill with the demo project")
             if st.form_submit_button("Create"):
                 try:
-                    info = create_project(name, folder, fill=load_demo if demo else None)
+                    info = create_project(name, folder, fill=_load_demo if demo else None)
                 except QualcodeError as exc:
                     st.error(plain(exc))
                 else:
                     st.session_state[PROJECT_URL] = info.url
                     st.session_state.pop("qc_project_pick", None)
                     st.rerun()
+
+
+def _load_demo(project) -> None:
+    """The demo project's contents (imported when asked for: it reads files with the ingest
+    machinery, which a server start does not need)."""
+    from ..demo import load_demo
+
+    load_demo(project)

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import (login, page_agreement, page_audit, page_browse, page_cases, page_code,
-               page_codebook,
-               page_compare, page_cooccurrence, page_export, page_import, page_matrix,
-               page_memos, page_network, page_saturation, page_search, page_transcripts, page_trash,
-               page_users)
+from importlib import import_module
+
+from . import login
 from ..errors import QualcodeError
 from ..store.permissions import ADMIN
 from .state import can, plain, project
+
+
+_RENDERERS: dict[str, object] = {}
+
+
+def _renderer(module: str):
+    """A page's render function that imports its module on the first visit to that page: a
+    server start imports only the page shown (the pages' imports, pandas, Altair, scikit-learn,
+    python-docx…, took seconds before the first page could be drawn)."""
+    if module not in _RENDERERS:
+        def render() -> None:
+            import_module(f"{__package__}.{module}").render()
+
+        render.__name__ = module
+        _RENDERERS[module] = render
+    return _RENDERERS[module]
+
+
+def _page(module: str, title: str, **kwargs):
+    return st.Page(_renderer(module), title=title, **kwargs)
 
 
 def main() -> None:
@@ -29,35 +47,35 @@ def main() -> None:
     # stays visible (expanded), the project has too many for a collapsed list.
     pages = {
         "Coding": [
-            st.Page(page_code.render, title="Code", url_path="start", default=True),
+            _page("page_code", title="Code", url_path="start", default=True),
             # the default page lives at "/" (its url_path is not served); /code, a stable link
             # to the same page, is this hidden one
-            st.Page(page_code.render, title="Code", url_path="code", visibility="hidden"),
-            st.Page(page_browse.render, title="Code browser", url_path="browse"),
-            st.Page(page_codebook.render, title="Codebook", url_path="codebook"),
-            st.Page(page_transcripts.render, title="Transcripts", url_path="transcripts"),
-            st.Page(page_cases.render, title="Cases", url_path="cases"),
-            st.Page(page_memos.render, title="Memos", url_path="memos"),
+            _page("page_code", title="Code", url_path="code", visibility="hidden"),
+            _page("page_browse", title="Code browser", url_path="browse"),
+            _page("page_codebook", title="Codebook", url_path="codebook"),
+            _page("page_transcripts", title="Transcripts", url_path="transcripts"),
+            _page("page_cases", title="Cases", url_path="cases"),
+            _page("page_memos", title="Memos", url_path="memos"),
         ],
         "Analysis": [
-            st.Page(page_search.render, title="Search", url_path="search"),
-            st.Page(page_cooccurrence.render, title="Co-occurrence", url_path="cooccurrence"),
-            st.Page(page_matrix.render, title="Framework matrix", url_path="matrix"),
-            st.Page(page_network.render, title="Relations and network", url_path="network"),
-            st.Page(page_compare.render, title="Constant comparison", url_path="compare"),
-            st.Page(page_saturation.render, title="Saturation", url_path="saturation"),
-            st.Page(page_agreement.render, title="Agreement", url_path="agreement"),
+            _page("page_search", title="Search", url_path="search"),
+            _page("page_cooccurrence", title="Co-occurrence", url_path="cooccurrence"),
+            _page("page_matrix", title="Framework matrix", url_path="matrix"),
+            _page("page_network", title="Relations and network", url_path="network"),
+            _page("page_compare", title="Constant comparison", url_path="compare"),
+            _page("page_saturation", title="Saturation", url_path="saturation"),
+            _page("page_agreement", title="Agreement", url_path="agreement"),
         ],
         "Reports and exchange": [
-            st.Page(page_export.render, title="Export", url_path="export"),
-            st.Page(page_import.render, title="Import / export", url_path="import"),
+            _page("page_export", title="Export", url_path="export"),
+            _page("page_import", title="Import / export", url_path="import"),
         ],
     }
     if can(ADMIN):
         pages["Administration"] = [
-            st.Page(page_users.render, title="Users", url_path="users"),
-            st.Page(page_audit.render, title="Audit trail", url_path="audit"),
-            st.Page(page_trash.render, title="Trash", url_path="trash")]
+            _page("page_users", title="Users", url_path="users"),
+            _page("page_audit", title="Audit trail", url_path="audit"),
+            _page("page_trash", title="Trash", url_path="trash")]
     # The sidebar is drawn after the page (a new tab shows the page's content sooner), and
     # also when the page fails: the coder box is a widget and would lose its value otherwise.
     try:

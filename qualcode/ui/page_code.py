@@ -15,13 +15,12 @@ import streamlit as st
 
 from ..coding import history, shortcuts
 from ..coding.codes import code_tree, create_code, in_subtree
-from ..coding.view import (chunks, code_usage, codebook_version, diff, display_colors,
+from ..coding.view import (chunks, codebook_version, diff, display_colors, recent_codes,
                            speaker_labels, transcript_codings, transcript_headers,
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..ingest.timecodes import format_timecode
-from ..export.docx_transcript import coded_transcript_docx
 from ..corpus.sentences import snap_in_turns
 from ..corpus.order import order_transcripts
 from ..corpus.timing import stamp_turn, time_at, transcript_times
@@ -217,7 +216,7 @@ def _transcript_view(transcript_id: int) -> None:
         review_queue(proj, transcript, paths, selection)
         st.download_button(
             "Coded transcript (.docx)", key="coded_transcript",
-            data=lambda: coded_transcript_docx(proj, transcript.id, viewer=coder()),
+            data=lambda: _coded_transcript(proj, transcript.id),
             file_name=f"{transcript.name} – coded.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             help="This transcript with its codings: codes in the margin beside their passages, "
@@ -300,7 +299,7 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
     data["codes_v"] = codes_v
     # the number keys 1–9: the coder's pinned codes, which stay put (coding.shortcuts)
     data["top"] = shortcuts.shortcuts(proj, coder())
-    data["recent"] = code_usage(proj, coder())[1]
+    data["recent"] = recent_codes(proj, coder())
     data["acked"] = st.session_state.get(ACKED, [])[-30:]
     data["exact"] = bool(st.session_state.get("code_exact"))
     push = st.session_state.get(PUSH)
@@ -456,6 +455,12 @@ def _undo_box(proj) -> None:
             if action is not None:
                 _flash("toast", f"Undone: {action.summary}")
         st.rerun(scope="fragment")
+
+
+def _coded_transcript(proj, transcript_id: int) -> bytes:
+    from ..export.docx_transcript import coded_transcript_docx  # python-docx: when asked for
+
+    return coded_transcript_docx(proj, transcript_id, viewer=coder())
 
 
 def _codings_table(transcript, codings, paths) -> None:

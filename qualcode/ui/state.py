@@ -15,7 +15,6 @@ import os
 
 import streamlit as st
 
-from ..demo import ensure_demo
 from ..errors import QualcodeError
 from ..store.permissions import NOBODY, Actor, local_actor
 from ..store.project import Project, resolve_url
@@ -35,6 +34,8 @@ def _open(url: str) -> Project:
 
     project = Project(url)
     if os.environ.get("QUALCODE_NO_DEMO") != "1" and is_demo_url(url):
+        from ..demo import ensure_demo  # the ingest machinery: only for the demo project
+
         ensure_demo(project)
     warm(project)  # the suggestion model, loaded (or trained) in the background at once
     return project
