@@ -85,9 +85,9 @@ def _metric(at: AppTest, label: str) -> str:
 
 def test_saturation_page_reports_four_plus_two(db):
     at = page("page_saturation")
-    assert _metric(at, "Saturation") == "4+2" and len(at.success) == 1
+    assert _metric(at, "Stopping rule, in interview order") == "4+2" and len(at.success) == 1
     at.multiselect(key="sat_roles").set_value([]).run()
-    assert _metric(at, "Saturation") == "6+2"
+    assert _metric(at, "Stopping rule, in interview order") == "6+2"
 
 
 def test_saturation_page_builds_only_the_open_tab(db):
@@ -95,7 +95,8 @@ def test_saturation_page_builds_only_the_open_tab(db):
     assert len(at.dataframe) == 1 and "order from" in at.dataframe[0].value.columns
     at.session_state["sat_tab"] = "Per tension"
     at.run()
-    assert [list(d.value.columns) for d in at.dataframe] == [["tension", "result", "concepts"]]
+    assert [list(d.value.columns)[:3] for d in at.dataframe] == [["tension", "result", "concepts"]]
+    assert {"Chao2", "jackknife 1", "jackknife 2", "sample coverage"} <= set(at.dataframe[0].value.columns)
     at.session_state["sat_tab"] = "Log of new concepts"
     at.run()
     assert len(at.dataframe) == 1 and len(at.get("download_button")) == 1
@@ -109,14 +110,15 @@ def test_saturation_page_counts_only_coded_interviews(db):
     set_status(project, [fourth.id], IN_PROGRESS)
     project.close()
     at = page("page_saturation")
-    assert _metric(at, "Saturation") == "not reached"
+    # two assessed interviews cannot show 4+2: the rule is not assessable, not "not reached"
+    assert _metric(at, "Stopping rule, in interview order") == "not assessable"
     assert _metric(at, "Assessed interviews") == "2 of 6"
     assert any("Interview 04" in w.value and "next to code" in w.value for w in at.warning)
     at.checkbox(key="sat_in_progress").check().run()
-    assert _metric(at, "Saturation") == "4+2"
+    assert _metric(at, "Stopping rule, in interview order") == "4+2"
     assert _metric(at, "Assessed interviews") == "6 of 6"
     at.selectbox(key="sat_rule").set_value("francis").run()
-    assert not at.exception and _metric(at, "Saturation") == "not reached"
+    assert not at.exception and _metric(at, "Stopping rule, in interview order") == "not assessable"  # Francis: 10 + 3 > 6
     at.selectbox(key="sat_level").set_value(1).run()
     assert not at.exception
 
@@ -183,7 +185,7 @@ def test_an_empty_default_project_starts_with_the_demo(tmp_path, monkeypatch):
     monkeypatch.setenv("QUALCODE_DB_URL", str(path))
     monkeypatch.delenv("QUALCODE_NO_DEMO", raising=False)
     at = page("page_saturation")
-    assert _metric(at, "Saturation") == "4+2"
+    assert _metric(at, "Stopping rule, in interview order") == "4+2"
     project = Project(path)
     assert len(list_transcripts(project)) == 10 and len(all_codings(project)) == 31
     project.close()
