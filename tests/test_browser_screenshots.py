@@ -31,6 +31,7 @@ PAGES = [
     ("search.png", "search", "Search"),
     ("cooccurrence.png", "cooccurrence", "Code co-occurrence"),
     ("matrix.png", "matrix", "Framework matrix"),
+    ("network.png", "network", "Relations and network"),
     ("compare.png", "compare", "Constant comparison"),
     ("saturation.png", "saturation", "Assessed interviews"),
     ("agreement.png", "agreement", "Inter-coder agreement"),
