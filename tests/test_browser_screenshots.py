@@ -27,6 +27,7 @@ PAGES = [
     ("browse.png", "browse", "Code browser"),
     ("codebook.png", "codebook", "Codebook"),
     ("transcripts.png", "transcripts", "Transcripts"),
+    ("cases.png", "cases", "Cases"),
     ("memos.png", "memos", "Memos"),
     ("search.png", "search", "Search"),
     ("cooccurrence.png", "cooccurrence", "Code co-occurrence"),
