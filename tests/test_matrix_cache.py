@@ -93,6 +93,7 @@ def test_summaries_and_quotes_are_read_fresh(project, tmp_path):
 def test_cache_keys_filters_in_any_order_and_rebuilds_for_a_new_version(monkeypatch):
     class Fake:
         url = "sqlite:///nowhere-version-cache-test"
+        user = None  # local mode: the cache key's viewer (store/visibility.py)
 
     calls = []
 
