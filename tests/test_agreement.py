@@ -291,7 +291,9 @@ def test_consensus_adopt_discuss_and_export(study):
     result = project_saturation(project, base=1, run=1, coder=CONSENSUS)
     assert result.steps[0].concepts == {"A", "B"}
     sheet = load_workbook(io.BytesIO(codings_xlsx(project, coder=CONSENSUS))).active
-    assert {row[14] for row in sheet.iter_rows(min_row=2, values_only=True)} == {CONSENSUS}
+    header = [c.value for c in sheet[1]]
+    coder_col = header.index("coder")  # by name: the sheet's columns grow with new features
+    assert {row[coder_col] for row in sheet.iter_rows(min_row=2, values_only=True)} == {CONSENSUS}
     agreement = compute_agreement(project, ["ann", CONSENSUS], "turn")
     report = docx.Document(io.BytesIO(theme_report_docx(project, coder=CONSENSUS,
                                                         agreement=agreement)))
