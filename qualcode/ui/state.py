@@ -115,6 +115,17 @@ def as_user(build):
     return run
 
 
+def admins_only() -> bool:
+    """True for an admin (or local mode); otherwise says so on the page (the navigation hides
+    admin pages from others; this holds if one is reached anyway)."""
+    from ..store.permissions import ADMIN
+
+    if current_actor().can(ADMIN):
+        return True
+    st.error("This page is for the project's admins.")
+    return False
+
+
 def coder() -> str:
     actor = st.session_state.get(ACTOR)
     if actor is not None:
