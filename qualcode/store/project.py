@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import BusyError, ConflictError, QualcodeError, ValidationError
-from .clean import clean, clean_value
+from .clean import NAME_COLUMNS, clean, clean_line, clean_value
 from .models import Base, Meta
 from .permissions import Actor
 
@@ -307,7 +307,7 @@ def _clean_rows(session: Session, _context, _instances) -> None:
                 continue
             value = getattr(obj, attr.key)
             if isinstance(value, str) and isinstance(column.type, String):
-                cleaned = clean(value)
+                cleaned = clean_line(value) if (table, attr.key) in NAME_COLUMNS else clean(value)
                 limit = getattr(column.type, "length", None)
                 if limit and len(cleaned) > limit:
                     what = _WHAT.get(table, table)
