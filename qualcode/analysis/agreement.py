@@ -49,6 +49,15 @@ class AgreementResult:
     overall: dict
     per_code: list[dict]
 
+    def nothing_compared(self) -> str | None:
+        """A message when no text was compared (no transcript coded by every chosen coder):
+        a result over zero units says nothing about agreement; None otherwise."""
+        if self.transcripts:
+            return None
+        return ("Nothing was compared: no transcript is coded by every chosen coder ("
+                + ", ".join(c or "(no coder)" for c in self.coders) + "), so these figures "
+                "say nothing about agreement.")
+
     def as_dict(self) -> dict:
         """The public JSON shape of ``qualcode agreement --json``."""
         return {"unit": self.unit, "coders": list(self.coders), "overall": dict(self.overall),

@@ -24,8 +24,8 @@ from ..store.projects import create_project, list_projects, projects_dir
 from ..store.throttle import Throttle, is_last_admin
 from ..store.users import (actor_for, authenticate, change_password, end_sessions, has_users,
                            login_token, user_from_token)
-from .state import (ACTOR, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied, login_required, plain,
-                    project_url)
+from .state import (ACTOR, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied, coder_cookie_name,
+                    login_required, plain, project_url)
 
 COOKIE = "qualcode_auth"
 TOKEN = "qc_token"
@@ -34,7 +34,8 @@ LOGGED_OUT = "qc_logged_out"
 _JS = """
 export default function (component) {
   const { data } = component;
-  if (!data || typeof data.token !== 'string' || !/^qualcode_auth_[0-9a-f]+$/.test(data.name)) {
+  if (!data || typeof data.token !== 'string' ||
+      !/^qualcode_(auth|coder)_[0-9a-f]+$/.test(data.name)) {
     return;
   }
   const secure = window.location.protocol === 'https:' ? '; Secure' : '';
@@ -182,8 +183,15 @@ def sidebar(proj) -> None:
                         _log_in(proj, user)
                         st.success("Password changed.")
     else:
-        st.text_input("Coder", key="coder", placeholder="your initials",
-                      help="Stored with every coding you make.")
+        name = st.text_input("Coder", key="coder", placeholder="your initials",
+                             help="Stored with every coding you make; this browser "
+                                  "remembers it.")
+        if (name or "").strip() and st.session_state.get("qc_coder_saved") != name.strip():
+            # remembered per browser (a cookie), so a new tab or a reload keeps the coder
+            _cookie(key="qc_coder_cookie", data={"token": name.strip(),
+                                                 "max_age": 365 * 24 * 3600,
+                                                 "name": coder_cookie_name()})
+            st.session_state["qc_coder_saved"] = name.strip()
         if not login_required(project_url()):
             _project_switcher(database)  # the database is shown in its menu
             return
