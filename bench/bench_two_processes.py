@@ -77,7 +77,9 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         await pg.get_by_role("button", name="Log in").click()
         await pg.locator(".qc-span-selector .qc-text span").first.wait_for()
         # each coder opens its own transcript
-        await pg.get_by_role("combobox", name="Transcript").click()
+        box = pg.get_by_role("combobox", name="Transcript")
+        await box.click()
+        await box.fill(f"Interview load {i:02d}")  # the list is long: filter it first
         await pg.get_by_role("option", name=f"Interview load {i:02d}").click()
         mine = sentences(i)
         await pg.locator(".qc-span-selector .qc-text span",
