@@ -442,8 +442,11 @@ def cached_disagreements(project: Project, coders, unit: str = "turn", *, code=N
 
 def _refuse_when_blind(project: Project, viewer: str | None) -> None:
     """Codings side by side are refused under blind coding for a ``viewer`` (an admin must
-    unblind first); no viewer (library, CLI): allowed."""
-    if viewer is not None and blind_coding(project):
+    unblind first), and for a logged-in coder whatever they pass (store/visibility.py);
+    the library, local mode and admins without a viewer: allowed."""
+    from ..store.visibility import visible_scope
+
+    if (viewer is not None or visible_scope(project) is not None) and blind_coding(project):
         raise ValidationError("blind coding is on: codings are compared side by side only "
                               "after an admin unblinds the project")
 
