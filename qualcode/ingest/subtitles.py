@@ -24,7 +24,7 @@ _TAG = re.compile(r"</?[^>]+>")
 _PREFIX = re.compile(r"^(?P<name>[^\W\d_][\w.'’\- ]{0,40}?):\s+(?=\S)")
 
 
-MAX_SECONDS = 100 * 3600  # a caption time beyond 100 hours is not a recording's
+MAX_SECONDS = 1000 * 3600  # a caption time beyond 1,000 hours is not a recording's
 PAUSE = 2.0  # seconds between captions without speakers that start a new turn
 MAX_UNVOICED = 1000  # characters of captions without speakers in one turn
 
@@ -80,7 +80,7 @@ def _times(a: str, b: str, number: int, line: int) -> tuple[float, float]:
         if int(parts[-1]) >= 60 or (len(parts) == 3 and int(parts[-2]) >= 60):
             raise CaptionError(f"{where}: '{text}' has minutes or seconds of 60 or more")
         if value > MAX_SECONDS:
-            raise CaptionError(f"{where}: the time '{text[:30]}' is beyond 100 hours; not a "
+            raise CaptionError(f"{where}: the time '{text[:30]}' is beyond 1,000 hours; not a "
                                "recording's time")
     if end < start:
         raise CaptionError(f"{where}: it ends ({b}) before it starts ({a})")
