@@ -22,8 +22,8 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from .models import (Action, Coding, MatrixSummary, Memo, Meta, RelationEvidence,
-                     SuggestedCoding)
+from .models import (Action, CodeShortcut, Coding, MatrixSummary, Memo, Meta,
+                     RelationEvidence, SuggestedCoding)
 from .permissions import ADMIN, Actor
 
 BLIND_KEY = "setting.blind_coding"
@@ -80,6 +80,7 @@ def install(project, sessions) -> None:
             with_loader_criteria(Action, Action.coder == who, include_aliases=True),
             with_loader_criteria(SuggestedCoding, SuggestedCoding.requested_by == who,
                                  include_aliases=True),
+            with_loader_criteria(CodeShortcut, CodeShortcut.coder == who, include_aliases=True),
             # the quotes grounding a relation: only the viewer's own codings
             with_loader_criteria(RelationEvidence, RelationEvidence.coding_id.in_(
                 select(Coding.id).where(Coding.coder == who)), include_aliases=True),
