@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -204,9 +205,9 @@ def _all_text(data: bytes) -> bytes:
 
 # --- every page and download of the app, as anna -----------------------------------------
 
-PAGES = ["page_code", "page_browse", "page_codebook", "page_transcripts", "page_memos",
-         "page_search", "page_cooccurrence", "page_matrix", "page_compare", "page_saturation",
-         "page_agreement", "page_export", "page_import"]
+# every page module of the app (admin pages included: a coder must not see them either)
+PAGES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "qualcode" / "ui")
+               .glob("page_*.py"))
 
 
 @pytest.fixture
@@ -265,3 +266,26 @@ def test_every_page_and_download_as_a_coder(app_team, name, monkeypatch):
         assert b"bram" not in content, label
         if label == "Download log (CSV)":
             assert CODE_ONLY_BRAM.encode() not in content
+
+
+def test_every_deferred_download_runs_as_the_session_user():
+    """Streamlit runs a download's callable on another thread: each must be wrapped in
+    ui.state.as_user, or it would read as the process default (no blind coding)."""
+    import ast
+    from pathlib import Path
+
+    offenders = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "qualcode" / "ui").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = {n.name for n in ast.walk(tree)
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "download_button"):
+                continue
+            data = call.args[1] if len(call.args) > 1 else next(
+                (k.value for k in call.keywords if k.arg == "data"), None)
+            if isinstance(data, ast.Lambda) or (isinstance(data, ast.Name)
+                                                and data.id in functions):
+                offenders.append(f"{path.name}:{call.lineno}")
+    assert offenders == []

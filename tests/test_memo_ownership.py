@@ -84,3 +84,36 @@ def test_local_mode_is_unchanged(tmp_path):
         delete_memo(project, memo.id)
     assert [i.kind for i in list_trash(project)] == ["memo"]
     project.close()
+
+
+# --- item 7: importing a whole codebook needs the manage-codebook permission ----------------
+
+def test_codebook_import_needs_manage_codebook(team):
+    from qualcode.coding.codebook import import_codebook, parse_codebook
+    from qualcode.exchange.refi_codebook import export_qdc, import_qdc
+
+    project, who, _memo = team
+    book = parse_codebook("codes:\n  - name: Imported\n", "book.yaml")
+    qdc = export_qdc(project)
+    with project.acting_as(who["anna"]):
+        with pytest.raises(PermissionDenied, match="import a codebook"):
+            import_codebook(project, book)
+        with pytest.raises(PermissionDenied, match="import a codebook"):
+            import_qdc(project, qdc, "book.qdc")
+        create_code(project, "One by one")  # a coder still edits codes one by one
+    for name in ("mia", "boss"):
+        with project.acting_as(who[name]):
+            assert import_codebook(project, book)["created"] + import_codebook(
+                project, book)["updated"] >= 1
+
+
+def test_cli_codebook_import_as_a_coder_is_refused(team, tmp_path, capsys):
+    from qualcode.cli import main
+
+    project, _who, _memo = team
+    path = tmp_path / "book.yaml"
+    path.write_text("codes:\n  - name: Imported\n", encoding="utf-8")
+    url = project.url.replace("sqlite:///", "")
+    assert main(["--db", url, "--as", "anna", "codebook", "import", str(path)]) == 2
+    assert "may not import a codebook" in capsys.readouterr().err
+    assert main(["--db", url, "--as", "mia", "codebook", "import", str(path)]) == 0

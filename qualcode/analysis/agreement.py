@@ -49,6 +49,15 @@ class AgreementResult:
     overall: dict
     per_code: list[dict]
 
+    def nothing_compared(self) -> str | None:
+        """A message when no text was compared (no transcript coded by every chosen coder):
+        a result over zero units says nothing about agreement; None otherwise."""
+        if self.transcripts:
+            return None
+        return ("Nothing was compared: no transcript is coded by every chosen coder ("
+                + ", ".join(c or "(no coder)" for c in self.coders) + "), so these figures "
+                "say nothing about agreement.")
+
     def as_dict(self) -> dict:
         """The public JSON shape of ``qualcode agreement --json``."""
         return {"unit": self.unit, "coders": list(self.coders), "overall": dict(self.overall),
@@ -433,8 +442,11 @@ def cached_disagreements(project: Project, coders, unit: str = "turn", *, code=N
 
 def _refuse_when_blind(project: Project, viewer: str | None) -> None:
     """Codings side by side are refused under blind coding for a ``viewer`` (an admin must
-    unblind first); no viewer (library, CLI): allowed."""
-    if viewer is not None and blind_coding(project):
+    unblind first), and for a logged-in coder whatever they pass (store/visibility.py);
+    the library, local mode and admins without a viewer: allowed."""
+    from ..store.visibility import visible_scope
+
+    if (viewer is not None or visible_scope(project) is not None) and blind_coding(project):
         raise ValidationError("blind coding is on: codings are compared side by side only "
                               "after an admin unblinds the project")
 

@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             project.close()
     except QualcodeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from .common import terminal_safe
+
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
 

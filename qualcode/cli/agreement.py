@@ -46,6 +46,8 @@ def cmd_agreement(project: Project, args) -> int:
           f"{len(result.transcripts)} transcript(s)")
     if result.skipped:
         print(f"skipped (not coded by every coder): {', '.join(result.skipped)}")
+    if nothing := result.nothing_compared():
+        print(nothing)
     print(f"overall: percent {_fmt(o['percent_agreement'])}  Cohen κ {_fmt(o['cohen_kappa'])}  "
           f"Fleiss κ {_fmt(o['fleiss_kappa'])}  Krippendorff α {_fmt(o['krippendorff_alpha'])}  "
           f"AC1 {_fmt(o.get('ac1'))}  "

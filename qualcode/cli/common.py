@@ -8,7 +8,16 @@ import sys
 from ..errors import QualcodeError
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with every control and format character (escape sequences, CR, bidi
+    overrides) shown as a \\x/\\u escape, so a file name cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() else
+                   (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+                   for ch in text)
+
+
 def progress_bar(i: int, n: int, name: str) -> None:
+    name = terminal_safe(name)
     width = 30
     done = int(width * i / max(n, 1))
     sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {i}/{n} {name[:40]:<40}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import QualcodeError
 from ..store.project import Project
-from .common import attrs_from_pairs, print_json, progress_bar
+from .common import attrs_from_pairs, print_json, progress_bar, terminal_safe
 
 
 def cmd_ingest(project: Project, args) -> int:
@@ -30,15 +30,15 @@ def cmd_ingest(project: Project, args) -> int:
         print_json(total.as_dict())
         return 1 if total.errors else 0
     for name in total.added:
-        print(f"added: {name}")
+        print(f"added: {terminal_safe(name)}")
     for msg in total.duplicates:
-        print(f"duplicate, skipped: {msg}")
+        print(f"duplicate, skipped: {terminal_safe(msg)}")
     for msg in total.skipped:
-        print(f"not a transcript, skipped: {msg}")
+        print(f"not a transcript, skipped: {terminal_safe(msg)}")
     for msg in total.notes:
-        print(f"note: {msg}")
+        print(f"note: {terminal_safe(msg)}")
     for msg in total.errors:
-        print(f"error: {msg}", file=sys.stderr)
+        print(f"error: {terminal_safe(msg)}", file=sys.stderr)
     print(total.summary())
     return 1 if total.errors else 0
 

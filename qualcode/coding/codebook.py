@@ -142,7 +142,11 @@ def yaml_codebook(data: bytes, name: str) -> Codebook:
 
 
 def import_codebook(project: Project, codebook: Codebook | str | Path) -> dict:
-    """Create or update the codebook's codes in one transaction. Returns counts."""
+    """Create or update the codebook's codes in one transaction (document managers and
+    admins: the manage-codebook permission). Returns counts."""
+    from ..store.permissions import MANAGE_CODEBOOK, require
+
+    require(project, MANAGE_CODEBOOK)
     if not isinstance(codebook, Codebook):
         codebook = read_codebook(codebook)
     created = updated = 0

@@ -153,7 +153,12 @@ def _catch_up(project: Project, model: SuggestModel, version: str) -> int | None
 
 def current_model(project: Project, *, wait: bool = True) -> SuggestModel | None:
     """The project's model, up to date with its codings. ``wait=False``: None at once while
-    the first model is still being trained in the background."""
+    the first model is still being trained in the background. Under blind coding a coder
+    gets no model (None): it learns from every coder's codings."""
+    from ..store.visibility import visible_scope
+
+    if visible_scope(project) is not None:
+        return None
     holder = _holder(project)
     version = data_version(project)
     with holder.lock:

@@ -15,7 +15,7 @@ from ..errors import BusyError, ConflictError, DuplicateError, NotFound, Validat
 from ..ingest.document import IngestedDocument
 from ..store.models import Coding, Transcript, Turn
 from ..store.concurrency import check_version
-from ..store.clean import BAD_CHARS, clean
+from ..store.clean import BAD_CHARS, clean, clean_line
 from ..store.project import Project, get_row
 
 
@@ -30,7 +30,7 @@ def add_transcript(
     """Store an ingested document. Raises DuplicateError if the same text is already stored
     (also when another upload of it commits at the same moment). ``on_stored(session,
     transcript)`` runs in the same transaction (e.g. to add codings from Word comments)."""
-    name = clean(name or "").strip()
+    name = clean_line(name or "")
     if not name:
         raise ValidationError("a transcript needs a name")
     attrs = {**doc.attributes, **(attributes or {})}
@@ -104,7 +104,7 @@ def add_transcripts(project: Project, docs: list[tuple[str, IngestedDocument]],
     at the same moment, falls back to storing them one by one."""
     prepared = []
     for name, doc in docs:
-        name = clean(name or "").strip()
+        name = clean_line(name or "")
         if not name:
             raise ValidationError("a transcript needs a name")
         if BAD_CHARS.search(doc.text):
@@ -281,7 +281,7 @@ def update_transcript(project: Project, transcript_id: int, *, name: str | None 
         transcript = get_row(s, Transcript, transcript_id, "transcript")
         check_version(s, transcript, expected_version, f"transcript '{transcript.name}'")
         if name is not None:
-            name = clean(name).strip()
+            name = clean_line(name)
             if not name:
                 raise ValidationError("a transcript needs a name")
             clash = s.scalar(select(Transcript.id).where(Transcript.name == name,

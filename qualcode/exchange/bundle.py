@@ -173,7 +173,12 @@ def _turns(doc):
 
 def store_bundle(project: Project, bundle: ImportBundle, report: ImportReport, *,
                  dry_run: bool = False) -> ImportReport:
-    """Write the bundle in one transaction; with ``dry_run`` roll it back (the report stays)."""
+    """Write the bundle in one transaction; with ``dry_run`` roll it back (the report stays).
+    A project brings its codebook: the manage-codebook permission is needed."""
+    from ..store.permissions import MANAGE_CODEBOOK, require
+
+    if bundle.codes:
+        require(project, MANAGE_CODEBOOK)
     report.dry_run = dry_run
     _sanitise(bundle)
     try:

@@ -24,6 +24,7 @@ _TAG = re.compile(r"</?[^>]+>")
 _PREFIX = re.compile(r"^(?P<name>[^\W\d_][\w.'’\- ]{0,40}?):\s+(?=\S)")
 
 
+MAX_SECONDS = 1000 * 3600  # a caption time beyond 1,000 hours is not a recording's
 PAUSE = 2.0  # seconds between captions without speakers that start a new turn
 MAX_UNVOICED = 1000  # characters of captions without speakers in one turn
 
@@ -46,12 +47,14 @@ def parse_cues(text: str, fmt: str) -> list[Cue]:
         raise CaptionError("not a WebVTT file: the first line must be 'WEBVTT'")
     cues: list[Cue] = []
     i = 0
+    number = 0
     while i < len(lines):
         m = _ARROW.match(lines[i])
         if not m:
             i += 1
             continue
-        start, end = parse_timecode(m.group("a")), parse_timecode(m.group("b"))
+        number += 1
+        start, end = _times(m.group("a"), m.group("b"), number, i + 1)
         i += 1
         body = []
         while i < len(lines) and lines[i].strip():
@@ -63,6 +66,25 @@ def parse_cues(text: str, fmt: str) -> list[Cue]:
     if not cues:
         raise CaptionError("no caption cues with timecodes found")
     return cues
+
+
+def _times(a: str, b: str, number: int, line: int) -> tuple[float, float]:
+    """A cue's start and end in seconds; an impossible time is refused with the cue's number."""
+    where = f"caption cue {number} (line {line:,})"
+    try:
+        start, end = parse_timecode(a), parse_timecode(b)
+    except ValueError as exc:
+        raise CaptionError(f"{where}: {exc}") from None
+    for value, text in ((start, a), (end, b)):
+        parts = re.split(r"[:.,]", text.strip())[:-1]  # [hours,] minutes, seconds
+        if int(parts[-1]) >= 60 or (len(parts) == 3 and int(parts[-2]) >= 60):
+            raise CaptionError(f"{where}: '{text}' has minutes or seconds of 60 or more")
+        if value > MAX_SECONDS:
+            raise CaptionError(f"{where}: the time '{text[:30]}' is beyond 1,000 hours; not a "
+                               "recording's time")
+    if end < start:
+        raise CaptionError(f"{where}: it ends ({b}) before it starts ({a})")
+    return start, end
 
 
 def _make_cue(start: float, end: float, raw: str, fmt: str) -> Cue:

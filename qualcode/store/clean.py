@@ -27,3 +27,23 @@ def clean_value(value):
     if isinstance(value, (list, tuple)):
         return [clean_value(v) for v in value]
     return value
+
+
+# Bidirectional controls (U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates, the
+# marks U+200E/U+200F/U+061C): in a name they reorder what a reader sees ("fdp.exe" shown as
+# "exe.pdf"); line breaks split a name over lines in lists, logs and exports.
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_BREAKS = re.compile(r"[\s\u2028\u2029\x85]+")
+
+
+def clean_line(value: str) -> str:
+    """A name on one line: :func:`clean`, bidi controls removed, every run of white space
+    (CR, LF, tab, line and paragraph separators) one space, no space at either end."""
+    value = clean(value or "")
+    value = BIDI.sub("", value)
+    return _BREAKS.sub(" ", value).strip()
+
+
+# Columns that are names shown on one line (cleaned by the store before every write).
+NAME_COLUMNS = {("transcripts", "name"), ("codes", "name"), ("users", "name"),
+                ("memos", "title")}

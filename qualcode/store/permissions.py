@@ -10,7 +10,8 @@ Roles (one per user per project; a project is one database):
 =================  ==========================================================================
 
 Permissions (what library code asks for): ``read``, ``code``, ``edit-codebook``,
-``manage-documents``, ``admin``.
+``manage-documents``, ``manage-codebook`` (import a whole codebook: document managers and
+admins), ``admin``.
 
 The check is central: a ``before_flush`` hook on the project's sessions (store/audit.py) maps
 every inserted, updated or deleted row's table to the permission in ``TABLE_PERMISSIONS`` and
@@ -33,8 +34,11 @@ READ = "read"
 CODE = "code"
 EDIT_CODEBOOK = "edit-codebook"
 MANAGE_DOCUMENTS = "manage-documents"
+# Importing a whole codebook (YAML, REFI-QDA .qdc/.qdpx, Taguette) changes many codes at once:
+# document managers and admins, not every coder (who may still edit codes one by one).
+MANAGE_CODEBOOK = "manage-codebook"
 ADMIN = "admin"
-PERMISSIONS = (READ, CODE, EDIT_CODEBOOK, MANAGE_DOCUMENTS, ADMIN)
+PERMISSIONS = (READ, CODE, EDIT_CODEBOOK, MANAGE_DOCUMENTS, MANAGE_CODEBOOK, ADMIN)
 
 ROLE_ADMIN = "admin"
 ROLE_MANAGE = "manage-documents"
@@ -43,7 +47,7 @@ ROLE_READER = "read-only"
 
 ROLES: dict[str, frozenset[str]] = {
     ROLE_ADMIN: frozenset(PERMISSIONS),
-    ROLE_MANAGE: frozenset({READ, CODE, EDIT_CODEBOOK, MANAGE_DOCUMENTS}),
+    ROLE_MANAGE: frozenset({READ, CODE, EDIT_CODEBOOK, MANAGE_DOCUMENTS, MANAGE_CODEBOOK}),
     ROLE_CODER: frozenset({READ, CODE, EDIT_CODEBOOK}),
     ROLE_READER: frozenset({READ}),
 }
@@ -78,7 +82,8 @@ TABLE_PERMISSIONS: dict[str, str] = {
 }
 
 WHAT = {READ: "read this project", CODE: "code or write memos",
-        EDIT_CODEBOOK: "edit the codebook", MANAGE_DOCUMENTS: "add, edit or delete transcripts",
+        EDIT_CODEBOOK: "edit the codebook", MANAGE_CODEBOOK: "import a codebook",
+        MANAGE_DOCUMENTS: "add, edit or delete transcripts",
         ADMIN: "do this (admins only)"}
 
 

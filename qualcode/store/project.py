@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import BusyError, ConflictError, QualcodeError, ValidationError
-from .clean import clean, clean_value
+from .clean import NAME_COLUMNS, clean, clean_line, clean_value
 from .models import Base, Meta
 from .permissions import Actor
 
@@ -139,6 +139,8 @@ class Project:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Clean first, so that permission checks and the audit trail see what is stored.
         event.listen(self._sessions, "before_flush", _clean_rows)
+        event.listen(self._sessions, "before_flush",
+                     lambda session, _c, _i: _fill_coders(self, session))
         audit.install(self, self._sessions)
         visibility.install(self, self._sessions)  # blind coding: what the actor may read
         #: Path of the backup written before the last schema upgrade (SQLite), if any.
@@ -307,7 +309,7 @@ def _clean_rows(session: Session, _context, _instances) -> None:
                 continue
             value = getattr(obj, attr.key)
             if isinstance(value, str) and isinstance(column.type, String):
-                cleaned = clean(value)
+                cleaned = clean_line(value) if (table, attr.key) in NAME_COLUMNS else clean(value)
                 limit = getattr(column.type, "length", None)
                 if limit and len(cleaned) > limit:
                     what = _WHAT.get(table, table)
@@ -321,6 +323,30 @@ def _clean_rows(session: Session, _context, _instances) -> None:
                 cleaned = clean_value(value)
                 if cleaned != value:
                     setattr(obj, attr.key, cleaned)
+
+
+def default_coder(project: Project) -> str:
+    """Who codes when no coder is given: the acting user (logged in, or the name typed in
+    local mode), else the operating-system user running qualcode (local mode, the library)."""
+    actor = project.user
+    if actor is not None and (actor.name or "").strip():
+        return actor.name.strip()
+    import getpass
+
+    try:
+        return getpass.getuser() or "local"
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        return "local"
+
+
+def _fill_coders(project: Project, session: Session) -> None:
+    """A coding is never stored without a coder (agreement, blind coding and the audit trail
+    all rely on it): an empty coder becomes ``default_coder``."""
+    from .models import Coding
+
+    for obj in session.new:
+        if isinstance(obj, Coding) and not (obj.coder or "").strip():
+            obj.coder = default_coder(project)
 
 
 def get_row(session: Session, model, ident: int, what: str):

@@ -120,7 +120,9 @@ def reset_password(project, name: str, password: str) -> None:
     _check_password(password)
     require(project, ADMIN)
     with project.transaction() as s:
-        _user_row(s, name).password_hash = _hasher.hash(password)
+        user = _user_row(s, name)
+        user.password_hash = _hasher.hash(password)
+    end_sessions(project, name)
 
 
 def change_password(project, name: str, old: str, new: str) -> None:
@@ -130,6 +132,7 @@ def change_password(project, name: str, old: str, new: str) -> None:
         raise PermissionDenied("the current password is wrong")
     with project.acting_as(SYSTEM), project.transaction() as s:
         _user_row(s, name).password_hash = _hasher.hash(new)
+    end_sessions(project, name)  # every other device logs in again
 
 
 def set_role(project, name: str, role: str) -> UserInfo:
@@ -150,7 +153,10 @@ def set_active(project, name: str, active: bool) -> UserInfo:
         if not active:
             _keep_an_admin(s, user, None, False)
         user.active = bool(active)
-        return _info(user)
+        info = _info(user)
+    if not active:
+        end_sessions(project, name)
+    return info
 
 
 def authenticate(project, name: str, password: str) -> UserInfo | None:
@@ -198,11 +204,43 @@ def _fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
+# Server-side revocation: each user has a session generation (a ``qualcode_meta`` row, so no
+# schema change); every token carries the generation it was issued in, and logging out,
+# changing or resetting the password or deactivating the account moves it on, which ends
+# every token issued before, on every device and every server process at once.
+GENERATION = "login_generation.{}"
+
+
+def _generation(s, user_id: int) -> int:
+    row = s.get(Meta, GENERATION.format(user_id))
+    try:
+        return int(row.value) if row is not None else 0
+    except ValueError:
+        return 0
+
+
+def _next_generation(s, user_id: int) -> None:
+    key = GENERATION.format(user_id)
+    row = s.get(Meta, key)
+    value = str(_generation(s, user_id) + 1)
+    if row is None:
+        s.add(Meta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def end_sessions(project, name: str) -> None:
+    """End every login token of ``name`` issued so far (logging out ends them everywhere)."""
+    with project.acting_as(SYSTEM), project.transaction() as s:
+        _next_generation(s, _user_row(s, name).id)
+
+
 def login_token(project, name: str) -> str:
     """A signed token for a logged-in user (kept by the browser to survive a reload)."""
     with project.reading() as s:
         user = _user_row(s, name)
-        return _serializer(project).dumps({"u": user.id, "f": _fingerprint(user.password_hash)})
+        return _serializer(project).dumps({"u": user.id, "f": _fingerprint(user.password_hash),
+                                           "g": _generation(s, user.id)})
 
 
 def user_from_token(project, token: str | None,
@@ -220,4 +258,6 @@ def user_from_token(project, token: str | None,
         user = s.get(User, data.get("u"))
         if user is None or not user.active or data.get("f") != _fingerprint(user.password_hash):
             return None
+        if data.get("g") != _generation(s, user.id):
+            return None  # logged out (or password changed) since the token was issued
         return _info(user)

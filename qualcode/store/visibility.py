@@ -2,7 +2,8 @@
 
 While the project setting ``blind_coding`` is on, a logged-in user who is not an admin sees
 only their own work: their codings (and through them quotes, coding memos and every analysis),
-their memos, their matrix summaries and their undo history. This is not left to callers: every
+their memos, their matrix summaries, their undo history, the suggestions they asked for and,
+of a relation between codes, only the quotes of their own that ground it. This is not left to callers: every
 session of a project carries a ``do_orm_execute`` hook (installed by :func:`install`) that adds
 ``with_loader_criteria`` to every ORM SELECT of those tables — ``session.get``, column
 selects, joins, subqueries and relationship loads alike — derived from ``project.user``. A
@@ -21,7 +22,8 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from .models import Action, Coding, MatrixSummary, Memo, Meta
+from .models import (Action, CodeShortcut, Coding, MatrixSummary, Memo, Meta,
+                     RelationEvidence, SuggestedCoding)
 from .permissions import ADMIN, Actor
 
 BLIND_KEY = "setting.blind_coding"
@@ -76,4 +78,10 @@ def install(project, sessions) -> None:
             with_loader_criteria(MatrixSummary, MatrixSummary.author == who,
                                  include_aliases=True),
             with_loader_criteria(Action, Action.coder == who, include_aliases=True),
+            with_loader_criteria(SuggestedCoding, SuggestedCoding.requested_by == who,
+                                 include_aliases=True),
+            with_loader_criteria(CodeShortcut, CodeShortcut.coder == who, include_aliases=True),
+            # the quotes grounding a relation: only the viewer's own codings
+            with_loader_criteria(RelationEvidence, RelationEvidence.coding_id.in_(
+                select(Coding.id).where(Coding.coder == who)), include_aliases=True),
         )

@@ -1,25 +1,31 @@
 """Login, logout and the sidebar's "who and which project" block.
 
 A login survives a page reload: after logging in, the browser keeps a signed token
-(store/users.py ``login_token``; HMAC with a per-project secret, ended by a password reset) in a
-``SameSite=Strict`` cookie (``Secure`` over HTTPS), set by a tiny components-v2 element; a new
-browser session reads it from ``st.context.cookies``. Logging out deletes it.
+(store/users.py ``login_token``; HMAC with a per-project secret) in a ``SameSite=Strict`` cookie
+(``Secure`` over HTTPS), set by a tiny components-v2 element; a new browser session reads it
+from ``st.context.cookies``. Logging out ends every token of the user on the server
+(store/users.py ``end_sessions``), as do a password change or reset and deactivation.
+
+The cookie is not HttpOnly: Streamlit gives a page no way to send a Set-Cookie header, and a
+cookie written by script cannot be HttpOnly. What holds instead is written in
+docs/team-server.md ("Sessions"). Failed logins are throttled with growing delays per client
+address and per name (store/throttle.py), never a hard lock.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 
 import streamlit as st
 
 from ..errors import QualcodeError
 from ..store.permissions import ROLE_LABELS
 from ..store.projects import create_project, list_projects, projects_dir
-from ..store.users import (actor_for, authenticate, change_password, has_users, login_token,
-                           user_from_token)
-from .state import ACTOR, PROJECT_URL, _open, login_required, plain, project_url
+from ..store.throttle import Throttle, is_last_admin
+from ..store.users import (actor_for, authenticate, change_password, end_sessions, has_users,
+                           login_token, user_from_token)
+from .state import (ACTOR, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied, coder_cookie_name,
+                    login_required, plain, project_url)
 
 COOKIE = "qualcode_auth"
 TOKEN = "qc_token"
@@ -28,7 +34,8 @@ LOGGED_OUT = "qc_logged_out"
 _JS = """
 export default function (component) {
   const { data } = component;
-  if (!data || typeof data.token !== 'string' || !/^qualcode_auth_[0-9a-f]+$/.test(data.name)) {
+  if (!data || typeof data.token !== 'string' ||
+      !/^qualcode_(auth|coder)_[0-9a-f]+$/.test(data.name)) {
     return;
   }
   const secure = window.location.protocol === 'https:' ? '; Secure' : '';
@@ -64,27 +71,28 @@ def _cookie_token() -> str | None:
         return None
 
 
-MAX_FAILURES = 5       # failed logins per user name …
-FAILURE_WINDOW = 300   # … within this many seconds lock that name for the rest of the window
-
-
 @st.cache_resource
-def _failures() -> dict:
-    return {"lock": threading.Lock(), "by_name": {}}
+def _throttle() -> Throttle:
+    """Failed logins of this server process (store/throttle.py: growing delays per address
+    and per name, no hard lock)."""
+    return Throttle()
 
 
-def _locked_out(name: str) -> bool:
-    book = _failures()
-    with book["lock"]:
-        recent = [t for t in book["by_name"].get(name, []) if time.time() - t < FAILURE_WINDOW]
-        book["by_name"][name] = recent
-        return len(recent) >= MAX_FAILURES
-
-
-def _failed(name: str) -> None:
-    book = _failures()
-    with book["lock"]:
-        book["by_name"].setdefault(name, []).append(time.time())
+def client_address() -> tuple[str, bool]:
+    """(the client's address, whether it is this machine). Behind a reverse proxy the address
+    is the last X-Forwarded-For entry (the one the proxy adds) and never counts as local."""
+    try:
+        headers = st.context.headers
+        forwarded = headers.get("x-forwarded-for") or headers.get("x-real-ip")
+        if forwarded or _proxied():
+            # the last entry: the one the proxy itself added (earlier ones the client may forge)
+            return (forwarded or "proxied").split(",")[-1].strip(), False
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        address = ""
+    if not isinstance(address, str):
+        address = ""  # no web request behind this run (AppTest, bare mode): this machine
+    return address or "local", address in LOCAL_ADDRESSES or not address
 
 
 def _log_in(proj, user) -> None:
@@ -126,15 +134,19 @@ def _login_form(proj) -> None:
         name = st.text_input("User name")
         password = st.text_input("Password", type="password")
         if st.form_submit_button("Log in"):
-            key = (name or "").strip().lower()
-            if _locked_out(key):
-                st.error("Too many failed logins for this name; wait five minutes.")
+            address, local = client_address()
+            throttle = _throttle()
+            exempt = local and is_last_admin(proj, name)  # never locked out of one's server
+            wait = throttle.wait(address, name or "", exempt=exempt)
+            if wait > 0:
+                st.error(f"Too many failed logins; try again in {int(wait) + 1} seconds.")
                 return
             user = authenticate(proj, name, password)
             if user is None:
-                _failed(key)
+                throttle.failed(address, name or "")
                 st.error("Unknown user name or wrong password.")
             else:
+                throttle.succeeded(address, name or "")
                 _log_in(proj, user)
                 st.rerun()
 
@@ -149,6 +161,10 @@ def sidebar(proj) -> None:
         st.text(f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})")
         c1, c2 = st.columns(2)
         if c1.button("Log out", key="qc_logout"):
+            try:
+                end_sessions(proj, actor.name)  # every token of this user ends, everywhere
+            except QualcodeError:
+                pass  # the account is gone: its tokens are void anyway
             for key in (ACTOR, TOKEN):
                 st.session_state.pop(key, None)
             st.session_state[LOGGED_OUT] = True
@@ -167,8 +183,15 @@ def sidebar(proj) -> None:
                         _log_in(proj, user)
                         st.success("Password changed.")
     else:
-        st.text_input("Coder", key="coder", placeholder="your initials",
-                      help="Stored with every coding you make.")
+        name = st.text_input("Coder", key="coder", placeholder="your initials",
+                             help="Stored with every coding you make; this browser "
+                                  "remembers it.")
+        if (name or "").strip() and st.session_state.get("qc_coder_saved") != name.strip():
+            # remembered per browser (a cookie), so a new tab or a reload keeps the coder
+            _cookie(key="qc_coder_cookie", data={"token": name.strip(),
+                                                 "max_age": 365 * 24 * 3600,
+                                                 "name": coder_cookie_name()})
+            st.session_state["qc_coder_saved"] = name.strip()
         if not login_required(project_url()):
             _project_switcher(database)  # the database is shown in its menu
             return

@@ -59,6 +59,9 @@ def render() -> None:
     except QualcodeError as exc:
         st.error(plain(exc))
         return
+    if nothing := result.nothing_compared():
+        st.warning(plain(nothing))
+        return
     st.text(f"{len(result.transcripts)} transcript(s) coded by every chosen coder"
             + (f"; not compared (not coded by every coder): {', '.join(result.skipped)}"
                if result.skipped else ""))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..store.audit import list_audit
 from ..export.csv_files import csv_bytes
-from .state import project
+from .state import admins_only, project
 
 TABLES = ["", "transcripts", "codes", "codings", "memos", "turns", "users", "trash",
           "qualcode_meta"]
@@ -26,6 +26,8 @@ def _short(value) -> str:
 def render() -> None:
     st.header("Audit trail")
     proj = project()
+    if not admins_only():
+        return
     c1, c2, c3, c4 = st.columns(4)
     user = c1.text_input("User", key="audit_user", help="exact user name; empty: everyone")
     table = c2.selectbox("What", TABLES, format_func=lambda t: t or "everything", key="audit_table")

@@ -27,7 +27,7 @@ from ..corpus.timing import stamp_turn, time_at, transcript_times
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
 from .recording import media_url
 from .span_selector import span_selector
-from .state import coder, plain, project
+from .state import as_user, coder, plain, project
 from .status_control import status_control
 from .suggest_panel import (review_queue, selection_suggestions, show_selection_suggestions,
                             warm_model)
@@ -216,7 +216,7 @@ def _transcript_view(transcript_id: int) -> None:
         review_queue(proj, transcript, paths, selection)
         st.download_button(
             "Coded transcript (.docx)", key="coded_transcript",
-            data=lambda: _coded_transcript(proj, transcript.id),
+            data=as_user(lambda viewer=coder(): _coded_transcript(proj, transcript.id, viewer)),
             file_name=f"{transcript.name} – coded.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             help="This transcript with its codings: codes in the margin beside their passages, "
@@ -457,10 +457,11 @@ def _undo_box(proj) -> None:
         st.rerun(scope="fragment")
 
 
-def _coded_transcript(proj, transcript_id: int) -> bytes:
+def _coded_transcript(proj, transcript_id: int, viewer: str) -> bytes:
+    """Run by Streamlit on another thread (as_user): no session state in here."""
     from ..export.docx_transcript import coded_transcript_docx  # python-docx: when asked for
 
-    return coded_transcript_docx(proj, transcript_id, viewer=coder())
+    return coded_transcript_docx(proj, transcript_id, viewer=viewer)
 
 
 def _codings_table(transcript, codings, paths) -> None:

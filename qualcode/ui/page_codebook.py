@@ -13,7 +13,8 @@ from ..coding.view import code_counts
 from ..errors import QualcodeError
 from ..exchange.refi_codebook import export_qdc
 from ..coding import history
-from .state import as_user, coder, forget_version, opened_version, plain, project, run_action
+from ..store.permissions import MANAGE_CODEBOOK
+from .state import as_user, can, coder, forget_version, opened_version, plain, project, run_action
 
 
 TAB = "codebook_tab"        # the open tab, kept over the reruns after a change
@@ -146,8 +147,12 @@ def render() -> None:
         _undo(proj)
 
     with tab_io:
-        upload = st.file_uploader("Import a codebook (qualcode .yaml or REFI-QDA .qdc)",
-                                  type=["yaml", "yml", "qdc"], key="codebook_upload")
+        if not can(MANAGE_CODEBOOK):
+            st.caption("Importing a whole codebook is for document managers and admins.")
+            upload = None
+        else:
+            upload = st.file_uploader("Import a codebook (qualcode .yaml or REFI-QDA .qdc)",
+                                      type=["yaml", "yml", "qdc"], key="codebook_upload")
         if upload is not None and st.button("Import", key="codebook_import"):
             _run(lambda: import_codebook(proj, codebook_from_bytes(upload.getvalue(), upload.name)),
                  "Codebook imported.")

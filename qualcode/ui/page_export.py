@@ -41,7 +41,7 @@ def render() -> None:
                                  include_model=with_model, viewer=viewer)
 
     # Each file is made when its button is clicked, not on every rerun of the page.
-    st.download_button("Download theme report (.docx)", report,
+    st.download_button("Download theme report (.docx)", as_user(report),
                        file_name="theme-report.docx", mime=DOCX, key="dl_theme_report")
     st.subheader("Quote table and codings")
     c1, c2, c3 = st.columns(3)
@@ -52,7 +52,7 @@ def render() -> None:
     c3.download_button("Codings (.xlsx)", as_user(lambda: codings_xlsx(proj, viewer=viewer)), file_name="codings.xlsx",
                        mime=XLSX, key="dl_codings_xlsx")
     st.download_button("Codings with the relations between codes (.xlsx)",
-                       lambda: codings_xlsx(proj, viewer=viewer, relations=True),
+                       as_user(lambda: codings_xlsx(proj, viewer=viewer, relations=True)),
                        file_name="codings-relations.xlsx", mime=XLSX, key="dl_relations_xlsx")
     st.subheader("Codebook")
     st.download_button("Codebook (.yaml)", as_user(lambda: export_codebook(proj).encode("utf-8")),

@@ -17,7 +17,7 @@ from ..coding.quotes import quote_rows
 from ..errors import QualcodeError
 from ..store.permissions import EDIT_CODEBOOK
 from .network_view import network_view
-from .state import can, coder, plain, project, run_action
+from .state import as_user, can, coder, plain, project, run_action
 
 UNSAVED = 0  # the view selector's "all relations, not saved" entry
 FLASH = "net_flash"
@@ -120,9 +120,9 @@ def _network(proj, paths: dict[int, str]) -> None:
 
         return (network_svg if kind == "svg" else network_png)(net, title)
 
-    d1.download_button("Download SVG", lambda: image("svg"), file_name="network.svg",
+    d1.download_button("Download SVG", as_user(lambda: image("svg")), file_name="network.svg",
                        mime="image/svg+xml", key="net_svg")
-    d2.download_button("Download PNG", lambda: image("png"), file_name="network.png",
+    d2.download_button("Download PNG", as_user(lambda: image("png")), file_name="network.png",
                        mime="image/png", key="net_png")
     if editable:
         _save_view_form(proj, paths, view_id, center, depth, options, positions)

@@ -7,12 +7,14 @@ import streamlit as st
 
 from ..errors import QualcodeError
 from ..store.trash import list_trash, restore
-from .state import plain, project
+from .state import admins_only, plain, project
 
 
 def render() -> None:
     st.header("Trash")
     proj = project()
+    if not admins_only():
+        return
     if msg := st.session_state.pop("trash_flash", None):
         st.success(plain(msg))
     items = list_trash(proj)

@@ -7,12 +7,14 @@ import streamlit as st
 
 from ..store.permissions import ROLE_LABELS, ROLES
 from ..store.users import add_user, list_users, reset_password, set_active, set_role
-from .state import plain, project, run_action
+from .state import admins_only, plain, project, run_action
 
 
 def render() -> None:
     st.header("Users")
     proj = project()
+    if not admins_only():
+        return
     if msg := st.session_state.pop("users_flash", None):
         st.success(plain(msg))
     users = list_users(proj)

@@ -88,7 +88,37 @@ def current_actor() -> Actor:
         return actor
     if login_required():
         return NOBODY
+    if "coder" not in st.session_state:
+        st.session_state["coder"] = remembered_coder()
     return local_actor(st.session_state.get("coder", "") or "")
+
+
+CODER_COOKIE = "qualcode_coder"
+
+
+def coder_cookie_name() -> str:
+    import hashlib
+
+    return f"{CODER_COOKIE}_{hashlib.sha256(project_url().encode()).hexdigest()[:12]}"
+
+
+def remembered_coder() -> str:
+    """The coder of a new browser session in local mode: the name this browser used last
+    (a cookie, see login.sidebar), else the operating-system user."""
+    from urllib.parse import unquote
+
+    try:
+        saved = st.context.cookies.get(coder_cookie_name())
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        saved = None
+    if isinstance(saved, str) and unquote(saved).strip():
+        return unquote(saved).strip()[:255]
+    import getpass
+
+    try:
+        return getpass.getuser() or ""
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        return ""
 
 
 def project() -> Project:
@@ -113,6 +143,17 @@ def as_user(build):
         return context.copy().run(build)
 
     return run
+
+
+def admins_only() -> bool:
+    """True for an admin (or local mode); otherwise says so on the page (the navigation hides
+    admin pages from others; this holds if one is reached anyway)."""
+    from ..store.permissions import ADMIN
+
+    if current_actor().can(ADMIN):
+        return True
+    st.error("This page is for the project's admins.")
+    return False
 
 
 def coder() -> str:
