@@ -5,7 +5,6 @@ files in the wheel. Needs node and npm (scripts/test.sh runs ``npm ci``; here to
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,21 +12,13 @@ import pytest
 
 from qualcode.ui import span_selector
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _run(*cmd: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+from .front_end import ensure_node_modules
+from .front_end import run as _run
 
 
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (scripts/test.sh)"
-    eslint = ROOT / "node_modules" / ".bin" / "eslint"
-    if not eslint.exists():
-        done = _run("npm", "ci", "--no-audit", "--no-fund")
-        assert done.returncode == 0, done.stdout + done.stderr
-    return ROOT / "node_modules"
+    return ensure_node_modules()
 
 
 def test_eslint_passes(node_modules):

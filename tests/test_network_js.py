@@ -5,28 +5,19 @@ runs. Needs node and npm (scripts/test.sh runs ``npm ci``; here too if missing).
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from qualcode.ui import network_view
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _run(*cmd: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+from .front_end import ensure_node_modules
+from .front_end import run as _run
 
 
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (scripts/test.sh)"
-    eslint = ROOT / "node_modules" / ".bin" / "eslint"
-    if not eslint.exists():
-        done = _run("npm", "ci", "--no-audit", "--no-fund")
-        assert done.returncode == 0, done.stdout + done.stderr
-    return ROOT / "node_modules"
+    return ensure_node_modules()
 
 
 def test_eslint_passes(node_modules):

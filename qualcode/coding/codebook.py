@@ -125,11 +125,15 @@ def read_codebook(path: str | Path) -> Codebook:
     if path.suffix.lower() in (".qdc", ".qdpx", ".qde"):
         raise ValidationError(f"{path.name}: not a YAML codebook; read REFI-QDA codebooks "
                               "with qualcode.exchange.codebook_files.load_codebook")
+    return yaml_codebook(codebook_bytes(path), path.name)
+
+
+def codebook_bytes(path: Path) -> bytes:
+    """The bytes of a codebook file, or a clear error naming it."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"{path}: cannot read the codebook ({exc.strerror or exc})") from exc
-    return yaml_codebook(data, path.name)
 
 
 def yaml_codebook(data: bytes, name: str) -> Codebook:

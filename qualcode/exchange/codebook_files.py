@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..coding.codebook import Codebook, yaml_codebook
+from ..coding.codebook import Codebook, codebook_bytes, yaml_codebook
 from ..errors import ValidationError
 from .refi_codebook import parse_qdc
 
@@ -12,11 +12,7 @@ from .refi_codebook import parse_qdc
 def load_codebook(path: str | Path) -> Codebook:
     """A codebook file: qualcode YAML (.yaml/.yml) or REFI-QDA (.qdc)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"{path}: cannot read the codebook ({exc.strerror or exc})") from exc
-    return codebook_from_bytes(data, path.name)
+    return codebook_from_bytes(codebook_bytes(path), path.name)
 
 
 def codebook_from_bytes(data: bytes, name: str) -> Codebook:
