@@ -261,6 +261,23 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
     files = {}
     media_files = {}  # archive path -> file in the media folder
 
+    def add_selection(parent, tag: str, t, span, group, **where):
+        """One selection (``PlainTextSelection`` of a text, ``TranscriptSelection`` of a
+        recording's transcript) for a span, coder and memo, with a Coding per code."""
+        start, end, coder, memo = span
+        sel = E(parent, tag,
+                guid=stable_guid("selection", t.guid, str(start), str(end),
+                                 *((coder, memo) if coder or memo else ())),
+                name=_xml_safe(quote_name(t.text[start:end])), **where,
+                creatingUser=user_guid.get(coder),
+                creationDateTime=_iso(min(c.created_at for c in group)))
+        if memo:
+            E(sel, "Description").text = _xml_safe(memo)
+        for c in group:
+            coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),
+                          creationDateTime=_iso(c.created_at))
+            E(coding_el, "CodeRef", targetGUID=code_guid[c.code_id])
+
     def add_recording(sources_el, t: Transcript, fname: str) -> None:
         """An AudioSource/VideoSource with the recording, its transcript, sync points and
         transcript selections (see the docstring)."""
@@ -296,19 +313,8 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             E(tr, "SyncPoint", guid=point_guid[pos], position=str(unit(t, pos)),
               timeStamp=None if seconds is None else str(round(seconds * 1000)))
         for (start, end, coder, memo), group in spans.items():
-            sel = E(tr, "TranscriptSelection",
-                    guid=stable_guid("selection", t.guid, str(start), str(end),
-                                     *((coder, memo) if coder or memo else ())),
-                    name=_xml_safe(quote_name(t.text[start:end])),
-                    fromSyncPoint=point_guid[start], toSyncPoint=point_guid[end],
-                    creatingUser=user_guid.get(coder),
-                    creationDateTime=_iso(min(c.created_at for c in group)))
-            if memo:
-                E(sel, "Description").text = _xml_safe(memo)
-            for c in group:
-                coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),
-                              creationDateTime=_iso(c.created_at))
-                E(coding_el, "CodeRef", targetGUID=code_guid[c.code_id])
+            add_selection(tr, "TranscriptSelection", t, (start, end, coder, memo), group,
+                          fromSyncPoint=point_guid[start], toSyncPoint=point_guid[end])
         for m in memo_by_doc.get(t.id, []):
             E(tr, "NoteRef", targetGUID=m.guid)
         add_values(src, attrs_of(t))
@@ -334,20 +340,8 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             for c in by_doc.get(t.id, []):
                 spans[(c.start, c.end, c.coder or "", c.memo or "")].append(c)
             for (start, end, coder, memo), group in spans.items():
-                sel = E(src, "PlainTextSelection",
-                        guid=stable_guid("selection", t.guid, str(start), str(end),
-                                         *((coder, memo) if coder or memo else ())),
-                        name=_xml_safe(quote_name(t.text[start:end])),
-                        startPosition=str(unit(t, start)),
-                        endPosition=str(unit(t, end)),
-                        creatingUser=user_guid.get(coder),
-                        creationDateTime=_iso(min(c.created_at for c in group)))
-                if memo:
-                    E(sel, "Description").text = _xml_safe(memo)
-                for c in group:
-                    coding_el = E(sel, "Coding", guid=c.guid, creatingUser=user_guid.get(c.coder),
-                                  creationDateTime=_iso(c.created_at))
-                    E(coding_el, "CodeRef", targetGUID=code_guid[c.code_id])
+                add_selection(src, "PlainTextSelection", t, (start, end, coder, memo), group,
+                              startPosition=str(unit(t, start)), endPosition=str(unit(t, end)))
             for m in memo_by_doc.get(t.id, []):
                 E(src, "NoteRef", targetGUID=m.guid)
             add_values(src, attrs_of(t))
