@@ -6,7 +6,9 @@ On SQLite (WAL, write lock taken up front, retry with backoff) and PostgreSQL (r
 from __future__ import annotations
 
 import multiprocessing as mp
+import sys
 import traceback
+import types
 
 import pytest
 
@@ -104,8 +106,15 @@ def _hammer(url: str) -> None:
     procs = [ctx.Process(target=_run, args=(fn, url, w, start, errors))
              for fn in (_coder, _code_editor, _sheets) for w in range(WORKERS)]
     procs.append(ctx.Process(target=_run, args=(_importer, url, 0, start, errors)))
-    for p in procs:
-        p.start()
+    # a spawned process re-runs the parent's __main__ file; after a Streamlit AppTest in this
+    # pytest process that can be an app page script: start the workers from a bare __main__
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for p in procs:
+            p.start()
+    finally:
+        sys.modules["__main__"] = main
     start.set()
     for p in procs:
         p.join(timeout=600)

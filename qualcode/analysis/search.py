@@ -28,7 +28,7 @@ from ..coding.codings import apply_span
 from ..errors import NotFound, ValidationError
 from ..ingest.timecodes import format_timecode
 from ..store.models import Code, Coding, Transcript
-from ..store.project import Project, get_row
+from ..store.project import Project, default_coder, get_row
 from .corpus import Corpus, Doc, load_corpus
 
 MODES = ("phrase", "word", "regex", "stem")
@@ -436,7 +436,8 @@ def code_hits_outcomes(project: Project, hits: list[Hit], code_id: int, span: st
     same coder's overlapping or touching coding of this code now covers it, as on the Code
     page: see qualcode.coding.codings.apply_span) or ``"same"`` (already coded)."""
     plan = plan_codings(project, hits, code_id, span, coder)
-    coder = (coder or "").strip()
+    # the coder the store will write (never empty): the same coder's codings are extended
+    coder = (coder or "").strip() or default_coder(project)
     out = []
     with project.transaction() as s:
         get_row(s, Code, code_id, "code")

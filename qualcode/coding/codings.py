@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from ..errors import DuplicateError, ValidationError
 from ..store.models import Code, Coding, Memo, MemoLink, Transcript
 from ..store.clean import clean
-from ..store.project import Project, get_row
+from ..store.project import Project, default_coder, get_row
 from .spans import trim_span
 
 
@@ -33,10 +33,9 @@ def add_coding(project: Project, transcript_id: int, code_id: int, start: int, e
         start, end = trim_span(text, start, end)
         if start == end:
             raise ValidationError("the selected span holds only white space")
-        coder = clean(coder or "").strip()
-        actor = project.user
-        if not coder and actor is not None and not actor.local:
-            coder = actor.name  # a logged-in user codes as themselves
+        # the coder the store writes (never empty: the acting user, else the OS user), so the
+        # same coder's overlapping coding is found and extended, not duplicated
+        coder = clean(coder or "").strip() or default_coder(project)
         existing = list(s.scalars(select(Coding).where(
             Coding.transcript_id == transcript_id, Coding.code_id == code_id,
             Coding.coder == coder, Coding.start <= end + _GAP, Coding.end >= start - _GAP)))
