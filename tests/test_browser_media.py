@@ -17,6 +17,7 @@ from qualcode.corpus.transcripts import get_turns
 from qualcode.store.project import Project
 from tests.recordings import SENTENCES, require_tools, spoken, vtt
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.test_browser import _drag_select
 
 pytestmark = pytest.mark.browser
 
@@ -168,22 +169,6 @@ def test_the_code_browser_plays_a_quotes_clip(app, page):
                                ".currentTime") or 0) >= 9.0)
 
 
-POINT_JS = """([needle, edge]) => {
-  const root = document.querySelector('.qc-span-selector .qc-text');
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const i = node.data.indexOf(needle);
-    if (i < 0) continue;
-    const r = document.createRange();
-    const at = edge === 'start' ? i : i + needle.length - 1;
-    r.setStart(node, at); r.setEnd(node, at + 1);
-    const b = r.getBoundingClientRect();
-    return {x: edge === 'start' ? b.left + 1 : b.right - 1, y: b.top + b.height / 2};
-  }
-  return null;
-}"""
-
-
 def test_listen_plays_exactly_the_selected_passage(app, page):
     url, *_ = app
     pg = page
@@ -191,12 +176,7 @@ def test_listen_plays_exactly_the_selected_passage(app, page):
     pg.locator(".qc-player audio").wait_for(state="attached")
     _wait(lambda: _player(pg, "readyState") >= 1)
     needle = "I started at the hospital ten years ago."  # the second cue: 3 s to 6 s
-    a = pg.evaluate(POINT_JS, [needle, "start"])
-    z = pg.evaluate(POINT_JS, [needle, "end"])
-    pg.mouse.move(a["x"], a["y"])
-    pg.mouse.down()
-    pg.mouse.move(z["x"], z["y"], steps=8)
-    pg.mouse.up()
+    _drag_select(pg, needle)
     pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
     pg.locator(".qc-palette .qc-listen").click()
     _wait(lambda: not _player(pg, "paused"))
