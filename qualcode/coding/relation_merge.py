@@ -87,21 +87,27 @@ def merge_relations(s, source_id: int, target_id: int, apply: bool) -> RelationM
             continue
         combined += 1
         if apply:
-            cited = set(s.scalars(select(RelationEvidence.coding_id)
-                                  .where(RelationEvidence.relation_id == other.id)))
-            for ev in s.scalars(select(RelationEvidence)
-                                .where(RelationEvidence.relation_id == rel.id)).all():
-                if ev.coding_id in cited:
-                    s.delete(ev)
-                else:
-                    ev.relation_id = other.id
-                    cited.add(ev.coding_id)
-            other.memo = join_memo(other.memo, rel.memo)
-            s.flush()
-            s.delete(rel)
+            absorb_relation(s, other, rel)
     if apply:
         s.flush()
     return RelationMerge(moved, combined, dropped)
+
+
+def absorb_relation(s, keep: CodeRelation, gone: CodeRelation) -> None:
+    """``gone`` folds into ``keep``: its grounding quotes (each coding cited once) and its
+    memo move over, then it is deleted."""
+    cited = set(s.scalars(select(RelationEvidence.coding_id)
+                          .where(RelationEvidence.relation_id == keep.id)))
+    for ev in s.scalars(select(RelationEvidence)
+                        .where(RelationEvidence.relation_id == gone.id)).all():
+        if ev.coding_id in cited:
+            s.delete(ev)
+        else:
+            ev.relation_id = keep.id
+            cited.add(ev.coding_id)
+    keep.memo = join_memo(keep.memo, gone.memo)
+    s.flush()
+    s.delete(gone)
 
 
 def merge_set_members(s, source_id: int, target_id: int, apply: bool) -> int:

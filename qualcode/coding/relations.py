@@ -22,7 +22,7 @@ from ..store.clean import clean
 from ..store.models import Code, CodeRelation, Coding, RelationEvidence, RelationType
 from ..store.project import Project, get_row
 from .codes import code_tree
-from .relation_merge import join_memo, relation_key
+from .relation_merge import absorb_relation, relation_key
 
 ASSOCIATED = "is associated with"
 PART_OF = "is part of"
@@ -165,25 +165,10 @@ def merge_relation_types(project: Project, source: str | int, target: str | int)
                 rel.type_id = dst.id
                 existing[relation_key(rel.source_id, rel.target_id, dst.id, rel.directed)] = rel
                 continue
-            _absorb(s, other, rel)
+            absorb_relation(s, other, rel)
         s.flush()
         s.delete(src)
         return changed
-
-
-def _absorb(s, keep: CodeRelation, gone: CodeRelation) -> None:
-    cited = set(s.scalars(select(RelationEvidence.coding_id)
-                          .where(RelationEvidence.relation_id == keep.id)))
-    for ev in s.scalars(select(RelationEvidence)
-                        .where(RelationEvidence.relation_id == gone.id)).all():
-        if ev.coding_id in cited:
-            s.delete(ev)
-        else:
-            ev.relation_id = keep.id
-            cited.add(ev.coding_id)
-    keep.memo = join_memo(keep.memo, gone.memo)
-    s.flush()
-    s.delete(gone)
 
 
 # ---------------------------------------------------------------- relations
