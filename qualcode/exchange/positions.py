@@ -34,6 +34,16 @@ _CONTROL = decode._CONTROL
 # raw text -> canonical text
 
 
+def _boundary(i: int, n: int) -> int:
+    """Index ``i`` of the ``n + 1`` boundaries of a text of ``n`` characters (negative from the
+    end, as a list's); IndexError outside."""
+    if i < 0:
+        i += n + 1
+    if not 0 <= i <= n:
+        raise IndexError(i)
+    return i
+
+
 class EditMap:
     """The boundary map of a text of ``n`` characters after sorted, disjoint ``(start, end,
     new_length)`` replacements, held as the edits themselves (not one entry per character: a
@@ -56,10 +66,7 @@ class EditMap:
         return self.n + 1
 
     def __getitem__(self, i: int) -> int:
-        if i < 0:
-            i += self.n + 1
-        if not 0 <= i <= self.n:
-            raise IndexError(i)
+        i = _boundary(i, self.n)
         k = bisect_right(self.starts, i) - 1
         if k < 0:
             return i
@@ -105,10 +112,7 @@ class Identity:
         return self.n + 1
 
     def __getitem__(self, i: int) -> int:
-        if i < 0:
-            i += self.n + 1
-        if not 0 <= i <= self.n:
-            raise IndexError(i)
+        i = _boundary(i, self.n)
         return i
 
     def __iter__(self):
