@@ -70,7 +70,8 @@ class Speakers:
                       session.execute(select(Case.id, Case.name, Case.role))}
         self.turns: dict[int, list] = {tid: [] for tid in tids}
         query = select(Turn.transcript_id, Turn.index, Turn.speaker, Turn.start, Turn.end,
-                       Turn.time_start, Turn.case_id).order_by(Turn.transcript_id, Turn.index)
+                       Turn.time_start, Turn.time_end, Turn.case_id
+                       ).order_by(Turn.transcript_id, Turn.index)
         if len(self.turns) < 500:
             query = query.where(Turn.transcript_id.in_(list(self.turns)))
         for turn in session.execute(query):
@@ -212,18 +213,12 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
         transcripts = {r.id: r for r in s.execute(
             select(Transcript.id, Transcript.name, Transcript.text, Transcript.interview_order,
                    Transcript.attributes).where(Transcript.id.in_(tids)))}
-        turns: dict[int, list] = {tid: [] for tid in tids}
-        for turn in s.execute(select(Turn.transcript_id, Turn.index, Turn.speaker, Turn.start,
-                                     Turn.end, Turn.time_start, Turn.time_end)
-                              .where(Turn.transcript_id.in_(tids))
-                              .order_by(Turn.transcript_id, Turn.index)):
-            turns[turn.transcript_id].append(turn)
         durations = dict(s.execute(select(Media.transcript_id, Media.duration)
                                    .where(Media.transcript_id.in_(tids))).all())
-        speakers = Speakers(s, tids)
-    starts = {tid: [turn.start for turn in ts] for tid, ts in turns.items()}
+        speakers = Speakers(s, tids)  # the turns, read once for who spoke and when
+    starts = speakers.starts
     times = {tid: turn_times(ts, len(transcripts[tid].text), durations.get(tid))
-             for tid, ts in turns.items() if any(x.time_start is not None for x in ts)}
+             for tid, ts in speakers.turns.items() if any(x.time_start is not None for x in ts)}
     people = {tid: (participant_of(t), role_of(t)) for tid, t in transcripts.items()}
     rows = []
     for coding_id, code_id, tid, start, end, coder, memo in codings:
