@@ -26,7 +26,8 @@ def cmd_app(_project, args) -> int:
 
     from ..store.project import resolve_url
 
-    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"  # in the package: works installed
+    # the launcher in the package (works installed): the pages and qualcode's HTTP routes
+    app = Path(__file__).resolve().parents[1] / "ui" / "serve.py"
     env = dict(os.environ)
     if args.db:
         env[ENV_URL] = resolve_url(args.db)

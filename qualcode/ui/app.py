@@ -1,5 +1,5 @@
-"""The app's script for ``streamlit run`` from an installed qualcode (``qualcode app`` runs it);
-a clone has the same two lines in its top-level ``app.py``."""
+"""The app's page script: what every session runs (served by ``qualcode/ui/serve.py`` for
+``qualcode app`` and by the top-level ``app.py`` of a clone, with the HTTP routes)."""
 
 from qualcode.ui.main import main
 
