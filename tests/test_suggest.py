@@ -304,3 +304,50 @@ def test_an_english_project_gets_suggestions(sqlite_project):
     learn = create_code(sqlite_project, "Learning", description="learning new skills, training")
     [picks], _ = LocalBackend().suggest(sqlite_project, ["I learned many new skills"], 2)
     assert picks[0].code_id == learn.id and picks[1].code_id == pay.id
+
+
+def test_the_app_trains_in_a_process_of_its_own_and_never_imports_sklearn(demo_project):
+    """The app's path (warm at start, a suggestion, a new coding's update, the reasons) in a
+    fresh interpreter: the fit runs in a child process that saves the model, and the app's
+    process scores and updates without scikit-learn (60 MB of its memory)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import ROOT
+
+    url = demo_project.url
+    demo_project.close()
+    script = textwrap.dedent(f"""
+        import os, sys
+        from qualcode.store.project import Project
+        from qualcode.coding import suggest_service, suggest_store
+        from qualcode.coding.codes import find_code
+        from qualcode.coding.codings import add_coding
+        from qualcode.corpus.transcripts import get_transcript
+        p = Project({url!r})
+        suggest_service.warm(p)
+        import time
+        deadline = time.time() + 120
+        while suggest_service.current_model(p, wait=False) is None and time.time() < deadline:
+            time.sleep(0.2)
+        suggest_service.wait_until_trained(p)
+        model = suggest_service.current_model(p, wait=False)
+        assert model is not None and suggest_store.model_path(p).exists()
+        passage = "Ik heb terug goesting om te werken."
+        code = find_code(p, "Conditions for success / Retention of pay")
+        before = {{s.code_id: s.score for s in model.top(passage, "nl", 20)}}
+        t = get_transcript(p, "Interview 02 – P2")
+        start = t.text.index(passage)
+        add_coding(p, t.id, code.id, start, start + len(passage), coder="ab")
+        model = suggest_service.current_model(p, wait=False)
+        after = {{s.code_id: s.score for s in model.top(passage, "nl", 20)}}
+        assert after[code.id] > before[code.id], (before[code.id], after[code.id])
+        assert model.explain(passage, "nl", code.id).quotes
+        print("sklearn" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**__import__("os").environ,
+                                                        "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -4,8 +4,9 @@ A passage becomes word stems (Snowball, for Dutch, English and the other languag
 as unigrams and bigrams, plus character 3–5-grams within words (they catch compounds and
 inflections the stemmer misses, which matters for Dutch: "loopbaanbeleid", "loopbaanstap"),
 plus, when known, the stems of the text around it (its context). The three blocks are hashed
-(scikit-learn's HashingVectorizer): a new coding becomes features without a vocabulary to
-grow, so the model can be updated one coding at a time.
+as scikit-learn's HashingVectorizer hashes (MurmurHash3, through the ``mmh3`` package, so the
+app never imports scikit-learn to score): a new coding becomes features without a vocabulary
+to grow, so the model can be updated one coding at a time.
 
 The tokenizer is a regular expression and the stemmer the ``snowballstemmer`` package (the
 Snowball project's own Python port): both load in milliseconds, where spaCy with its lookup
@@ -69,30 +70,59 @@ def word_terms(text: str, lang: str | None) -> list[str]:
     return s + [f"{a} {b}" for a, b in zip(s, s[1:])]
 
 
-@lru_cache(maxsize=1)
-def _vectorizers():
-    from sklearn.feature_extraction.text import HashingVectorizer
+def char_ngrams(text: str) -> list[str]:
+    """Character 3–5-grams within words, each word padded with a space on either side, a word
+    shorter than n counted once: the n-grams of scikit-learn's ``analyzer="char_wb"``
+    (``CountVectorizer._char_wb_ngrams``; tests/test_suggest_features.py checks they agree)."""
+    out = []
+    add = out.append
+    for w in text.split():
+        w = f" {w} "
+        size = len(w)
+        for n in range(3, 6):
+            add(w[:n])
+            for offset in range(1, size - n + 1):
+                add(w[offset:offset + n])
+            if size <= n:
+                break
+    return out
 
-    word = HashingVectorizer(n_features=BLOCK, analyzer=_identity, alternate_sign=False,
-                             norm=None)
-    char = HashingVectorizer(n_features=BLOCK, analyzer="char_wb", ngram_range=(3, 5),
-                             alternate_sign=False, norm=None, lowercase=False)
-    return word, char
 
+def _hashed(rows: list[list[str]]):
+    """Term counts hashed into BLOCK columns, one row per list of terms: the matrix of
+    scikit-learn's ``HashingVectorizer(alternate_sign=False, norm=None)`` (MurmurHash3 of the
+    UTF-8 term, seed 0, |h| mod BLOCK), computed with the ``mmh3`` package so that the app's
+    process scores and updates without importing scikit-learn (60 MB of the server's memory;
+    training, in a process of its own, uses scikit-learn)."""
+    import mmh3
+    from scipy.sparse import csr_matrix
 
-def _identity(x):
-    return x
+    index: list[int] = []
+    indptr = [0]
+    hashes: dict[str, int] = {}
+    for terms in rows:
+        for t in terms:
+            h = hashes.get(t)
+            if h is None:
+                h = mmh3.hash(t.encode("utf-8"), 0, True)
+                h = (2147483647 - (BLOCK - 1)) % BLOCK if h == -2147483648 else abs(h) % BLOCK
+                hashes[t] = h
+            index.append(h)
+        indptr.append(len(index))
+    m = csr_matrix((np.ones(len(index)), np.asarray(index, np.int32),
+                    np.asarray(indptr, np.int64)), shape=(len(rows), BLOCK))
+    m.sum_duplicates()
+    return m
 
 
 def counts(texts: list[str], langs: list[str | None], contexts: list[str] | None = None):
     """Hashed term counts, one row per text: [word | char | context] blocks of BLOCK columns."""
     from scipy.sparse import hstack
 
-    word, char = _vectorizers()
-    w = word.transform([word_terms(t, l) for t, l in zip(texts, langs)])
-    c = char.transform([" ".join(words(t)) for t in texts])
-    ctx = word.transform([stems(x or "", l) for x, l in
-                          zip(contexts or [""] * len(texts), langs)])
+    w = _hashed([word_terms(t, l) for t, l in zip(texts, langs)])
+    c = _hashed([char_ngrams(" ".join(words(t))) for t in texts])
+    ctx = _hashed([stems(x or "", l) for x, l in
+                   zip(contexts or [""] * len(texts), langs)])
     return hstack([w, c, ctx], format="csr", dtype=np.float64)
 
 
@@ -100,8 +130,7 @@ def term_columns(terms: list[str]) -> list[int]:
     """The hashed column of each word term (a stem or a bigram of stems) in the word block."""
     if not terms:
         return []
-    word, _ = _vectorizers()
-    m = word.transform([[t] for t in terms]).tocsr()
+    m = _hashed([[t] for t in terms])
     return [int(m.indices[m.indptr[i]]) for i in range(len(terms))]
 
 

@@ -37,6 +37,9 @@ CALIBRATION_ROWS = 2000  # coding rows (whole transcripts) the calibration folds
 DEFINITION_WEIGHT = 1.0  # a code's own words, while it has no codings; fades as codings come
 REJECTED_WEIGHT = 2.0
 MIN_DF = 1
+UPDATE_EPOCHS = 3  # passes over the rows a coding adds (Model.update)
+UPDATE_ETA = 0.05
+SPARSE_INTERCEPT_DECAY = 0.01  # scikit-learn's, for sparse input (linear_model._base)
 
 
 @dataclass
@@ -208,28 +211,21 @@ class SuggestModel:
     def update(self, examples: list[Example]) -> None:
         """Move the weights of the codes these rows concern by a few passes of SGD over them
         (new words are ignored until the next full fit)."""
-        from sklearn.linear_model import SGDClassifier
-
         examples = [e for e in examples if e.codes or e.not_codes]
         if not examples:
             return
         x = self.features([e.text for e in examples], [e.lang for e in examples],
-                          [e.context for e in examples])
+                          [e.context for e in examples]).tocsr()
         touched = set().union(*(e.codes | e.not_codes for e in examples))
         for code_id in touched:
             if code_id not in self.code_ids:
                 continue  # a new code: it is learnt at the next full fit
             k = self.code_ids.index(code_id)
-            y = np.array([1 if code_id in e.codes else 0 for e in examples])
-            clf = SGDClassifier(loss="log_loss", alpha=ALPHA, learning_rate="constant",
-                                eta0=0.05)
-            clf.coef_ = self.weights[k:k + 1].astype(np.float64)
-            clf.intercept_ = np.array([self.bias[k]], np.float64)
-            clf.classes_ = np.array([0, 1])
-            for _ in range(3):
-                clf.partial_fit(x, y, classes=np.array([0, 1]))
-            self.weights[k] = clf.coef_[0].astype(np.float32)
-            self.bias[k] = clf.intercept_[0]
+            y = np.array([1.0 if code_id in e.codes else 0.0 for e in examples])
+            w, b = sgd_steps(self.weights[k].astype(np.float64), float(self.bias[k]), x, y,
+                             epochs=UPDATE_EPOCHS)
+            self.weights[k] = w.astype(np.float32)
+            self.bias[k] = b
         from scipy.sparse import vstack
 
         coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
@@ -241,6 +237,33 @@ class SuggestModel:
             self.quote_refs += [examples[i].ref for i in coded]
             self.quote_texts += [_snippet(examples[i].text) for i in coded]
         self.pending += len(examples)
+
+
+def sgd_steps(w: np.ndarray, b: float, x, y: np.ndarray, *, epochs: int,
+              eta: float = UPDATE_ETA, alpha: float | None = None) -> tuple[np.ndarray, float]:
+    """``epochs`` passes of plain SGD on the log loss over the rows of ``x`` (csr) in order,
+    constant step ``eta``, L2 weight decay ``alpha``: what scikit-learn's
+    ``SGDClassifier(loss="log_loss", learning_rate="constant").partial_fit`` does to one
+    binary classifier (``_sgd_fast._plain_sgd``: decay the weights, then add the gradient step;
+    the intercept moves by the step times 0.01, its decay for sparse input). Written out so the
+    app's process updates the model without importing scikit-learn; tests/test_suggest.py
+    checks it against ``partial_fit`` with ``shuffle=False``."""
+    alpha = ALPHA if alpha is None else alpha
+    decay = max(0.0, 1.0 - eta * alpha)
+    w = w.copy()
+    for _ in range(epochs):
+        for i in range(x.shape[0]):
+            a, z = x.indptr[i], x.indptr[i + 1]
+            idx, val = x.indices[a:z], x.data[a:z]
+            p = float(w[idx] @ val) + b
+            # the log loss's gradient in p, for y in {0, 1} (scikit-learn's half binomial loss)
+            gradient = 1.0 / (1.0 + np.exp(-p)) - y[i] if p > -700 else -y[i]
+            step = -eta * gradient
+            w *= decay
+            if step != 0.0:
+                w[idx] += step * val
+                b += step * SPARSE_INTERCEPT_DECAY
+    return w, b
 
 
 def _surface_words(text: str, lang) -> dict[str, str]:
@@ -355,7 +378,7 @@ def fit(examples: list[Example], code_ids: list[int], *, folds: int = 2,
     weights, bias = _fit_weights(x, y, w, len(code_ids))
     coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
     model = SuggestModel(code_ids, columns, idf, weights, bias,
-                         quote_x=x[coded],
+                         quote_x=x[coded].astype(np.float32),
                          quote_codes=[tuple(sorted(examples[i].codes)) for i in coded],
                          quote_refs=[examples[i].ref for i in coded],
                          quote_texts=[_snippet(examples[i].text) for i in coded],

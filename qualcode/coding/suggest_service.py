@@ -28,6 +28,7 @@ from .suggest_model import SuggestModel, fit
 log = logging.getLogger(__name__)
 REFIT_SHARE = 0.1  # refit in the background once updates reach this share of the rows
 REFIT_MIN = 25
+VERSION_ENV = "QUALCODE_SUGGEST_VERSION"  # the data version a training process fits
 
 
 class _Holder:
@@ -117,7 +118,9 @@ def _start_training(project: Project, holder: _Holder) -> None:
     def run() -> None:
         try:
             version = data_version(project)
-            model = train(project, version)
+            model = _train_elsewhere(project, version)
+            if model is None:  # no process of its own (an in-memory database): train here
+                model = train(project, version)
             with holder.lock:
                 holder.model = model
                 holder.error = None
@@ -129,6 +132,34 @@ def _start_training(project: Project, holder: _Holder) -> None:
 
     holder.training = threading.Thread(target=run, name="qualcode-suggest-train", daemon=True)
     holder.training.start()
+
+
+def _train_elsewhere(project: Project, version: str) -> SuggestModel | None:
+    """A full fit in a child process (``qualcode.coding.suggest_train``), loaded from the file
+    it saves; None when the project cannot be opened from another process (an in-memory
+    database) or the file could not be written. A failed fit raises with the child's error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ..store.project import ENV_URL
+
+    if project.is_sqlite and project.engine.url.database in (None, "", ":memory:"):
+        return None
+    root = str(Path(__file__).resolve().parents[2])  # qualcode importable from a clone too
+    env = {**os.environ, ENV_URL: project.url, VERSION_ENV: version,
+           "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    done = subprocess.run([sys.executable, "-m", "qualcode.coding.suggest_train"], env=env,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"the training process failed: {tail[0]}")
+    model = suggest_store.load(suggest_store.model_path(project))
+    if model is None or model.data_version != version:
+        return None
+    return model
 
 
 def _catch_up(project: Project, model: SuggestModel, version: str) -> int | None:
