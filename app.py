@@ -8,6 +8,6 @@ qualcode/ui/app.py; this file serves them as an ASGI app with qualcode's HTTP ro
 
 import streamlit as st
 
-from qualcode.ui.server import ROUTES, SCRIPT
+from qualcode.ui.server import ROUTES, SCRIPT, lifespan
 
-app = st.App(SCRIPT, routes=ROUTES)
+app = st.App(SCRIPT, routes=ROUTES, lifespan=lifespan)

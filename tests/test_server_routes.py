@@ -26,3 +26,20 @@ def test_package_launcher_is_an_st_app():
     for path in (ROOT / "app.py", __import__("pathlib").Path(serve.__file__)):
         found = discover_asgi_app(path)
         assert found.is_asgi_app and found.app_name == "app", path
+
+
+def test_the_project_is_opened_before_the_first_visitor(tmp_path):
+    """At start the server imports the pages and opens the project (its schema created and
+    checked) before it answers: the first visitor waits only for their page."""
+
+    db = tmp_path / "fresh.sqlite"
+    assert not db.exists()
+    with streamlit_server(db):
+        assert db.exists()  # made by the start, no page was asked for
+        from qualcode.store.project import Project
+
+        project = Project(db)
+        try:
+            assert project.is_empty()
+        finally:
+            project.close()

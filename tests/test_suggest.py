@@ -351,3 +351,37 @@ def test_the_app_trains_in_a_process_of_its_own_and_never_imports_sklearn(demo_p
                                                         "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_training_process_ends_with_the_app_that_started_it(demo_project, tmp_path):
+    """A stopped server leaves no training process behind (they would compete for the CPU)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    # a stand-in for the app: starts the training process, reports its pid, then is killed
+    starter = ("import os, subprocess, sys, time\n"
+               "p = subprocess.Popen([sys.executable, '-c', 'import time; "
+               "from qualcode.coding.suggest_train import _exit_with_parent; "
+               "_exit_with_parent(); time.sleep(60)'],\n"
+               "    env={**os.environ, 'QUALCODE_PARENT_PID': str(os.getpid())})\n"
+               "print(p.pid, flush=True)\ntime.sleep(60)\n")
+    app = subprocess.Popen([sys.executable, "-c", starter], cwd=ROOT, stdout=subprocess.PIPE,
+                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = int(app.stdout.readline())
+    os.kill(app.pid, signal.SIGKILL)
+    app.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            state = open(f"/proc/{child}/stat").read().rpartition(")")[2].split()[0]
+        except FileNotFoundError:
+            return
+        if state == "Z":  # ended, not yet reaped by whoever adopted it
+            return
+        time.sleep(0.2)
+    raise AssertionError("the training process outlived the app")

@@ -149,6 +149,7 @@ def _train_elsewhere(project: Project, version: str) -> SuggestModel | None:
         return None
     root = str(Path(__file__).resolve().parents[2])  # qualcode importable from a clone too
     env = {**os.environ, ENV_URL: project.url, VERSION_ENV: version,
+           "QUALCODE_PARENT_PID": str(os.getpid()),
            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     done = subprocess.run([sys.executable, "-m", "qualcode.coding.suggest_train"], env=env,
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -15,7 +15,28 @@ import os
 import sys
 
 
+PARENT_ENV = "QUALCODE_PARENT_PID"
+
+
+def _exit_with_parent() -> None:
+    """End this process when the app that started it has gone (a stopped server leaves no
+    training behind, competing for the CPU)."""
+    import threading
+    import time
+
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())  # the starter says who it is
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(3)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True, name="qualcode-parent-watch").start()
+
+
 def main() -> int:
+    _exit_with_parent()
     try:
         os.nice(10)  # the coders' pages come first
     except OSError:

@@ -3,6 +3,6 @@ qualcode's HTTP routes, as the top-level ``app.py`` of a clone serves them."""
 
 import streamlit as st
 
-from qualcode.ui.server import ROUTES, SCRIPT
+from qualcode.ui.server import ROUTES, SCRIPT, lifespan
 
-app = st.App(SCRIPT, routes=ROUTES)
+app = st.App(SCRIPT, routes=ROUTES, lifespan=lifespan)

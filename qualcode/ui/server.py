@@ -8,6 +8,8 @@ Each route checks who asks itself (``qualcode.ui.http_auth``); none trusts the U
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.requests import Request
@@ -22,3 +24,12 @@ async def _ping(_request: Request) -> JSONResponse:
 
 
 ROUTES: list[Route] = [Route("/api/ping", _ping)]
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    """At start, before the first visitor: the pages' modules and the project (preload.py)."""
+    from .preload import preload
+
+    await asyncio.to_thread(preload)
+    yield

@@ -1,0 +1,26 @@
+"""Work done once when the server starts, before it takes its first visitor: the pages'
+modules imported (pandas, Altair, python-docx … took two of the first visit's three seconds)
+and the default project opened (its schema checked, the demo loaded on a first start, the
+suggestion model loading in the background). A visitor then waits only for their page."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import import_module
+
+log = logging.getLogger(__name__)
+
+# the default page (Code) and what every page run needs
+MODULES = ("qualcode.ui.main", "qualcode.ui.page_code", "qualcode.ui.login")
+
+
+def preload() -> None:
+    for name in MODULES:
+        import_module(name)
+    from .state import _default_url, _open
+
+    try:
+        _open(_default_url(os.environ.get("QUALCODE_DB_URL") or "", os.getcwd()))
+    except Exception:  # noqa: BLE001 - the first page shows the error to the visitor
+        log.exception("opening the project at start failed")
