@@ -245,7 +245,7 @@ def _open_code_page(pg, url, coder="kb"):
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
 
 
-def _wait(predicate, timeout=40.0):
+def _wait(predicate, timeout=90.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = predicate()
