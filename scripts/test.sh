@@ -74,7 +74,8 @@ if ! command -v npm >/dev/null; then
   apt_install nodejs npm || echo "warning: could not install nodejs/npm" >&2
 fi
 npm ci --no-audit --no-fund --silent
-npx --no-install eslint qualcode/ui/canvas qualcode/ui/network tests/js eslint.config.js
+npx --no-install eslint qualcode/ui/canvas qualcode/ui/network qualcode/ui/session tests/js \
+    eslint.config.js
 node --test tests/js/
 
 # the manual (docs/, mkdocs.yml): every page in the nav, every link and anchor found, the CLI

@@ -88,7 +88,7 @@ def _open_code_page(pg, url):
 
 
 def test_clicking_a_turns_time_plays_from_there(app, page):
-    url, _db, _tid, _typed = app
+    url, _db, tid, _typed = app
     pg = page
     _open_code_page(pg, url)
     times = pg.locator(".qc-span-selector .qc-times .qc-time")
@@ -96,12 +96,15 @@ def test_clicking_a_turns_time_plays_from_there(app, page):
     assert [times.nth(i).text_content() for i in range(4)] == ["00:00", "00:03", "00:06",
                                                               "00:09"]
     pg.locator(".qc-player audio").wait_for(state="attached")
+    # served by qualcode's own route (checks who asks, streams with ranges), not /media/<hash>
+    assert f"/api/media/{tid}?" in _player(pg, "src")
     _wait(lambda: _player(pg, "readyState") >= 1)  # the file is served and readable
     assert 11.5 < _player(pg, "duration") < 12.5
     times.nth(2).click()
     _wait(lambda: not _player(pg, "paused"))
     now = _player(pg, "currentTime")
     assert 6.0 <= now < 9.0
+    _wait(lambda: _player(pg, "currentTime") > now + 0.5)  # it really plays
     # the turn being spoken is marked: its time in the margin and its text
     pg.locator(".qc-time.qc-now", has_text="00:06").wait_for()
     assert "What changed for you" in pg.locator(".qc-now-turn").first.text_content()
@@ -163,10 +166,11 @@ def test_the_code_browser_plays_a_quotes_clip(app, page):
     pg.get_by_role("button", name="▶ Play 00:00:09–00:00:11").click()
     audio = pg.locator("audio[data-testid='stAudio']").first
     audio.wait_for(state="attached")
-    assert "/media/" in (audio.get_attribute("src") or "")
-    # the clip starts where the quote's words start
-    _wait(lambda: (pg.evaluate("() => document.querySelector(\"audio[data-testid='stAudio']\")"
-                               ".currentTime") or 0) >= 9.0)
+    assert f"{url}/api/media/" in (audio.get_attribute("src") or "")
+    # the clip starts where the quote's words start, and plays
+    clip = "() => document.querySelector(\"audio[data-testid='stAudio']\").currentTime"
+    start = _wait(lambda: (pg.evaluate(clip) or 0) >= 9.0 and pg.evaluate(clip))
+    _wait(lambda: pg.evaluate(clip) > start + 0.3)
 
 
 def test_listen_plays_exactly_the_selected_passage(app, page):

@@ -37,16 +37,16 @@ from . import state
 PROJECT_PARAM = "project"
 
 
-def project_url_for(request: Request) -> str:
-    """The URL of the project a request is about (404 for a key this server has not opened)."""
+def project_for(request: Request) -> Project:
+    """The project a request is about (404 for a key this server has not opened). Blocking
+    the first time the server's project is asked for before any page opened it."""
     key = request.query_params.get(PROJECT_PARAM)
     default = state.default_url()
+    if key in state.OPENED:
+        return state.OPENED[key]
     if not key or key == state.project_key(default):
-        return default
-    url = state.OPENED.get(key)
-    if url is None:
-        raise HTTPException(404, "no such project on this server")
-    return url
+        return state._open(default)  # the same handle the pages use (st.cache_resource)
+    raise HTTPException(404, "no such project on this server")
 
 
 def cookie(request: Request, name: str) -> str | None:
@@ -58,11 +58,11 @@ def actor_for_request(request: Request) -> tuple[Project, Actor]:
     """``(project, actor)`` of a request; HTTPException 401 when a login is needed and the
     request carries no valid login cookie, 404 for an unknown project key. Blocking (opens the
     project, reads the users table): call it through ``run_in_threadpool``."""
-    url = project_url_for(request)
+    project = project_for(request)
+    url = project.url
     if not state.login_required_for(url, request.headers):
         coder = (cookie(request, state.coder_cookie_name_for(url)) or "").strip()[:255]
-        return state._open(url), local_actor(coder)
-    project = state._open(url)
+        return project, local_actor(coder)
     token = cookie(request, state.auth_cookie_name(url))
     from ..store.users import actor_for, user_from_token
 

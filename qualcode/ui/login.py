@@ -1,18 +1,20 @@
 """Login, logout and the sidebar's "who and which project" block.
 
 A login survives a page reload: after logging in, the browser keeps a signed token
-(store/users.py ``login_token``; HMAC with a per-project secret) in a ``SameSite=Strict`` cookie
-(``Secure`` over HTTPS), set by a tiny components-v2 element; a new browser session reads it
-from ``st.context.cookies``. Logging out ends every token of the user on the server
-(store/users.py ``end_sessions``), as do a password change or reset and deactivation.
-
-The cookie is not HttpOnly: Streamlit gives a page no way to send a Set-Cookie header, and a
-cookie written by script cannot be HttpOnly. What holds instead is written in
-docs/team-server.md ("Sessions"). Failed logins are throttled with growing delays per client
+(store/users.py ``login_token``; HMAC with a per-project secret) in an ``HttpOnly;
+SameSite=Strict`` cookie (``Secure`` over HTTPS): a tiny components-v2 element
+(session/session.js) POSTs the fresh token to the server's ``/api/session`` route
+(ui/server.py), which checks it and answers with the Set-Cookie header, so no page script can
+read the token. A new browser session reads it from ``st.context.cookies`` (the browser sends
+HttpOnly cookies with the websocket's handshake). Logging out DELETEs the cookie and ends every
+token of the user on the server (store/users.py ``end_sessions``), as do a password change or
+reset and deactivation. docs/team-server.md ("Sessions") says what holds. Failed logins are throttled with growing delays per client
 address and per name (store/throttle.py), never a hard lock.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,30 +25,17 @@ from ..store.throttle import Throttle, is_last_admin
 from ..store.users import (actor_for, authenticate, change_password, end_sessions, has_users,
                            login_token, user_from_token)
 from .state import (ACTOR, AUTH_COOKIE, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied,
-                    auth_cookie_name, coder_cookie_name, login_required, plain, project_url)
+                    auth_cookie_name, coder_cookie_name, login_required, plain, project_key,
+                    project_url)
 
 COOKIE = AUTH_COOKIE
 TOKEN = "qc_token"
 LOGGED_OUT = "qc_logged_out"
 
-_JS = """
-export default function (component) {
-  const { data } = component;
-  if (!data || typeof data.token !== 'string' ||
-      !/^qualcode_(auth|coder)_[0-9a-f]+$/.test(data.name)) {
-    return;
-  }
-  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
-  if (data.token) {
-    document.cookie = data.name + '=' + encodeURIComponent(data.token) +
-      '; Path=/; Max-Age=' + String(data.max_age) + '; SameSite=Strict' + secure;
-  } else {
-    document.cookie = data.name + '=; Path=/; Max-Age=0; SameSite=Strict' + secure;
-  }
-}
-"""
+SESSION_JS = Path(__file__).with_name("session") / "session.js"
 
-_cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span>", js=_JS,
+_cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span>",
+                                     js=SESSION_JS.read_text(encoding="utf-8"),
                                      isolate_styles=False)
 
 
@@ -55,10 +44,10 @@ def _cookie_name() -> str:
 
 
 def _set_cookie(token: str) -> None:
-    from ..store.users import TOKEN_MAX_AGE
-
-    _cookie(key="qc_cookie", data={"token": token, "max_age": TOKEN_MAX_AGE,
-                                   "name": _cookie_name()})
+    """The login cookie is set (or, with "", cleared) by the server's /api/session route, from
+    the page's element (session/session.js): an HttpOnly cookie page scripts cannot read."""
+    session = f"/api/session?project={project_key(project_url())}"
+    _cookie(key="qc_cookie", data={"token": token, "session": session})
 
 
 def _cookie_token() -> str | None:

@@ -28,8 +28,8 @@ ACTOR = "qc_actor"        # session key: the logged-in Actor
 PROJECT_URL = "qc_project_url"  # session key: the project chosen in the sidebar (local mode)
 
 
-OPENED: dict[str, str] = {}
-"""Project key -> URL of every project this server process opened (ui/http_auth.py finds the
+OPENED: dict[str, Project] = {}
+"""Project key -> every project this server process opened (ui/http_auth.py finds the
 project a route is asked about here: a route never opens a URL it is given)."""
 
 
@@ -43,7 +43,7 @@ def _open(url: str) -> Project:
 
         ensure_demo(project)
     warm(project)  # the suggestion model, loaded (or trained) in the background at once
-    OPENED[project_key(url)] = url
+    OPENED[project_key(url)] = project
     return project
 
 
