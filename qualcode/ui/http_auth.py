@@ -73,9 +73,12 @@ def actor_for_request(request: Request) -> tuple[Project, Actor]:
 
 
 def require_same_origin(request: Request) -> None:
-    """403 unless the request comes from a page of this server (``Origin``, else ``Referer``,
-    has this request's host): what a browser sends with ``fetch`` from our own pages."""
+    """403 unless the request comes from a page of this server: its ``Origin`` (else
+    ``Referer``) names the host the request was sent to (``Host``, or ``X-Forwarded-Host``
+    from a reverse proxy): what a browser sends with ``fetch`` from our own pages, and what
+    another site's page cannot fake (a browser will not let it set these headers)."""
     source = request.headers.get("origin") or request.headers.get("referer")
-    host = request.headers.get("x-forwarded-host") or request.headers.get("host")
-    if not source or not host or urlsplit(source).netloc != host.split(",")[0].strip():
+    hosts = {h.strip() for name in ("host", "x-forwarded-host")
+             for h in (request.headers.get(name) or "").split(",") if h.strip()}
+    if not source or urlsplit(source).netloc not in hosts:
         raise HTTPException(403, "refused: not sent from this server's pages")
