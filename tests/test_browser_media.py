@@ -188,3 +188,52 @@ def test_listen_plays_exactly_the_selected_passage(app, page):
     # it stops at the passage's last word: before the next turn (6 s) is heard for long
     _wait(lambda: _player(pg, "paused"), timeout=15)
     assert 5.0 <= _player(pg, "currentTime") < 6.6
+
+
+def test_on_a_team_server_only_a_logged_in_browser_gets_the_recording(tmp_path):
+    """With logins: the player loads the recording with the HttpOnly login cookie and plays;
+    the same address from a browser without the login, or after logging out, is refused."""
+    from playwright.sync_api import sync_playwright
+
+    from qualcode.store.users import add_user
+
+    require_chromium()
+    require_tools()
+    wav = spoken(tmp_path / "P3.wav", SENTENCES)
+    db = tmp_path / "team.sqlite"
+    project = Project(db)
+    timed = ingest_file(project, "P3.vtt", data=vtt(SENTENCES).encode(), name="A timed")
+    attach_media(project, timed.id, wav)
+    add_user(project, "cy", "coder password", "coder")
+    project.close()
+    fetch = "(src) => fetch(src).then((r) => r.status)"
+    with streamlit_server(db, QUALCODE_LOGIN="required") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            pg.set_default_timeout(60000)
+            pg.goto(url)
+            pg.get_by_label("User name").fill("cy")
+            pg.get_by_label("Password", exact=True).fill("coder password")
+            pg.get_by_role("button", name="Log in").click()
+            pg.get_by_text("cy (code)").wait_for()
+            pg.locator(".qc-player audio").wait_for(state="attached")
+            src = _player(pg, "src")
+            assert f"/api/media/{timed.id}?" in src
+            _wait(lambda: _player(pg, "readyState") >= 1)
+            pg.locator(".qc-span-selector .qc-times .qc-time").nth(1).click()
+            _wait(lambda: not _player(pg, "paused"))
+            now = _player(pg, "currentTime")
+            _wait(lambda: _player(pg, "currentTime") > now + 0.5)
+            assert pg.evaluate(fetch, src) == 200
+            # another browser holding the address but not the login
+            other = browser.new_context().new_page()
+            other.goto(url)
+            other.get_by_role("button", name="Log in").wait_for()
+            assert other.evaluate(fetch, src) == 401
+            # after logging out, this browser is refused too
+            pg.get_by_role("button", name="Log out").click()
+            pg.get_by_role("button", name="Log in").wait_for()
+            _wait(lambda: pg.evaluate(fetch, src) == 401)
+        finally:
+            browser.close()
