@@ -237,3 +237,44 @@ def test_on_a_team_server_only_a_logged_in_browser_gets_the_recording(tmp_path):
             _wait(lambda: pg.evaluate(fetch, src) == 401)
         finally:
             browser.close()
+
+
+def test_a_video_plays_beside_its_transcript(tmp_path):
+    """A .webm made by ffmpeg, attached to a timed transcript: the Code page shows a video
+    player loading qualcode's route, with a picture, playing from a clicked turn."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.recordings import require_ffmpeg, video
+
+    require_chromium()
+    require_ffmpeg()
+    clip = video(tmp_path / "P7.webm", seconds=6.0)
+    db = tmp_path / "video.sqlite"
+    project = Project(db)
+    t = ingest_file(project, "P7.vtt", data=vtt(SENTENCES[:2]).encode(), name="A video")
+    info = attach_media(project, t.id, clip)
+    assert (info.kind, info.content_type) == ("video", "video/webm")
+    project.close()
+    seen = "() => { const m = document.querySelector('.qc-player video'); " \
+           "return m && [m.src, m.readyState, m.videoWidth, m.paused, m.currentTime]; }"
+    with streamlit_server(db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=CHROMIUM_ARGS + ["--autoplay-policy="
+                                                          "no-user-gesture-required"])
+        try:
+            pg = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            pg.set_default_timeout(60000)
+            pg.goto(url)
+            pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+            pg.locator(".qc-player video").wait_for(state="attached")
+            src, *_ = _wait(lambda: pg.evaluate(seen))
+            assert f"/api/media/{t.id}?" in src
+            _wait(lambda: pg.evaluate(seen)[1] >= 1)  # metadata read through the route
+            assert pg.evaluate(seen)[2] == 160  # a picture, 160 pixels wide
+            pg.locator(".qc-span-selector .qc-times .qc-time").nth(1).click()
+            _wait(lambda: not pg.evaluate(seen)[3])
+            start = pg.evaluate(seen)[4]
+            assert 3.0 <= start < 5.0
+            _wait(lambda: pg.evaluate(seen)[4] > start + 0.5)  # and it plays
+        finally:
+            browser.close()
