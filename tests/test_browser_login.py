@@ -102,6 +102,8 @@ def test_login_survives_a_reload_and_the_user_is_the_coder(team_app, browser_pag
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert "qualcode_auth_" not in pg.evaluate("document.cookie")
     assert cookie["value"] not in pg.evaluate("document.cookie")
+    # the page only ever got a one-time code for it: the token is nowhere in the page
+    assert cookie["value"] not in pg.content()
     pg.reload()
     pg.get_by_text("cy (code)").wait_for()
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()

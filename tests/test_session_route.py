@@ -1,6 +1,8 @@
 """The login cookie route ``/api/session`` (qualcode/ui/server.py) of a real Streamlit server:
 a valid token becomes an HttpOnly, SameSite=Strict cookie (Secure behind an https proxy); a
-bad token, a request from another site or without an origin is refused; DELETE clears it."""
+bad token or code, a request from another site or without an origin is refused; DELETE clears
+it. The one-time codes the pages send (qualcode/ui/handoff.py) are tested here in-process; the
+browser test (tests/test_browser_login.py) logs in through them."""
 
 from __future__ import annotations
 
@@ -65,6 +67,9 @@ def test_refused_tokens_and_origins(served):
     path = f"/api/session?project={project_key(resolve_url(str(db)))}"
     token = login_token(project, "anna")
     assert post(url, path, {"token": "forged.token"}, Origin=url)[:2] == (401, None)
+    # a one-time code this server did not issue (the pages' way: ui/handoff.py)
+    assert post(url, path, {"code": "made-up"}, Origin=url)[:2] == (401, None)
+    assert post(url, path, ["not", "an", "object"], Origin=url)[:2] == (400, None)
     assert post(url, path, {"token": 5}, Origin=url)[:2] == (401, None)
     assert post(url, path, {"token": token}, Origin="http://evil.example")[:2] == (403, None)
     assert post(url, path, {"token": token})[:2] == (403, None)  # no Origin, no Referer
@@ -85,3 +90,18 @@ def test_delete_clears_the_cookie(served):
     cookie = SimpleCookie(r.getheader("set-cookie"))[auth_cookie_name(resolve_url(str(db)))]
     assert cookie.value == "" and int(cookie["max-age"]) == 0 and cookie["httponly"]
     conn.close()
+
+
+def test_one_time_codes():
+    from qualcode.ui import handoff
+
+    code = handoff.issue("sqlite:///a", "TOKEN-A", now=100.0)
+    assert handoff.redeem("sqlite:///b", code, now=101.0) is None  # another project: used up
+    assert handoff.redeem("sqlite:///a", code, now=101.0) is None
+    code = handoff.issue("sqlite:///a", "TOKEN-A", now=100.0)
+    assert handoff.redeem("sqlite:///a", code, now=101.0) == "TOKEN-A"
+    assert handoff.redeem("sqlite:///a", code, now=102.0) is None  # good once
+    late = handoff.issue("sqlite:///a", "TOKEN-A", now=100.0)
+    assert handoff.redeem("sqlite:///a", late, now=100.0 + handoff.TTL) is None  # expired
+    assert handoff.redeem("sqlite:///a", None) is None
+    assert len({handoff.issue("u", "t") for _ in range(50)}) == 50

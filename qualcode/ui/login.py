@@ -3,13 +3,14 @@
 A login survives a page reload: after logging in, the browser keeps a signed token
 (store/users.py ``login_token``; HMAC with a per-project secret) in an ``HttpOnly;
 SameSite=Strict`` cookie (``Secure`` over HTTPS): a tiny components-v2 element
-(session/session.js) POSTs the fresh token to the server's ``/api/session`` route
-(ui/server.py), which checks it and answers with the Set-Cookie header, so no page script can
-read the token. A new browser session reads it from ``st.context.cookies`` (the browser sends
+(session/session.js) POSTs a one-time code for the fresh token (ui/handoff.py) to the server's
+``/api/session`` route (ui/server.py), which swaps it for the token and answers with the
+Set-Cookie header, so the token never reaches a page script. A new browser session reads it from ``st.context.cookies`` (the browser sends
 HttpOnly cookies with the websocket's handshake). Logging out DELETEs the cookie and ends every
 token of the user on the server (store/users.py ``end_sessions``), as do a password change or
-reset and deactivation. docs/team-server.md ("Sessions") says what holds. Failed logins are throttled with growing delays per client
-address and per name (store/throttle.py), never a hard lock.
+reset and deactivation. docs/team-server.md ("Sessions") says what holds. Failed logins are
+throttled with growing delays per client address and per name (store/throttle.py), never a
+hard lock.
 """
 
 from __future__ import annotations
@@ -43,11 +44,27 @@ def _cookie_name() -> str:
     return auth_cookie_name(project_url())
 
 
+HANDOFF = "qc_cookie_code"  # session key: (token, one-time code) the element sends
+
+
 def _set_cookie(token: str) -> None:
     """The login cookie is set (or, with "", cleared) by the server's /api/session route, from
-    the page's element (session/session.js): an HttpOnly cookie page scripts cannot read."""
+    the page's element (session/session.js): an HttpOnly cookie page scripts cannot read. The
+    element gets a one-time code for the token (ui/handoff.py), never the token; a token read
+    from the cookie already is not sent again."""
+    from .handoff import issue
+
     session = f"/api/session?project={project_key(project_url())}"
-    _cookie(key="qc_cookie", data={"token": token, "session": session})
+    if not token:
+        st.session_state.pop(HANDOFF, None)
+        _cookie(key="qc_cookie", data={"code": "", "session": session})
+        return
+    held = st.session_state.get(HANDOFF)
+    if held is None or held[0] != token:
+        held = (token, issue(project_url(), token))
+        st.session_state[HANDOFF] = held
+    if held[1]:
+        _cookie(key="qc_cookie", data={"code": held[1], "session": session})
 
 
 def _cookie_token() -> str | None:
@@ -94,6 +111,8 @@ def gate(proj) -> bool:
     token = st.session_state.get(TOKEN)
     if token is None and not st.session_state.get(LOGGED_OUT):
         token = _cookie_token()
+        if token:
+            st.session_state[HANDOFF] = (token, "")  # the browser has this cookie already
     user = user_from_token(proj, token) if token else None
     if user is not None:
         if st.session_state.get(TOKEN) != token:

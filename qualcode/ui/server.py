@@ -12,8 +12,10 @@ Each route checks who asks itself (``qualcode.ui.http_auth``); none trusts the U
   ``Content-Range``, suffix ranges, 416), never cached by the browser or a proxy. 401 without
   a valid login; 404 alike for no recording, no permission or a file gone from the media
   folder (a refused caller learns nothing about what exists).
-* ``POST /api/session?project=<key>`` with ``{"token": …}`` (a login token the login form
-  just issued): checked with ``user_from_token``, then set as the project's login cookie,
+* ``POST /api/session?project=<key>`` with ``{"code": …}`` (a one-time code the login form's
+  run issued, ui/handoff.py: the token itself never reaches the page) or ``{"token": …}`` (a
+  client that holds its token): the token is checked with ``user_from_token``, then set as
+  the project's login cookie,
   ``HttpOnly; SameSite=Strict; Path=/`` (+ ``Secure`` over HTTPS or behind a proxy saying
   ``X-Forwarded-Proto: https``), so page scripts cannot read it. ``DELETE`` clears it (logout).
 """
@@ -74,14 +76,16 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or proto == "https"
 
 
-def _start_session(request: Request, token: str) -> tuple[str, int]:
+def _start_session(request: Request, body: dict) -> tuple[str, str, int]:
     from ..store.users import TOKEN_MAX_AGE, user_from_token
+    from .handoff import redeem
     from .state import auth_cookie_name
 
     project = project_for(request)
+    token = redeem(project.url, body["code"]) if "code" in body else body.get("token")
     if not isinstance(token, str) or user_from_token(project, token) is None:
-        raise HTTPException(401, "not a valid login token", headers=NO_STORE)
-    return auth_cookie_name(project.url), TOKEN_MAX_AGE
+        raise HTTPException(401, "not a valid login", headers=NO_STORE)
+    return auth_cookie_name(project.url), token, TOKEN_MAX_AGE
 
 
 async def _session(request: Request) -> Response:
@@ -98,9 +102,10 @@ async def _session(request: Request) -> Response:
     try:
         body = await request.json()
     except ValueError:
-        raise HTTPException(400, "send {\"token\": …} as JSON") from None
-    token = body.get("token") if isinstance(body, dict) else None
-    name, max_age = await run_in_threadpool(_start_session, request, token)
+        body = None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "send {\"code\": …} as JSON")
+    name, token, max_age = await run_in_threadpool(_start_session, request, body)
     response.set_cookie(name, token, max_age=max_age, path="/", secure=_secure(request),
                         httponly=True, samesite="strict")
     return response

@@ -1,9 +1,10 @@
 // The login and coder cookies (qualcode/ui/login.py), from a tiny components-v2 element.
 //
-// The login token goes to the server's /api/session route (qualcode/ui/server.py), which
-// checks it and sets the cookie with HttpOnly: page scripts (this one included) never read it
-// back. An empty token DELETEs it (logout). The coder's name in local mode is no secret: it
-// is written with document.cookie, for the next tab or reload.
+// The login: this element gets a one-time code (never the token, qualcode/ui/handoff.py) and
+// POSTs it to the server's /api/session route (qualcode/ui/server.py), which sets the token
+// as an HttpOnly cookie: no page script can read it. An empty code DELETEs the cookie
+// (logout). The coder's name in local mode is no secret: it is written with document.cookie,
+// for the next tab or reload.
 
 const NAME = /^qualcode_(auth|coder)_[0-9a-f]+$/;
 const SESSION = /^\/api\/session\?project=[0-9a-f]+$/;
@@ -15,24 +16,28 @@ export function cookieText(name, value, maxAge, secure) {
     : name + '=; Max-Age=0' + tail;
 }
 
-const sent = new Map();  // session route -> the token last sent (each rerun renders the element)
+const sent = new Map();  // session route -> the code last sent (each rerun renders the element)
+
+export function sessionRequest(code) {
+  const init = code
+    ? { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }) }
+    : { method: 'DELETE' };
+  return { ...init, credentials: 'same-origin', cache: 'no-store' };
+}
 
 export default function (component) {
   const { data } = component;
-  if (!data || typeof data.token !== 'string') { return; }
-  if (typeof data.session === 'string' && SESSION.test(data.session)) {
-    if (sent.get(data.session) === data.token) { return; }
-    sent.set(data.session, data.token);
-    const init = data.token
-      ? { method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ token: data.token }) }
-      : { method: 'DELETE' };
-    fetch(data.session, { ...init, credentials: 'same-origin', cache: 'no-store' })
-      .then((r) => { if (!r.ok) { sent.delete(data.session); } })
-      .catch(() => { sent.delete(data.session); });  // tried again on the next rerun
+  if (!data) { return; }
+  if (typeof data.session === 'string' && SESSION.test(data.session) &&
+      typeof data.code === 'string') {
+    if (sent.get(data.session) === data.code) { return; }
+    sent.set(data.session, data.code);
+    // a code is good once: only a failed connection is tried again, on the next rerun
+    fetch(data.session, sessionRequest(data.code)).catch(() => { sent.delete(data.session); });
     return;
   }
-  if (!NAME.test(data.name)) { return; }
+  if (typeof data.token !== 'string' || !NAME.test(data.name)) { return; }
   document.cookie = cookieText(data.name, data.token, data.max_age,
     window.location.protocol === 'https:');
 }
