@@ -34,7 +34,11 @@ export default function (component) {
     if (sent.get(data.session) === data.code) { return; }
     sent.set(data.session, data.code);
     // a code is good once: only a failed connection is tried again, on the next rerun
-    fetch(data.session, sessionRequest(data.code)).catch(() => { sent.delete(data.session); });
+    fetch(data.session, sessionRequest(data.code))
+      .then((r) => {  // players refused before the cookie was set load again (canvas.js)
+        if (r.ok && data.code) { window.dispatchEvent(new CustomEvent('qualcode:session')); }
+      })
+      .catch(() => { sent.delete(data.session); });
     return;
   }
   if (typeof data.token !== 'string' || !NAME.test(data.name)) { return; }
