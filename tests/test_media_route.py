@@ -208,3 +208,38 @@ def test_a_large_recording_is_streamed_in_bounded_memory(tmp_path):
         grown = peak - before
         print(f"server RSS grew by {grown / 2**20:.1f} MB serving {size / 2**20:.0f} MB")
         assert grown < 40 * 1024 * 1024, f"the server grew by {grown / 2**20:.0f} MB"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_login_is_needed_without_being_told(tmp_path, monkeypatch):
+    """A PostgreSQL project always needs logins (no QUALCODE_LOGIN here): the route refuses a
+    request without the login cookie and serves one with it, from $QUALCODE_MEDIA_DIR."""
+    import os
+
+    from qualcode.store.models import Base
+    from tests.conftest import PG_URL
+
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("QUALCODE_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
+        pytest.skip("no PostgreSQL (set QUALCODE_TEST_PG_URL, as .ci/run does)")
+    media = tmp_path / "shared-media"
+    monkeypatch.setenv("QUALCODE_MEDIA_DIR", str(media))
+    project = Project(PG_URL)
+    try:
+        Base.metadata.drop_all(project.engine)
+        Base.metadata.create_all(project.engine)
+        content = wav_file(tmp_path / "P1.wav", 3000, b"pg")
+        t = ingest_file(project, "P1.txt", data=b"A: hello\n")
+        attach_media(project, t.id, tmp_path / "P1.wav")
+        add_user(project, "anna", "correct horse battery", "coder")
+        with streamlit_process(tmp_path / "pg", QUALCODE_DB_URL=PG_URL,
+                               QUALCODE_MEDIA_DIR=str(media)) as (url, _process):
+            assert get(url, f"/api/media/{t.id}")[0] == 401
+            cookie = {"Cookie": f"{auth_cookie_name(resolve_url(PG_URL))}="
+                                f"{login_token(project, 'anna')}"}
+            status, _headers, body = get(url, f"/api/media/{t.id}", cookie)
+            assert (status, body) == (200, content)
+    finally:
+        Base.metadata.drop_all(project.engine)
+        project.close()
