@@ -166,3 +166,27 @@ def test_local_mode_needs_no_login_but_a_proxied_request_does(tmp_path):
             assert proxied.locator(".qc-span-selector").count() == 0
         finally:
             browser.close()
+
+
+def test_a_cookie_written_by_page_script_is_replaced_by_an_httponly_one(team_app,
+                                                                        browser_page):
+    """A browser that logged in with an older qualcode keeps a script-written cookie: it still
+    logs in, and the server replaces it by the HttpOnly one on the first visit."""
+    from qualcode.store.project import resolve_url
+    from qualcode.store.users import login_token
+    from qualcode.ui.state import auth_cookie_name
+
+    url, db = team_app
+    pg = browser_page
+    project = Project(db)
+    try:
+        token = login_token(project, "cy")
+    finally:
+        project.close()
+    pg.context.add_cookies([{"name": auth_cookie_name(resolve_url(str(db))), "value": token,
+                             "url": url, "httpOnly": False, "sameSite": "Strict"}])
+    pg.goto(url)
+    pg.get_by_text("cy (code)").wait_for()
+    _wait_for(lambda: (_auth_cookie(pg) or {}).get("httpOnly"))
+    # (the page logs the session in with a fresh token, as on every new browser session)
+    assert "qualcode_auth_" not in pg.evaluate("document.cookie")

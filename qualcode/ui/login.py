@@ -50,8 +50,9 @@ HANDOFF = "qc_cookie_code"  # session key: (token, one-time code) the element se
 def _set_cookie(token: str) -> None:
     """The login cookie is set (or, with "", cleared) by the server's /api/session route, from
     the page's element (session/session.js): an HttpOnly cookie page scripts cannot read. The
-    element gets a one-time code for the token (ui/handoff.py), never the token; a token read
-    from the cookie already is not sent again."""
+    element gets a one-time code for the token (ui/handoff.py), never the token. A token read
+    from the cookie is set again once per browser session: a cookie written by page script
+    (qualcode before the route existed) is replaced by the HttpOnly one."""
     from .handoff import issue
 
     session = f"/api/session?project={project_key(project_url())}"
@@ -63,8 +64,7 @@ def _set_cookie(token: str) -> None:
     if held is None or held[0] != token:
         held = (token, issue(project_url(), token))
         st.session_state[HANDOFF] = held
-    if held[1]:
-        _cookie(key="qc_cookie", data={"code": held[1], "session": session})
+    _cookie(key="qc_cookie", data={"code": held[1], "session": session})
 
 
 def _cookie_token() -> str | None:
@@ -111,8 +111,6 @@ def gate(proj) -> bool:
     token = st.session_state.get(TOKEN)
     if token is None and not st.session_state.get(LOGGED_OUT):
         token = _cookie_token()
-        if token:
-            st.session_state[HANDOFF] = (token, "")  # the browser has this cookie already
     user = user_from_token(proj, token) if token else None
     if user is not None:
         if st.session_state.get(TOKEN) != token:
