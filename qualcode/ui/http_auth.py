@@ -68,7 +68,8 @@ def actor_for_request(request: Request) -> tuple[Project, Actor]:
 
     user = user_from_token(project, token) if token else None
     if user is None:
-        raise HTTPException(401, "log in first", headers={"Cache-Control": "no-store"})
+        raise HTTPException(401, "log in first",
+                            headers={"Cache-Control": "private, no-store"})
     return project, actor_for(user)
 
 
