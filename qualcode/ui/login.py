@@ -5,8 +5,9 @@ A login survives a page reload: after logging in, the browser keeps a signed tok
 SameSite=Strict`` cookie (``Secure`` over HTTPS): a tiny components-v2 element
 (session/session.js) POSTs a one-time code for the fresh token (ui/handoff.py) to the server's
 ``/api/session`` route (ui/server.py), which swaps it for the token and answers with the
-Set-Cookie header, so the token never reaches a page script. A new browser session reads it from ``st.context.cookies`` (the browser sends
-HttpOnly cookies with the websocket's handshake). Logging out DELETEs the cookie and ends every
+Set-Cookie header, so the token never reaches a page script. A new browser session reads it
+from ``st.context.cookies`` (the browser sends HttpOnly cookies with the websocket's
+handshake). Logging out DELETEs the cookie and ends every
 token of the user on the server (store/users.py ``end_sessions``), as do a password change or
 reset and deactivation. docs/team-server.md ("Sessions") says what holds. Failed logins are
 throttled with growing delays per client address and per name (store/throttle.py), never a
