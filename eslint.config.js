@@ -1,5 +1,5 @@
-// ESLint over the coding canvas (qualcode/ui/canvas), the network view (qualcode/ui/network)
-// and their tests (tests/js).
+// ESLint over the coding canvas (qualcode/ui/canvas), the network view (qualcode/ui/network),
+// the session cookie element (qualcode/ui/session) and their tests (tests/js).
 import js from '@eslint/js';
 import globals from 'globals';
 
@@ -7,7 +7,8 @@ export default [
   { ignores: ['node_modules/**', '.venv/**'] },
   js.configs.recommended,
   {
-    files: ['qualcode/ui/canvas/**/*.js', 'qualcode/ui/network/**/*.js'],
+    files: ['qualcode/ui/canvas/**/*.js', 'qualcode/ui/network/**/*.js',
+      'qualcode/ui/session/**/*.js'],
     languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.browser } },
     rules: {
       'no-unused-vars': ['error', { args: 'none' }],

@@ -31,6 +31,11 @@ if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
   echo "installing espeak-ng and sox for the recording tests…"
   apt_install espeak-ng sox libsox-fmt-all || echo "warning: could not install espeak-ng/sox" >&2
 fi
+# a short test video (tests/recordings.py video): ffmpeg encodes a .webm
+if ! command -v ffmpeg >/dev/null; then
+  echo "installing ffmpeg for the video test…"
+  apt_install ffmpeg || echo "warning: could not install ffmpeg" >&2
+fi
 
 if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
   echo "installing LibreOffice (headless) and poppler for the Word rendering checks…"
@@ -74,7 +79,8 @@ if ! command -v npm >/dev/null; then
   apt_install nodejs npm || echo "warning: could not install nodejs/npm" >&2
 fi
 npm ci --no-audit --no-fund --silent
-npx --no-install eslint qualcode/ui/canvas qualcode/ui/network tests/js eslint.config.js
+npx --no-install eslint qualcode/ui/canvas qualcode/ui/network qualcode/ui/session tests/js \
+    eslint.config.js
 node --test tests/js/
 
 # the manual (docs/, mkdocs.yml): every page in the nav, every link and anchor found, the CLI

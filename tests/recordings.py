@@ -27,6 +27,26 @@ def require_tools() -> None:
         pytest.skip(message)
 
 
+def require_ffmpeg() -> None:
+    """Skip (fail on CI, where scripts/test.sh installs it) without ffmpeg."""
+    if shutil.which("ffmpeg") is None:
+        message = "ffmpeg not installed (scripts/test.sh installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def video(path: Path, seconds: float = 6.0) -> Path:
+    """A small .webm (VP8 test pattern, 160x120, with a 440 Hz Vorbis tone) of ``seconds``,
+    encoded by ffmpeg: what a browser plays as video."""
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc=size=160x120:rate=15:duration={seconds}",
+                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                    "-c:v", "libvpx", "-b:v", "200k", "-c:a", "libvorbis", "-shortest",
+                    str(path)], check=True, timeout=120, capture_output=True)
+    return path
+
+
 def spoken(path: Path, sentences: list[str], seconds_each: float = SEGMENT_SECONDS) -> Path:
     """A recording of ``sentences``, sentence i starting at ``i * seconds_each`` seconds (each
     spoken by espeak-ng, padded or cut with sox to exactly that length). The format follows the

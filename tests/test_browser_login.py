@@ -54,6 +54,24 @@ def _log_in(pg, url, name, password):
     pg.get_by_role("button", name="Log in").click()
 
 
+def _auth_cookie(pg):
+    """The login cookie as the browser keeps it (Playwright sees HttpOnly cookies too)."""
+    found = [c for c in pg.context.cookies() if c["name"].startswith("qualcode_auth_")]
+    return found[0] if found else None
+
+
+def _wait_for(predicate, timeout=30.0):
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
 def _apply_code(pg):
     _drag_select(pg, NEEDLE)
     apply_trial_code(pg)
@@ -78,7 +96,14 @@ def test_login_survives_a_reload_and_the_user_is_the_coder(team_app, browser_pag
     _log_in(pg, url, "cy", "coder password")
     pg.get_by_text("cy (code)").wait_for()
     assert pg.get_by_label("Coder", exact=True).count() == 0  # no free-text coder box
-    pg.wait_for_function("document.cookie.includes('qualcode_auth_')")
+    # the token is kept in an HttpOnly cookie set by the server (/api/session): the browser
+    # has it, page scripts cannot read it, and a reload stays logged in
+    cookie = _wait_for(lambda: _auth_cookie(pg))
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert "qualcode_auth_" not in pg.evaluate("document.cookie")
+    assert cookie["value"] not in pg.evaluate("document.cookie")
+    # the page only ever got a one-time code for it: the token is nowhere in the page
+    assert cookie["value"] not in pg.content()
     pg.reload()
     pg.get_by_text("cy (code)").wait_for()
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
@@ -90,6 +115,7 @@ def test_login_survives_a_reload_and_the_user_is_the_coder(team_app, browser_pag
     assert pg.get_by_role("link", name="Audit trail").count() == 0
     pg.get_by_role("button", name="Log out").click()
     pg.get_by_role("button", name="Log in").wait_for()
+    _wait_for(lambda: _auth_cookie(pg) is None)  # logging out clears the cookie too
     pg.reload()
     pg.get_by_role("button", name="Log in").wait_for()
     assert pg.get_by_text("cy (code)").count() == 0
@@ -140,3 +166,27 @@ def test_local_mode_needs_no_login_but_a_proxied_request_does(tmp_path):
             assert proxied.locator(".qc-span-selector").count() == 0
         finally:
             browser.close()
+
+
+def test_a_cookie_written_by_page_script_is_replaced_by_an_httponly_one(team_app,
+                                                                        browser_page):
+    """A browser that logged in with an older qualcode keeps a script-written cookie: it still
+    logs in, and the server replaces it by the HttpOnly one on the first visit."""
+    from qualcode.store.project import resolve_url
+    from qualcode.store.users import login_token
+    from qualcode.ui.state import auth_cookie_name
+
+    url, db = team_app
+    pg = browser_page
+    project = Project(db)
+    try:
+        token = login_token(project, "cy")
+    finally:
+        project.close()
+    pg.context.add_cookies([{"name": auth_cookie_name(resolve_url(str(db))), "value": token,
+                             "url": url, "httpOnly": False, "sameSite": "Strict"}])
+    pg.goto(url)
+    pg.get_by_text("cy (code)").wait_for()
+    _wait_for(lambda: (_auth_cookie(pg) or {}).get("httpOnly"))
+    # (the page logs the session in with a fresh token, as on every new browser session)
+    assert "qualcode_auth_" not in pg.evaluate("document.cookie")

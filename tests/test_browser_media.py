@@ -88,7 +88,7 @@ def _open_code_page(pg, url):
 
 
 def test_clicking_a_turns_time_plays_from_there(app, page):
-    url, _db, _tid, _typed = app
+    url, _db, tid, _typed = app
     pg = page
     _open_code_page(pg, url)
     times = pg.locator(".qc-span-selector .qc-times .qc-time")
@@ -96,12 +96,15 @@ def test_clicking_a_turns_time_plays_from_there(app, page):
     assert [times.nth(i).text_content() for i in range(4)] == ["00:00", "00:03", "00:06",
                                                               "00:09"]
     pg.locator(".qc-player audio").wait_for(state="attached")
+    # served by qualcode's own route (checks who asks, streams with ranges), not /media/<hash>
+    assert f"/api/media/{tid}?" in _player(pg, "src")
     _wait(lambda: _player(pg, "readyState") >= 1)  # the file is served and readable
     assert 11.5 < _player(pg, "duration") < 12.5
     times.nth(2).click()
     _wait(lambda: not _player(pg, "paused"))
     now = _player(pg, "currentTime")
     assert 6.0 <= now < 9.0
+    _wait(lambda: _player(pg, "currentTime") > now + 0.5)  # it really plays
     # the turn being spoken is marked: its time in the margin and its text
     pg.locator(".qc-time.qc-now", has_text="00:06").wait_for()
     assert "What changed for you" in pg.locator(".qc-now-turn").first.text_content()
@@ -163,10 +166,11 @@ def test_the_code_browser_plays_a_quotes_clip(app, page):
     pg.get_by_role("button", name="▶ Play 00:00:09–00:00:11").click()
     audio = pg.locator("audio[data-testid='stAudio']").first
     audio.wait_for(state="attached")
-    assert "/media/" in (audio.get_attribute("src") or "")
-    # the clip starts where the quote's words start
-    _wait(lambda: (pg.evaluate("() => document.querySelector(\"audio[data-testid='stAudio']\")"
-                               ".currentTime") or 0) >= 9.0)
+    assert f"{url}/api/media/" in (audio.get_attribute("src") or "")
+    # the clip starts where the quote's words start, and plays
+    clip = "() => document.querySelector(\"audio[data-testid='stAudio']\").currentTime"
+    start = _wait(lambda: (pg.evaluate(clip) or 0) >= 9.0 and pg.evaluate(clip))
+    _wait(lambda: pg.evaluate(clip) > start + 0.3)
 
 
 def test_listen_plays_exactly_the_selected_passage(app, page):
@@ -184,3 +188,93 @@ def test_listen_plays_exactly_the_selected_passage(app, page):
     # it stops at the passage's last word: before the next turn (6 s) is heard for long
     _wait(lambda: _player(pg, "paused"), timeout=15)
     assert 5.0 <= _player(pg, "currentTime") < 6.6
+
+
+def test_on_a_team_server_only_a_logged_in_browser_gets_the_recording(tmp_path):
+    """With logins: the player loads the recording with the HttpOnly login cookie and plays;
+    the same address from a browser without the login, or after logging out, is refused."""
+    from playwright.sync_api import sync_playwright
+
+    from qualcode.store.users import add_user
+
+    require_chromium()
+    require_tools()
+    wav = spoken(tmp_path / "P3.wav", SENTENCES)
+    db = tmp_path / "team.sqlite"
+    project = Project(db)
+    timed = ingest_file(project, "P3.vtt", data=vtt(SENTENCES).encode(), name="A timed")
+    attach_media(project, timed.id, wav)
+    add_user(project, "cy", "coder password", "coder")
+    project.close()
+    fetch = "(src) => fetch(src).then((r) => r.status)"
+    with streamlit_server(db, QUALCODE_LOGIN="required") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            pg.set_default_timeout(60000)
+            pg.goto(url)
+            pg.get_by_label("User name").fill("cy")
+            pg.get_by_label("Password", exact=True).fill("coder password")
+            pg.get_by_role("button", name="Log in").click()
+            pg.get_by_text("cy (code)").wait_for()
+            pg.locator(".qc-player audio").wait_for(state="attached")
+            src = _player(pg, "src")
+            assert f"/api/media/{timed.id}?" in src
+            _wait(lambda: _player(pg, "readyState") >= 1)
+            pg.locator(".qc-span-selector .qc-times .qc-time").nth(1).click()
+            _wait(lambda: not _player(pg, "paused"))
+            now = _player(pg, "currentTime")
+            _wait(lambda: _player(pg, "currentTime") > now + 0.5)
+            assert pg.evaluate(fetch, src) == 200
+            # another browser holding the address but not the login
+            other = browser.new_context().new_page()
+            other.goto(url)
+            other.get_by_role("button", name="Log in").wait_for()
+            assert other.evaluate(fetch, src) == 401
+            # after logging out, this browser is refused too
+            pg.get_by_role("button", name="Log out").click()
+            pg.get_by_role("button", name="Log in").wait_for()
+            _wait(lambda: pg.evaluate(fetch, src) == 401)
+        finally:
+            browser.close()
+
+
+def test_a_video_plays_beside_its_transcript(tmp_path):
+    """A .webm made by ffmpeg, attached to a timed transcript: the Code page shows a video
+    player loading qualcode's route, with a picture, playing from a clicked turn."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.recordings import require_ffmpeg, video
+
+    require_chromium()
+    require_ffmpeg()
+    clip = video(tmp_path / "P7.webm", seconds=6.0)
+    db = tmp_path / "video.sqlite"
+    project = Project(db)
+    t = ingest_file(project, "P7.vtt", data=vtt(SENTENCES[:2]).encode(), name="A video")
+    info = attach_media(project, t.id, clip)
+    assert (info.kind, info.content_type) == ("video", "video/webm")
+    project.close()
+    seen = "() => { const m = document.querySelector('.qc-player video'); " \
+           "return m && [m.src, m.readyState, m.videoWidth, m.paused, m.currentTime]; }"
+    with streamlit_server(db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=CHROMIUM_ARGS + ["--autoplay-policy="
+                                                          "no-user-gesture-required"])
+        try:
+            pg = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            pg.set_default_timeout(60000)
+            pg.goto(url)
+            pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+            pg.locator(".qc-player video").wait_for(state="attached")
+            src, *_ = _wait(lambda: pg.evaluate(seen))
+            assert f"/api/media/{t.id}?" in src
+            _wait(lambda: pg.evaluate(seen)[1] >= 1)  # metadata read through the route
+            assert pg.evaluate(seen)[2] == 160  # a picture, 160 pixels wide
+            pg.locator(".qc-span-selector .qc-times .qc-time").nth(1).click()
+            _wait(lambda: not pg.evaluate(seen)[3])
+            start = pg.evaluate(seen)[4]
+            assert 3.0 <= start < 5.0
+            _wait(lambda: pg.evaluate(seen)[4] > start + 0.5)  # and it plays
+        finally:
+            browser.close()

@@ -375,6 +375,8 @@ def test_code_page_and_code_browser_render_with_a_recording(tmp_path, monkeypatc
     assert not at.exception
     [player] = [e for e in at.get("audio")]
     assert player.proto.start_time == 6 and player.proto.end_time == 9
+    # qualcode's own route (checks who asks), not Streamlit's media manager
+    assert "/api/media/" in player.proto.url, player.proto.url
 
 
 def test_code_page_panel_gives_the_selections_time(tmp_path, monkeypatch):

@@ -110,7 +110,7 @@ def test_login_page_throttles_and_logout_revokes(tmp_path, monkeypatch):
     add_user(p, "boss", "boss password", "admin")
     add_user(p, "anna", "anna password", "coder")
     p.close()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "qualcode" / "ui" / "app.py"), default_timeout=60)
     at.run()
     for _ in range(FREE):
         _login(at, "anna", "wrong")

@@ -42,7 +42,7 @@ def test_a_shared_server_asks_for_a_login(db, monkeypatch):
     project = Project(db)
     add_user(project, "ann", "admin password", "admin")
     project.close()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "qualcode" / "ui" / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception
     assert [b.label for b in at.button] == ["Log in"]
@@ -86,7 +86,7 @@ def test_users_page_adds_a_user(db):
 
 
 def test_local_mode_switches_and_creates_projects(db, tmp_path):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "qualcode" / "ui" / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception
     assert at.sidebar.text_input(key="coder") is not None  # no login in local mode
@@ -106,7 +106,7 @@ def test_repeated_failed_logins_lock_the_name(db, monkeypatch):
     project = Project(db)
     add_user(project, "zed", "the right password", "coder")
     project.close()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "qualcode" / "ui" / "app.py"), default_timeout=60)
     at.run()
     for _ in range(5):
         next(t for t in at.text_input if t.label == "User name").input("zed")
@@ -123,7 +123,7 @@ def test_local_mode_opens_a_project_file(db, tmp_path):
     other = tmp_path / "elsewhere" / "study.sqlite"
     other.parent.mkdir()
     Project(other).close()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "qualcode" / "ui" / "app.py"), default_timeout=60)
     at.run()
     next(t for t in at.text_input if t.label.startswith("Project file")).input(str(tmp_path / "nope.sqlite"))
     next(b for b in at.button if b.label == "Open").click().run()

@@ -1,20 +1,22 @@
 """Login, logout and the sidebar's "who and which project" block.
 
 A login survives a page reload: after logging in, the browser keeps a signed token
-(store/users.py ``login_token``; HMAC with a per-project secret) in a ``SameSite=Strict`` cookie
-(``Secure`` over HTTPS), set by a tiny components-v2 element; a new browser session reads it
-from ``st.context.cookies``. Logging out ends every token of the user on the server
-(store/users.py ``end_sessions``), as do a password change or reset and deactivation.
-
-The cookie is not HttpOnly: Streamlit gives a page no way to send a Set-Cookie header, and a
-cookie written by script cannot be HttpOnly. What holds instead is written in
-docs/team-server.md ("Sessions"). Failed logins are throttled with growing delays per client
-address and per name (store/throttle.py), never a hard lock.
+(store/users.py ``login_token``; HMAC with a per-project secret) in an ``HttpOnly;
+SameSite=Strict`` cookie (``Secure`` over HTTPS): a tiny components-v2 element
+(session/session.js) POSTs a one-time code for the fresh token (ui/handoff.py) to the server's
+``/api/session`` route (ui/server.py), which swaps it for the token and answers with the
+Set-Cookie header, so the token never reaches a page script. A new browser session reads it
+from ``st.context.cookies`` (the browser sends HttpOnly cookies with the websocket's
+handshake). Logging out DELETEs the cookie and ends every
+token of the user on the server (store/users.py ``end_sessions``), as do a password change or
+reset and deactivation. docs/team-server.md ("Sessions") says what holds. Failed logins are
+throttled with growing delays per client address and per name (store/throttle.py), never a
+hard lock.
 """
 
 from __future__ import annotations
 
-import hashlib
+from pathlib import Path
 
 import streamlit as st
 
@@ -24,44 +26,46 @@ from ..store.projects import create_project, list_projects, projects_dir
 from ..store.throttle import Throttle, is_last_admin
 from ..store.users import (actor_for, authenticate, change_password, end_sessions, has_users,
                            login_token, user_from_token)
-from .state import (ACTOR, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied, coder_cookie_name,
-                    login_required, plain, project_url)
+from .state import (ACTOR, AUTH_COOKIE, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied,
+                    auth_cookie_name, coder_cookie_name, login_required, plain, project_key,
+                    project_url)
 
-COOKIE = "qualcode_auth"
+COOKIE = AUTH_COOKIE
 TOKEN = "qc_token"
 LOGGED_OUT = "qc_logged_out"
 
-_JS = """
-export default function (component) {
-  const { data } = component;
-  if (!data || typeof data.token !== 'string' ||
-      !/^qualcode_(auth|coder)_[0-9a-f]+$/.test(data.name)) {
-    return;
-  }
-  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
-  if (data.token) {
-    document.cookie = data.name + '=' + encodeURIComponent(data.token) +
-      '; Path=/; Max-Age=' + String(data.max_age) + '; SameSite=Strict' + secure;
-  } else {
-    document.cookie = data.name + '=; Path=/; Max-Age=0; SameSite=Strict' + secure;
-  }
-}
-"""
+SESSION_JS = Path(__file__).with_name("session") / "session.js"
 
-_cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span>", js=_JS,
+_cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span>",
+                                     js=SESSION_JS.read_text(encoding="utf-8"),
                                      isolate_styles=False)
 
 
 def _cookie_name() -> str:
-    """One cookie per project: cookies ignore ports, and one host may serve several projects."""
-    return f"{COOKIE}_{hashlib.sha256(project_url().encode()).hexdigest()[:12]}"
+    return auth_cookie_name(project_url())
+
+
+HANDOFF = "qc_cookie_code"  # session key: (token, one-time code) the element sends
 
 
 def _set_cookie(token: str) -> None:
-    from ..store.users import TOKEN_MAX_AGE
+    """The login cookie is set (or, with "", cleared) by the server's /api/session route, from
+    the page's element (session/session.js): an HttpOnly cookie page scripts cannot read. The
+    element gets a one-time code for the token (ui/handoff.py), never the token. A token read
+    from the cookie is set again once per browser session: a cookie written by page script
+    (qualcode before the route existed) is replaced by the HttpOnly one."""
+    from .handoff import issue
 
-    _cookie(key="qc_cookie", data={"token": token, "max_age": TOKEN_MAX_AGE,
-                                   "name": _cookie_name()})
+    session = f"/api/session?project={project_key(project_url())}"
+    if not token:
+        st.session_state.pop(HANDOFF, None)
+        _cookie(key="qc_cookie", data={"code": "", "session": session})
+        return
+    held = st.session_state.get(HANDOFF)
+    if held is None or held[0] != token:
+        held = (token, issue(project_url(), token))
+        st.session_state[HANDOFF] = held
+    _cookie(key="qc_cookie", data={"code": held[1], "session": session})
 
 
 def _cookie_token() -> str | None:

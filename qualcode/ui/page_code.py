@@ -315,7 +315,7 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
 def _recording_data(proj, transcript, data: dict) -> None:
     """The player's source (after the permission check in qualcode.corpus.media) and the turn
     times ``[[offset, seconds, interpolated], ...]``, sent again only when they changed."""
-    found = media_url(proj, transcript.id, f"qc_media_{transcript.id}")
+    found = media_url(proj, transcript.id)
     if found is not None:
         url, info = found
         data["media"] = {"url": url, "kind": info.kind, "type": info.content_type,

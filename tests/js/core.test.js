@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints, color,
   contrast, cutPoints, formatTime, insideWord, invivoName, makeChunks, sentenceStep, snapToWords,
-  stripeLabel, textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
+  retryDelay, stripeLabel, textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
 } from '../../qualcode/ui/canvas/core.js';
 
 describe('code points', () => {
@@ -192,6 +192,12 @@ describe('recording times', () => {
     assert.equal(timeAtOffset(times, 500), 12);
     assert.equal(timeAtOffset(times, 5), null);
     assert.equal(timeAtOffset([], 5), null);
+  });
+
+  it('tries a refused recording again a few times, waiting longer each time', () => {
+    assert.deepEqual([0, 1, 2, 3, 4].map(retryDelay), [250, 500, 1000, 2000, 4000]);
+    assert.equal(retryDelay(5), null);
+    assert.equal(retryDelay(-1), null);
   });
 
   it('keeps the speed between 0.5 and 2', () => {

@@ -4,7 +4,7 @@
 import {
   ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints,
   color, cutPoints, formatTime, invivoName, makeChunks, sentenceStep, snapToWords, stripeLabel,
-  textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
+  retryDelay, textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
 } from './core.js';
 
 const LANE = 18;
@@ -728,6 +728,11 @@ export default function (component) {
     media.ontimeupdate = () => markNow();
     media.onseeked = () => markNow();
     media.onratechange = () => { v.rate = media.playbackRate; };
+    let failures = 0;
+    media.onerror = () => {  // refused before the login cookie was set: load it again soon
+      const wait = retryDelay(failures++);
+      if (wait !== null) { setTimeout(() => { if (v.media === media && media.error) { media.load(); } }, wait); }
+    };
     const speed = el('select', 'qc-speed');
     speed.setAttribute('aria-label', 'Playback speed');
     for (const r of SPEEDS) {
@@ -762,6 +767,14 @@ export default function (component) {
     if (code === 'KeyT') { return stamp(); }
     return false;
   };
+  if (!S.sessionListener) {
+    S.sessionListener = true;  // the login cookie was just set (session/session.js)
+    window.addEventListener('qualcode:session', () => {
+      for (const view of S.views.values()) {
+        if (view.media && view.media.error) { view.media.load(); }
+      }
+    });
+  }
   if (!S.keyListener) {
     S.keyListener = true;
     document.addEventListener('keydown', (ev) => {

@@ -139,6 +139,13 @@ export function clampRate(r) {
   return Number.isFinite(x) ? Math.min(2, Math.max(0.5, x)) : 1;
 }
 
+// Milliseconds before loading a recording again after its attempt-th failure (0, 1, …), or
+// null: give up. Right after logging in the route answers 401 until the login cookie is set
+// (qualcode/ui/handoff.py); the 'qualcode:session' event reloads at once when it is.
+export function retryDelay(attempt) {
+  return attempt >= 0 && attempt < 5 ? 250 * 2 ** attempt : null;
+}
+
 // ---------------------------------------------------------------- colours
 
 function rgb(hex) { const c = color(hex); return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)); }
