@@ -70,6 +70,7 @@ def diff(old: dict, new: dict) -> tuple[list[list[int]], list[int]]:
     return added, removed
 
 
+@lru_cache(maxsize=4096)
 def _rgb(color: str) -> tuple[float, float, float]:
     return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
 
