@@ -78,3 +78,13 @@ def test_sgd_steps_match_partial_fit():
     w, b = sgd_steps(w0, b0, x, y, epochs=3)
     assert np.allclose(w, clf.coef_[0], rtol=1e-9, atol=1e-12)
     assert abs(b - clf.intercept_[0]) < 1e-12
+
+
+def test_bulk_counts_are_the_same_matrix():
+    """A fit hashes with scikit-learn itself (bulk=True), the app with mmh3: one matrix."""
+    texts = ["Ik moest opnieuw leren hoe de loopbaanstap werkt.", "a b", "",
+             "Ça coûte cher — naïve café’s 12 Übergänge"]
+    langs, ctx = ["nl", "en", None, "fr"], ["context hier", "", "x", "y z"]
+    a = F.counts(texts, langs, ctx)
+    b = F.counts(texts, langs, ctx, bulk=True)
+    assert (a != b).nnz == 0

@@ -332,7 +332,7 @@ def _fit_weights(x, y, w, n_codes: int):
 
 def _prepare(examples: list[Example]):
     raw = F.counts([e.text for e in examples], [e.lang for e in examples],
-                   [e.context for e in examples])
+                   [e.context for e in examples], bulk=True)
     columns, df = np.unique(raw.indices, return_counts=True)
     if MIN_DF > 1:
         columns = columns[df >= MIN_DF]
