@@ -30,7 +30,7 @@ import numpy as np
 
 from . import suggest_features as F
 
-MODEL_FORMAT = 1  # bump when the saved model's layout changes (old files are then refit)
+MODEL_FORMAT = 2  # bump when the saved model's layout changes (old files are then refit)
 ALPHA = 2e-5
 EPOCHS = 6
 CALIBRATION_ROWS = 2000  # coding rows (whole transcripts) the calibration folds use at most
@@ -162,8 +162,9 @@ class SuggestModel:
         quotes = []
         rows = self.rows_of(code_id)
         if len(rows):
+            q = self.similarity_rows(x)
             vec = np.zeros(len(self.columns))
-            vec[x.indices] = x.data
+            vec[q.indices] = q.data
             nb = self.quote_x.shape[0]
             base, recent = rows[rows < nb], rows[rows >= nb] - nb
             sims = self.quote_x[base] @ vec
@@ -177,6 +178,24 @@ class SuggestModel:
                 quotes.append({"coding_id": self.quote_refs[r], "text": self.quote_texts[r],
                                "similarity": round(float(sims[i]), 3)})
         return Reason(words_out, quotes)
+
+    def similarity_rows(self, x):
+        """The rows kept for "most similar earlier quotes": the word block only (stems and
+        their bigrams), each row of length one, float32 — the cosine of two quotes' words. The
+        character n-grams, seven in eight of a row's entries, stay out (they made the quotes
+        the largest part of the model in the app's memory)."""
+        x = x.tocsr()
+        word = self.block_of[x.indices] == 0
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))[word]
+        data = x.data[word].astype(np.float64)
+        norms = np.zeros(x.shape[0])
+        np.add.at(norms, rows, data ** 2)
+        norms = np.sqrt(norms)
+        norms[norms == 0] = 1.0
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix(((data / norms[rows]).astype(np.float32), (rows, x.indices[word])),
+                          shape=x.shape)
 
     def rows_of(self, code_id: int) -> np.ndarray:
         """The quote rows of a code (kept, and extended as quotes are added)."""
@@ -231,8 +250,9 @@ class SuggestModel:
         coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
         if coded and self.quote_x is not None:
             # kept apart from the fit's rows: no copy of all quotes per coding
-            self.recent_x = x[coded] if self.recent_x is None else \
-                vstack([self.recent_x, x[coded]], format="csr")
+            new = self.similarity_rows(x[coded])
+            self.recent_x = new if self.recent_x is None else \
+                vstack([self.recent_x, new], format="csr")
             self.quote_codes += [tuple(sorted(examples[i].codes)) for i in coded]
             self.quote_refs += [examples[i].ref for i in coded]
             self.quote_texts += [_snippet(examples[i].text) for i in coded]
@@ -378,12 +398,13 @@ def fit(examples: list[Example], code_ids: list[int], *, folds: int = 2,
     weights, bias = _fit_weights(x, y, w, len(code_ids))
     coded = [i for i, e in enumerate(examples) if e.kind == "coding"]
     model = SuggestModel(code_ids, columns, idf, weights, bias,
-                         quote_x=x[coded].astype(np.float32),
+                         quote_x=None,
                          quote_codes=[tuple(sorted(examples[i].codes)) for i in coded],
                          quote_refs=[examples[i].ref for i in coded],
                          quote_texts=[_snippet(examples[i].text) for i in coded],
                          data_version=data_version, trained_at=started,
                          n_examples=len(examples), version=_version(data_version, len(examples)))
+    model.quote_x = model.similarity_rows(x[coded])
     if calibrate:
         model.platt = _platt(examples, code_ids, folds)
     return model
