@@ -14,8 +14,6 @@ address and per name (store/throttle.py), never a hard lock.
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from ..errors import QualcodeError
@@ -24,10 +22,10 @@ from ..store.projects import create_project, list_projects, projects_dir
 from ..store.throttle import Throttle, is_last_admin
 from ..store.users import (actor_for, authenticate, change_password, end_sessions, has_users,
                            login_token, user_from_token)
-from .state import (ACTOR, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied, coder_cookie_name,
-                    login_required, plain, project_url)
+from .state import (ACTOR, AUTH_COOKIE, LOCAL_ADDRESSES, PROJECT_URL, _open, _proxied,
+                    auth_cookie_name, coder_cookie_name, login_required, plain, project_url)
 
-COOKIE = "qualcode_auth"
+COOKIE = AUTH_COOKIE
 TOKEN = "qc_token"
 LOGGED_OUT = "qc_logged_out"
 
@@ -53,8 +51,7 @@ _cookie = st.components.v2.component("qualcode.login_cookie", html="<span></span
 
 
 def _cookie_name() -> str:
-    """One cookie per project: cookies ignore ports, and one host may serve several projects."""
-    return f"{COOKIE}_{hashlib.sha256(project_url().encode()).hexdigest()[:12]}"
+    return auth_cookie_name(project_url())
 
 
 def _set_cookie(token: str) -> None:

@@ -28,6 +28,11 @@ ACTOR = "qc_actor"        # session key: the logged-in Actor
 PROJECT_URL = "qc_project_url"  # session key: the project chosen in the sidebar (local mode)
 
 
+OPENED: dict[str, str] = {}
+"""Project key -> URL of every project this server process opened (ui/http_auth.py finds the
+project a route is asked about here: a route never opens a URL it is given)."""
+
+
 @st.cache_resource(show_spinner="Opening the project…")
 def _open(url: str) -> Project:
     from ..coding.suggest_service import warm
@@ -38,12 +43,17 @@ def _open(url: str) -> Project:
 
         ensure_demo(project)
     warm(project)  # the suggestion model, loaded (or trained) in the background at once
+    OPENED[project_key(url)] = url
     return project
 
 
 def project_url() -> str:
-    return st.session_state.get(PROJECT_URL) or _default_url(
-        os.environ.get("QUALCODE_DB_URL") or "", os.getcwd())
+    return st.session_state.get(PROJECT_URL) or default_url()
+
+
+def default_url() -> str:
+    """The server's project (``$QUALCODE_DB_URL`` or the default), before a session picks one."""
+    return _default_url(os.environ.get("QUALCODE_DB_URL") or "", os.getcwd())
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,13 +66,24 @@ def _default_url(env_value: str, cwd: str) -> str:
 
 def login_required(url: str | None = None) -> bool:
     """Whether this server needs logins: PostgreSQL, a non-local address, or forced."""
+    try:
+        headers = st.context.headers
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        headers = None
+    return login_required_for(url or project_url(), headers)
+
+
+def login_required_for(url: str, headers) -> bool:
+    """The rule of ``login_required`` for a project URL and the request's headers (a mapping
+    with ``get``, or None): the pages pass ``st.context.headers``, HTTP routes
+    (ui/http_auth.py) their request's headers."""
     forced = os.environ.get("QUALCODE_LOGIN", "").strip().lower()
     if forced in {"required", "1", "yes", "true"}:
         return True
-    if not (url or project_url()).startswith("sqlite"):
+    if not url.startswith("sqlite"):
         return True
-    if _proxied():  # behind a reverse proxy, 127.0.0.1 says nothing about who connects
-        return True
+    if headers is not None and any(headers.get(h) for h in PROXY_HEADERS):
+        return True  # behind a reverse proxy, 127.0.0.1 says nothing about who connects
     try:
         address = st.get_option("server.address")
     except Exception:  # noqa: BLE001
@@ -96,10 +117,29 @@ def current_actor() -> Actor:
 CODER_COOKIE = "qualcode_coder"
 
 
-def coder_cookie_name() -> str:
+def project_key(url: str) -> str:
+    """A short name of a project URL (its cookies end in it; HTTP routes are told it instead
+    of the URL): the first 12 hex digits of its SHA-256."""
     import hashlib
 
-    return f"{CODER_COOKIE}_{hashlib.sha256(project_url().encode()).hexdigest()[:12]}"
+    return hashlib.sha256(url.encode()).hexdigest()[:12]
+
+
+AUTH_COOKIE = "qualcode_auth"
+
+
+def auth_cookie_name(url: str) -> str:
+    """The login cookie of a project (one per project: cookies ignore ports, and one host may
+    serve several projects)."""
+    return f"{AUTH_COOKIE}_{project_key(url)}"
+
+
+def coder_cookie_name() -> str:
+    return coder_cookie_name_for(project_url())
+
+
+def coder_cookie_name_for(url: str) -> str:
+    return f"{CODER_COOKIE}_{project_key(url)}"
 
 
 def remembered_coder() -> str:
