@@ -16,7 +16,10 @@ const FIRST_SCREENS = 12000;
 const FIRST_SEEN = 4000;
 // after a coding saved over HTTP, the page reruns (a ``sync`` trigger) when the coder has
 // done nothing else for this long (another action brings the page up to date anyway)
-const SYNC_AFTER = 1500;
+const SYNC_AFTER = 3000;
+// on a team server a new selection is sent to the server (a rerun) after this long, unless a
+// code is applied to it first (see sendSelect)
+const SELECT_AFTER = 1200;
 // a save over HTTP that has not answered in this long is given up and sent again
 const POST_TIMEOUT = 20000;
 
@@ -75,7 +78,10 @@ export default function (component) {
   // stored coding, no rerun of the page), anything else as the ``act`` trigger (a rerun),
   // telling the server which codings it got over HTTP (``have``: page_code._held_by_browser).
   function dispatch(op) {
+    if (SAVED_BY_ROUTE.includes(op.op) || op.op === 'snap') { dropSelect(); }
+    if (op.op === 'snap') { v.serverSel = true; }
     if (v.data.save && !v.noRoute && SAVED_BY_ROUTE.includes(op.op)) { post(op); return; }
+    if (SAVED_BY_ROUTE.includes(op.op) || op.op === 'sync') { v.serverSel = false; }
     if (v.routed.size) { op.have = [...v.routed]; v.haveSent.set(op.n, op.have); } else { delete op.have; }
     v.syncDue = null;
     clearTimeout(v.syncTimer);
@@ -83,6 +89,35 @@ export default function (component) {
   }
   v.dispatch = dispatch;
   v.act = act;
+  // A new selection reaches the server (a rerun: the panel beside the text, the palette's
+  // suggestions) at once in local mode; on a team server only when the coder lingers over it
+  // (SELECT_AFTER), leaves the text (pointer or focus) or asks for something else: a coding
+  // applied from the palette before then needs no rerun of the page at all.
+  function sendSelect(s, e) {
+    clearTimeout(v.selectTimer);
+    if (!v.data.save) { v.waitingSel = null; v.serverSel = true; act({ op: 'select', start: s, end: e }); return; }
+    v.waitingSel = { s, e };
+    v.selectTimer = setTimeout(() => v.flushSelect(), SELECT_AFTER);
+  }
+  v.flushSelect = () => {
+    clearTimeout(v.selectTimer);
+    const w = v.waitingSel;
+    v.waitingSel = null;
+    if (w && v.sel && v.sel.s === w.s && v.sel.e === w.e && document.body.contains(v.wrap)) {
+      v.serverSel = true;
+      act({ op: 'select', start: w.s, end: w.e });
+    }
+  };
+  function dropSelect() { clearTimeout(v.selectTimer); v.waitingSel = null; }
+  function sendClear() {  // nothing to clear on the server when it never got the selection
+    dropSelect();
+    if (!v.data.save || v.serverSel) { v.serverSel = false; act({ op: 'clear' }); }
+  }
+  if (!v.leaveListener || fresh) {
+    v.leaveListener = true;
+    wrap.addEventListener('mouseleave', () => { if (v.waitingSel) { v.flushSelect(); } });
+    wrap.addEventListener('focusout', (ev) => { if (v.waitingSel && !(ev.relatedTarget && wrap.contains(ev.relatedTarget))) { v.flushSelect(); } });
+  }
   function post(op) {
     const p = v.pending.get(op.n);
     if (!p || p.inFlight) { return; }  // one request per action at a time (no double save)
@@ -226,7 +261,7 @@ export default function (component) {
   if (data.sel && data.sel.n !== v.lastServerSel) {
     v.lastServerSel = data.sel.n;
     if (data.sel.start === null) { v.sel && setSelection(null, 0); }
-    else { setSelection(data.sel.start, data.sel.end, true); }
+    else { setSelection(data.sel.start, data.sel.end, true); v.serverSel = true; }
   }
   if (data.times) { v.times = data.times; v.timesV = data.times_v; v.nowK = -1; }
   else if (data.times_v !== undefined && data.times_v !== v.timesV) { act({ op: 'resync' }); return; }
@@ -532,7 +567,7 @@ export default function (component) {
     if (!(ev && ev.altKey) && !v.data.exact) { [s, e] = snapToWords(textCps(), s, e); }
     popup.hidden = true;
     setSelection(s, e, false);
-    act({ op: 'select', start: s, end: e });
+    sendSelect(s, e);
   }
   root.onmousedown = (ev) => {
     if (ev.button !== 0) { return; }
@@ -600,7 +635,7 @@ export default function (component) {
     palette.hidden = true;
     popup.hidden = true;
     redrawOver([oldSel, v.sel], [before, to]);
-    if (oldSel && !v.sel) { act({ op: 'clear' }); }
+    if (oldSel && !v.sel) { sendClear(); }
     const mark = root.querySelector('.qc-caret, .qc-caret-after');
     if (mark) { mark.scrollIntoView({ block: 'nearest' }); }
   }
@@ -625,11 +660,11 @@ export default function (component) {
       ev.preventDefault();
       const { s, e } = v.sel;
       setSelection(s, e, false);
-      act({ op: 'select', start: s, end: e });
+      sendSelect(s, e);
     } else if (k === 'Escape' && v.sel) {
       ev.preventDefault();
       setSelection(null, 0);
-      act({ op: 'clear' });
+      sendClear();
     }
   };
   // The popup sits inside the scrolled body beside its anchor and scrolls with it: scrolling
@@ -644,7 +679,7 @@ export default function (component) {
     } else if (!palette.contains(ev.target) && !popup.contains(ev.target)) {
       popup.hidden = true;
       if (root.contains(ev.target)) { v.caret = pointOffset(ev.clientX, ev.clientY); }
-      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); act({ op: 'clear' }); }
+      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); sendClear(); }
     }
   }
 
@@ -935,7 +970,7 @@ export default function (component) {
     input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
     input.onkeydown = (ev) => {
       ev.stopPropagation();
-      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); root.focus({ preventScroll: true }); return; }
+      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); sendClear(); root.focus({ preventScroll: true }); return; }
       if (ev.altKey && /^Digit[1-9]$/.test(ev.code)) {  // Alt+number: pin the active code there
         ev.preventDefault();
         const id = v.active < Math.min(v.ids.length, 60) ? v.ids[v.active] : undefined;
