@@ -64,6 +64,20 @@ CONFIRMED_JS = """() => {
 }"""
 
 
+# the passage brought into the middle of the transcript's scrolled view before it is dragged
+# (a passage below the view would be dragged from where the pointer is clamped instead)
+SCROLL_JS = """(needle) => {
+  const root = document.querySelector('.qc-span-selector .qc-text');
+  for (const span of root.querySelectorAll('span')) {
+    if (span.firstChild && span.firstChild.nodeType === 3 && span.textContent.includes(needle)) {
+      span.scrollIntoView({block: 'center'});
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
 def _ticks() -> int:
     return os.sysconf("SC_CLK_TCK")
 
@@ -156,6 +170,7 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         k = 0
         while time.time() < deadline and k < len(mine):
             needle = mine[k]
+            await pg.evaluate(SCROLL_JS, needle)
             a = await pg.evaluate(POINT_JS, [needle, "start"])
             z = await pg.evaluate(POINT_JS, [needle, "end"])
             await pg.mouse.move(a["x"], a["y"])

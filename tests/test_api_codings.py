@@ -91,3 +91,57 @@ def test_a_coding_saved_over_http_as_the_logged_in_user(tmp_path):
     # undoable as any coding from the page: one history entry per saved coding
     assert len(recent_actions(check, "cy", limit=10)) == 2
     check.close()
+
+
+def test_a_save_that_meets_a_held_write_lock_is_sent_again_not_dropped(tmp_path, monkeypatch):
+    """A save refused only because the project was busy (another writer held the lock too
+    long) is answered 503 "retry" (the canvas keeps it pending and sends it again), not 422
+    (given up): once the lock is free the same action is stored. Served in-process (Starlette's
+    test client) on a real SQLite file, a second connection holding the write lock."""
+    import sqlite3
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    import qualcode.store.project as store_project
+    from qualcode.ui import state
+    from qualcode.ui.api_codings import save_coding_route
+
+    db = tmp_path / "busy.sqlite"
+    monkeypatch.setenv("QUALCODE_DB_URL", str(db))
+    monkeypatch.setenv("QUALCODE_LOGIN", "required")
+    state._default_url.cache_clear()
+    url = state.default_url()
+    project = Project(url)
+    add_user(project, "cy", "coder password", "coder")
+    t = ingest_file(project, "a.txt", data=TEXT.encode(), name="Interview 1")
+    t = t[0] if isinstance(t, list) else t
+    code = create_code(project, "Housing")
+    cookie = f"{auth_cookie_name(url)}={login_token(project, 'cy')}"
+    project.close()
+    monkeypatch.setattr(store_project, "LOCK_WAIT_SECONDS", 0.5)
+    client = TestClient(Starlette(routes=[Route("/api/codings", save_coding_route,
+                                                methods=["POST"])]))
+    headers = {"Origin": "http://testserver", "Cookie": cookie}
+    action = {"n": "b-1", "op": "apply", "t": t.id, "code": code.id, "start": 4, "end": 11}
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the project
+    try:
+        busy = client.post("/api/codings", json=action, headers=headers)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.status_code == 503 and busy.json()["retry"] is True
+    saved = client.post("/api/codings", json=action, headers=headers)
+    assert saved.status_code == 200 and saved.json()["coding"][1:5] == [4, 11, code.id, "cy"]
+    state._default_url.cache_clear()
+
+
+def test_only_clashes_of_the_moment_are_retryable():
+    from qualcode.errors import BusyError, ConflictError
+    from qualcode.store.project import is_retryable
+
+    assert is_retryable(BusyError("busy"))
+    assert not is_retryable(ConflictError("a code of that name exists"))
+    assert not is_retryable(ValueError("x"))

@@ -17,7 +17,9 @@ that user (``project.acting_as``), so the library's permissions and blind coding
 * 200 with ``"already": true``: the span has that code from that coder already (a re-sent
   action whose first answer was lost): the coding that holds it;
 * 400 an action that cannot be read, 401 not logged in, 403 not allowed or not from this
-  server's pages, 404 no such transcript or code, 422 refused otherwise (``error`` says why).
+  server's pages, 404 no such transcript or code, 422 refused otherwise (``error`` says why);
+* 503 with ``"retry": true``: the project was busy or the save clashed with a colleague's at
+  the same moment (nothing saved): the canvas keeps the coding pending and sends it again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ..errors import DuplicateError, NotFound, PermissionDenied, QualcodeError
+from ..store.project import is_retryable
 from .coding_save import SAVING_OPS, save_coding
 from .http_auth import actor_for_request, require_same_origin
 
@@ -68,6 +71,8 @@ def _save(request: Request, action: dict) -> tuple[int, dict]:
         except NotFound as exc:
             return 404, {**answer, "error": str(exc)}
         except QualcodeError as exc:
+            if is_retryable(exc):
+                return 503, {**answer, "error": str(exc), "retry": True}
             return 422, {**answer, "error": str(exc)}
         except (KeyError, TypeError, ValueError) as exc:
             return 400, {**answer, "error": f"could not read that action ({exc})"}

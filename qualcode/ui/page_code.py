@@ -21,6 +21,7 @@ from ..coding.view import (chunks, codebook_version, diff, display_colors, recen
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..ingest.timecodes import format_timecode
+from ..store.project import is_retryable
 from ..corpus.sentences import snap_in_turns
 from ..corpus.order import order_transcripts
 from ..corpus.timing import stamp_turn, time_at, transcript_times
@@ -122,6 +123,9 @@ def _on_action(action: dict) -> None:
         st.session_state.pop(SELECTION, None)
         _flash("toast", "That passage already has that code from you.")
     except QualcodeError as exc:  # a toast: a message box would shift the text under the mouse
+        if is_retryable(exc):  # busy or a clash of the moment: not acknowledged, so the
+            _flash("toast", "Busy: sending that again in a moment.")  # browser re-sends it
+            return
         _flash("toast", f"Not done: {exc}")
     except (KeyError, TypeError, ValueError) as exc:
         _flash("toast", f"Could not read that action from the browser ({exc})")
