@@ -64,13 +64,15 @@ CONFIRMED_JS = """() => {
 }"""
 
 
-# the passage brought into the middle of the transcript's scrolled view before it is dragged
-# (a passage below the view would be dragged from where the pointer is clamped instead)
+# the passage brought into the transcript's scrolled view before it is dragged (a passage below
+# the view would be dragged from where the pointer is clamped instead). The window is tall
+# enough for a coder's whole transcript (40 lines), so nothing scrolls while a coder works: a
+# scroll under a drag (a rerun changing the page's height) made drags land on other lines
 SCROLL_JS = """(needle) => {
   const root = document.querySelector('.qc-span-selector .qc-text');
   for (const span of root.querySelectorAll('span')) {
     if (span.firstChild && span.firstChild.nodeType === 3 && span.textContent.includes(needle)) {
-      span.scrollIntoView({block: 'center'});
+      span.scrollIntoView({block: "nearest"});
       return true;
     }
   }
@@ -149,7 +151,7 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
     """One coder: a browser context of the shared Chromium, logged in on ``url``."""
     name = f"c{i:02d}"
     latencies, applied = [], []
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = await browser.new_context(viewport={"width": 1400, "height": 1900})
     try:
         pg = await context.new_page()
         pg.set_default_timeout(120000)
