@@ -152,9 +152,15 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
     name = f"c{i:02d}"
     latencies, applied = [], []
     context = await browser.new_context(viewport={"width": 1400, "height": 1900})
+    pg = None
+    answers: dict = {}  # what the coding route answered, by status (anything but 200 is told)
     try:
         pg = await context.new_page()
         pg.set_default_timeout(120000)
+        pg.on("response", lambda r: answers.__setitem__(r.status, answers.get(r.status, 0) + 1)
+              if "/api/codings" in r.url else None)
+        pg.on("requestfailed", lambda r: answers.__setitem__("failed", answers.get("failed", 0) + 1)
+              if "/api/codings" in r.url else None)
         await pg.goto(url)
         await pg.get_by_label("User name", exact=True).fill(name)
         await pg.get_by_label("Password", exact=True).fill(f"{name} password")
@@ -187,7 +193,11 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
             latencies.append(time.perf_counter() - began)
             applied.append(needle)
             k += 1
-        # confirmed: the server sent the coding back with its id; wait for the last answers
+    except Exception as exc:  # noqa: BLE001 - reported with the figures
+        errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:300]}")
+    try:
+        # confirmed: the server sent the coding back with its id (also after a coder stopped
+        # on an error: what it saw only optimistically is not counted); wait for the last answers
         settle = time.time() + 90
         state = await pg.evaluate(CONFIRMED_JS)
         while state["pending"] and time.time() < settle:
@@ -201,9 +211,12 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
                           f"confirmed by the server ({state['pending']} still pending)")
         applied = confirmed
     except Exception as exc:  # noqa: BLE001 - reported with the figures
-        errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:300]}")
+        errors.append(f"{name}: confirmation not read: {type(exc).__name__}: {str(exc)[:200]}")
+        applied = []
     finally:
         await context.close()
+    if set(answers) - {200}:
+        errors.append(f"{name}: answers of /api/codings by status: {answers}")
     results[name] = (latencies, applied)
 
 
