@@ -161,6 +161,7 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
               if "/api/codings" in r.url else None)
         pg.on("requestfailed", lambda r: answers.__setitem__("failed", answers.get("failed", 0) + 1)
               if "/api/codings" in r.url else None)
+        pg.on("pageerror", lambda exc: errors.append(f"{name}: page error: {str(exc)[:300]}"))
         await pg.goto(url)
         await pg.get_by_label("User name", exact=True).fill(name)
         await pg.get_by_label("Password", exact=True).fill(f"{name} password")
