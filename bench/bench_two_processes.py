@@ -175,6 +175,9 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         mine = sentences(i)
         await pg.locator(".qc-span-selector .qc-text span",
                          has_text=mine[0][:12]).first.wait_for()
+        # the first transcript's canvas leaves the page (Streamlit keeps it a moment)
+        while await pg.locator(".qc-span-selector").count() > 1:
+            await asyncio.sleep(0.2)
         deadline = time.time() + seconds
         k = 0
         while time.time() < deadline and k < len(mine):
