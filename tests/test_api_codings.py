@@ -69,6 +69,10 @@ def test_a_coding_saved_over_http_as_the_logged_in_user(tmp_path):
         # the same action again (its answer was lost): the same coding, not a second one
         assert _post(url, action, cookie["cy"]) == (
             200, {"n": "x-1", "coding": body["coding"], "already": True})
+        # … also when the span was sent with the white space around it (the library trims it)
+        assert _post(url, {**action, "n": "x-1b", "start": start - 1, "end": end + 1},
+                     cookie["cy"]) == (200, {"n": "x-1b", "coding": body["coding"],
+                                             "already": True})
         # blind coding: another coder codes the same span, sees only their own coding
         status, other = _post(url, {**action, "n": "y-1"}, cookie["bo"])
         assert status == 200 and other["coding"][4] == "bo" and "already" not in other

@@ -1,7 +1,8 @@
 """The coding canvas on a team server (logins) in a real headless chromium: a coding applied
 from the palette is saved over HTTP (``POST /api/codings``), confirmed at once without a rerun
 of the page, and the page catches up afterwards (the undo box, the highlight after an undo);
-a reader's coding is refused there and its optimistic highlight taken back."""
+a reader's coding is refused there and its optimistic highlight taken back, with a notice
+that does not move the text."""
 
 from __future__ import annotations
 
@@ -58,10 +59,14 @@ def test_a_readers_palette_coding_is_refused_over_http(team_app, browser_page):
     _log_in(pg, url, "ro", "reader password")
     pg.get_by_text("ro (read-only)").wait_for()
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+    text = pg.locator(".qc-span-selector .qc-text")
+    top = text.bounding_box()["y"]
     _palette_apply(pg, "learning anew")
     notice = pg.locator(".qc-span-selector .qc-notice")
     notice.wait_for(state="visible")
     assert "may not code" in notice.text_content()
+    # laid over the canvas: the text does not move under the mouse (the next drag lands right)
+    assert text.bounding_box()["y"] == top
     # the optimistic highlight is taken back
     pg.locator(".qc-span-selector .qc-stripe").first.wait_for(state="detached")
     assert len(_codings(db)) == before

@@ -43,11 +43,15 @@ def _row(coding) -> list:
 
 
 def _holding(project, action: dict, coder: str) -> list | None:
-    """The coder's coding of the action's code that holds its span (after a DuplicateError)."""
+    """The coder's coding of the action's code that holds its span (after a DuplicateError):
+    the span as the library compared it, white space at its ends trimmed."""
+    from ..coding.spans import trim_span
     from ..coding.view import transcript_codings
+    from ..corpus.transcripts import get_transcript
 
     code = action.get("code")
-    start, end = int(action["start"]), int(action["end"])
+    start, end = trim_span(get_transcript(project, int(action["t"])).text,
+                           int(action["start"]), int(action["end"]))
     for i, s, e, code_id, who, memo in transcript_codings(project, int(action["t"]),
                                                           viewer=coder):
         if who == coder and s <= start and end <= e and (code is None or code_id == int(code)):
