@@ -77,6 +77,16 @@ def _is_locked(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
+def is_retryable(exc: BaseException) -> bool:
+    """Whether a refused save may simply be tried again: the project was busy, or the save
+    clashed with a colleague's at the same moment (deadlock, serialization failure); not a
+    clash with what is stored (a unique name, a deleted row)."""
+    if isinstance(exc, BusyError):
+        return True
+    return isinstance(exc, ConflictError) and exc.__cause__ is not None and \
+        _is_transient(exc.__cause__)
+
+
 def _is_transient(exc: BaseException) -> bool:
     """Deadlock / serialization failure (PostgreSQL), stale version, a lock held too long."""
     if isinstance(exc, (StaleDataError, BusyError)):

@@ -14,20 +14,23 @@ import pandas as pd
 import streamlit as st
 
 from ..coding import history, shortcuts
-from ..coding.codes import code_tree, create_code, in_subtree
+from ..coding.codes import code_tree, in_subtree
 from ..coding.view import (chunks, codebook_version, diff, display_colors, recent_codes,
                            speaker_labels, transcript_codings, transcript_headers,
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
 from ..errors import DuplicateError, QualcodeError
 from ..ingest.timecodes import format_timecode
+from ..store.project import is_retryable
 from ..corpus.sentences import snap_in_turns
 from ..corpus.order import order_transcripts
 from ..corpus.timing import stamp_turn, time_at, transcript_times
 from ..corpus.transcripts import get_transcript, get_turns, turn_at
+from .coding_save import SAVING_OPS, save_coding
 from .recording import media_url
 from .span_selector import span_selector
-from .state import as_user, coder, plain, project
+from .state import (as_user, coder, login_required, plain, project, project_key,
+                    project_url)
 from .status_control import status_control
 from .suggest_panel import (review_queue, selection_suggestions, show_selection_suggestions,
                             warm_model)
@@ -38,6 +41,19 @@ ACKED = "qc_acked"        # nonces of the canvas actions already done
 PUSH = "qc_push_sel"      # a selection the server sets in the canvas (snapping, clearing)
 FOCUS = "qc_focus"        # the coding whose memo the panel edits
 FLASH = "qc_flash"        # messages for the next run
+
+
+def _held_by_browser(action: dict) -> None:
+    """Codings the browser got from ``POST /api/codings`` (its ``have`` ids) are in its copy:
+    the next diff must take them out if they are gone meanwhile (an undo, a filter), and the
+    server's record of that copy did not have them (``None``: sent again if they differ)."""
+    have = action.get("have")
+    mine = st.session_state.get(SYNC, {}).get(action.get("t"))
+    if not isinstance(have, list) or mine is None:
+        return
+    for i in have:
+        if isinstance(i, int) and not isinstance(i, bool):
+            mine["codings"].setdefault(i, None)
 
 
 def _remember(transcript_id: int, start: int, end: int) -> None:
@@ -67,6 +83,7 @@ def _on_action(action: dict) -> None:
     nonce = str(action.get("n", ""))
     if nonce and nonce in done:
         return
+    _held_by_browser(action)
     proj = project()
     op = action.get("op")
     if op in ("select", "apply", "new", "clear"):
@@ -76,16 +93,10 @@ def _on_action(action: dict) -> None:
         if op == "select":
             _remember(tid, int(action["start"]), int(action["end"]))
             st.session_state.pop(FOCUS, None)
-        elif op == "apply":
-            history.add_coding(proj, tid, int(action["code"]), int(action["start"]),
-                               int(action["end"]), coder=coder())
-            shortcuts.used(proj, coder(), int(action["code"]))
+        elif op in SAVING_OPS:
+            save_coding(proj, action, coder())
             st.session_state.pop(SELECTION, None)
-        elif op == "new":
-            code_id = _code_named(proj, str(action["name"]))
-            history.add_coding(proj, tid, code_id, int(action["start"]), int(action["end"]),
-                               coder=coder())
-            shortcuts.used(proj, coder(), code_id)
+        elif op == "sync":  # codings were saved over HTTP meanwhile (api_codings.py)
             st.session_state.pop(SELECTION, None)
         elif op == "pin":
             code = action.get("code")
@@ -112,30 +123,15 @@ def _on_action(action: dict) -> None:
         st.session_state.pop(SELECTION, None)
         _flash("toast", "That passage already has that code from you.")
     except QualcodeError as exc:  # a toast: a message box would shift the text under the mouse
+        if is_retryable(exc):  # busy or a clash of the moment: not acknowledged, so the
+            _flash("toast", "Busy: sending that again in a moment.")  # browser re-sends it
+            return
         _flash("toast", f"Not done: {exc}")
     except (KeyError, TypeError, ValueError) as exc:
         _flash("toast", f"Could not read that action from the browser ({exc})")
     if nonce:
         done.append(nonce)
         del done[:-60]
-
-
-def _code_named(proj, name: str) -> int:
-    """An in-vivo code: the top-level code of that name, created when missing."""
-    name = _cut_at_word(" ".join(name.replace("/", "-").split()), 120)
-    for node in code_tree(proj):
-        if node.depth == 0 and node.code.name.casefold() == name.casefold():
-            return node.code.id
-    return create_code(proj, name).id
-
-
-def _cut_at_word(name: str, limit: int) -> str:
-    """``name`` at most ``limit`` characters, cut at the last space before that (a single
-    longer word: cut hard), as the canvas cuts its in-vivo names (core.js invivoName)."""
-    if len(name) <= limit:
-        return name
-    cut = name.rfind(" ", 0, limit + 1)
-    return name[:cut if cut > 0 else limit].rstrip(" ,;:–—-")
 
 
 # ---------------------------------------------------------------- the page
@@ -301,6 +297,10 @@ def _canvas_data(proj, transcript, layout, codings, nodes, colors, selection) ->
     data["top"] = shortcuts.shortcuts(proj, coder())
     data["recent"] = recent_codes(proj, coder())
     data["acked"] = st.session_state.get(ACKED, [])[-30:]
+    if login_required():
+        # a team server: the canvas saves codings over HTTP (ui/api_codings.py), answered at
+        # once with the stored coding, without a rerun of this page per coding
+        data["save"] = f"/api/codings?project={project_key(project_url())}"
     data["exact"] = bool(st.session_state.get("code_exact"))
     push = st.session_state.get(PUSH)
     if push:

@@ -18,6 +18,7 @@ Each route checks who asks itself (``qualcode.ui.http_auth``); none trusts the U
   the project's login cookie,
   ``HttpOnly; SameSite=Strict; Path=/`` (+ ``Secure`` over HTTPS or behind a proxy saying
   ``X-Forwarded-Proto: https``), so page scripts cannot read it. ``DELETE`` clears it (logout).
+* ``POST /api/codings?project=<key>``: the coding canvas saves a coding (ui/api_codings.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from .api_codings import save_coding_route
 from .http_auth import actor_for_request, project_for, require_same_origin
 
 SCRIPT = Path(__file__).with_name("app.py")
@@ -115,6 +117,7 @@ ROUTES: list[Route] = [
     Route("/api/ping", _ping),
     Route("/api/media/{transcript_id}", _media, methods=["GET", "HEAD"]),
     Route("/api/session", _session, methods=["POST", "DELETE"]),
+    Route("/api/codings", save_coding_route, methods=["POST"]),
 ]
 
 

@@ -289,3 +289,12 @@ describe('names', () => {
     assert.ok(label.endsWith('…'));
   });
 });
+
+it('ResendQueue.drop takes an entry out (answered by the coding route)', () => {
+  const q = new ResendQueue(4000);
+  q.add('a', { n: 'a' }, 0).local = { id: 'pa', s: 1, e: 2 };
+  assert.equal(q.drop('a').local.id, 'pa');
+  assert.equal(q.size, 0);
+  assert.equal(q.drop('a'), undefined);
+  assert.equal(q.nextDue(10000), null);
+});

@@ -2,7 +2,7 @@
 // palette, the highlights and the stripes. See qualcode/ui/span_selector.py for the contract.
 // Pure helpers live in core.js (tested with node --test in tests/js/).
 import {
-  ResendQueue, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints,
+  ResendQueue, SAVED_BY_ROUTE, SPEEDS, assignLanes, chunkAtOffset, chunksOverSpan, clampRate, codePoints,
   color, cutPoints, formatTime, invivoName, makeChunks, sentenceStep, snapToWords, stripeLabel,
   retryDelay, textOn, timeAtOffset, tint, turnAtTime, units, wordStep,
 } from './core.js';
@@ -14,6 +14,14 @@ const LABEL_GAP = 4;
 const FIRST_SCREENS = 12000;
 // … of which the first screen or so is drawn with its highlights and stripes before that paint
 const FIRST_SEEN = 4000;
+// after a coding saved over HTTP, the page reruns (a ``sync`` trigger) when the coder has
+// done nothing else for this long (another action brings the page up to date anyway)
+const SYNC_AFTER = 3000;
+// on a team server a new selection is sent to the server (a rerun) after this long, unless a
+// code is applied to it first (see sendSelect)
+const SELECT_AFTER = 1200;
+// a save over HTTP that has not answered in this long is given up and sent again
+const POST_TIMEOUT = 20000;
 
 function store() {
   if (!window.__qcSpan) { window.__qcSpan = { texts: new Map(), views: new Map() }; }
@@ -37,7 +45,8 @@ export default function (component) {
     v = { tid: data.tid, key: data.key, chunks: [], codings: new Map(), codes: new Map(),
           seq: -1, lanes: new Map(), laneCount: 1, sel: null, pending: new ResendQueue(),
           decorated: new Set(), stripes: new Map(), dragging: false, nonce: 0,
-          lastServerSel: null, caret: null, anchor: null };
+          lastServerSel: null, caret: null, anchor: null, routed: new Set(),
+          haveSent: new Map(), syncDue: null };
     S.views.set(data.tid, v);
   }
   const fresh = v.wrap !== wrap;
@@ -61,9 +70,102 @@ export default function (component) {
     v.nonce += 1;
     op.n = `${Date.now().toString(36)}-${v.nonce}`;
     op.t = v.tid;
-    if (!['select', 'resync', 'focus', 'clear'].includes(op.op)) { v.pending.add(op.n, op, Date.now()); }
-    v.send('act', op);
+    if (!['select', 'resync', 'focus', 'clear', 'sync'].includes(op.op)) { v.pending.add(op.n, op, Date.now()); }
+    dispatch(op);
     return op.n;
+  };
+  // An action goes to the server: a coding over HTTP on a team server (answered with the
+  // stored coding, no rerun of the page), anything else as the ``act`` trigger (a rerun),
+  // telling the server which codings it got over HTTP (``have``: page_code._held_by_browser).
+  function dispatch(op) {
+    if (SAVED_BY_ROUTE.includes(op.op) || op.op === 'snap') { dropSelect(); }
+    if (op.op === 'snap') { v.serverSel = true; }
+    if (v.data.save && !v.noRoute && SAVED_BY_ROUTE.includes(op.op)) { post(op); return; }
+    if (SAVED_BY_ROUTE.includes(op.op) || op.op === 'sync') { v.serverSel = false; }
+    if (v.routed.size) { op.have = [...v.routed]; v.haveSent.set(op.n, op.have); } else { delete op.have; }
+    v.syncDue = null;
+    clearTimeout(v.syncTimer);
+    v.send('act', op);
+  }
+  v.dispatch = dispatch;
+  v.act = act;
+  // A new selection reaches the server (a rerun: the panel beside the text, the palette's
+  // suggestions) at once in local mode; on a team server only when the coder lingers over it
+  // (SELECT_AFTER), leaves the text (pointer or focus) or asks for something else: a coding
+  // applied from the palette before then needs no rerun of the page at all.
+  function sendSelect(s, e) {
+    clearTimeout(v.selectTimer);
+    if (!v.data.save) { v.waitingSel = null; v.serverSel = true; act({ op: 'select', start: s, end: e }); return; }
+    v.waitingSel = { s, e };
+    v.selectTimer = setTimeout(() => v.flushSelect(), SELECT_AFTER);
+  }
+  v.flushSelect = () => {
+    clearTimeout(v.selectTimer);
+    const w = v.waitingSel;
+    v.waitingSel = null;
+    if (w && v.sel && v.sel.s === w.s && v.sel.e === w.e && document.body.contains(v.wrap)) {
+      v.serverSel = true;
+      act({ op: 'select', start: w.s, end: w.e });
+    }
+  };
+  function dropSelect() { clearTimeout(v.selectTimer); v.waitingSel = null; }
+  function sendClear() {  // nothing to clear on the server when it never got the selection
+    dropSelect();
+    if (!v.data.save || v.serverSel) { v.serverSel = false; act({ op: 'clear' }); }
+  }
+  if (!v.leaveListener || fresh) {
+    v.leaveListener = true;
+    wrap.addEventListener('mouseleave', () => { if (v.waitingSel) { v.flushSelect(); } });
+    wrap.addEventListener('focusout', (ev) => { if (v.waitingSel && !(ev.relatedTarget && wrap.contains(ev.relatedTarget))) { v.flushSelect(); } });
+  }
+  function post(op) {
+    const p = v.pending.get(op.n);
+    if (!p || p.inFlight) { return; }  // one request per action at a time (no double save)
+    p.inFlight = true;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), POST_TIMEOUT);
+    const done = () => { clearTimeout(timer); p.inFlight = false; };
+    fetch(v.data.save, { method: 'POST', credentials: 'same-origin', signal: abort.signal,
+                         headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(op) })
+      .then((r) => r.json().catch(() => null).then((body) => {
+        done();
+        if (r.ok && body && Array.isArray(body.coding)) { v.onSaved(op.n, body.coding); }
+        else if (r.status === 404 && !(body && body.error)) {
+          v.noRoute = true; v.send('act', op);  // no route on the way here: the trigger
+        } else if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+          const why = (body && body.error) || (r.status === 401 ? 'log in again' : `refused (${r.status})`);
+          v.onRefused(op.n, `Not saved: ${why}`);
+        }  // else (busy, down): still pending, sent again after a while
+      }))
+      .catch(() => { done(); });  // offline or timed out: still pending, sent again
+  }
+  // the server stored the coding: it replaces the optimistic one at once
+  v.onSaved = (n, row) => {
+    const p = v.pending.drop(n);
+    if (!p) { return; }
+    const [id, s, e, code, coder, memo] = row;
+    const c = { id, s, e, code, coder, memo };
+    v.codings.set(id, c);
+    v.routed.add(id);
+    if (v.removing) { v.removing.delete(id); }
+    v.syncDue = Date.now() + SYNC_AFTER;
+    clearTimeout(v.syncTimer);
+    v.syncTimer = setTimeout(() => {
+      if (v.syncDue !== null && Date.now() >= v.syncDue && !v.dragging && document.body.contains(v.wrap)) { v.act({ op: 'sync' }); }
+    }, SYNC_AFTER);
+    v.refresh(p.local ? [p.local, c] : [c]);
+  };
+  v.onRefused = (n, message) => {
+    const p = v.pending.drop(n);
+    if (!p) { return; }
+    if (p.local) { v.refresh([p.local]); }
+    const box = v.wrap.querySelector('.qc-notice');
+    if (box) {
+      box.textContent = message;
+      box.hidden = false;
+      clearTimeout(v.noticeTimer);
+      v.noticeTimer = setTimeout(() => { box.hidden = true; }, 8000);
+    }
   };
 
   // ---------------------------------------------------------------- data in
@@ -142,20 +244,24 @@ export default function (component) {
     } else { act({ op: 'resync' }); return; }
   }
   // actions the server has done are no longer pending; re-send the ones it seems to have lost
-  const settled = v.pending.settle(new Set(data.acked || []), Date.now());
+  const acked = new Set(data.acked || []);
+  const settled = v.pending.settle(acked, Date.now());
   for (const p of settled.done) { if (p.local && changed !== null) { changed.add(p.local); } }
-  for (const op of settled.due) { v.send('act', op); }
+  for (const op of settled.due) { dispatch(op); }
+  // codings got over HTTP that the server now knows the browser holds
+  for (const [n, ids] of v.haveSent) { if (acked.has(n)) { for (const id of ids) { v.routed.delete(id); } v.haveSent.delete(n); } }
+  for (const row of (data.full || data.add || [])) { v.routed.delete(row[0]); }
   if (!v.resender) {  // an action whose rerun never came (lost on the way) is sent again
     v.resender = setInterval(() => {
       if (!document.body.contains(v.wrap)) { return; }
       const op = v.pending.nextDue(Date.now());
-      if (op) { v.send('act', op); }
+      if (op) { v.dispatch(op); }
     }, 2000);
   }
   if (data.sel && data.sel.n !== v.lastServerSel) {
     v.lastServerSel = data.sel.n;
     if (data.sel.start === null) { v.sel && setSelection(null, 0); }
-    else { setSelection(data.sel.start, data.sel.end, true); }
+    else { setSelection(data.sel.start, data.sel.end, true); v.serverSel = true; }
   }
   if (data.times) { v.times = data.times; v.timesV = data.times_v; v.nowK = -1; }
   else if (data.times_v !== undefined && data.times_v !== v.timesV) { act({ op: 'resync' }); return; }
@@ -461,7 +567,7 @@ export default function (component) {
     if (!(ev && ev.altKey) && !v.data.exact) { [s, e] = snapToWords(textCps(), s, e); }
     popup.hidden = true;
     setSelection(s, e, false);
-    act({ op: 'select', start: s, end: e });
+    sendSelect(s, e);
   }
   root.onmousedown = (ev) => {
     if (ev.button !== 0) { return; }
@@ -529,7 +635,7 @@ export default function (component) {
     palette.hidden = true;
     popup.hidden = true;
     redrawOver([oldSel, v.sel], [before, to]);
-    if (oldSel && !v.sel) { act({ op: 'clear' }); }
+    if (oldSel && !v.sel) { sendClear(); }
     const mark = root.querySelector('.qc-caret, .qc-caret-after');
     if (mark) { mark.scrollIntoView({ block: 'nearest' }); }
   }
@@ -554,11 +660,11 @@ export default function (component) {
       ev.preventDefault();
       const { s, e } = v.sel;
       setSelection(s, e, false);
-      act({ op: 'select', start: s, end: e });
+      sendSelect(s, e);
     } else if (k === 'Escape' && v.sel) {
       ev.preventDefault();
       setSelection(null, 0);
-      act({ op: 'clear' });
+      sendClear();
     }
   };
   // The popup sits inside the scrolled body beside its anchor and scrolls with it: scrolling
@@ -573,7 +679,7 @@ export default function (component) {
     } else if (!palette.contains(ev.target) && !popup.contains(ev.target)) {
       popup.hidden = true;
       if (root.contains(ev.target)) { v.caret = pointOffset(ev.clientX, ev.clientY); }
-      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); act({ op: 'clear' }); }
+      if (v.sel && root.contains(ev.target)) { setSelection(null, 0); sendClear(); }
     }
   }
 
@@ -877,7 +983,7 @@ export default function (component) {
     input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
     input.onkeydown = (ev) => {
       ev.stopPropagation();
-      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); act({ op: 'clear' }); root.focus({ preventScroll: true }); return; }
+      if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); sendClear(); root.focus({ preventScroll: true }); return; }
       if (ev.altKey && /^Digit[1-9]$/.test(ev.code)) {  // Alt+number: pin the active code there
         ev.preventDefault();
         const id = v.active < Math.min(v.ids.length, 60) ? v.ids[v.active] : undefined;

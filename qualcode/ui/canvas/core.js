@@ -6,6 +6,10 @@ const COLOR = /^#[0-9a-fA-F]{6}$/;
 // An action not acknowledged by the server after this many milliseconds is sent again.
 export const RESEND_AFTER = 4000;
 
+// Actions the canvas saves over HTTP (``POST /api/codings`` on a team server) rather than as a
+// trigger that reruns the page.
+export const SAVED_BY_ROUTE = ['apply', 'new'];
+
 // Code points in a string (a surrogate pair counts once).
 export function codePoints(s) {
   let n = 0;
@@ -81,6 +85,10 @@ export class ResendQueue {
   add(n, op, now) { const p = { op, at: now }; this.items.set(n, p); return p; }
 
   get(n) { return this.items.get(n); }
+
+  // take entry ``n`` out (answered by the server another way: the coding route); the entry or
+  // undefined
+  drop(n) { const p = this.items.get(n); this.items.delete(n); return p; }
 
   get size() { return this.items.size; }
 
