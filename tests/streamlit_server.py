@@ -21,6 +21,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def wait_until(predicate, timeout: float = 90.0):
+    """``predicate()``'s first true value, asked every 0.2 s (an AssertionError after
+    ``timeout`` seconds: generous, a loaded 2-core machine is slow)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

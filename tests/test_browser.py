@@ -16,7 +16,8 @@ from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
 from qualcode.corpus.transcripts import get_transcript, list_transcripts
 from tests.conftest import ROOT
-from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
+                                    wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -245,14 +246,7 @@ def _open_code_page(pg, url, coder="kb"):
     pg.locator(".qc-span-selector .qc-text span").first.wait_for()
 
 
-def _wait(predicate, timeout=90.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+_wait = wait_until
 
 
 def test_palette_applies_codes_by_keyboard(app, page):

@@ -11,7 +11,8 @@ from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
 from qualcode.store.users import add_user
 from qualcode.corpus.transcripts import get_transcript
-from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
+                                    wait_until)
 from tests.test_browser import EMOJI_TEXT, NEEDLE, _drag_select, apply_trial_code
 
 pytestmark = pytest.mark.browser
@@ -60,16 +61,7 @@ def _auth_cookie(pg):
     return found[0] if found else None
 
 
-def _wait_for(predicate, timeout=30.0):
-    import time
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+_wait_for = wait_until
 
 
 def _apply_code(pg):

@@ -5,7 +5,6 @@ Code browser's clip player."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -16,7 +15,8 @@ from qualcode.corpus.media import attach_media
 from qualcode.corpus.transcripts import get_turns
 from qualcode.store.project import Project
 from tests.recordings import SENTENCES, require_tools, spoken, vtt
-from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
+                                    wait_until)
 from tests.test_browser import _drag_select
 
 pytestmark = pytest.mark.browser
@@ -65,14 +65,7 @@ def page(app):
         browser.close()
 
 
-def _wait(predicate, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+_wait = wait_until
 
 
 def _player(pg, what: str):
