@@ -148,7 +148,9 @@ def _train_elsewhere(project: Project, version: str) -> SuggestModel | None:
     if project.is_sqlite and project.engine.url.database in (None, "", ":memory:"):
         return None
     root = str(Path(__file__).resolve().parents[2])  # qualcode importable from a clone too
-    env = {**os.environ, ENV_URL: project.url, VERSION_ENV: version,
+    # one core for the fit (numerical libraries would take them all): the other serves pages
+    threads = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    env = {**threads, **os.environ, ENV_URL: project.url, VERSION_ENV: version,
            "QUALCODE_PARENT_PID": str(os.getpid()),
            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     done = subprocess.run([sys.executable, "-m", "qualcode.coding.suggest_train"], env=env,
