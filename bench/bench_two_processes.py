@@ -8,7 +8,10 @@ Each coder is a browser context (one shared headless Chromium) with its own acco
 on process A or B in turn. It selects a sentence of its own transcript with the mouse, types a
 code name in the palette and presses Enter, again and again. Measured:
   * select-to-visible: from Enter to the coded highlight on screen, p50 and p95
-    (target p95 < 500 ms);
+    (target p95 < 500 ms), by the page's own clock (the Enter key event's time stamp to the
+    first animation frame after the passage shows as coded); beside it the same as the
+    Playwright driver saw it, which adds the driver's own queue (one Python process and one
+    driver process steer all coders);
   * lost codings: every coding the server confirmed to a coder must be in the database at the
     end (target 0). Confirmed is strict: at the end the page holds the passage as a coding the
     server sent with its database id (not an optimistic highlight, and not merely an action
@@ -68,6 +71,28 @@ CONFIRMED_JS = """() => {
 # the view would be dragged from where the pointer is clamped instead). The window is tall
 # enough for a coder's whole transcript (40 lines), so nothing scrolls while a coder works: a
 # scroll under a drag (a rerun changing the page's height) made drags land on other lines
+# In the page: from the Enter key event (its timeStamp: when the browser got the key) to the
+# first animation frame after the passage shows as coded, read by the page's own clock.
+WATCH_JS = """(needle) => {
+  window.__qcLatency = null;
+  let enter = null;
+  const root = document.querySelector('.qc-span-selector');
+  const coded = () => [...root.querySelectorAll('.qc-coded')].some(
+    (el) => el.textContent.includes(needle));
+  const seen = () => {
+    observer.disconnect();
+    requestAnimationFrame(() => { window.__qcLatency = performance.now() - enter; });
+  };
+  const observer = new MutationObserver(() => { if (enter !== null && coded()) seen(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    enter = e.timeStamp;
+    observer.observe(root, {subtree: true, childList: true, characterData: true,
+                            attributes: true});
+    if (coded()) seen();
+  }, {capture: true, once: true});
+}"""
+
 SCROLL_JS = """(needle) => {
   const root = document.querySelector('.qc-span-selector .qc-text');
   for (const span of root.querySelectorAll('span')) {
@@ -157,8 +182,20 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
     try:
         pg = await context.new_page()
         pg.set_default_timeout(120000)
-        pg.on("response", lambda r: answers.__setitem__(r.status, answers.get(r.status, 0) + 1)
-              if "/api/codings" in r.url else None)
+        refusals: list = []
+
+        async def told(r) -> None:
+            if "/api/codings" not in r.url:
+                return
+            answers[r.status] = answers.get(r.status, 0) + 1
+            if r.status != 200:
+                try:
+                    refusals.append(f"{r.status}: {(await r.text())[:300]} "
+                                    f"(sent: {(r.request.post_data or '')[:200]})")
+                except Exception:  # noqa: BLE001 - the page may be gone
+                    pass
+
+        pg.on("response", told)
         pg.on("requestfailed", lambda r: answers.__setitem__("failed", answers.get("failed", 0) + 1)
               if "/api/codings" in r.url else None)
         pg.on("pageerror", lambda exc: errors.append(f"{name}: page error: {str(exc)[:300]}"))
@@ -191,10 +228,13 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
             await pg.mouse.up()
             await pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
             await pg.keyboard.type(CODES[k % len(CODES)])
+            await pg.evaluate(WATCH_JS, needle[:18])
             began = time.perf_counter()
             await pg.keyboard.press("Enter")
             await pg.locator(".qc-span-selector .qc-coded", has_text=needle[:18]).first.wait_for()
-            latencies.append(time.perf_counter() - began)
+            seen = time.perf_counter() - began
+            in_page = await pg.wait_for_function("() => window.__qcLatency", polling=50)
+            latencies.append((float(await in_page.json_value()) / 1000, seen))
             applied.append(needle)
             k += 1
     except Exception as exc:  # noqa: BLE001 - reported with the figures
@@ -221,6 +261,7 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         await context.close()
     if set(answers) - {200}:
         errors.append(f"{name}: answers of /api/codings by status: {answers}")
+        errors.extend(f"{name}: {text}" for text in refusals)
     results[name] = (latencies, applied)
 
 
@@ -271,7 +312,9 @@ def main() -> None:
         for c in all_codings(project):
             stored.setdefault(c.coder, []).append(texts[c.transcript_id][c.start:c.end])
         project.close()
-    latencies = sorted(x for lat, _ in results.values() for x in lat)
+    pairs = [x for lat, _ in results.values() for x in lat]
+    latencies = sorted(page for page, _ in pairs)  # the coder's wait, by the page's clock
+    driven = sorted(seen for _, seen in pairs)  # the same, as the test driver saw it
     applied = sum(len(a) for _, a in results.values())
     lost_rows = [(name, n) for name, (_, a) in results.items() for n in a
                  if not any(n in text for text in stored.get(name, []))]
@@ -282,9 +325,14 @@ def main() -> None:
     if latencies:
         p50 = statistics.median(latencies)
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-        print(f"select-to-visible p50 {p50 * 1000:7.0f} ms")
+        print(f"select-to-visible p50 {p50 * 1000:7.0f} ms   (Enter to the next frame showing "
+              "the coding, the page's clock)")
         print(f"select-to-visible p95 {p95 * 1000:7.0f} ms   target < 500 ms  "
               f"{'ok' if p95 < 0.5 else 'OVER'}")
+        d50 = statistics.median(driven)
+        d95 = driven[min(len(driven) - 1, int(0.95 * len(driven)))]
+        print(f"  as the test driver saw it (its own queue of {args.coders} coders included): "
+              f"p50 {d50 * 1000:.0f} ms, p95 {d95 * 1000:.0f} ms")
     print(f"lost codings          {lost:7d}      target 0       {'ok' if lost == 0 else 'LOST'}")
     for name, needle in lost_rows:
         print(f"lost: {name}: {needle}")
