@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 REFIT_SHARE = 0.1  # refit in the background once updates reach this share of the rows
 REFIT_MIN = 25
 VERSION_ENV = "QUALCODE_SUGGEST_VERSION"  # the data version a training process fits
+PARENT_ENV = "QUALCODE_PARENT_PID"  # the app that started it: it ends when that one has gone
 
 
 class _Holder:
@@ -151,7 +152,7 @@ def _train_elsewhere(project: Project, version: str) -> SuggestModel | None:
     # one core for the fit (numerical libraries would take them all): the other serves pages
     threads = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
     env = {**threads, **os.environ, ENV_URL: project.url, VERSION_ENV: version,
-           "QUALCODE_PARENT_PID": str(os.getpid()),
+           PARENT_ENV: str(os.getpid()),
            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     done = subprocess.run([sys.executable, "-m", "qualcode.coding.suggest_train"], env=env,
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -15,14 +15,13 @@ import os
 import sys
 
 
-PARENT_ENV = "QUALCODE_PARENT_PID"
-
-
 def _exit_with_parent() -> None:
     """End this process when the app that started it has gone (a stopped server leaves no
     training behind, competing for the CPU)."""
     import threading
     import time
+
+    from .suggest_service import PARENT_ENV
 
     parent = int(os.environ.get(PARENT_ENV) or os.getppid())  # the starter says who it is
 

@@ -32,14 +32,12 @@ from starlette.responses import JSONResponse
 from ..errors import DuplicateError, NotFound, PermissionDenied, QualcodeError
 from ..store.project import is_retryable
 from .coding_save import SAVING_OPS, save_coding
-from .http_auth import actor_for_request, require_same_origin
-
-NO_STORE = {"Cache-Control": "private, no-store"}
+from .http_auth import NO_STORE, actor_for_request, require_same_origin
 
 
-def _row(coding) -> list:
-    return [coding.id, coding.start, coding.end, coding.code_id, coding.coder or "",
-            (coding.memo or "")[:300]]
+def _row(coding_id, start, end, code_id, coder, memo) -> list:
+    """A coding as the canvas's rows hold it: id, span, code, coder, the memo's start."""
+    return [coding_id, start, end, code_id, coder or "", (memo or "")[:300]]
 
 
 def _holding(project, action: dict, coder: str) -> list | None:
@@ -55,7 +53,7 @@ def _holding(project, action: dict, coder: str) -> list | None:
     for i, s, e, code_id, who, memo in transcript_codings(project, int(action["t"]),
                                                           viewer=coder):
         if who == coder and s <= start and end <= e and (code is None or code_id == int(code)):
-            return [i, s, e, code_id, who or "", (memo or "")[:300]]
+            return _row(i, s, e, code_id, who, memo)
     return None
 
 
@@ -80,7 +78,8 @@ def _save(request: Request, action: dict) -> tuple[int, dict]:
             return 422, {**answer, "error": str(exc)}
         except (KeyError, TypeError, ValueError) as exc:
             return 400, {**answer, "error": f"could not read that action ({exc})"}
-        return 200, {**answer, "coding": _row(coding)}
+        return 200, {**answer, "coding": _row(coding.id, coding.start, coding.end,
+                                                coding.code_id, coding.coder, coding.memo)}
 
 
 async def save_coding_route(request: Request) -> JSONResponse:

@@ -35,6 +35,7 @@ from ..store.project import Project
 from . import state
 
 PROJECT_PARAM = "project"
+NO_STORE = {"Cache-Control": "private, no-store"}  # every answer of a route: never cached
 
 
 def project_for(request: Request) -> Project:
@@ -68,8 +69,7 @@ def actor_for_request(request: Request) -> tuple[Project, Actor]:
 
     user = user_from_token(project, token) if token else None
     if user is None:
-        raise HTTPException(401, "log in first",
-                            headers={"Cache-Control": "private, no-store"})
+        raise HTTPException(401, "log in first", headers=NO_STORE)
     return project, actor_for(user)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 from importlib import import_module
 
 log = logging.getLogger(__name__)
@@ -20,10 +19,10 @@ MODULES = ("qualcode.ui.main", "qualcode.ui.page_code", "qualcode.ui.login")
 def preload() -> None:
     for name in MODULES:
         import_module(name)
-    from .state import _default_url, _open
+    from .state import _open, default_url
 
     try:
-        _open(_default_url(os.environ.get("QUALCODE_DB_URL") or "", os.getcwd()))
+        _open(default_url())
     except Exception:  # noqa: BLE001 - the first page shows the error to the visitor
         log.exception("opening the project at start failed")
     # Streamlit collects garbage fully after every page run (runner.postScriptGC); the

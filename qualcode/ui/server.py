@@ -34,10 +34,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .api_codings import save_coding_route
-from .http_auth import actor_for_request, project_for, require_same_origin
+from .http_auth import NO_STORE, actor_for_request, project_for, require_same_origin
 
 SCRIPT = Path(__file__).with_name("app.py")
-NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 async def _ping(_request: Request) -> JSONResponse:
@@ -73,9 +72,13 @@ async def _media(request: Request) -> Response:
                         headers={**NO_STORE, "X-Content-Type-Options": "nosniff"})
 
 
-def _secure(request: Request) -> bool:
+def _cookie_options(request: Request) -> dict:
+    """The login cookie's attributes, the same when it is set and when it is cleared (a
+    browser clears only the cookie those name): HttpOnly, this site only, ``Secure`` over
+    HTTPS or behind a proxy saying ``X-Forwarded-Proto: https``."""
     proto = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-    return request.url.scheme == "https" or proto == "https"
+    return {"path": "/", "secure": request.url.scheme == "https" or proto == "https",
+            "httponly": True, "samesite": "strict"}
 
 
 def _start_session(request: Request, body: dict) -> tuple[str, str, int]:
@@ -98,8 +101,7 @@ async def _session(request: Request) -> Response:
 
         project = await run_in_threadpool(project_for, request)
         name = auth_cookie_name(project.url)
-        response.delete_cookie(name, path="/", secure=_secure(request), httponly=True,
-                               samesite="strict")
+        response.delete_cookie(name, **_cookie_options(request))
         return response
     try:
         body = await request.json()
@@ -108,8 +110,7 @@ async def _session(request: Request) -> Response:
     if not isinstance(body, dict):
         raise HTTPException(400, "send {\"code\": …} as JSON")
     name, token, max_age = await run_in_threadpool(_start_session, request, body)
-    response.set_cookie(name, token, max_age=max_age, path="/", secure=_secure(request),
-                        httponly=True, samesite="strict")
+    response.set_cookie(name, token, max_age=max_age, **_cookie_options(request))
     return response
 
 

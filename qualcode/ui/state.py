@@ -82,7 +82,7 @@ def login_required_for(url: str, headers) -> bool:
         return True
     if not url.startswith("sqlite"):
         return True
-    if headers is not None and any(headers.get(h) for h in PROXY_HEADERS):
+    if proxied_by(headers):
         return True  # behind a reverse proxy, 127.0.0.1 says nothing about who connects
     try:
         address = st.get_option("server.address")
@@ -94,10 +94,14 @@ def login_required_for(url: str, headers) -> bool:
 PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "forwarded", "x-real-ip")
 
 
+def proxied_by(headers) -> bool:
+    """Whether a request's headers (a mapping with ``get``, or None) say a proxy sent it."""
+    return headers is not None and any(headers.get(h) for h in PROXY_HEADERS)
+
+
 def _proxied() -> bool:
     try:
-        headers = st.context.headers
-        return any(headers.get(h) for h in PROXY_HEADERS)
+        return proxied_by(st.context.headers)
     except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
         return False
 
