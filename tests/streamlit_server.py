@@ -33,6 +33,27 @@ def wait_until(predicate, timeout: float = 90.0):
     raise AssertionError("timed out")
 
 
+@contextmanager
+def chromium_page(extra_args: tuple[str, ...] = (), timeout: float = 30_000,
+                  viewport: dict | None = None, **context_options):
+    """A page of a new context in the Debian chromium (``extra_args`` beside CHROMIUM_ARGS),
+    ``timeout`` ms its default wait; closed, with the browser, afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=CHROMIUM_ARGS + list(extra_args))
+        context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},
+                                      **context_options)
+        pg = context.new_page()
+        pg.set_default_timeout(timeout)
+        try:
+            yield pg
+        finally:
+            context.close()
+            browser.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

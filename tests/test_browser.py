@@ -16,8 +16,7 @@ from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
 from qualcode.corpus.transcripts import get_transcript, list_transcripts
 from tests.conftest import ROOT
-from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
-                                    wait_until)
+from tests.streamlit_server import require_chromium, streamlit_server, wait_until, chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -44,17 +43,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def page(app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                      accept_downloads=True)
-        pg = context.new_page()
-        pg.set_default_timeout(30000)
+    with chromium_page(accept_downloads=True) as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 # Where, on screen, a passage starts or ends: measured with a DOM Range over its characters.

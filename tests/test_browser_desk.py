@@ -11,7 +11,8 @@ from qualcode.coding.codings import add_coding
 from qualcode.demo import load_demo
 from qualcode.corpus import ingest_file
 from qualcode.store.project import Project
-from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
+                                    chromium_page)
 from tests.test_browser import POINT_JS, _codings, _drag_select, _open_code_page, _wait
 
 pytestmark = pytest.mark.browser
@@ -58,16 +59,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def page(app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.set_default_timeout(30000)
+    with chromium_page() as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 # Every stripe's box and its label's box, with its lane.

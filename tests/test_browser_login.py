@@ -12,7 +12,7 @@ from qualcode.store.project import Project
 from qualcode.store.users import add_user
 from qualcode.corpus.transcripts import get_transcript
 from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
-                                    wait_until)
+                                    wait_until, chromium_page)
 from tests.test_browser import EMOJI_TEXT, NEEDLE, _drag_select, apply_trial_code
 
 pytestmark = pytest.mark.browser
@@ -36,16 +36,8 @@ def team_app(tmp_path_factory):
 
 @pytest.fixture
 def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.set_default_timeout(60000)  # the machine is shared: be patient, not flaky
+    with chromium_page(timeout=60_000) as pg:  # the machine is shared: be patient, not flaky
         yield pg
-        context.close()
-        browser.close()
 
 
 def _log_in(pg, url, name, password):

@@ -16,7 +16,7 @@ from qualcode.corpus.transcripts import get_turns
 from qualcode.store.project import Project
 from tests.recordings import SENTENCES, require_tools, spoken, vtt
 from tests.streamlit_server import (CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server,
-                                    wait_until)
+                                    wait_until, chromium_page)
 from tests.test_browser import _drag_select
 
 pytestmark = pytest.mark.browser
@@ -51,18 +51,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def page(app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=CHROMIUM_ARGS + ["--autoplay-policy="
-                                                          "no-user-gesture-required"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.set_default_timeout(30000)
+    with chromium_page(("--autoplay-policy=no-user-gesture-required",)) as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 _wait = wait_until

@@ -15,7 +15,7 @@ import pytest
 from qualcode.demo import load_demo
 from qualcode.store.project import Project
 from tests.conftest import ROOT
-from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.streamlit_server import require_chromium, streamlit_server, chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -57,15 +57,9 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        pg = context.new_page()
-        pg.set_default_timeout(60000)  # the machine is shared: be patient, not flaky
+    # the machine is shared: be patient, not flaky
+    with chromium_page(timeout=60_000, viewport={"width": 1280, "height": 800}) as pg:
         yield pg
-        browser.close()
 
 
 def _settled(pg) -> None:
