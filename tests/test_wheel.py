@@ -112,9 +112,10 @@ def venv(wheel, tmp_path_factory) -> Path:
 def test_installed_package_runs_the_demo_from_its_own_files(venv, tmp_path):
     python, qualcode = venv / "bin" / "python", venv / "bin" / "qualcode"
     where = _run([python, "-c", "import qualcode, importlib.metadata as m; "
-                  "print(qualcode.__file__); print(m.version('qualcode'))"], cwd=tmp_path)
-    location, version = where.stdout.split()
-    assert Path(location).is_relative_to(venv) and version == VERSION
+                  "print(qualcode.__file__); print(m.version('qualcode')); "
+                  "print(qualcode.__version__)"], cwd=tmp_path)
+    location, version, own = where.stdout.split()
+    assert Path(location).is_relative_to(venv) and version == own == VERSION
     db = tmp_path / "demo.sqlite"
     out = _run([qualcode, "--db", db, "demo"], cwd=tmp_path).stdout
     assert "demo loaded: 10 transcripts, 16 codes" in out

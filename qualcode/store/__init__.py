@@ -1,1 +1,3 @@
-"""Where a project lives: the schema, opening a database, (later) migrations, users and audit."""
+"""Where a project lives: the schema, opening a database (SQLite or PostgreSQL), Alembic
+migrations, users and permissions, blind-coding visibility, login throttling, the audit trail
+and the trash, and the rules that map speaker labels to cases."""
