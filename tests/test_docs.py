@@ -59,3 +59,15 @@ def test_readme_is_short_and_keeps_the_two_commands():
     assert "    bash scripts/app.sh\n" in readme and "    bash scripts/test.sh\n" in readme
     for link in re.findall(r"\]\((docs/[^)#\s]+)", readme):
         assert (ROOT / link).exists(), link
+
+
+def test_every_app_page_has_a_guide_page_with_its_picture():
+    """Each page of the app (qualcode/ui/page_*.py) has a guide page in the manual's nav that
+    shows its screenshot (img/<page>.png, made by tests/test_browser_screenshots.py)."""
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for module in sorted((ROOT / "qualcode" / "ui").glob("page_*.py")):
+        page = module.stem.removeprefix("page_")
+        guide = next((p for p in (f"pages/{page}.md", f"{page}.md") if f": {p}" in nav), None)
+        assert guide, f"{module.name} has no guide page in mkdocs.yml's nav"
+        text = (ROOT / "docs" / guide).read_text(encoding="utf-8")
+        assert re.search(rf"\]\((\.\./)?img/{page}\.png\)", text), f"{guide} shows no img/{page}.png"
