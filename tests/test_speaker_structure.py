@@ -96,3 +96,29 @@ def test_the_report_says_how_each_file_was_read(sqlite_project, tmp_path):
     ingest_files(sqlite_project, [(a, None, None)], report=report)
     assert report.notes == ["a.txt: speakers: no speaker labels: the text is taken as one "
                             "respondent's words"]
+
+
+def test_headings_ending_in_a_colon_are_not_speakers():
+    """Prose reports (the seed's own articles) have titles and lead-ins ending in ":"; read
+    as labels, they made a person named after a heading. A person's name (with lower-case
+    particles), a role label and a known label still make speakers."""
+    from qualcode.ingest.speakers import find_turns_explained
+
+    for heading in ("Flexibly deploying talent", "Voor de uitlenende organisatie",
+                    "deze domeinen"):
+        text = "\n\n".join([
+            f"{heading}: opportunities and success factors",
+            "Back to overview. Flexible work is on the rise in many organisations.",
+            f"{heading}: what the cases show",
+            "Senior employees who move gain a new network and lose some of their old one.",
+            "Both sides gain when the move is prepared well.",
+        ])
+        turns, why = find_turns_explained(text)
+        assert all(t.speaker is None and t.respondent for t in turns), heading
+        assert f"'{heading}:'" in why and "heading" in why
+    for name in ("Anna de Vries", "Jan van der Berg", "Participant 3", "Moderator"):
+        text = "\n\n".join([f"{name}: I started there in 2019.", "It was a big change.",
+                            f"{name}: And then the team grew.", "More paragraphs follow here.",
+                            "And one more, unlabelled, as in a think-aloud session."])
+        turns, _why = find_turns_explained(text)
+        assert {t.speaker for t in turns} - {None} == {name}, name

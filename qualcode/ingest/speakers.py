@@ -204,6 +204,10 @@ def find_turns_explained(text: str) -> tuple[list[TurnSpan], str]:
     named = Counter(a[1] for a in accepted if a[1] is not None)
     if len(named) == 1:
         speaker, times = named.most_common(1)[0]
+        if _phrase_like(speaker):  # a heading or a sentence's start, not a person: no labels
+            return paragraphs(text, respondent=True), (
+                f"no speaker labels: '{speaker}:' ({times} times) reads as a heading, not a "
+                "person's name; the text is taken as one respondent's words")
         paras = list(paragraph_spans(text))
         starts = sorted(a[0] for a in accepted)
         labelled = _labelled_paragraphs(paras, starts)
@@ -217,6 +221,24 @@ def find_turns_explained(text: str) -> tuple[list[TurnSpan], str]:
                    "speaker" if prompts else ""))
     return turns, (f"labels of {len(named)} speaker(s): an unlabelled paragraph continues the "
                    "previous speaker's turn")
+
+
+# Lower-case words that belong inside a person's name (Anna de Vries, Jan van der Berg).
+_NAME_PARTICLES = frozenset("""
+de van der den von la le da di du del della des ten ter te 't bin ibn al el y zu dos das do
+""".split())
+
+
+def _phrase_like(label: str) -> bool:
+    """``label`` reads as a heading or the start of a sentence ("Flexibly deploying talent",
+    "Voor de uitlenende organisatie", "deze domeinen"), not as a person, a role or a known
+    label: it starts in lower case, or a later word does that is no name particle."""
+    if KNOWN_LABELS.match(label):
+        return False
+    words = label.split()
+    if words[0][:1].islower():
+        return True
+    return any(w[:1].islower() and w.casefold() not in _NAME_PARTICLES for w in words[1:])
 
 
 def _labelled_paragraphs(paras: list[tuple[int, int]], starts: list[int]) -> int:
