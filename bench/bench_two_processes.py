@@ -3,6 +3,7 @@ codes for a while (not part of the test run):
 
     PYTHONPATH=$PWD .venv/bin/python bench/bench_two_processes.py [--coders 20] [--seconds 120]
         [--db postgresql+psycopg://…/bench_db]     # default: a SQLite file
+        [--think SECONDS]   # mean reading time between two codings (default 0: flat out)
 
 Each coder is a browser context (one shared headless Chromium) with its own account (logins required, as on a team server),
 on process A or B in turn. It selects a sentence of its own transcript with the mouse, types a
@@ -17,8 +18,9 @@ code name in the palette and presses Enter, again and again. Measured:
     server sent with its database id (not an optimistic highlight, and not merely an action
     the server said it had handled, which may have been refused); each coder's confirmed
     passages are compared one by one with what the database holds for that coder.
-  * where the CPU went: seconds of CPU of each app process, of Chromium (all its processes)
-    and of PostgreSQL (all its processes on this machine) during the run.
+  * where the CPU went: seconds of CPU of each app process, of Chromium (its pages'
+    renderers apart from its other processes), of the test driver (Playwright's node process)
+    and of PostgreSQL (all its processes on this machine) during the run, and per coding.
 Figures are printed with their targets beside them. The machine it runs on matters: on the
 shared 2-core development machine 20 Chromium contexts and two servers compete for the CPU.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -132,21 +135,35 @@ def _processes() -> list[tuple[int, int, str]]:
     return out
 
 
-def _tree_cpu(root: int, skip: set[int] = frozenset()) -> float:
+def _tree_cpu(root: int, skip: set[int] = frozenset()) -> dict[str, float]:
     """CPU seconds of ``root``'s living descendants (not ``root``), leaving out ``skip``'s
-    subtrees."""
+    subtrees, by kind: Chromium's renderers (the pages), its other processes (browser, GPU,
+    network, …) and the test driver (Playwright's node process)."""
     rows = _processes()
     children: dict[int, list[int]] = {}
     for pid, ppid, _name in rows:
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0.0, list(children.get(root, []))
+    total: dict[str, float] = {"renderers": 0.0, "chromium other": 0.0, "driver": 0.0}
+    todo = list(children.get(root, []))
     while todo:
         pid = todo.pop()
         if pid in skip:
             continue
-        total += _cpu_of(pid)
+        total[_kind(pid)] += _cpu_of(pid)
         todo.extend(children.get(pid, []))
     return total
+
+
+def _kind(pid: int) -> str:
+    try:  # Chromium's children rewrite their title: match within the whole command line
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "chromium other"
+    if b"--type=renderer" in raw:
+        return "renderers"
+    if raw.split(b"\0", 1)[0].rsplit(b"/", 1)[-1] == b"node":
+        return "driver"
+    return "chromium other"
 
 
 def _postgres_cpu() -> float:
@@ -172,10 +189,11 @@ def prepare(target: str, coders: int) -> str:
 
 
 async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
-                     errors: list) -> None:
+                     errors: list, contexts: list, think: float = 0.0) -> None:
     """One coder: a browser context of the shared Chromium, logged in on ``url``."""
     name = f"c{i:02d}"
     latencies, applied = [], []
+    pacing = random.Random(i)
     context = await browser.new_context(viewport={"width": 1400, "height": 1900})
     pg = None
     answers: dict = {}  # what the coding route answered, by status (anything but 200 is told)
@@ -237,6 +255,8 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
             latencies.append((float(await in_page.json_value()) / 1000, seen))
             applied.append(needle)
             k += 1
+            if think:  # the coder reads on before the next passage (0.5-1.5 x the mean)
+                await asyncio.sleep(think * (0.5 + pacing.random()))
     except Exception as exc:  # noqa: BLE001 - reported with the figures
         errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:300]}")
     try:
@@ -258,7 +278,7 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         errors.append(f"{name}: confirmation not read: {type(exc).__name__}: {str(exc)[:200]}")
         applied = []
     finally:
-        await context.close()
+        contexts.append(context)  # closed after the CPU is read (a closed page's process is gone)
     if set(answers) - {200}:
         errors.append(f"{name}: answers of /api/codings by status: {answers}")
         errors.extend(f"{name}: {text}" for text in refusals)
@@ -266,7 +286,7 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
 
 
 async def run_coders(urls: list[str], coders: int, seconds: float,
-                     servers: list[int]) -> tuple[dict, list, dict]:
+                     servers: list[int], think: float = 0.0) -> tuple[dict, list, dict]:
     from playwright.async_api import async_playwright
 
     results: dict = {}
@@ -274,13 +294,15 @@ async def run_coders(urls: list[str], coders: int, seconds: float,
     cpu = {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tasks = []
+        tasks, contexts = [], []
         for i in range(coders):
             tasks.append(asyncio.create_task(coder_loop(
-                browser, urls[i % len(urls)], i, seconds, results, errors)))
+                browser, urls[i % len(urls)], i, seconds, results, errors, contexts, think)))
             await asyncio.sleep(0.3)  # logins spread out a little
         await asyncio.gather(*tasks)
         cpu["chromium"] = _tree_cpu(os.getpid(), skip=set(servers))
+        for context in contexts:
+            await context.close()
         await browser.close()
     return results, errors, cpu
 
@@ -290,6 +312,8 @@ def main() -> None:
     ap.add_argument("--coders", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--db", help="a PostgreSQL URL (default: a SQLite file)")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean seconds a coder reads between two codings (default 0: flat out)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         target = args.db or str(Path(folder) / "load.sqlite")
@@ -304,7 +328,7 @@ def main() -> None:
             pids = [server_a.pid, server_b.pid]
             before = [_cpu_of(pid) for pid in pids] + [_postgres_cpu()]
             results, errors, cpu = asyncio.run(run_coders([url_a, url_b], args.coders,
-                                                          args.seconds, pids))
+                                                          args.seconds, pids, args.think))
             after = [_cpu_of(pid) for pid in pids] + [_postgres_cpu()]
         project = Project(url)
         texts = {t.id: t.text for t in list_transcripts(project)}
@@ -320,7 +344,8 @@ def main() -> None:
                  if not any(n in text for text in stored.get(name, []))]
     lost = len(lost_rows)
     saved = sum(len(stored.get(name, [])) for name in results)
-    print(f"coders {args.coders} on 2 processes for {args.seconds:.0f} s; "
+    pace = f", {args.think:g} s reading between codings" if args.think else ", flat out"
+    print(f"coders {args.coders} on 2 processes for {args.seconds:.0f} s{pace}; "
           f"{applied} codings confirmed by the server, {saved} stored")
     if latencies:
         p50 = statistics.median(latencies)
@@ -337,9 +362,15 @@ def main() -> None:
     for name, needle in lost_rows:
         print(f"lost: {name}: {needle}")
     used = [after[k] - before[k] for k in range(3)]
+    browser = cpu.get("chromium", {})
     print(f"CPU seconds: app A {used[0]:.1f}, app B {used[1]:.1f}, "
-          f"Chromium {cpu.get('chromium', 0):.1f}, PostgreSQL {used[2]:.1f} "
+          f"Chromium {browser.get('renderers', 0) + browser.get('chromium other', 0):.1f} "
+          f"(pages {browser.get('renderers', 0):.1f}, other {browser.get('chromium other', 0):.1f}), "
+          f"test driver {browser.get('driver', 0):.1f}, PostgreSQL {used[2]:.1f} "
           f"(all its processes on this machine) in {args.seconds:.0f} s on {os.cpu_count()} cores")
+    if applied:
+        print(f"  per confirmed coding: pages {browser.get('renderers', 0) / applied:.3f} CPU-s, "
+              f"apps {(used[0] + used[1]) / applied:.3f} CPU-s")
     for e in errors:
         print("error:", e)
 
