@@ -22,7 +22,7 @@ from qualcode.corpus.transcripts import list_transcripts, update_transcript
 from qualcode.exchange.refi_read import import_qdpx
 from qualcode.exchange.refi_write import export_qdpx
 from qualcode.exchange.refi_extras import NOTE_NAME
-from qualcode.store.models import Memo, MemoLink
+from qualcode.store.models import CodeRelation, Memo, MemoLink
 from qualcode.store.project import Project
 from tests.test_refi_project import NS, g, qdpx, snapshot, validate
 
@@ -45,6 +45,7 @@ def links_snapshot(project) -> dict:
                              tree.get(ml.code_id), docs.get(ml.transcript_id),
                              memo_guid.get(ml.target_memo_id))) for ml in s.query(MemoLink))
         memo_types = {m.guid: m.memo_type for m in s.query(Memo)}
+        made = {r.guid: r.created_at for r in s.query(CodeRelation)}
     sets = sorted((v.guid, v.name, v.description, tuple(sorted(tree[c] for c in v.code_ids)))
                   for v in cs.code_sets(project))
     set_names = {v.id: v.name for v in cs.code_sets(project)}
@@ -63,7 +64,7 @@ def links_snapshot(project) -> dict:
     story = paradigm.storyline(project)
     return {"relations": relations, "memo_links": links, "code_sets": sets,
             "relation_types": [t.name for t in rel.relation_types(project)],
-            "memo_types": memo_types, "network_views": views,
+            "memo_types": memo_types, "network_views": views, "relations_made": made,
             "core": (core.guid if core else None, story.guid if story else None,
                      story.code_id and tree[story.code_id] if story else None)}
 

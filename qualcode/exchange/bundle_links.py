@@ -10,6 +10,7 @@ project has one."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ class BRelation:
     memo: str = ""
     what: str = ""
     author: str = ""
+    created_at: datetime | None = None
 
 
 @dataclass
@@ -103,7 +105,8 @@ def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> 
             rel = CodeRelation(source_id=a, target_id=b, type_id=rtype.id,
                                directed=br.directed, memo=br.memo or "",
                                author=(br.author or "")[:255],
-                               **({"guid": guid} if guid else {}))
+                               **({"guid": guid} if guid else {}),
+                               **({"created_at": br.created_at} if br.created_at else {}))
             s.add(rel)
             s.flush()
             report.add("relations")

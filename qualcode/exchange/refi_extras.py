@@ -8,9 +8,9 @@ has no place for, kept in one note that qualcode writes and reads back.
   ``representedGUID`` is the relation's ``<Link>``);
 * the qualcode note -> ``<Note name="qualcode: project data">`` with JSON in its
   ``PlainTextContent``: the list of relation types (names in their order, unused ones too),
-  the relations' authors (a ``<Link>`` has no ``creatingUser``), the memo types, the core
-  category and its storyline memo, and per network view its centre, depth, options and the
-  places the researcher dragged nodes to (exact, where the graph has whole numbers). Other
+  the relations' authors and creation times (a ``<Link>`` has neither), the memo types, the
+  core category and its storyline memo, and per network view its centre, depth, options and
+  the places the researcher dragged nodes to (exact, where the graph has whole numbers). Other
   tools show it as an ordinary note; qualcode reads it on import and makes no memo of it.
 
 On import, a graph with the qualcode note's entry becomes that view again; a graph from another
@@ -38,8 +38,8 @@ NOTE_NAME = "qualcode: project data"
 NOTE_GUID = stable_guid("qualcode-note", "project data")
 VERSION = 1
 ABOUT = ("Written by qualcode: what the REFI-QDA project schema has no place for (relation "
-         "types, relation authors, memo types, core category, network view settings). qualcode "
-         "reads it back on import; other tools can ignore it.")
+         "types, relation authors and times, memo types, core category, network view "
+         "settings). qualcode reads it back on import; other tools can ignore it.")
 KINDS = ("code", "memo", "case")
 SHAPES = {"code": "Oval", "memo": "Note", "case": "Rectangle"}
 MARGIN = 60.0  # as qualcode.analysis.network lays views out
@@ -72,8 +72,8 @@ def project_data(project: Project) -> dict | None:
         guids = _guids(s)
         types = list(s.scalars(select(RelationType.name).order_by(RelationType.position,
                                                                   RelationType.id)))
-        authors = {g: a for g, a in s.execute(select(CodeRelation.guid, CodeRelation.author))
-                   if g and a}
+        made = list(s.execute(select(CodeRelation.guid, CodeRelation.author,
+                                     CodeRelation.created_at)))
         memo_types = {g: t for g, t in s.execute(select(Memo.guid, Memo.memo_type))
                       if g and t}
         core = s.scalar(select(CoreCategory).order_by(CoreCategory.id).limit(1))
@@ -82,8 +82,12 @@ def project_data(project: Project) -> dict | None:
     data: dict = {}
     if types:
         data["relation_types"] = types
+    authors = {g: a for g, a, _t in made if g and a}
     if authors:
         data["relation_authors"] = authors
+    times = {g: t.isoformat() + "Z" for g, _a, t in made if g and t}
+    if times:
+        data["relation_times"] = times
     if memo_types:
         data["memo_types"] = memo_types
     if core is not None and (core.code_id or core.memo_id):

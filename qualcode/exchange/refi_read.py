@@ -29,8 +29,8 @@ Mapping to qualcode:
   coded passage: a memo linked to its codings; to a passage without codings: a memo quoting
   it); other links are reported as skipped;
 * graphs -> network views, and the note "qualcode: project data" -> the list of relation
-  types, relation authors, memo types, the core category and the views' settings, as
-  qualcode wrote them (``refi_extras``; that note becomes no memo).
+  types, relation authors and times, memo types, the core category and the views' settings,
+  as qualcode wrote them (``refi_extras``; that note becomes no memo).
 """
 
 from __future__ import annotations
@@ -662,6 +662,11 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
 
     _read_links(raw_links, notes, note_text, note_used, code_keys, docs, selections,
                 memo_link_pairs, bundle, report, author_of)
+    times = extras.get("relation_times")
+    if isinstance(times, dict):
+        times = {norm_guid(k): v for k, v in times.items() if isinstance(v, str)}
+        for br in bundle.relations:
+            br.created_at = parse_when(times.get(br.guid))
     bundle.network_views = read_graphs(root, extras, code_keys, notes, docs, report)
     types = extras.get("relation_types")
     if isinstance(types, list):
