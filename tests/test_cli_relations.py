@@ -68,7 +68,8 @@ def test_network_svg_and_png(capsys, demo_project, tmp_path):
         assert run(capsys, "--db", db, "relations", "add", a, b, "--type", t)[0] == 0
     svg, png = tmp_path / "net.svg", tmp_path / "net.png"
     code, out, err = run(capsys, "--db", db, "network", "--svg", str(svg), "--png", str(png))
-    assert code == 0, err and "4 node(s), 3 edge(s)" in out
+    assert code == 0, err
+    assert "4 node(s), 3 edge(s)" in out
     tree = etree.fromstring(svg.read_bytes())
     texts = " ".join(t.xpath("string()") for t in tree.iter("{http://www.w3.org/2000/svg}text"))
     assert "Push: change in the individual" in texts and "consequence of" in texts

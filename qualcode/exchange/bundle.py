@@ -24,7 +24,8 @@ from ..ingest.language import guess_language
 from ..corpus.cases import CaseIndex, case_ids_for
 from ..ingest.limits import LimitError
 from ..ingest.speakers import find_turns
-from ..store.models import Code, Coding, Memo, Transcript, Turn, new_guid, utcnow
+from ..store.models import (MEMO_TYPES, Code, Coding, Memo, Transcript, Turn, new_guid,
+                             utcnow)
 from ..store.project import Project
 from ..coding.spans import trim_span
 
@@ -144,6 +145,7 @@ class BMemo:
     code: str | None = None
     guid: str | None = None
     created_at: datetime | None = None
+    memo_type: str | None = None  # theoretical / methodological / sampling (MEMO_TYPES)
 
 
 @dataclass
@@ -152,12 +154,19 @@ class ImportBundle:
     documents: list[BDocument] = field(default_factory=list)
     codings: list[BCoding] = field(default_factory=list)
     memos: list[BMemo] = field(default_factory=list)
-    # relations between codes, their grounding codings, memo links, sets of codes
-    # (bundle_links.py)
+    # relations between codes, their grounding codings, memo links, sets of codes, network
+    # views, the list of relation types and the core category (bundle_links.py)
     relations: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
     memo_links: list = field(default_factory=list)
     code_sets: list = field(default_factory=list)
+    network_views: list = field(default_factory=list)
+    relation_types: list[str] | None = None  # the project's own list, in its order
+    core: dict | None = None  # {"code": code key, "storyline": the storyline memo's GUID}
+
+    def has_links(self) -> bool:
+        return bool(self.relations or self.evidence or self.memo_links or self.code_sets
+                    or self.network_views or self.relation_types or self.core)
 
 
 class _DryRun(Exception):
@@ -223,7 +232,7 @@ def _strip_nul(value):
 def _sanitise(bundle: ImportBundle) -> None:
     """No NUL characters anywhere (PostgreSQL cannot store them in text)."""
     for item in (*bundle.codes, *bundle.documents, *bundle.codings, *bundle.memos,
-                 *bundle.relations, *bundle.code_sets):
+                 *bundle.relations, *bundle.code_sets, *bundle.network_views):
         for name, value in vars(item).items():
             if isinstance(value, (str, dict, list)):
                 setattr(item, name, _strip_nul(value))
@@ -465,16 +474,20 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         guid = norm_guid(bm.guid)
         tid = doc_ids.get(bm.doc) if bm.doc else None
         cid = code_ids.get(bm.code) if bm.code else None
+        memo_type = bm.memo_type if bm.memo_type in MEMO_TYPES else None
         if bm.doc and tid is None:
             report.warnings.append(f"memo '{bm.title}': its source was not imported; kept as a "
                                    "free memo")
         if guid and guid in memo_guids:
             memo = memo_guids[guid]
             memo.title, memo.body = (bm.title or memo.title)[:255], bm.body
+            if memo_type:
+                memo.memo_type = memo_type
             report.add("memos_updated")
             continue
         memo = Memo(title=(bm.title.strip() or "Memo")[:255], body=bm.body or "",
                     author=(bm.author or "")[:255], transcript_id=tid, code_id=cid,
+                    memo_type=memo_type,
                     **({"guid": guid} if guid else {}),
                     **({"created_at": bm.created_at, "updated_at": bm.created_at}
                        if bm.created_at else {}))
@@ -482,7 +495,7 @@ def _store(s, bundle: ImportBundle, report: ImportReport) -> None:
         if guid:
             memo_guids[guid] = memo
         report.add("memos")
-    if bundle.relations or bundle.evidence or bundle.memo_links or bundle.code_sets:
+    if bundle.has_links():
         from .bundle_links import store_links
 
         store_links(s, bundle, report, code_ids, doc_ids, norm_guid)

@@ -1,15 +1,21 @@
 """What an import brings beyond codes, documents, codings and memos: relations between codes
-with their grounding codings, memo links, sets of codes; stored by ``bundle.store_bundle`` in
-the same transaction, after the rest (they refer to it by the file's GUIDs and keys)."""
+with their grounding codings, memo links, sets of codes, network views, the list of relation
+types and the core category; stored by ``bundle.store_bundle`` in the same transaction, after
+the rest (they refer to it by the file's GUIDs and keys).
+
+Importing the same file again adds nothing: relations, memo links and sets are matched by GUID
+(then by what they join), a network view by its name, the core category is kept when the
+project has one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
-from ..store.models import (CodeRelation, CodeSet, CodeSetMember, Coding, Memo, MemoLink,
-                            RelationEvidence)
+from ..store.models import (CodeRelation, CodeSet, CodeSetMember, Coding, CoreCategory, Memo,
+                            MemoLink, NetworkView, RelationEvidence, RelationType)
 
 
 @dataclass
@@ -21,6 +27,8 @@ class BRelation:
     directed: bool = True
     memo: str = ""
     what: str = ""
+    author: str = ""
+    created_at: datetime | None = None
 
 
 @dataclass
@@ -44,6 +52,17 @@ class BCodeSet:
     codes: list[str] = field(default_factory=list)  # code keys
 
 
+@dataclass
+class BNetworkView:
+    name: str
+    center: str | None = None  # a code key
+    depth: int = 1
+    options: dict = field(default_factory=dict)  # "code_set": the set's GUID in the file
+    # (kind, key, x, y): kind code | memo | case; key: a code key, a memo's GUID in the file or
+    # a document key; x, y in the view's 0–1000 box
+    positions: list = field(default_factory=list)
+
+
 def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> None:
     """``norm_guid``: bundle.norm_guid (passed in: bundle imports this module)."""
     from ..coding.relations import find_type, relation_key
@@ -60,6 +79,9 @@ def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> 
             if guid.lower() in coding_guids:
                 coding_ids[guid.lower()] = cid
     memo_ids = {m.guid.lower(): m.id for m in s.scalars(select(Memo).where(Memo.guid.is_not(None)))}
+
+    if bundle.relation_types:
+        _store_types(s, bundle.relation_types, report)
 
     # relations
     existing = {r.guid.lower(): r for r in s.scalars(select(CodeRelation))}
@@ -81,14 +103,18 @@ def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> 
         rel = rel or by_key.get(relation_key(a, b, rtype.id, br.directed))
         if rel is None:
             rel = CodeRelation(source_id=a, target_id=b, type_id=rtype.id,
-                               directed=br.directed, memo=br.memo or "", author="",
-                               **({"guid": guid} if guid else {}))
+                               directed=br.directed, memo=br.memo or "",
+                               author=(br.author or "")[:255],
+                               **({"guid": guid} if guid else {}),
+                               **({"created_at": br.created_at} if br.created_at else {}))
             s.add(rel)
             s.flush()
             report.add("relations")
         else:
             if br.memo and br.memo not in (rel.memo or ""):
                 rel.memo = "\n\n".join(m for m in (rel.memo, br.memo) if m)
+            if br.author and not rel.author:
+                rel.author = br.author[:255]
             report.add("relations_already_there")
         key = relation_key(rel.source_id, rel.target_id, rel.type_id, rel.directed)
         by_key[key] = rel
@@ -135,6 +161,7 @@ def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> 
     # sets of codes
     sets = {c.name: c for c in s.scalars(select(CodeSet))}
     set_guids = {c.guid.lower(): c for c in sets.values()}
+    set_ids = {g: c.id for g, c in set_guids.items()}  # the file's set GUID -> set id
     for bs in bundle.code_sets:
         guid = norm_guid(bs.guid)
         row = (set_guids.get(guid) if guid else None) or sets.get(bs.name)
@@ -145,6 +172,8 @@ def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> 
             s.flush()
             sets[row.name] = row
             report.add("code_sets")
+        if guid:
+            set_ids[guid] = row.id
         members = set(s.scalars(select(CodeSetMember.code_id)
                                 .where(CodeSetMember.set_id == row.id)))
         for key in bs.codes:
@@ -153,3 +182,124 @@ def store_links(s, bundle, report, code_ids: dict, doc_ids: dict, norm_guid) -> 
                 s.add(CodeSetMember(set_id=row.id, code_id=cid))
                 members.add(cid)
     s.flush()
+
+    if bundle.core:
+        _store_core(s, bundle.core, report, code_ids, memo_ids, norm_guid)
+    if bundle.network_views:
+        ids = {"code": code_ids.get, "memo": lambda k: memo_ids.get(norm_guid(k) or ""),
+               "case": doc_ids.get}
+        _store_views(s, bundle.network_views, report, ids, set_ids, norm_guid)
+    s.flush()
+
+
+def _store_types(s, names: list[str], report) -> None:
+    """The file's list of relation types. A project whose list is still the untouched default
+    (or empty) and that has no relation yet takes the file's list as it is (names, order,
+    unused types); any other project keeps its list and gains the types it lacks, at the end."""
+    from ..coding.relations import DEFAULT_TYPES
+    from ..store.clean import clean
+
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = " ".join(clean(str(name or "")).split())[:255]
+        if name and name.lower() not in wanted:
+            wanted[name.lower()] = name
+    if not wanted:
+        return
+    rows = list(s.scalars(select(RelationType).order_by(RelationType.position, RelationType.id)))
+    by_lower = {r.name.lower(): r for r in rows}
+    used = s.scalar(select(CodeRelation.id).limit(1)) is not None
+    if not used and [r.name for r in rows] in ([], list(DEFAULT_TYPES)):
+        keep = set()
+        for k, (low, name) in enumerate(wanted.items()):
+            row = by_lower.get(low)
+            if row is None:
+                row = RelationType(name=name, position=k)
+                s.add(row)
+            row.name, row.position = name, k
+            keep.add(low)
+        for row in rows:
+            if row.name.lower() not in keep:
+                s.delete(row)
+        s.flush()
+        report.came_in.append(f"the file's list of {len(wanted)} relation type(s), in its "
+                              "order")
+        if len(keep - set(by_lower)):
+            report.add("relation_types", len(keep - set(by_lower)))
+        return
+    position = max((r.position for r in rows), default=-1)
+    added = 0
+    for low, name in wanted.items():
+        if low not in by_lower:
+            position += 1
+            s.add(RelationType(name=name, position=position))
+            added += 1
+    if added:
+        s.flush()
+        report.add("relation_types", added)
+        report.came_in.append(f"{added} relation type(s) added to the end of the project's "
+                              "list")
+
+
+def _store_core(s, core: dict, report, code_ids: dict, memo_ids: dict, norm_guid) -> None:
+    """The core category and its storyline memo, unless the project has its own."""
+    cid = code_ids.get(core.get("code")) if core.get("code") else None
+    mid = memo_ids.get(norm_guid(core.get("storyline")) or "")
+    if cid is None and mid is None:
+        report.skipped.append("the core category: its code was not imported")
+        return
+    row = s.scalar(select(CoreCategory).order_by(CoreCategory.id).limit(1))
+    if row is not None and (row.code_id, row.memo_id) == (cid, mid):
+        return
+    if row is not None and (row.code_id is not None or row.memo_id is not None):
+        report.warnings.append("the project has its own core category (or storyline); the "
+                               "file's was not taken")
+        return
+    if row is None:
+        row = CoreCategory()
+        s.add(row)
+    row.code_id, row.memo_id = cid, mid
+    if mid is not None and cid is not None:  # the storyline memo hangs on the core category
+        memo = s.get(Memo, mid)
+        if memo.code_id is None:
+            memo.code_id = cid
+    report.add("core_category")
+
+
+def _store_views(s, views: list, report, ids: dict, set_ids: dict, norm_guid) -> None:
+    """Network views by name: a view the project has already (same name) is left as it is."""
+    from ..coding.network_views import OPTION_KEYS, clean_positions
+
+    names = set(s.scalars(select(NetworkView.name)))
+    for bv in views:
+        name = " ".join((bv.name or "").split())[:255] or "Network view"
+        if name in names:
+            report.add("network_views_already_there")
+            continue
+        options = {k: v for k, v in (bv.options or {}).items() if k in OPTION_KEYS}
+        if "code_set" in options:
+            set_id = set_ids.get(norm_guid(str(options["code_set"])) or "")
+            if set_id is None:
+                options.pop("code_set")
+                report.warnings.append(f"network view '{name}': its set of codes was not "
+                                       "imported; the view shows all codes")
+            else:
+                options["code_set"] = set_id
+        positions, lost = {}, 0
+        for kind, key, x, y in bv.positions:
+            target = ids[kind](key) if kind in ids else None
+            if target is None:
+                lost += 1
+            else:
+                positions[f"{kind}:{target}"] = [x, y]
+        if lost:
+            report.skipped.append(f"network view '{name}': {lost} position(s) of nodes that were "
+                                  "not imported")
+        try:
+            depth = min(max(int(bv.depth), 0), 10)
+        except (TypeError, ValueError):
+            depth = 1
+        s.add(NetworkView(name=name, center_id=ids["code"](bv.center) if bv.center else None,
+                          depth=depth, options=options, positions=clean_positions(positions)))
+        names.add(name)
+        report.add("network_views")

@@ -2,7 +2,9 @@
 (``<Links>``, ``<Sets>`` of Project-mrt2019.xsd); ``refi_read._read_links`` reads them back.
 
 * a relation -> ``<Link name="TYPE" direction="OneWay|Associative" originGUID=source code
-  targetGUID=target code>``, its memo a ``<Note>`` referenced by a ``NoteRef`` in the link;
+  targetGUID=target code>``, its memo a ``<Note>`` referenced by a ``NoteRef`` in the link
+  (its author the note's ``creatingUser``; every relation's author is also in the qualcode
+  note, refi_extras.py, since a link has no ``creatingUser``);
 * a grounding quote -> ``<Link name="grounds" direction="OneWay" originGUID=coding
   targetGUID=relation link>`` (REFI-QDA links join any two objects by GUID; other tools show
   it as a link, qualcode reads it back as evidence);
@@ -26,10 +28,11 @@ GROUNDS = "grounds"
 MEMO_LINK = "Memo link"
 
 
-def relation_notes(project: Project) -> list[tuple[str, str, str]]:
-    """(note GUID, name, text) of each relation memo, written among the project's notes."""
-    return [(stable_guid("relation-memo", r.guid), f"Memo on relation: {r.sentence()}", r.memo)
-            for r in list_relations(project) if r.memo]
+def relation_notes(project: Project) -> list[tuple[str, str, str, str]]:
+    """(note GUID, name, text, author) of each relation memo, written among the project's
+    notes (the author as the note's ``creatingUser``: a ``<Link>`` has none)."""
+    return [(stable_guid("relation-memo", r.guid), f"Memo on relation: {r.sentence()}", r.memo,
+             r.author) for r in list_relations(project) if r.memo]
 
 
 def write_links(E, root, project: Project) -> None:

@@ -27,7 +27,10 @@ Mapping to qualcode:
   NoteRef = the relation's memo); a "grounds" link from a coding to a relation -> grounding
   quote; note–coding, note–code, note–source, note–note -> memo links (a note linked to a
   coded passage: a memo linked to its codings; to a passage without codings: a memo quoting
-  it); other links and graphs are reported as skipped.
+  it); other links are reported as skipped;
+* graphs -> network views, and the note "qualcode: project data" -> the list of relation
+  types, relation authors and times, memo types, the core category and the views' settings,
+  as qualcode wrote them (``refi_extras``; that note becomes no memo).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from .bundle_links import BCodeSet, BEvidence, BMemoLink, BRelation
 from .positions import UnitMap, canonical_with_map
 from .refi_archive import Archive, children, first_child, parse_xml, text_of
 from .refi_common import CRITERIA, NS, quote_matches, squash
+from .refi_extras import find_note, guid_in, read_graphs
 from .refi_positions import POSITIONS, detect_convention
 
 
@@ -132,6 +136,10 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
             if info is not None:
                 return archive.source_text(info).lstrip("\ufeff")
         return ""
+
+    extras_note, extras = find_note(notes, note_text, report.warnings)
+    if extras_note:
+        note_used.add(extras_note)
 
     def note_title(g: str, fallback: str) -> str:
         n = notes.get(g)
@@ -294,9 +302,6 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
         elif t in notes and o and o not in notes:
             linked[o].append(t)
     memo_link_pairs: list[tuple[str, str]] = []  # (note guid, coding guid): from coded passages
-    graphs = first_child(root, "Graphs")
-    if graphs is not None and len(graphs):
-        report.skipped.append(f"{len(graphs)} graph(s): qualcode has no graphs")
 
     # ---- sources
     budget = ImportBudget(f"the project {origin}")
@@ -646,8 +651,30 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
                 memo.body += (f"\n\n[{docs[g].name}, chars {start}–{end}] "
                               f"{docs[g].text[start:end]}")
 
+    authors = extras.get("relation_authors") or {}
+    authors = {norm_guid(k): v for k, v in authors.items()
+               if isinstance(v, str)} if isinstance(authors, dict) else {}
+
+    def author_of(link_guid, memo_notes) -> str:
+        """A relation's author: qualcode's note, else the creator of the link's note."""
+        return authors.get(link_guid) or next(
+            (a for n in memo_notes if (a := user(notes[n].get("creatingUser")))), "")
+
     _read_links(raw_links, notes, note_text, note_used, code_keys, docs, selections,
-                memo_link_pairs, bundle, report)
+                memo_link_pairs, bundle, report, author_of)
+    times = extras.get("relation_times")
+    if isinstance(times, dict):
+        times = {norm_guid(k): v for k, v in times.items() if isinstance(v, str)}
+        for br in bundle.relations:
+            br.created_at = parse_when(times.get(br.guid))
+    bundle.network_views = read_graphs(root, extras, code_keys, notes, docs, report)
+    types = extras.get("relation_types")
+    if isinstance(types, list):
+        bundle.relation_types = [str(t) for t in types if isinstance(t, str)]
+    core = extras.get("core_category")
+    if isinstance(core, dict):
+        bundle.core = {"code": code_keys.get(guid_in(core.get("code"))),
+                       "storyline": guid_in(core.get("storyline"))}
 
     # ---- the rest of the notes: project notes and free notes
     project_notes = refs(root)
@@ -658,12 +685,18 @@ def read_qdpx(data: bytes, origin: str = "project.qdpx", *, positions: str = "au
     if desc:
         bundle.memos.append(BMemo(title=f"Project description: {root.get('name') or ''}".strip(),
                                   body=desc))
+    memo_types = extras.get("memo_types")
+    if isinstance(memo_types, dict):
+        memo_types = {norm_guid(k): v for k, v in memo_types.items()}
+        for bm in bundle.memos:
+            if bm.guid and norm_guid(bm.guid) in memo_types:
+                bm.memo_type = str(memo_types[norm_guid(bm.guid)])
     check_not_empty(bundle, origin)
     return bundle, report
 
 
 def _read_links(raw_links, notes, note_text, note_used, code_keys, docs, selections,
-                memo_link_pairs, bundle, report) -> None:
+                memo_link_pairs, bundle, report, author_of) -> None:
     """Links as what they are: code–code links are relations (their name the type, OneWay
     directed; a NoteRef on the link its memo), a "grounds" link from a coding to such a link is
     a grounding quote (qualcode writes these), a link between a note and a coding, code,
@@ -686,7 +719,8 @@ def _read_links(raw_links, notes, note_text, note_used, code_keys, docs, selecti
                 type=kind or "is associated with",
                 directed=link.get("direction") == "OneWay",
                 memo="\n\n".join(note_text(n) for n in memo_notes if note_text(n)),
-                what=f"relation '{kind or 'is associated with'}'"))
+                what=f"relation '{kind or 'is associated with'}'",
+                author=author_of(g, memo_notes)))
             if g:
                 relation_guids.add(g)
             if link.get("direction") == "Bidirectional":

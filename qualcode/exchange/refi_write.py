@@ -4,7 +4,9 @@ Export writes UTF-8 sources with code-point positions, GUIDs stored on transcrip
 codings and memos (given on first export, then kept), coders as users, memos as notes,
 attributes as variables (on the source, and per participant as cases), ``sets`` as sets;
 relations between codes, their grounding quotes, memo links and sets of codes as ``<Links>``
-and ``<Sets>`` (refi_links.py).
+and ``<Sets>`` (refi_links.py); network views as ``<Graphs>``, and what the schema has no place
+for (relation types and authors, memo types, the core category, the views' settings) in the
+note "qualcode: project data" (refi_extras.py).
 ``positions="utf16"`` writes what NVivo for Windows reads instead.
 """
 
@@ -154,7 +156,11 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             cum = unit_maps[t.id] = [0, *accumulate(widths)]
         return cum[pos]
 
-    coders = sorted({c.coder for c in codings if c.coder} | {m.author for m in memos if m.author})
+    from .refi_links import relation_notes
+
+    rel_notes = relation_notes(project)
+    coders = sorted({c.coder for c in codings if c.coder} | {m.author for m in memos if m.author}
+                    | {author for *_rest, author in rel_notes if author})
     user_guid = {u: stable_guid("user", u) for u in coders}
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=_xml_safe(name) or "project",
                          origin=UTF16_ORIGIN if positions == "utf16" else "qualcode",
@@ -346,10 +352,11 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
                 E(src, "NoteRef", targetGUID=m.guid)
             add_values(src, attrs_of(t))
 
-    from .refi_links import relation_notes, write_code_sets, write_links
+    from .refi_extras import project_data, write_graphs, write_note
+    from .refi_links import write_code_sets, write_links
 
-    rel_notes = relation_notes(project)
-    if memos or rel_notes:
+    extras = project_data(project)
+    if memos or rel_notes or extras:
         # the text of a note in a file (plainTextPath), as NVivo and QualCoder write them:
         # QualCoder reads a note's text only from there (the schema allows one or the other)
         notes_el = E(root, "Notes")
@@ -358,10 +365,12 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             E(notes_el, "Note", guid=m.guid, name=_xml_safe(m.title),
               plainTextPath=f"internal://{m.guid}.txt", creatingUser=user_guid.get(m.author),
               creationDateTime=_iso(m.created_at), modifiedDateTime=_iso(m.updated_at))
-        for guid, title, text in rel_notes:  # the memos of relations (refi_links.py)
+        for guid, title, text, author in rel_notes:  # the memos of relations (refi_links.py)
             files[f"sources/{guid}.txt"] = text.encode("utf-8")
             E(notes_el, "Note", guid=guid, name=_xml_safe(title)[:255],
-              plainTextPath=f"internal://{guid}.txt")
+              plainTextPath=f"internal://{guid}.txt", creatingUser=user_guid.get(author))
+        if extras:
+            write_note(E, notes_el, extras)
     write_links(E, root, project)
 
     sets = defaultdict(list)
@@ -383,6 +392,7 @@ def export_qdpx(project: Project, name: str = "qualcode project", *,
             for m in members:
                 E(set_el, "MemberSource", targetGUID=source_guid(m))
     write_code_sets(E, sets_element, project)
+    write_graphs(E, root, project)
     for m in free:
         E(root, "NoteRef", targetGUID=m.guid)
 
