@@ -103,6 +103,32 @@ def test_a_five_speaker_group_vtt_is_five_cases(sqlite_project, tmp_path):
     assert sorted(r.case for r in quote_rows(sqlite_project)) == ["Bram", "Chris", "Dana"]
 
 
+INTERVIEWER_LABELS = ["Interviewer", "Interviewer 1", "I", "Q", "Moderator", "Facilitator",
+                      "Onderzoeker", "Interviewster", "Anna (moderator)"]
+
+
+@pytest.mark.parametrize("label, interviewer", [
+    *((label, True) for label in INTERVIEWER_LABELS),
+    ("Anna", False), ("P1", False), ("Respondent", False), ("Ida", False),
+    ("Interviewers", False), ("Iris (participant)", False)])
+def test_interviewer_labels_get_the_interviewer_role(label, interviewer, sqlite_project,
+                                                     tmp_path):
+    from qualcode.store.case_rules import is_interviewer_label, plan
+
+    assert is_interviewer_label(label) is interviewer
+    assert is_interviewer_label(f"  {label.lower()} ") is interviewer  # case and spacing
+    role = plan("t", {}, [label, "P9"])[label][1]
+    assert role == ("interviewer" if interviewer else "participant")
+    path = tmp_path / "t.txt"  # and so through ingest: the case the label maps to
+    path.write_text(f"{label}: Hoe gaat het?\n\nP9: Goed.\n\n{label}: Fijn.\n\nP9: Ja.\n",
+                    encoding="utf-8")
+    t = ingest_file(sqlite_project, path)
+    roles = {c.case: c.role for c in list_cases(sqlite_project)}
+    said = {turn["label"]: turn["case"] for turn in speaker_turns(sqlite_project, t.id)}
+    assert set(said) == {label, "P9"}
+    assert roles[said[label]] == role and roles["P9"] == "participant"
+
+
 def test_the_same_person_in_two_interviews_is_one_case_and_cases_merge(sqlite_project, tmp_path):
     for i, (who, words) in enumerate([("Anna", "Ik werk hier al lang."),
                                       ("ANNA", "Nog steeds hier."), ("Anne", "Ik ook.")]):
@@ -260,8 +286,10 @@ def test_saturation_by_participant_counts_the_speakers(sqlite_project, tmp_path)
            project_sequence(sqlite_project, by="participant")}
     assert seq["Interviewer"] == {"Change"} and seq["Moderator"] == {"Work"}
     only = project_sequence(sqlite_project, by="interview", roles={"interviewer"})
-    assert [(name, concepts) for name, _r, concepts, _s in only] == [
-        ("group", {"Work"}), ("p1", {"Change"})] or len(only) == 2
+    assert [(name, role, concepts) for name, role, concepts, _s in only] == [
+        ("group", "interviewer", {"Work"}), ("p1", "interviewer", {"Change"})]
+    set_include_interviewer(sqlite_project, False)  # only interviewers, and they are left out
+    assert project_sequence(sqlite_project, by="interview", roles={"interviewer"}) == []
 
 
 def test_search_compare_and_cooccurrence_credit_the_speaker(sqlite_project, tmp_path):

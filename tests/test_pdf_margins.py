@@ -1,11 +1,12 @@
-"""PDF transcripts exported from a QDA tool: paragraph numbers in the left margin and ``1/5``
-page footers are removed, a real numbered list keeps its numbers (issue 15). The PDF is made
-with fpdf2 and read back through the real reader."""
+"""PDF transcripts exported from a QDA tool: paragraph numbers in the left (or right) margin
+and ``1/5`` page footers are removed, a real numbered list keeps its numbers (issue 15). The
+PDF is made with fpdf2 and read back through the real reader."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from fpdf import FPDF
 
 from qualcode.corpus import ingest_file
@@ -25,7 +26,8 @@ TURNS = [("Interviewer", "How did the reorganisation change your daily work?"),
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 
-def make_qda_pdf(path, pages: int = 5):
+def make_qda_pdf(path, pages: int = 5, margin: str = "left"):
+    """``margin``: where the paragraph numbers stand, left of the text column or right of it."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_font("Helvetica", size=11)
@@ -35,9 +37,10 @@ def make_qda_pdf(path, pages: int = 5):
         y = 25
         for speaker, words in TURNS:
             number += 1
-            pdf.set_xy(8, y)  # the margin column: the paragraph number
-            pdf.cell(10, 6, str(number))
-            pdf.set_xy(30, y)
+            text_x = 30 if margin == "left" else 20
+            pdf.set_xy(8 if margin == "left" else 188, y)  # the margin column: the number
+            pdf.cell(10, 6, str(number), align="L" if margin == "left" else "R")
+            pdf.set_xy(text_x, y)
             day = DAYS[page - 1]  # each page says something else (repeats look like headers)
             words = f"{words[:-1]} on {day}{words[-1]}" if not speaker else f"{day}. {words}"
             pdf.multi_cell(160, 6, f"{speaker}: {words}" if speaker else words)
@@ -48,8 +51,9 @@ def make_qda_pdf(path, pages: int = 5):
     return path
 
 
-def test_margin_numbers_and_footers_are_removed(sqlite_project, tmp_path):
-    path = make_qda_pdf(tmp_path / "export.pdf")
+@pytest.mark.parametrize("margin", ["left", "right"])
+def test_margin_numbers_and_footers_are_removed(margin, sqlite_project, tmp_path):
+    path = make_qda_pdf(tmp_path / "export.pdf", margin=margin)
     doc = read_document(path)
     lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
     assert not [line for line in lines if re.fullmatch(r"\d+(/\d+)?", line)]

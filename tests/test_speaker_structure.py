@@ -4,6 +4,8 @@ continuation paragraphs. Real files made with odfpy and python-docx."""
 
 from __future__ import annotations
 
+import openpyxl
+
 from qualcode.coding.codes import create_code
 from qualcode.coding.codings import add_coding
 from qualcode.coding.quotes import quote_rows
@@ -61,6 +63,37 @@ def test_a_think_aloud_odt_credits_unlabelled_paragraphs_to_the_participant(sqli
     add_coding(sqlite_project, 1, code.id, start, start + 25)
     [row] = quote_rows(sqlite_project)
     assert (row.case, row.role, row.speaker) == ("session-4", "participant", "")
+
+
+def test_the_codings_export_falls_back_to_the_transcripts_role_only_without_a_speaker(
+        sqlite_project, tmp_path):
+    """A coded numbered prompt of a think-aloud file has no speaker case: its row gets case ''
+    and the transcript's role (and participant); the words around it keep their case's role."""
+    import csv
+    import io
+
+    from qualcode.corpus import ingest_file
+    from qualcode.corpus.cases import set_case_role
+    from qualcode.export import codings_csv, codings_xlsx
+
+    path = make_odt(tmp_path / "session-4.odt", THINK_ALOUD)
+    t = ingest_file(sqlite_project, path, attributes={"participant": "U4", "role": "tester"})
+    set_case_role(sqlite_project, "U4", "user")  # the case's role now differs from the file's
+    code = create_code(sqlite_project, "Expectations")
+    for words in ("3.a Please explain", "the search box was hidden", "Can you say more?"):
+        start = t.text.index(words)
+        add_coding(sqlite_project, t.id, code.id, start, start + len(words))
+    columns = ("quote", "participant", "speaker", "case", "role")
+    table = csv.DictReader(io.StringIO(codings_csv(sqlite_project).decode("utf-8-sig")))
+    rows = sorted(tuple(r[c] for c in columns) for r in table)
+    assert rows == [
+        ("3.a Please explain", "U4", "", "", "tester"),  # no speaker: the transcript's
+        ("Can you say more?", "MODERATOR", "MODERATOR", "MODERATOR", "interviewer"),
+        ("the search box was hidden", "U4", "", "U4", "user")]  # the case's, not the file's
+    sheet = openpyxl.load_workbook(io.BytesIO(codings_xlsx(sqlite_project))).active
+    header = [c.value for c in sheet[1]]
+    assert sorted(tuple(row[header.index(c)] or "" for c in columns)
+                  for row in sheet.iter_rows(min_row=2, values_only=True)) == rows
 
 
 def test_alternating_docx_labels_keep_continuations_with_the_speaker(tmp_path):

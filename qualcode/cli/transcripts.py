@@ -83,7 +83,9 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+")
     p.add_argument("--name", help="transcript name (single file only)")
     p.add_argument("--attr", action="append", metavar="KEY=VALUE",
-                   help="case attribute, e.g. role=participant (repeatable)")
+                   help="transcript attribute (a fact of the interview), e.g. site=Gent or "
+                   "role=participant (repeatable); the people who speak get theirs with "
+                   "'qualcode cases attributes'")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--text-column", metavar="COLUMN",
                    help="survey .csv/.xlsx: the column holding the answers (default: the column "
@@ -104,7 +106,9 @@ def register(sub) -> None:
     p.add_argument("--status", required=True, choices=["coded", "in-progress", "not-coded"])
     p.add_argument("--all", action="store_true", help="every transcript")
     p.set_defaults(func=cmd_mark)
-    p = sub.add_parser("attributes", help="set case attributes from a CSV sheet "
-                       "(columns: name, interview_order, role, ...)")
+    p = sub.add_parser("attributes", help="set transcript attributes from a CSV sheet "
+                       "(columns: name (the transcript), interview_order, participant, role, "
+                       "...); the people who speak (cases) get theirs with 'qualcode cases "
+                       "attributes'")
     p.add_argument("file")
     p.set_defaults(func=cmd_attributes)

@@ -1,4 +1,5 @@
-"""Storing and querying transcripts: canonical text, speaker turns and case attributes."""
+"""Storing and querying transcripts: canonical text, speaker turns and transcript attributes
+(facts of one interview; the people who speak are cases, qualcode.corpus.cases)."""
 
 from __future__ import annotations
 
@@ -330,7 +331,7 @@ def turn_counts(project: Project) -> dict[int, int]:
 
 
 def import_attributes(project: Project, data: bytes, origin: str = "attributes.csv") -> int:
-    """Set case attributes from a CSV sheet (like NVivo's classification sheets): a ``name``
+    """Set transcript attributes from a CSV sheet (like NVivo's classification sheets): a ``name``
     column naming the transcript, an optional ``interview_order`` column, and one column per
     attribute. Empty cells leave an attribute as it is. All rows or none are applied.
     Returns the number of transcripts updated."""
