@@ -19,14 +19,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qualcode.analysis import estimators as estimators_module
 from qualcode.analysis.accumulation import expected_accumulation
 from qualcode.analysis.estimators import Frequencies, estimate, frequencies, sample_coverage
 from qualcode.analysis.extrapolation import (Z95, bootstrap_curves, coverage_curve,
                                              detection_probabilities, extrapolate,
                                              more_interviews)
 from qualcode.analysis.outlook import look_ahead
+from qualcode.ui.saturation_methods import METHODS
 
 R_SCRIPT = Path(__file__).parent / "r" / "saturation_reference.R"
+DOC = (Path(__file__).parent.parent / "docs" / "methods-saturation.md").read_text(encoding="utf-8")
 
 # Incidence matrices: interviews separated by commas, each interview the letters of its concepts.
 CASES = {
@@ -161,9 +164,20 @@ def test_jackknives_and_coverage_by_hand():
 
 
 def test_coverage_formula_forms_agree():
+    """A = T·Q̂0 / (T·Q̂0 + Q1) (iNEXT) in the closed forms the methods note gives."""
     for t, q1, q2, u in [(7, 6, 1, 20), (12, 3, 4, 40), (30, 10, 2, 90)]:
         closed = 1 - q1 / u * (t - 1) * q1 / ((t - 1) * q1 + 2 * q2)
         assert sample_coverage(t, u, q1, q2) == pytest.approx(closed)
+    # no doubletons: Q̂0 is bias-corrected, and A = (T−1)(Q1−1) / ((T−1)(Q1−1) + 2)
+    for t, q1, u in [(5, 4, 11), (17, 35, 69), (12, 2, 30), (3, 3, 5)]:
+        closed = 1 - q1 / u * (t - 1) * (q1 - 1) / ((t - 1) * (q1 - 1) + 2)
+        assert sample_coverage(t, u, q1, 0) == pytest.approx(closed)
+        # not the Q2 > 0 form with Q2 = 0 (which would say A = 1)
+        assert sample_coverage(t, u, q1, 0) != pytest.approx(1 - q1 / u)
+    assert sample_coverage(6, 20, 1, 0) == 1.0  # one singleton, no doubleton: Q̂0 = 0, A = 0
+    assert sample_coverage(6, 20, 0, 0) == 1.0  # no singletons
+    for text in (METHODS, DOC, estimators_module.__doc__):
+        assert "(T−1)(Q1−1) / ((T−1)(Q1−1) + 2)" in text
 
 
 # --- 3. edge cases -----------------------------------------------------------------------------
