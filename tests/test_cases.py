@@ -455,8 +455,12 @@ def test_cli_saturation_by_participant_looks_ahead(capsys, tmp_path):
     assert (roles["manager"]["interviews"], roles["participant"]["interviews"]) == (2, 5)
     assert (roles["manager"]["observed"], roles["participant"]["observed"]) == (6, 7)
     for r in roles.values():
-        assert set(r) >= {"role", "interviews", "observed", "estimators", "coverage",
-                          "more_interviews"}
+        assert set(r) == {"role", "interviews", "observed", "accumulation", "estimators",
+                          "coverage", "extrapolation", "more_interviews"}
+        assert [a["interviews"] for a in r["accumulation"]] == list(range(1, r["interviews"] + 1))
+        assert r["accumulation"][-1]["expected"] == r["observed"]
+        assert [x["interviews"] for x in r["extrapolation"]] == list(
+            range(r["interviews"] + 1, 2 * r["interviews"] + 1))
         assert min(r["estimators"].values()) >= r["observed"]
         assert r["coverage"] is None or 0 <= r["coverage"] <= 1
         assert set(r["more_interviews"]) == {"concepts_90", "concepts_95", "coverage_95"}
@@ -468,7 +472,6 @@ def test_cli_saturation_by_participant_looks_ahead(capsys, tmp_path):
         k: data[k] for k in ("accumulation", "estimators", "coverage", "extrapolation",
                              "more_interviews")}
     managers = look_ahead([s[2] for s in sequence if s[1] == "manager"], seed=7).as_json()
-    assert roles["manager"]["estimators"] == managers["estimators"]
-    assert roles["manager"]["more_interviews"] == managers["more_interviews"]
+    assert {k: roles["manager"][k] for k in managers} == managers
     code, out, _ = run(capsys, "--db", db, "saturation", "--by", "participant")
     assert code == 0 and "role manager (2 interviews)" in out and "jackknife" in out
