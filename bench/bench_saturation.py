@@ -12,6 +12,11 @@ Targets, on the 2-core CI-sized machine:
   tensions and 2 roles                                                  < 1 s
   the Saturation page from the cache (report, order table, roles, the
   chart specs and tables it draws)                                      < 0.5 s
+
+The generated concepts follow a Zipf-like law plus a tail of rare ones found in one or two
+interviews only (singletons and doubletons), so that Q̂0 > 0 and the extrapolation, its
+bootstrap community (unseen concepts included) and the interviews still needed are timed on
+the paths real codings take.
 """
 
 from __future__ import annotations
@@ -44,16 +49,36 @@ def timed(name: str, fn, repeat: int = 3):
     return result
 
 
+def rare_places(rng: np.random.Generator, interviews: int, rare: int) -> list[list[int]]:
+    """The interviews of each of ``rare`` concepts: about 60% in one interview, the others in
+    two (singletons and doubletons, so that Q̂0 > 0 and the extrapolation has somewhere to go)."""
+    return [list(rng.choice(interviews, size=1 if k < 0.6 * rare else 2, replace=False))
+            for k in range(rare)]
+
+
 def concept_sets(rng: np.random.Generator, interviews: int, concepts: int,
-                 per_interview: int) -> list[set[str]]:
-    """Zipf-like: a few concepts come up everywhere, many rarely (as in real codings)."""
-    weights = 1.0 / np.arange(1, concepts + 1)
+                 per_interview: int, rare: int = 0) -> list[set[str]]:
+    """Zipf-like: a few concepts come up everywhere, many rarely (as in real codings); the last
+    ``rare`` of the ``concepts`` come up in one or two interviews only."""
+    common = concepts - rare
+    weights = 1.0 / np.arange(1, common + 1)
     weights /= weights.sum()
-    return [{f"c{k}" for k in rng.choice(concepts, size=per_interview, p=weights)}
+    sets = [{f"c{k}" for k in rng.choice(common, size=per_interview, p=weights)}
             for _ in range(interviews)]
+    for k, where in enumerate(rare_places(rng, interviews, rare), common):
+        for i in where:
+            sets[i].add(f"c{k}")
+    return sets
 
 
-def page_work(project: Project) -> None:
+def incidence_summary(sets: list[set[str]]) -> str:
+    from qualcode.analysis.estimators import frequencies
+
+    f = frequencies(sets)
+    return f"T {f.interviews}, S_obs {f.observed}, Q1 {f.q(1)}, Q2 {f.q(2)}"
+
+
+def page_work(project: Project):
     from qualcode.analysis.saturation_report import coder_names
     from qualcode.coding.quotes import role_of
     from qualcode.corpus.transcripts import list_transcripts
@@ -65,6 +90,7 @@ def page_work(project: Project) -> None:
     order_table(project)
     curve_chart(report)  # (data, Vega-Lite spec)
     category_chart(report)
+    return report
 
 
 def cached_page_work(project: Project) -> None:
@@ -91,17 +117,17 @@ def main() -> None:
     from qualcode.analysis.saturation_report import analyse
 
     rng = np.random.default_rng(7)
-    sets = concept_sets(rng, 200, 500, 60)
+    sets = concept_sets(rng, 200, 500, 60, rare=50)
     result = timed("bootstrap", lambda: order_bootstrap(sets, orders=1000, seed=1))
-    print(f"  ({result.summary()})")
-    ahead = concept_sets(rng, 200, 150, 40)
+    print(f"  ({incidence_summary(sets)}; {result.summary()})")
+    ahead = concept_sets(rng, 200, 150, 40, rare=25)
     sequence = [(f"P{i}", "participant" if i % 4 else "manager",
                  {f"Tension {int(c[1:]) % 5} / {c}" for c in s}, "coded")
                 for i, s in enumerate(ahead)]
     tensions = [f"Tension {k}" for k in range(5)]
     report = timed("looking ahead", lambda: analyse(sequence, categories=tensions,
                                                     bootstrap=0, extrapolation_boot=200))
-    print(f"  ({report.outlook.extrapolation.needed_text()})")
+    print(f"  ({incidence_summary(ahead)}; {report.outlook.extrapolation.needed_text()})")
     with tempfile.TemporaryDirectory() as tmp:
         project = Project(Path(tmp) / "bench.sqlite")
         tops = [create_code(project, f"Tension {i}").id for i in range(5)]
@@ -114,17 +140,30 @@ def main() -> None:
                       for i in range(1, 201))
         with project.reading() as s:
             ids = [t.id for t in s.query(Transcript)]
-        weights = 1.0 / np.arange(1, len(codes) + 1)
+        # Zipf over the codes but the last 40 concepts, which are each coded in one or two
+        # interviews (an interview's first codings change code: 100 codings each all the same)
+        rare = list(range(495 - 40, 495))
+        common = [i for i in range(len(codes)) if i not in rare]
+        weights = 1.0 / np.arange(1, len(common) + 1)
         weights /= weights.sum()
+        drawn = np.asarray(common)[rng.choice(len(common), size=(len(ids), 100), p=weights)]
+        placed = [0] * len(ids)
+        for k, where in zip(rare, rare_places(rng, len(ids), len(rare))):
+            for i in where:
+                drawn[i, placed[i]] = k
+                placed[i] += 1
         with project.transaction() as s:
             s.add_all(Coding(transcript_id=tid, code_id=codes[int(k)], start=j * 10,
                              end=j * 10 + 8, coder="b")
-                      for tid in ids
-                      for j, k in enumerate(rng.choice(len(codes), size=100, p=weights)))
+                      for tid, row in zip(ids, drawn)
+                      for j, k in enumerate(row))
         mark_all(project, CODED)
         with project.reading() as s:
             assert s.query(Coding).count() == 20_000
-        timed("saturation page", lambda: page_work(project))
+        report = timed("saturation page", lambda: page_work(project))
+        f = report.outlook.estimators.freq
+        print(f"  (T {f.interviews}, S_obs {f.observed}, Q1 {f.q(1)}, Q2 {f.q(2)}; "
+              f"{report.outlook.extrapolation.needed_text()})")
         cached_page_work(project)  # fill the cache
         timed("page from cache", lambda: cached_page_work(project))
         project.close()

@@ -409,3 +409,97 @@ def test_migration_0006_gives_a_previous_schema_project_its_cases(tmp_path):
         assert cell_summaries(again, "case") == {}
     finally:
         again.close()
+
+
+# who said which concept, interview by interview (int1 is a group of two); P4 and P6 are managers
+SPOKEN = [("int1", [("P1", "alpha beta gamma"), ("P2", "alpha delta")]),
+          ("int2", [("P3", "alpha beta epsilon")]),
+          ("int3", [("P4", "beta zeta eta")]),
+          ("int4", [("P5", "alpha gamma theta")]),
+          ("int5", [("P6", "alpha beta delta iota")]),
+          ("int6", [("P7", "alpha kappa")])]
+
+
+def test_cli_saturation_by_participant_looks_ahead(capsys, tmp_path):
+    """Issue 19 through the CLI, counted by participant: the look-ahead fields for the whole
+    selection and per role (``roles``), as the library computes them."""
+    from qualcode.analysis.outlook import look_ahead
+    from qualcode.analysis.saturation import project_sequence
+
+    db = str(tmp_path / "ahead.sqlite")
+    project = Project(db)
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    tops = {name: create_code(project, name).id for name in ("Work", "Life")}
+    codes = {}
+    for name, turns in SPOKEN:
+        lines = ["Interviewer: Vertel eens?"]
+        lines += [f"{who}: Ik vertel over {c}." for who, said in turns for c in said.split()]
+        path = folder / f"{name}.txt"
+        path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        t = ingest_file(project, path)
+        for who, said in turns:
+            for c in said.split():
+                if c not in codes:
+                    top = tops["Work" if len(codes) % 2 == 0 else "Life"]
+                    codes[c] = create_code(project, c, top).id
+                start = t.text.index(f"{who}: Ik vertel over {c}.") + len(who) + 15
+                add_coding(project, t.id, codes[c], start, start + len(c), coder="ab")
+    project.close()
+    for who in ("P4", "P6"):
+        assert run(capsys, "--db", db, "cases", "role", who, "manager")[0] == 0
+    assert run(capsys, "--db", db, "mark", "--all", "--status", "coded")[0] == 0
+    code, out, err = run(capsys, "--db", db, "saturation", "--by", "participant", "--json",
+                         "--bootstrap", "0", "--seed", "7")
+    assert code == 0, err
+    data = json.loads(out)
+    people = [s["name"] for s in data["sequence"]]
+    assert people == [f"P{i}" for i in range(1, 8)] and data["assessed"] == 7
+    # alpha 6, beta 4, gamma 2, delta 2 and six singletons: S_obs 10, Q1 6, Q2 2, U 20
+    s_obs, t, q1, q2, u = 10, 7, 6, 2, 20
+    assert data["unseen"]["observed"] == s_obs
+    acc = data["accumulation"]
+    assert [r["interviews"] for r in acc] == list(range(1, t + 1))  # one per assessed person
+    assert acc[0]["expected"] == pytest.approx(u / t, abs=1e-4) and acc[-1]["expected"] == s_obs
+    assert all(a["expected"] < b["expected"] for a, b in zip(acc, acc[1:]))
+    assert acc[-1]["sd"] == 0 and all(r["sd"] >= 0 for r in acc)
+    est = data["estimators"]
+    assert est["jack1"] == pytest.approx(s_obs + q1 * (t - 1) / t, abs=1e-4)
+    assert min(est.values()) >= s_obs
+    a = (t - 1) * q1 / ((t - 1) * q1 + 2 * q2)
+    assert data["coverage"] == pytest.approx(1 - q1 / u * a, abs=1e-4)
+    ext = data["extrapolation"]
+    assert [r["interviews"] for r in ext] == list(range(t + 1, 2 * t + 1))
+    assert all(s_obs <= r["expected"] <= s_obs + q1 * q1 / (2 * q2) for r in ext)
+    assert all(r["ci_low"] <= r["expected"] <= r["ci_high"] for r in ext)
+    assert all(data["coverage"] < r["coverage"] <= 1 for r in ext)
+    more = data["more_interviews"]
+    assert set(more) == {"concepts_90", "concepts_95", "coverage_95"}
+    assert all(isinstance(v, int) and v > 0 for v in more.values())
+    assert more["concepts_90"] <= more["concepts_95"]
+    # per role: the same fields for the managers (P4, P6) and the other participants
+    roles = {r["role"]: r for r in data["roles"]}
+    assert set(roles) == {"manager", "participant"}
+    assert (roles["manager"]["interviews"], roles["participant"]["interviews"]) == (2, 5)
+    assert (roles["manager"]["observed"], roles["participant"]["observed"]) == (6, 7)
+    for r in roles.values():
+        assert set(r) == {"role", "interviews", "observed", "accumulation", "estimators",
+                          "coverage", "extrapolation", "more_interviews"}
+        assert [a["interviews"] for a in r["accumulation"]] == list(range(1, r["interviews"] + 1))
+        assert r["accumulation"][-1]["expected"] == r["observed"]
+        assert [x["interviews"] for x in r["extrapolation"]] == list(
+            range(r["interviews"] + 1, 2 * r["interviews"] + 1))
+        assert min(r["estimators"].values()) >= r["observed"]
+        assert r["coverage"] is None or 0 <= r["coverage"] <= 1
+        assert set(r["more_interviews"]) == {"concepts_90", "concepts_95", "coverage_95"}
+    # the library's figures for the same people
+    project = Project(db)
+    sequence = project_sequence(project, by="participant")
+    project.close()
+    assert look_ahead([s[2] for s in sequence], seed=7).as_json() == {
+        k: data[k] for k in ("accumulation", "estimators", "coverage", "extrapolation",
+                             "more_interviews")}
+    managers = look_ahead([s[2] for s in sequence if s[1] == "manager"], seed=7).as_json()
+    assert {k: roles["manager"][k] for k in managers} == managers
+    code, out, _ = run(capsys, "--db", db, "saturation", "--by", "participant")
+    assert code == 0 and "role manager (2 interviews)" in out and "jackknife" in out

@@ -6,7 +6,8 @@ Reference values: vegan (R) for the expected curve, its SD and the jackknives, c
 are installed (scripts/test.sh installs Debian's r-cran-vegan); iNEXT is not packaged for Debian,
 so its values were computed once with iNEXT 3.0.2 built from source (``INEXT``, committed), and
 its formulas are also checked against hand-computed values and a plain re-implementation of its
-R code (a loop per bootstrap sample, as ``iNEXT.Sam`` does)."""
+R code (a loop per bootstrap sample, as ``iNEXT.Sam`` does). Published values: iNEXT's own
+documented ant example (``test_published_inext_ant_example``)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qualcode.analysis import estimators as estimators_module
 from qualcode.analysis.accumulation import expected_accumulation
 from qualcode.analysis.estimators import Frequencies, estimate, frequencies, sample_coverage
 from qualcode.analysis.extrapolation import (Z95, bootstrap_curves, coverage_curve,
                                              detection_probabilities, extrapolate,
                                              more_interviews)
 from qualcode.analysis.outlook import look_ahead
+from qualcode.ui.saturation_methods import METHODS
 
 R_SCRIPT = Path(__file__).parent / "r" / "saturation_reference.R"
+DOC = (Path(__file__).parent.parent / "docs" / "methods-saturation.md").read_text(encoding="utf-8")
 
 # Incidence matrices: interviews separated by commas, each interview the letters of its concepts.
 CASES = {
@@ -161,9 +165,20 @@ def test_jackknives_and_coverage_by_hand():
 
 
 def test_coverage_formula_forms_agree():
+    """A = T·Q̂0 / (T·Q̂0 + Q1) (iNEXT) in the closed forms the methods note gives."""
     for t, q1, q2, u in [(7, 6, 1, 20), (12, 3, 4, 40), (30, 10, 2, 90)]:
         closed = 1 - q1 / u * (t - 1) * q1 / ((t - 1) * q1 + 2 * q2)
         assert sample_coverage(t, u, q1, q2) == pytest.approx(closed)
+    # no doubletons: Q̂0 is bias-corrected, and A = (T−1)(Q1−1) / ((T−1)(Q1−1) + 2)
+    for t, q1, u in [(5, 4, 11), (17, 35, 69), (12, 2, 30), (3, 3, 5)]:
+        closed = 1 - q1 / u * (t - 1) * (q1 - 1) / ((t - 1) * (q1 - 1) + 2)
+        assert sample_coverage(t, u, q1, 0) == pytest.approx(closed)
+        # not the Q2 > 0 form with Q2 = 0 (which would say A = 1)
+        assert sample_coverage(t, u, q1, 0) != pytest.approx(1 - q1 / u)
+    assert sample_coverage(6, 20, 1, 0) == 1.0  # one singleton, no doubleton: Q̂0 = 0, A = 0
+    assert sample_coverage(6, 20, 0, 0) == 1.0  # no singletons
+    for text in (METHODS, DOC, estimators_module.__doc__):
+        assert "(T−1)(Q1−1) / ((T−1)(Q1−1) + 2)" in text
 
 
 # --- 3. edge cases -----------------------------------------------------------------------------
@@ -477,3 +492,47 @@ def test_against_inext(name):
     # the same bootstrap, other random numbers: SDs of 20,000 samples agree within a few %
     sd = (x.ci_high - x.expected) / Z95
     assert sd == pytest.approx(ref["boot_sd"], rel=0.03)
+
+
+# --- a published example ------------------------------------------------------------------------
+
+def _ant(t: int, head: dict[int, int], rest: list[int]) -> Frequencies:
+    """Incidence frequencies with Q_k = head[k] and the further (commoner) counts ``rest``."""
+    counts = [k for k, n in head.items() for _ in range(n)] + rest
+    return Frequencies(t, tuple(sorted(counts, reverse=True)))
+
+
+def test_published_inext_ant_example():
+    """iNEXT's documented example: the printed output of ``iNEXT(ant, datatype =
+    "incidence_freq")`` in iNEXT's README and vignette ("A Quick Introduction to iNEXT via
+    Examples", Hsieh, Ma & Chao; iNEXT 3.0's print format, 40 knots up to 2T), ant incidence
+    data of Longino & Colwell (2011), two of its five assemblages: ``$DataInfo`` (T, U, S.obs,
+    SC, Q1 … Q10), ``$iNextEst$size_based`` (qD and SC at t = 1, T and the knots beyond T) and
+    ``$AsyEst`` (the species richness estimator, S_obs + Q̂0).
+
+    Only T, U, S_obs, Q1 and Q2 enter these figures (t = 1 is U/T); the other counts are filled
+    from the printed Q3 … Q10 and then arbitrarily (above 10) so that U and S_obs hold."""
+    h2000m = _ant(200, {1: 1, 2: 2, 3: 1, 4: 1, 8: 2}, [13, 15, 30, 40, 45, 50, 50])
+    h50m = _ant(599, {1: 49, 2: 23, 3: 18, 4: 14, 5: 9, 6: 10, 7: 4, 8: 8, 9: 6, 10: 2},
+                [65] * 80 + [75] * 4)
+    published = [
+        # freq, SC (DataInfo), SC (Observed row), asymptote (AsyEst), {t: (qD, SC)}
+        (h2000m, 0.9964, 0.9963827, 14.248750,
+         {1: (1.355000, None), 295: (14.211194, 0.9994539), 400: (14.244103, 0.9999324)}),
+        (h50m, 0.9918, 0.9918134, 279.108514,
+         {1: (9.976628, None), 883: (245.732481, 0.9947564), 1198: (258.745498, 0.9968008)}),
+    ]
+    summaries = [(200, 271, 14, 1, 2), (599, 5976, 227, 49, 23)]
+    for (freq, sc4, sc7, asymptote, rows), summary in zip(published, summaries):
+        t, q1, q2 = freq.interviews, freq.q(1), freq.q(2)
+        assert (t, freq.incidences, freq.observed, q1, q2) == summary
+        coverage = sample_coverage(t, freq.incidences, q1, q2)
+        assert round(coverage, 4) == sc4 and round(coverage, 7) == sc7
+        x = extrapolate(freq, boot=0)
+        assert round(x.asymptote, 6) == asymptote
+        assert x.expected[t - 1] == freq.observed  # the "Observed" row
+        assert round(float(x.coverage[t - 1]), 7) == sc7
+        for size, (q_d, sc) in rows.items():
+            assert round(float(x.expected[size - 1]), 6) == q_d, (t, size)
+            if sc is not None:
+                assert round(float(x.coverage[size - 1]), 7) == sc, (t, size)

@@ -8,8 +8,8 @@ import json
 
 from qualcode.analysis.saturation_report import analyse
 from qualcode.analysis.sensitivity import result_text
-from qualcode.ui.page_saturation import (bootstrap_sentence, curve_chart, look_ahead_table,
-                                         new_chart, rule_sentence)
+from qualcode.ui.page_saturation import (bootstrap_sentence, category_chart, curve_chart,
+                                         look_ahead_table, new_chart, rule_sentence)
 from qualcode.ui.saturation_methods import METHODS
 
 
@@ -32,8 +32,14 @@ def y_axes(spec: dict) -> list[dict]:
 
 
 def test_one_integer_y_axis_per_chart():
-    report = analyse(SIX, bootstrap=100)
-    for data, spec in (new_chart(report), curve_chart(report)):
+    tensions = [["A / a"], ["A / b", "B / c"], ["B / d"], ["A / a", "B / e"], ["A / f"],
+                ["B / c"]]
+    report = analyse(seq(*tensions), categories=["A", "B"], bootstrap=100)
+    assert len(report.categories) == 2 and all(c.result.assessed for c in report.categories)
+    for data, spec in (new_chart(report), curve_chart(report), category_chart(report)):
+        if "facet" in spec:  # small multiples: each panel its own y scale, one axis each
+            assert spec["resolve"] == {"scale": {"y": "independent"}}
+            spec = spec["spec"]
         assert "resolve" not in spec  # no second, independent y scale
         axes = y_axes(spec)
         assert axes and len({a["title"] for a in axes}) == 1
@@ -41,6 +47,7 @@ def test_one_integer_y_axis_per_chart():
         x = next(layer for layer in spec.get("layer", [spec]))["encoding"]["x"]
         assert x["axis"]["format"] == "d" and x["axis"]["tickMinStep"] == 1
         json.dumps(data.to_dict("records"), default=str)  # plain data
+    report = analyse(SIX, bootstrap=100)
     data, spec = curve_chart(report)
     assert list(data["position"]) == list(range(1, 13))  # to twice the six interviews
     assert data["observed"].notna().sum() == 6 and data["extrapolated"].notna().sum() == 7

@@ -260,7 +260,8 @@ def test_cli_saturation_json(capsys, tmp_path):
                                    "completeness"}
     assert data["unseen"]["observed"] == sum(COUNTS)
     assert [set(c) for c in data["categories"]] == [{"category", "label", "point",
-                                                     "observed", "estimators", "coverage",
+                                                     "observed", "accumulation", "estimators",
+                                                     "coverage", "extrapolation",
                                                      "more_interviews"}] * 2
     # the same call again gives the same bootstrap (seeded)
     again = json.loads(cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "200",
@@ -332,8 +333,19 @@ def test_cli_saturation_look_ahead_contract(capsys, tmp_path):
     again = json.loads(cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "0",
                            "--seed", "4")[1])
     assert again["extrapolation"] == ext
-    assert all(set(c) >= {"estimators", "coverage", "more_interviews"}
-               for c in data["categories"])
+    # per tension: the same fields, curves included, over the same assessed interviews
+    themes = {c["category"]: c for c in data["categories"]}
+    assert list(themes) == ["Theme A", "Theme B"]
+    for name, c in themes.items():
+        mine = [{x for x in s if x.split(" / ")[0] == name} for s in sets]
+        assert {k: c[k] for k in ahead} == look_ahead(mine, seed=4).as_json()
+        assert [r["interviews"] for r in c["accumulation"]] == list(range(1, 18))
+        assert all(set(r) == LOOK_AHEAD["accumulation"] for r in c["accumulation"])
+        assert c["accumulation"][-1]["expected"] == c["observed"]
+        assert [r["interviews"] for r in c["extrapolation"]] == list(range(18, 35))
+        assert all(set(r) == LOOK_AHEAD["extrapolation"] for r in c["extrapolation"])
+        assert all(c["observed"] <= r["expected"] for r in c["extrapolation"])
+    assert themes["Theme A"]["observed"] + themes["Theme B"]["observed"] == s_obs
     # one interview: nothing to extrapolate from, said with nulls
     cli(capsys, "--db", db, "mark", "P2", "--status", "not-coded")
     one = json.loads(cli(capsys, "--db", db, "saturation", "--json", "--bootstrap", "0")[1])

@@ -23,10 +23,8 @@ class CategoryResult:
     def as_dict(self) -> dict:
         out = {"category": self.category, "label": self.result.label,
                "point": self.result.point, "observed": self.observed}
-        if self.outlook is not None:
-            full = self.outlook.as_json()
-            out |= {"estimators": full["estimators"], "coverage": full["coverage"],
-                    "more_interviews": full["more_interviews"]}
+        if self.outlook is not None:  # the look-ahead fields, curves included, as at the top
+            out |= self.outlook.as_json()
         return out
 
 

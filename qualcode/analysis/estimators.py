@@ -12,9 +12,11 @@ U = Σ Y_i the concept incidences, Q_k the number of concepts found in exactly k
 * **Q̂0 as iNEXT estimates it** (Chao et al. 2014; iNEXT ``Chat.Sam``, ``DataInfo``):
   Q̂0 = (T−1)/T · Q1²/(2 Q2) if Q2 > 0, else (T−1)/T · Q1(Q1−1)/2.
 * **Sample coverage** (Chao & Jost 2012, incidence form, iNEXT's ``DataInfo`` SC):
-  Ĉ = 1 − (Q1/U) · A with A = T Q̂0 / (T Q̂0 + Q1) (A = 1 without singletons), which equals
-  1 − (Q1/U) · (T−1) Q1 / ((T−1) Q1 + 2 Q2): the estimated share of the concept incidences of a
-  new interview that belong to concepts already found.
+  Ĉ = 1 − (Q1/U) · A with A = T Q̂0 / (T Q̂0 + Q1) (A = 1 without singletons), that is
+  A = (T−1) Q1 / ((T−1) Q1 + 2 Q2) when Q2 > 0 and
+  A = (T−1)(Q1−1) / ((T−1)(Q1−1) + 2) when Q2 = 0 (0 for a single singleton: Ĉ = 1):
+  the estimated share of the concept incidences of a new interview that belong to concepts
+  already found.
 """
 
 from __future__ import annotations

@@ -57,15 +57,9 @@ class SaturationReport:
             "unseen": self.unseen.as_dict(),
             "categories": [c.as_dict() for c in self.categories],
             **(self.outlook.as_json() if self.outlook is not None else {}),
-            "roles": [{"role": role, "interviews": n, **_brief(o)} for role, n, o in self.by_role],
+            "roles": [{"role": role, "interviews": n, "observed": o.estimators.observed,
+                       **o.as_json()} for role, n, o in self.by_role],
         }
-
-
-def _brief(outlook: Outlook) -> dict:
-    """The look-ahead figures of a part (a tension, a role) without the curves."""
-    full = outlook.as_json()
-    return {"observed": outlook.estimators.observed, "estimators": full["estimators"],
-            "coverage": full["coverage"], "more_interviews": full["more_interviews"]}
 
 
 def analyse(sequence: list[tuple], *, categories: list[str] | None = None,

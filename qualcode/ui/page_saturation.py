@@ -439,9 +439,9 @@ def category_chart(report: SaturationReport) -> tuple[pd.DataFrame, dict]:
                                        "panel", "point"])
     line = {"mark": {"type": "line", "color": "#c62828"},
             "encoding": {"x": {"field": "position", "type": "quantitative", "title": "Interview",
-                               "axis": {"format": "d", "tickMinStep": 1}},
+                               "axis": COUNT_AXIS},
                          "y": {"field": "cumulative", "type": "quantitative",
-                               "title": "Cumulative concepts"},
+                               "title": "Cumulative concepts", "axis": COUNT_AXIS},
                          "tooltip": [{"field": f, "type": t} for f, t in
                                      (("tension", "nominal"), ("position", "quantitative"),
                                       ("new", "quantitative"), ("cumulative", "quantitative"),

@@ -17,12 +17,14 @@ interviews.
 * **Jackknives** (Burnham & Overton 1978; as vegan's `specpool`):
   jack1 = S_obs + Q1 (T−1)/T; jack2 = S_obs + Q1 (2T−3)/T − Q2 (T−2)² / (T(T−1)).
 * **Sample coverage** (Chao & Jost 2012, *Ecology* 93: 2533–47, incidence form):
-  Ĉ = 1 − (Q1/U) · (T−1)Q1 / ((T−1)Q1 + 2Q2): the estimated share of the concepts coded in a
-  new interview that are already known. Not the same as completeness.
+  Ĉ = 1 − (Q1/U) · A, with iNEXT's A = T·Q̂0 / (T·Q̂0 + Q1), that is
+  A = (T−1)Q1 / ((T−1)Q1 + 2Q2) when Q2 > 0, else A = (T−1)(Q1−1) / ((T−1)(Q1−1) + 2)
+  (1 without singletons): the estimated share of the concepts coded in a new interview that
+  are already known. Not the same as completeness.
 * **Extrapolation** (Chao et al. 2014, *Ecological Monographs* 84: 45–67; iNEXT, Hsieh, Ma &
   Chao 2016, *Methods Ecol. Evol.* 7: 1451–6): S(T + t) = S_obs + Q̂0 [1 − A^t], with
-  Q̂0 = ((T−1)/T) Q1²/(2Q2) (or ((T−1)/T) Q1(Q1−1)/2 when Q2 = 0) and
-  A = (T−1)Q1 / ((T−1)Q1 + 2Q2); coverage Ĉ(T + t) = 1 − (Q1/U) A^(t+1). The 95 % band is
+  Q̂0 = ((T−1)/T) Q1²/(2Q2) (or ((T−1)/T) Q1(Q1−1)/2 when Q2 = 0) and A as for sample
+  coverage; coverage Ĉ(T + t) = 1 − (Q1/U) A^(t+1). The 95 % band is
   iNEXT's bootstrap (200 samples, seeded): estimate ± 1.96 · bootstrap SD.
 * **More interviews needed**: the fewest t with S(T + t) ≥ 90 % or 95 % of S_obs + Q̂0, and with
   Ĉ(T + t) ≥ 95 % (cf. Chao et al. 2009, *Ecology* 90: 1125–33). Beyond 2T the extrapolation
