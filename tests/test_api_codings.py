@@ -149,3 +149,42 @@ def test_only_clashes_of_the_moment_are_retryable():
     assert is_retryable(BusyError("busy"))
     assert not is_retryable(ConflictError("a code of that name exists"))
     assert not is_retryable(ValueError("x"))
+
+
+def test_two_coders_typing_one_new_code_name_both_get_their_coding(tmp_path, monkeypatch):
+    """Two coders (on two server processes) type the same new code name at the same moment:
+    the second one's insert clashes with the first's, on the sibling check or on the database's
+    unique name. Their coding is not refused ("a code with this name already exists"): it gets
+    the code the colleague just made. Seen in the load test of 20 coders on two processes."""
+    from qualcode.errors import ConflictError
+    from qualcode.ui import coding_save
+
+    project = Project(tmp_path / "race.sqlite")
+    t = ingest_file(project, "a.txt", data=TEXT.encode(), name="Interview 1")
+    t = t[0] if isinstance(t, list) else t
+    real_tree, real_create = coding_save.code_tree, coding_save.create_code
+    for clash, name in (("sibling check", "Stress"), ("unique name", "Network")):
+        looked = []
+
+        def late_tree(p, name=name, looked=looked):
+            looked.append(1)
+            if len(looked) == 1:  # this page looked just before a colleague created the code
+                real_create(p, name)
+                return [n for n in real_tree(p) if n.code.name != name]
+            return real_tree(p)
+
+        def clashing_create(p, wanted, *args, **kwargs):
+            if clash == "unique name":  # the colleague's insert won the race in the database
+                raise ConflictError("a code with this name already exists at that level; "
+                                    "nothing was saved")
+            return real_create(p, wanted, *args, **kwargs)
+
+        monkeypatch.setattr(coding_save, "code_tree", late_tree)
+        monkeypatch.setattr(coding_save, "create_code", clashing_create)
+        coding = coding_save.save_coding(project, {"op": "new", "name": name, "t": t.id,
+                                                   "start": 4, "end": 11}, "cy")
+        monkeypatch.setattr(coding_save, "code_tree", real_tree)
+        named = [n.code for n in real_tree(project) if n.code.name.casefold() == name.casefold()]
+        assert len(named) == 1, clash
+        assert coding.code_id == named[0].id, clash
+    project.close()

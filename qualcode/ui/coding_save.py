@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..coding import history, shortcuts
 from ..coding.codes import code_tree, create_code
-from ..errors import ValidationError
+from ..errors import ConflictError, DuplicateError, ValidationError
 from ..store.models import Coding
 from ..store.project import Project
 
@@ -31,12 +31,26 @@ def save_coding(project: Project, action: dict, coder: str) -> Coding:
 
 
 def code_named(project: Project, name: str) -> int:
-    """An in-vivo code: the top-level code of that name, created when missing."""
+    """An in-vivo code: the top-level code of that name (in any letter case), created when
+    missing. When a colleague creates the same name at the same moment (on another server
+    process, or before this page heard of it), the insert clashes and theirs is used: two
+    coders typing one new code name both get their coding."""
     name = cut_at_word(" ".join(name.replace("/", "-").split()), 120)
-    for node in code_tree(project):
-        if node.depth == 0 and node.code.name.casefold() == name.casefold():
-            return node.code.id
-    return create_code(project, name).id
+    found = _top_level_code(project, name)
+    if found is None:
+        try:
+            return create_code(project, name).id
+        except (DuplicateError, ConflictError):
+            found = _top_level_code(project, name)
+            if found is None:
+                raise
+    return found
+
+
+def _top_level_code(project: Project, name: str) -> int | None:
+    folded = name.casefold()
+    return next((node.code.id for node in code_tree(project)
+                 if node.depth == 0 and node.code.name.casefold() == folded), None)
 
 
 def cut_at_word(name: str, limit: int) -> str:
