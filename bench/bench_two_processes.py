@@ -18,7 +18,8 @@ code name in the palette and presses Enter, again and again. Measured:
     server sent with its database id (not an optimistic highlight, and not merely an action
     the server said it had handled, which may have been refused); each coder's confirmed
     passages are compared one by one with what the database holds for that coder.
-  * where the CPU went: seconds of CPU of each app process, of Chromium (its pages'
+  * where the CPU went, in the coding phase (every coder starts once all are logged in with
+    their transcript open; the logins are not counted): seconds of CPU of each app process, of Chromium (its pages'
     renderers apart from its other processes), of the test driver (Playwright's node process)
     and of PostgreSQL (all its processes on this machine) during the run, and per coding.
 Figures are printed with their targets beside them. The machine it runs on matters: on the
@@ -189,7 +190,8 @@ def prepare(target: str, coders: int) -> str:
 
 
 async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
-                     errors: list, contexts: list, think: float = 0.0) -> None:
+                     errors: list, contexts: list, ready: list, start: asyncio.Event,
+                     think: float = 0.0) -> None:
     """One coder: a browser context of the shared Chromium, logged in on ``url``."""
     name = f"c{i:02d}"
     latencies, applied = [], []
@@ -233,6 +235,9 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         # the first transcript's canvas leaves the page (Streamlit keeps it a moment)
         while await pg.locator(".qc-span-selector").count() > 1:
             await asyncio.sleep(0.2)
+        # every coder starts coding at once, when all are logged in with their transcript open
+        ready.append(name)
+        await start.wait()
         deadline = time.time() + seconds
         k = 0
         while time.time() < deadline and k < len(mine):
@@ -294,13 +299,21 @@ async def run_coders(urls: list[str], coders: int, seconds: float,
     cpu = {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tasks, contexts = [], []
+        tasks, contexts, ready, start = [], [], [], asyncio.Event()
         for i in range(coders):
             tasks.append(asyncio.create_task(coder_loop(
-                browser, urls[i % len(urls)], i, seconds, results, errors, contexts, think)))
+                browser, urls[i % len(urls)], i, seconds, results, errors, contexts, ready,
+                start, think)))
             await asyncio.sleep(0.3)  # logins spread out a little
+        while len(ready) + len(errors) < coders and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.2)
+        # the coding phase alone: logins and opening the pages are not counted
+        cpu["before"] = _tree_cpu(os.getpid(), skip=set(servers))
+        cpu["apps before"] = [_cpu_of(pid) for pid in servers] + [_postgres_cpu()]
+        start.set()
         await asyncio.gather(*tasks)
-        cpu["chromium"] = _tree_cpu(os.getpid(), skip=set(servers))
+        after = _tree_cpu(os.getpid(), skip=set(servers))
+        cpu["chromium"] = {k: after[k] - cpu["before"][k] for k in after}
         for context in contexts:
             await context.close()
         await browser.close()
@@ -326,7 +339,6 @@ def main() -> None:
         with streamlit_process(db_arg, **env) as (url_a, server_a), \
                 streamlit_process(db_arg, **env) as (url_b, server_b):
             pids = [server_a.pid, server_b.pid]
-            before = [_cpu_of(pid) for pid in pids] + [_postgres_cpu()]
             results, errors, cpu = asyncio.run(run_coders([url_a, url_b], args.coders,
                                                           args.seconds, pids, args.think))
             after = [_cpu_of(pid) for pid in pids] + [_postgres_cpu()]
@@ -361,6 +373,7 @@ def main() -> None:
     print(f"lost codings          {lost:7d}      target 0       {'ok' if lost == 0 else 'LOST'}")
     for name, needle in lost_rows:
         print(f"lost: {name}: {needle}")
+    before = cpu.get("apps before", after)
     used = [after[k] - before[k] for k in range(3)]
     browser = cpu.get("chromium", {})
     print(f"CPU seconds: app A {used[0]:.1f}, app B {used[1]:.1f}, "
