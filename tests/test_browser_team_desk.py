@@ -70,3 +70,35 @@ def test_a_readers_palette_coding_is_refused_over_http(team_app, browser_page):
     # the optimistic highlight is taken back
     pg.locator(".qc-span-selector .qc-stripe").first.wait_for(state="detached")
     assert len(_codings(db)) == before
+
+
+SERVER_SEL_JS = """() => {
+  const root = document.querySelector('.qc-span-selector .qc-text');
+  const v = window.__qcSpan.views.get(Number(root.dataset.transcript));
+  return { waiting: !!v.waitingSel, server: !!v.serverSel };
+}"""
+
+
+def test_typing_in_the_palette_is_not_lingering(team_app, browser_page):
+    """On a team server a new selection reaches the server (a rerun) when the coder lingers
+    over it (1.2 s); a coder typing a code's name in the palette is acting, not lingering, so
+    the selection waits while they type, and goes to the server once they stop."""
+    import time
+
+    url, _db = team_app
+    pg = browser_page
+    _log_in(pg, url, "cy", "coder password")
+    pg.get_by_text("cy (code)").wait_for()
+    pg.locator(".qc-span-selector .qc-text span").first.wait_for()
+    _drag_select(pg, NEEDLE)
+    pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+    began = time.monotonic()
+    for letter in "learning an":  # one key every 0.3 s: 3 s of typing in all
+        pg.keyboard.type(letter)
+        pg.wait_for_timeout(300)
+    state = pg.evaluate(SERVER_SEL_JS)
+    if time.monotonic() - began < 6:  # a stalled machine could space the keys out past 1.2 s
+        assert state == {"waiting": True, "server": False}
+    # the coder stops typing: after 1.2 s of lingering the selection goes to the server
+    pg.wait_for_function(f"() => ({SERVER_SEL_JS})().server === true", timeout=30000)
+    assert pg.evaluate(SERVER_SEL_JS)["waiting"] is False

@@ -17,8 +17,9 @@ const FIRST_SEEN = 4000;
 // after a coding saved over HTTP, the page reruns (a ``sync`` trigger) when the coder has
 // done nothing else for this long (another action brings the page up to date anyway)
 const SYNC_AFTER = 3000;
-// on a team server a new selection is sent to the server (a rerun) after this long, unless a
-// code is applied to it first (see sendSelect)
+// on a team server a new selection is sent to the server (a rerun) once the coder has lingered
+// over it this long (typing in the palette is not lingering), unless a code is applied to it
+// first (see sendSelect)
 const SELECT_AFTER = 1200;
 // a save over HTTP that has not answered in this long is given up and sent again
 const POST_TIMEOUT = 20000;
@@ -109,6 +110,12 @@ export default function (component) {
     }
   };
   function dropSelect() { clearTimeout(v.selectTimer); v.waitingSel = null; }
+  // the coder is acting (typing a code's name): the selection waits for them to linger again
+  v.postponeSelect = () => {
+    if (!v.waitingSel) { return; }
+    clearTimeout(v.selectTimer);
+    v.selectTimer = setTimeout(() => v.flushSelect(), SELECT_AFTER);
+  };
   function sendClear() {  // nothing to clear on the server when it never got the selection
     dropSelect();
     if (!v.data.save || v.serverSel) { v.serverSel = false; act({ op: 'clear' }); }
@@ -980,7 +987,7 @@ export default function (component) {
       }
       listBox.replaceChildren(...items);
     };
-    input.oninput = () => { v.query = input.value; v.active = 0; fill(); };
+    input.oninput = () => { v.query = input.value; v.active = 0; fill(); v.postponeSelect(); };
     input.onkeydown = (ev) => {
       ev.stopPropagation();
       if (ev.key === 'Escape') { ev.preventDefault(); setSelection(null, 0); sendClear(); root.focus({ preventScroll: true }); return; }
