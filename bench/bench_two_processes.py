@@ -51,6 +51,9 @@ from qualcode.store.users import add_user  # noqa: E402
 from tests.streamlit_server import CHROMIUM, CHROMIUM_ARGS, streamlit_process  # noqa: E402
 from tests.test_browser import POINT_JS  # noqa: E402
 
+REDRAGS: list[str] = []  # a coder's drag that selected another passage, dragged again
+
+
 def sentences(coder: int) -> list[str]:
     """The sentences of one coder's own transcript (unique: the page shows which is loaded)."""
     return [f"Coder {coder:02d} zin {k} gaat over de huur en het werk van vandaag."
@@ -95,6 +98,14 @@ WATCH_JS = """(needle) => {
                             attributes: true});
     if (coded()) seen();
   }, {capture: true, once: true});
+}"""
+
+# The passage the canvas holds as selected (its text), or null.
+SELECTED_JS = """() => {
+  const root = document.querySelector('.qc-span-selector .qc-text');
+  const v = window.__qcSpan && window.__qcSpan.views.get(Number(root.dataset.transcript));
+  if (!v || !v.sel) { return null; }
+  return Array.from(v.chunks.map((c) => c.t).join('')).slice(v.sel.s, v.sel.e).join('');
 }"""
 
 SCROLL_JS = """(needle) => {
@@ -242,14 +253,21 @@ async def coder_loop(browser, url: str, i: int, seconds: float, results: dict,
         k = 0
         while time.time() < deadline and k < len(mine):
             needle = mine[k]
-            await pg.evaluate(SCROLL_JS, needle)
-            a = await pg.evaluate(POINT_JS, [needle, "start"])
-            z = await pg.evaluate(POINT_JS, [needle, "end"])
-            await pg.mouse.move(a["x"], a["y"])
-            await pg.mouse.down()
-            await pg.mouse.move(z["x"], z["y"], steps=4)
-            await pg.mouse.up()
-            await pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+            for _attempt in range(5):
+                await pg.evaluate(SCROLL_JS, needle)
+                a = await pg.evaluate(POINT_JS, [needle, "start"])
+                z = await pg.evaluate(POINT_JS, [needle, "end"])
+                await pg.mouse.move(a["x"], a["y"])
+                await pg.mouse.down()
+                await pg.mouse.move(z["x"], z["y"], steps=4)
+                await pg.mouse.up()
+                await pg.locator(".qc-span-selector .qc-palette").wait_for(state="visible")
+                # the page may have moved under the drag (a rerun changing its height): the
+                # coder sees the wrong passage selected and selects again
+                if (await pg.evaluate(SELECTED_JS) or "").strip() == needle:
+                    break
+                await pg.keyboard.press("Escape")
+                REDRAGS.append(name)
             await pg.keyboard.type(CODES[k % len(CODES)])
             await pg.evaluate(WATCH_JS, needle[:18])
             began = time.perf_counter()
@@ -370,6 +388,7 @@ def main() -> None:
         d95 = driven[min(len(driven) - 1, int(0.95 * len(driven)))]
         print(f"  as the test driver saw it (its own queue of {args.coders} coders included): "
               f"p50 {d50 * 1000:.0f} ms, p95 {d95 * 1000:.0f} ms")
+    print(f"drags done again      {len(REDRAGS):7d}      (the page moved under the mouse)")
     print(f"lost codings          {lost:7d}      target 0       {'ok' if lost == 0 else 'LOST'}")
     for name, needle in lost_rows:
         print(f"lost: {name}: {needle}")
