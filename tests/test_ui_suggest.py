@@ -148,3 +148,33 @@ def test_the_agreement_page_keeps_its_run_for_the_queue(db):
     finally:
         p.close()
     assert run is not None and run.min_score == 0.3 and run.ac1
+
+
+def test_a_coding_accepted_from_the_queue_shows_where_it_came_from(db):
+    """Clicking a coding (the canvas's focus action) opens its details beside the text: for a
+    coding accepted from the queue, with the suggestion's provenance; none for one by hand."""
+    from qualcode.coding import suggest_queue as Q
+    from qualcode.coding.codings import add_coding
+
+    at = page("page_code", viewer="ab", timeout=120)
+    tid = at.selectbox(key="code_transcript").value
+    low, _high = _queue_two_codes(db, tid)
+    p = Project(db)
+    try:
+        first = next(i for i in Q.pending(p, tid) if i.code_id == low.code.id)
+        accepted = Q.accept(p, first.id, coder="ab")
+        by_hand = add_coding(p, tid, low.code.id, 20, 30, coder="ab")
+    finally:
+        p.close()
+    at.session_state["qc_focus"] = accepted.id
+    at.run()
+    assert not at.exception, at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert "suggested by test model v7 (score 0.90)" in captions, captions
+    assert at.text_area(key=f"memo_text_{accepted.id}") is not None  # the details are open
+    at.session_state["qc_focus"] = by_hand.id
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text_area(key=f"memo_text_{by_hand.id}") is not None
+    assert not any("suggested by test model v7 (score 0.90)" in c.value.replace("\\", "")
+                   for c in at.caption)
