@@ -178,3 +178,35 @@ def test_a_coding_accepted_from_the_queue_shows_where_it_came_from(db):
     assert at.text_area(key=f"memo_text_{by_hand.id}") is not None
     assert not any("suggested by test model v7 (score 0.90)" in c.value.replace("\\", "")
                    for c in at.caption)
+
+
+def test_accept_a_suggestion_with_the_span_selected_in_the_text(db):
+    at = page("page_code", viewer="ab", timeout=120)
+    tid = at.selectbox(key="code_transcript").value
+    low, _high = _queue_two_codes(db, tid)
+    at.session_state["qc_selection"] = {"transcript": tid, "start": 1, "end": 15}
+    at.run()
+    assert not at.exception, at.exception
+    p = Project(db)
+    try:
+        from qualcode.coding import suggest_queue as Q
+
+        item = next(i for i in Q.pending(p, tid) if i.code_id == low.code.id)
+    finally:
+        p.close()
+    at.checkbox(key=f"q_span_{item.id}").check()
+    at.run()
+    assert not at.exception, at.exception
+    button(at, "Accept with these changes").click()
+    at.run()
+    assert not at.exception, at.exception
+    p = Project(db)
+    try:
+        with p.reading() as s:
+            row = s.get(SuggestedCoding, item.id)
+            coding = s.get(Coding, row.coding_id)
+            assert row.status == "accepted"
+            assert (coding.start, coding.end, coding.code_id, coding.coder) == (
+                1, 15, low.code.id, "ab")
+    finally:
+        p.close()
