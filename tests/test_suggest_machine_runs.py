@@ -122,3 +122,22 @@ def test_the_agreement_page_run_is_kept(demo_project):
     ids = {n.path: n.code.id for n in code_tree(demo_project)}
     _good, bad = trusted_codes(result, "ac1", 0.6)
     assert run.hidden(0.6) == {ids[p] for p in bad}
+
+
+def test_who_may_keep_a_run(demo_project):
+    """A coder's run is kept (a result for other pages, written as qualcode itself, though the
+    key/value table is an admin's); under blind coding a coder's run saw only their own
+    codings and is not kept."""
+    from qualcode.store.settings import set_blind_coding
+    from qualcode.store.users import actor_for, add_user, get_user
+
+    add_user(demo_project, "anna", "anna password", "coder")
+    anna = actor_for(get_user(demo_project, "anna"))
+    result = fake_result(demo_project, lambda p: [0.5])
+    with demo_project.acting_as(anna):
+        assert R.remember_run(demo_project, result, "turn", 0.5) is not None
+    assert R.stored_run(demo_project).min_score == 0.5
+    set_blind_coding(demo_project, True)
+    with demo_project.acting_as(anna):
+        assert R.remember_run(demo_project, result, "turn", 0.2) is None
+    assert R.stored_run(demo_project).min_score == 0.5
