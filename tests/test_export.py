@@ -102,3 +102,44 @@ def test_theme_report_with_saturation_section(demo_project):
     assert cats[0][3:] == ["Coverage", "More for 95% of concepts"]
     document = docx.Document(io.BytesIO(theme_report_docx(demo_project, saturation=result)))
     assert len(document.inline_shapes) == 1  # the chart
+
+
+EARLIER_COLUMNS = ["coding_id", "code_id", "code", "theme", "transcript_id", "transcript",
+                   "interview_order", "participant", "role", "speaker", "quote", "start", "end",
+                   "location", "coder", "memo", "time", "time_end", "time_interpolated", "case"]
+
+
+def _accept_a_suggestion(project):
+    """A coding accepted from the review queue (a suggestion of a made-up model)."""
+    from qualcode.coding import suggest_queue as Q
+    from qualcode.coding.suggest_backends import Provenance, SpanSuggestion
+
+    t = get_transcript(project, "Interview 01 – P1")
+    code = find_code(project, "Authenticity")
+    Q.enqueue(project, t.id, [SpanSuggestion(3, 9, code.id, "Authenticity", 0.73)],
+              Provenance("local", "test model", "7", "p1", 0.01))
+    [item] = Q.pending(project, t.id)
+    return Q.accept(project, item.id, coder="ab")
+
+
+def test_codings_export_says_which_codings_were_suggested(demo_project):
+    from openpyxl import load_workbook
+
+    coding = _accept_a_suggestion(demo_project)
+    frame = pd.read_csv(io.BytesIO(codings_csv(demo_project)), encoding="utf-8-sig",
+                        keep_default_na=False)
+    # every earlier column in its place, the new one at the end
+    assert list(frame.columns) == EARLIER_COLUMNS + ["provenance"]
+    origin = dict(zip(frame["coding_id"], frame["provenance"]))
+    assert origin.pop(coding.id) == "suggested by test model v7, prompt p1 (score 0.73)"
+    assert len(origin) == 31 and set(origin.values()) == {""}  # made by hand
+    sheet = load_workbook(io.BytesIO(codings_xlsx(demo_project))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == EARLIER_COLUMNS + ["provenance"]
+    by_id = {r[0]: r[-1] for r in rows[1:]}
+    assert by_id.pop(coding.id) == "suggested by test model v7, prompt p1 (score 0.73)"
+    assert set(by_id.values()) <= {None, ""}
+    from qualcode.coding.quotes import quote_rows
+
+    [row] = quote_rows(demo_project, coding_ids={coding.id})  # the code browser's page
+    assert row.provenance.startswith("suggested by test model v7")

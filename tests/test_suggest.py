@@ -385,3 +385,32 @@ def test_a_training_process_ends_with_the_app_that_started_it(demo_project, tmp_
             return
         time.sleep(0.2)
     raise AssertionError("the training process outlived the app")
+
+
+def test_accepting_a_suggestion_with_another_span(demo_project):
+    """"with the span selected in the text": the coding gets the researcher's span, the
+    suggestion's code and provenance; a span outside the text is refused and nothing changes."""
+    from qualcode.coding import suggest_queue as Q
+    from qualcode.coding.suggest_backends import Provenance, SpanSuggestion
+    from qualcode.store.models import Coding, SuggestedCoding
+
+    t = get_transcript(demo_project, "Interview 01 – P1")
+    code = find_code(demo_project, "Authenticity")
+    Q.enqueue(demo_project, t.id, [SpanSuggestion(3, 9, code.id, code.name, 0.7)],
+              Provenance("local", "m", "1", "", 0.0))
+    [item] = Q.pending(demo_project, t.id)
+    with demo_project.reading() as s:
+        before = s.query(Coding).count()
+    with pytest.raises(Exception):
+        Q.accept(demo_project, item.id, start=5, end=len(t.text) + 10, coder="ab")
+    with demo_project.reading() as s:
+        assert s.query(Coding).count() == before
+    assert [i.id for i in Q.pending(demo_project, t.id)] == [item.id]  # still waiting
+    coding = Q.accept(demo_project, item.id, start=2, end=19, coder="ab")
+    assert (coding.start, coding.end, coding.code_id, coding.coder) == (2, 19, code.id, "ab")
+    assert Q.provenance_of(demo_project, coding.id) == "suggested by m v1 (score 0.70)"
+    with demo_project.reading() as s:
+        row = s.get(SuggestedCoding, item.id)
+        assert (row.status, row.coding_id, row.start, row.end) == ("accepted", coding.id, 3, 9)
+        assert row.evidence["changed_to"] == {"code_id": code.id, "start": 2, "end": 19}
+    assert Q.pending(demo_project, t.id) == []

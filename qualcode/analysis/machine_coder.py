@@ -113,6 +113,23 @@ def cached_machine_agreement(project: Project, coders=None, unit: str = "turn", 
                        version=version)
 
 
+def remembered_machine_agreement(project: Project, unit: str = "turn", *,
+                                 min_score: float = 0.5, version: str | None = None
+                                 ) -> AgreementResult:
+    """The Agreement page's run: the machine against every human coder (kept per project
+    version in this process), and kept in the project as its latest run
+    (qualcode.analysis.machine_runs), which the Code page's review queue reads instead of
+    running the machine coder itself."""
+    from ..coding.view import project_version
+    from .machine_runs import remember_run
+
+    version = version or project_version(project)
+    result = cached_machine_agreement(project, None, unit, min_score=min_score,
+                                      version=version)
+    remember_run(project, result, unit, min_score, version=version)
+    return result
+
+
 def trusted_codes(result: AgreementResult, measure: str = "ac1",
                   threshold: float = 0.6) -> tuple[set[str], set[str]]:
     """(code paths whose machine agreement reaches ``threshold`` with every human, the rest):

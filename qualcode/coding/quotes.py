@@ -44,6 +44,10 @@ class QuoteRow:
     # each speaker's case and its role, when the coded words span several speakers
     cases: tuple = ()
     case_roles: tuple = ()
+    # "suggested by qualcode linear model v… (score 0.82)" for a coding accepted from the
+    # review queue (qualcode.coding.suggest_queue), "" for a coding made by hand (last, so the
+    # columns of earlier exports keep their places)
+    provenance: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -180,6 +184,22 @@ def quote_refs(project: Project) -> list[QuoteRef]:
     return [ref for _, ref in keyed]
 
 
+def provenances(session, coding_ids=None) -> dict[int, str]:
+    """Coding id -> "suggested by …" for the codings accepted from the review queue (all of
+    them, or those among ``coding_ids``): few rows, read in one query."""
+    from .suggest_queue import ACCEPTED, provenance_text
+    from ..store.models import SuggestedCoding as S
+
+    q = (select(S.coding_id, S.backend, S.model, S.model_version, S.prompt_version, S.score)
+         .where(S.status == ACCEPTED, S.coding_id.is_not(None)).order_by(S.id))
+    if coding_ids is not None and len(coding_ids) <= 500:
+        q = q.where(S.coding_id.in_(list(coding_ids)))
+    out: dict[int, str] = {}
+    for row in session.execute(q):
+        out.setdefault(row.coding_id, provenance_text(row))
+    return out
+
+
 def transcript_texts(project: Project) -> dict[int, str]:
     with project.reading() as s:
         return dict(s.execute(select(Transcript.id, Transcript.text)).all())
@@ -216,6 +236,7 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
         durations = dict(s.execute(select(Media.transcript_id, Media.duration)
                                    .where(Media.transcript_id.in_(tids))).all())
         speakers = Speakers(s, tids)  # the turns, read once for who spoke and when
+        origins = provenances(s, coding_ids)
     starts = speakers.starts
     times = {tid: turn_times(ts, len(transcripts[tid].text), durations.get(tid))
              for tid, ts in speakers.turns.items() if any(x.time_start is not None for x in ts)}
@@ -244,7 +265,8 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
             quote=t.text[start:end], start=start, end=end,
             location=place, coder=coder, memo=memo,
             time=time, time_end=time_end, time_interpolated=interpolated,
-            cases=credit.cases, case_roles=credit.roles))
+            cases=credit.cases, case_roles=credit.roles,
+            provenance=origins.get(coding_id, "")))
     rows.sort(key=lambda r: (order.get(r.code_id, 1 << 30),
                              r.interview_order if r.interview_order is not None else 1 << 30,
                              r.transcript, r.start, r.coding_id))

@@ -53,6 +53,61 @@ def set_setting(project: Project, name: str, value: str) -> None:
             row.value = value
 
 
+CHUNK = 250  # characters of a long setting per row (a row holds 255)
+MAX_CHUNKS = 400
+
+
+def _chunk_keys(name: str) -> str:
+    return f"{PREFIX}{name}#"
+
+
+def get_long_setting(project: Project, name: str) -> str | None:
+    """A setting written by ``set_long_setting`` (any length), or None when there is none.
+    Read in one statement: a reader sees one whole value, never parts of two."""
+    from sqlalchemy import select
+
+    stem = _chunk_keys(name)
+    with project.reading() as s:
+        rows = s.execute(select(Meta.key, Meta.value)
+                         .where(Meta.key.startswith(stem, autoescape=True))).all()
+    parts = {}
+    for key, value in rows:
+        suffix = key[len(stem):]
+        if suffix.isdigit():
+            parts[int(suffix)] = value
+    if not parts or sorted(parts) != list(range(len(parts))):
+        return None
+    return "".join(parts[i] for i in range(len(parts)))
+
+
+def set_long_setting(project: Project, name: str, value: str) -> None:
+    """Keep ``value`` (a JSON document, say) under ``name`` whatever its length: split over
+    ``setting.<name>#0``, ``#1``, … rows of the key/value table (no schema change), replaced
+    in one transaction; rows whose text is unchanged are left alone (the audit trail records
+    only what changed). Written as qualcode itself: a result kept for other pages and server
+    processes, not a decision an admin takes; the callers decide who may store it."""
+    from sqlalchemy import select
+
+    from .permissions import SYSTEM
+
+    stem = _chunk_keys((name or "").strip())
+    if stem == PREFIX + "#" or len(stem) + 3 > 64:
+        raise ValidationError("a setting needs a name of at most 52 characters")
+    chunks = [value[i:i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
+    if len(chunks) > MAX_CHUNKS:
+        raise ValidationError(f"the value of setting '{name}' is too long to keep")
+    wanted = {f"{stem}{i}": chunk for i, chunk in enumerate(chunks)}
+    with project.acting_as(SYSTEM), project.transaction() as s:
+        for row in s.scalars(select(Meta).where(Meta.key.startswith(stem, autoescape=True))):
+            if row.key not in wanted:
+                s.delete(row)
+                continue
+            text = wanted.pop(row.key)
+            if row.value != text:
+                row.value = text
+        s.add_all(Meta(key=k, value=v) for k, v in wanted.items())
+
+
 def blind_coding(project: Project) -> bool:
     """Whether blind double coding is on: coders see only their own codings."""
     return get_setting(project, BLIND_CODING) == "1"

@@ -98,7 +98,7 @@ def _machine_section(proj) -> None:
                           "others only (folds of whole transcripts), so it is never scored on "
                           "a transcript it has seen."):
         return
-    from ..analysis.machine_coder import cached_machine_agreement, machine_rows
+    from ..analysis.machine_coder import machine_rows, remembered_machine_agreement
 
     c1, c2 = st.columns(2)
     unit = c1.selectbox("Unit", UNIT_KINDS, key="agr_machine_unit")
@@ -106,14 +106,15 @@ def _machine_section(proj) -> None:
                           key="agr_machine_min")
     try:
         with st.spinner("Training and scoring the machine coder…"):
-            result = cached_machine_agreement(proj, None, unit, min_score=min_score)
+            result = remembered_machine_agreement(proj, unit, min_score=min_score)
     except QualcodeError as exc:
         st.error(plain(exc))
         return
     st.caption(f"{len(result.transcripts)} transcript(s) · per code, the machine against each "
                "human: Cohen's κ, Gwet's AC1, Krippendorff's α, and precision and recall with "
                "the human's coding as the truth. Trust the suggestions of codes with a high "
-               "AC1 and precision; the Code page's review queue can hide the others.")
+               "AC1 and precision; the Code page's review queue can hide the others (it "
+               "uses the latest run made here: this unit and score).")
     st.dataframe(_frame(machine_rows(result)), hide_index=True, width="stretch")
 
 

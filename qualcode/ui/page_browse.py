@@ -89,7 +89,8 @@ def render() -> None:
             with st.container(border=True):
                 st.text(f"{r.quote}\n— {r.participant}{f' ({r.role})' if r.role else ''} · "
                         f"{r.location} · {r.code}" + (f" · coder {r.coder}" if r.coder else "")
-                        + (f"\nmemo: {r.memo}" if r.memo else ""))
+                        + (f"\nmemo: {r.memo}" if r.memo else "")
+                        + (f"\n{r.provenance}" if r.provenance else ""))
                 if r.time is not None and r.transcript_id in recorded:
                     label = (f"▶ Play {'~' if r.time_interpolated else ''}"
                              f"{format_timecode(r.time)}"

@@ -19,6 +19,7 @@ from ..coding.view import (chunks, codebook_version, diff, display_colors, recen
                            speaker_labels, transcript_codings, transcript_headers,
                            warm_quote_refs)
 from ..coding.codings import set_coding_memo
+from ..coding.suggest_queue import provenance_of
 from ..errors import DuplicateError, QualcodeError
 from ..ingest.timecodes import format_timecode
 from ..store.project import is_retryable
@@ -423,6 +424,9 @@ def _memo_editor(proj, transcript, paths, coding) -> None:
                 + (f" · coder {coding.coder}" if coding.coder else ""))
         quote = transcript.text[coding.start:coding.end]
         st.text(quote if len(quote) <= 300 else quote[:300] + " …")
+        origin = provenance_of(proj, coding.id)  # accepted from the review queue
+        if origin:
+            st.caption(plain(origin))
         memo = st.text_area("Memo on this coding", coding.memo, key=f"memo_text_{coding.id}")
         c1, c2, c3 = st.columns(3)
         if c1.button("Save memo", key=f"memo_save_{coding.id}"):

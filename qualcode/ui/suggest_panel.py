@@ -77,7 +77,9 @@ def review_queue(proj, transcript, paths: dict, selection) -> None:
         min_score = c2.slider("Minimum score", 0.05, 0.95, 0.5, 0.05, key="queue_min")
         hide_below = st.number_input(
             "Hide codes whose machine agreement (AC1, Agreement page) is below", 0.0, 1.0,
-            0.0, 0.05, key="queue_hide", help="0: show every code")
+            0.0, 0.05, key="queue_hide",
+            help="0: show every code. Uses the latest run of the machine coder on the "
+                 "Agreement page (its unit and score); it is not run here.")
         if st.button("Suggest codings", key="queue_run"):
             try:
                 spans, prov = backend_for(proj).suggest_spans(proj, transcript.id, unit,
@@ -85,26 +87,29 @@ def review_queue(proj, transcript, paths: dict, selection) -> None:
                 queue.enqueue(proj, transcript.id, spans, prov)
             except QualcodeError as exc:
                 st.error(plain(exc))
-        hidden = _hidden_codes(proj, paths, hide_below) if hide_below > 0 else set()
-        items = queue.pending(proj, transcript.id, hide_codes=hidden)
+        hidden = _hidden_codes(proj, hide_below) if hide_below > 0 else set()
+        every = queue.pending(proj, transcript.id)
+        items = [i for i in every if i.code_id not in hidden]
+        left_out = (f" ({len(every) - len(items)} hidden: codes below AC1 {hide_below:.2f})"
+                    if len(items) < len(every) else "")
         if not items:
-            st.caption("No suggestions waiting.")
+            st.caption("No suggestions waiting" + left_out + ".")
             return
-        st.caption(f"{len(items)} suggestion(s) waiting; nothing is coded until you accept.")
+        st.caption(f"{len(items)} suggestion(s) waiting{left_out}; nothing is coded until "
+                   "you accept.")
         for item in items[:25]:
             _queue_item(proj, transcript, paths, selection, item)
 
 
-def _hidden_codes(proj, paths: dict, threshold: float) -> set[int]:
-    from ..analysis.machine_coder import cached_machine_agreement, trusted_codes
+def _hidden_codes(proj, threshold: float) -> set[int]:
+    """The codes below ``threshold`` in the Agreement page's latest machine-coder run, read
+    from the project: the machine coder is never run here (five fits: minutes on a large
+    project, and the Code page reruns on every coding)."""
+    from ..analysis.machine_runs import run_caption, stored_run
 
-    try:
-        result = cached_machine_agreement(proj)
-    except QualcodeError as exc:
-        st.caption(plain(f"No machine agreement yet ({exc}): every code is shown."))
-        return set()
-    _good, bad = trusted_codes(result, "ac1", threshold)
-    return {cid for cid, path in paths.items() if path in bad}
+    run = stored_run(proj)
+    st.caption(plain(run_caption(proj, run)))
+    return set() if run is None else run.hidden(threshold)
 
 
 def _queue_item(proj, transcript, paths, selection, item) -> None:
