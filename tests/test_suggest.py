@@ -232,6 +232,15 @@ def test_agreement_machine_json(capsys, demo_project):
     assert vs["coder"] == "demo" and set(vs) >= {"precision", "recall", "cohen_kappa", "ac1",
                                                  "krippendorff_alpha"}
     assert len(data["transcripts"]) == 10
+    # a whole run is kept for the Code page's review queue, as the Agreement page's is
+    from qualcode.analysis.machine_runs import stored_run
+
+    run_ = stored_run(demo_project)
+    assert run_ is not None and (run_.unit, run_.min_score) == ("turn", 0.3)
+    code, out, err = run(capsys, "--db", db, "agreement", "--machine", "--coders", "demo",
+                         "--min-score", "0.4", "--json")
+    assert code == 0, err
+    assert stored_run(demo_project).min_score == 0.3  # a run for some coders only is not kept
 
 
 def test_machine_never_sees_the_transcript_it_codes(demo_project, monkeypatch):

@@ -83,7 +83,7 @@ def test_a_run_is_kept_per_code_and_read_by_another_process(demo_project):
     assert kept.hidden(0.75) == kept.hidden(0.6) | {ids[p] for p in ids
                                                     if p not in low | {undefined}}
     caption = R.run_caption(demo_project, kept)
-    assert caption.startswith("Machine agreement from the Agreement page's run of ")
+    assert caption.startswith("Machine agreement from the machine coder's run of ")
     assert "(unit sentence, score ≥ 0.40); no coding added or removed since." in caption
 
 

@@ -124,7 +124,7 @@ def test_the_queue_hides_codes_below_the_stored_machine_agreement(db, monkeypatc
     lines = _queue_lines(at)
     assert len(lines) == 1 and lines[0].startswith(f"{high.path} (0.80)")
     captions = [c.value.replace("\\", "") for c in at.caption]  # captions are escaped
-    assert any("Machine agreement from the Agreement page's run of " in c
+    assert any("Machine agreement from the machine coder's run of " in c
                and "(unit sentence, score ≥ 0.40)" in c for c in captions), captions
     assert any("1 suggestion(s) waiting (1 hidden: codes below AC1 0.60)" in c
                for c in captions), captions

@@ -46,8 +46,8 @@ class MachineRun:
         return {cid for cid, v in self.ac1.items() if v is None or v < threshold}
 
     def describe(self) -> str:
-        """"the Agreement page's run of 2025-03-01 14:05 UTC (unit turn, score ≥ 0.50)"."""
-        return (f"the Agreement page's run of {self.at:%Y-%m-%d %H:%M} UTC (unit {self.unit}, "
+        """"the machine coder's run of 2025-03-01 14:05 UTC (unit turn, score ≥ 0.50)"."""
+        return (f"the machine coder's run of {self.at:%Y-%m-%d %H:%M} UTC (unit {self.unit}, "
                 f"score ≥ {self.min_score:.2f})")
 
 

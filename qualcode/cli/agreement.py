@@ -24,6 +24,11 @@ def cmd_agreement(project: Project, args) -> int:
                                   "(cross-validated); leave out --transcript")
         result = machine_agreement(project, args.coders, args.unit, code=args.code,
                                    min_score=args.min_score, min_overlap=args.min_overlap)
+        if not args.coders and args.code is None and args.min_overlap == 0.9:
+            # a whole run, as the Agreement page makes it: the review queue may use it
+            from ..analysis.machine_runs import remember_run
+
+            remember_run(project, result, args.unit, args.min_score)
     elif not args.coders or len(args.coders) < 2:
         raise ValidationError("agreement compares at least two coders (--coders A B), or "
                               "the machine with the coders (--machine)")

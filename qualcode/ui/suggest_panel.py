@@ -79,7 +79,8 @@ def review_queue(proj, transcript, paths: dict, selection) -> None:
             "Hide codes whose machine agreement (AC1, Agreement page) is below", 0.0, 1.0,
             0.0, 0.05, key="queue_hide",
             help="0: show every code. Uses the latest run of the machine coder on the "
-                 "Agreement page (its unit and score); it is not run here.")
+                 "Agreement page or by `qualcode agreement --machine` (its unit and "
+                 "score); it is not run here.")
         if st.button("Suggest codings", key="queue_run"):
             try:
                 spans, prov = backend_for(proj).suggest_spans(proj, transcript.id, unit,
