@@ -21,6 +21,7 @@ DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_TRANSCRIPTS = DEMO_DATA / "transcripts"
 DEMO_CODEBOOK = DEMO_DATA / "codebooks" / "three-tensions.yaml"
 DEMO_CODINGS = DEMO_TRANSCRIPTS / "demo-codings.yaml"
+DEMO_MODEL = DEMO_DATA / "codebooks" / "three-tensions-model.yaml"
 
 
 def apply_quote_codings(project: Project, path: Path, coder: str = "demo") -> int:
@@ -49,9 +50,39 @@ def load_demo(project: Project, *, with_codings: bool = True) -> dict:
             "errors": report.errors}
 
 
+def load_demo_model(project: Project, path: Path = DEMO_MODEL, coder: str = "demo") -> int:
+    """The demo's axial model (``three-tensions-model.yaml``): relations between codes, each
+    citing as its evidence the codings of its two codes in the interviews where both occur,
+    the core category and its storyline memo. Returns the number of relations."""
+    from .coding.codings import all_codings
+    from .coding.paradigm import set_core_category, set_storyline
+    from .coding.relations import add_relation
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    codings = all_codings(project)
+    n = 0
+    for rel in data.get("relations") or []:
+        source, target = find_code(project, rel["source"]), find_code(project, rel["target"])
+        both = ({c.transcript_id for c in codings if c.code_id == source.id}
+                & {c.transcript_id for c in codings if c.code_id == target.id})
+        evidence = [c.id for c in codings
+                    if c.transcript_id in both and c.code_id in (source.id, target.id)]
+        add_relation(project, source.id, target.id, rel["type"],
+                     directed=rel.get("directed", True), memo=rel.get("memo", ""),
+                     evidence=evidence, author=coder)
+        n += 1
+    if data.get("core"):
+        set_core_category(project, find_code(project, data["core"]).id)
+        if data.get("storyline"):
+            set_storyline(project, data["storyline"], author=coder)
+    return n
+
+
 def ensure_demo(project: Project) -> bool:
-    """Load the demo into an empty project; returns True when it did."""
+    """Load the demo into an empty project, with its axial model (the app's first start);
+    returns True when it did."""
     if not project.is_empty():
         return False
     load_demo(project)
+    load_demo_model(project)
     return True

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from qualcode.demo import load_demo
+from qualcode.demo import load_demo, load_demo_model
 from qualcode.store.project import Project
 from tests.conftest import ROOT
 from tests.streamlit_server import require_chromium, streamlit_server, chromium_page
@@ -50,6 +50,7 @@ def app(tmp_path_factory):
     db = tmp_path_factory.mktemp("screenshots") / "demo.sqlite"
     project = Project(db)
     load_demo(project)
+    load_demo_model(project)  # as on the app's first start: the network page shows the model
     project.close()
     with streamlit_server(db) as url:
         yield url

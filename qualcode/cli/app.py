@@ -10,13 +10,14 @@ from ..store.project import ENV_URL, Project
 
 
 def cmd_demo(project: Project, args) -> int:
-    from ..demo import load_demo
+    from ..demo import load_demo, load_demo_model
 
     if not project.is_empty():
         raise QualcodeError("the project is not empty; the demo loads into an empty project only")
     counts = load_demo(project)
+    relations = load_demo_model(project)
     print(f"demo loaded: {counts['transcripts']} transcripts, {counts['codes']} codes, "
-          f"{counts['codings']} codings")
+          f"{counts['codings']} codings, {relations} relations")
     return 0
 
 
