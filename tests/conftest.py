@@ -87,3 +87,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for report in skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
             terminalreporter.write_line(f"  {report.nodeid}: {reason}", red=True)
+
+
+@pytest.fixture
+def fresh_suggest_models():
+    """No suggestion model kept from another test before or after this one (a training still
+    under way is waited for first)."""
+    from qualcode.coding import suggest_service
+
+    suggest_service.forget()
+    yield
+    for t in list(suggest_service._HOLDERS.values()):
+        if t.training is not None:
+            t.training.join(60)
+    suggest_service.forget()

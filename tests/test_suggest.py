@@ -16,14 +16,7 @@ from qualcode.corpus.transcripts import get_transcript
 from qualcode.store.project import Project
 
 
-@pytest.fixture(autouse=True)
-def _fresh_models():
-    suggest_service.forget()
-    yield
-    for t in list(suggest_service._HOLDERS.values()):
-        if t.training is not None:
-            t.training.join(60)
-    suggest_service.forget()
+pytestmark = pytest.mark.usefixtures("fresh_suggest_models")
 
 
 def run(capsys, *args):

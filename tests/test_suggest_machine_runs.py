@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from qualcode.analysis import machine_runs as R
 from qualcode.analysis.agreement import AgreementResult
-from qualcode.coding import suggest_service
 from qualcode.coding.codes import code_tree
 from qualcode.coding.codings import add_coding, remove_coding
 from qualcode.corpus.transcripts import get_transcript
@@ -17,14 +16,7 @@ from qualcode.store.project import Project
 from qualcode.store.settings import get_long_setting, set_long_setting
 
 
-@pytest.fixture(autouse=True)
-def _fresh_models():
-    suggest_service.forget()
-    yield
-    for t in list(suggest_service._HOLDERS.values()):
-        if t.training is not None:
-            t.training.join(60)
-    suggest_service.forget()
+pytestmark = pytest.mark.usefixtures("fresh_suggest_models")
 
 
 def fake_result(project, ac1_of) -> AgreementResult:

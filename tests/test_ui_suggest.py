@@ -64,6 +64,15 @@ def test_agreement_page_shows_the_machine_coder(db):
     frame = at.dataframe[0].value
     assert {"Code", "Human coder", "Gwet's AC1", "Precision", "Recall"} <= set(frame.columns)
     assert set(frame["Human coder"]) == {"demo"}
+    # the run is kept in the project for the Code page's review queue
+    from qualcode.analysis.machine_runs import stored_run
+
+    p = Project(db)
+    try:
+        run = stored_run(p)
+    finally:
+        p.close()
+    assert run is not None and run.min_score == 0.3 and run.ac1
 
 
 def _queue_two_codes(path, tid):
@@ -131,23 +140,6 @@ def test_the_queue_hides_codes_below_the_stored_machine_agreement(db, monkeypatc
     at.number_input(key="queue_hide").set_value(0.0)  # 0: every code
     at.run()
     assert len(_queue_lines(at)) == 2
-
-
-def test_the_agreement_page_keeps_its_run_for_the_queue(db):
-    from qualcode.analysis.machine_runs import stored_run
-
-    at = page("page_agreement", viewer="ab", timeout=120)
-    at.toggle(key="agr_machine").set_value(True)
-    at.run()
-    at.slider(key="agr_machine_min").set_value(0.3)
-    at.run()
-    assert not at.exception, at.exception
-    p = Project(db)
-    try:
-        run = stored_run(p)
-    finally:
-        p.close()
-    assert run is not None and run.min_score == 0.3 and run.ac1
 
 
 def test_a_coding_accepted_from_the_queue_shows_where_it_came_from(db):
