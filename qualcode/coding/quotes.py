@@ -9,6 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from .codes import code_tree
+from .suggest_queue import provenances
 from ..ingest.timecodes import format_timecode
 from ..corpus.timing import time_at, turn_times
 from ..store.models import Coding, Media, Transcript, Turn
@@ -184,22 +185,6 @@ def quote_refs(project: Project) -> list[QuoteRef]:
     return [ref for _, ref in keyed]
 
 
-def provenances(session, coding_ids=None) -> dict[int, str]:
-    """Coding id -> "suggested by …" for the codings accepted from the review queue (all of
-    them, or those among ``coding_ids``): few rows, read in one query."""
-    from .suggest_queue import ACCEPTED, provenance_text
-    from ..store.models import SuggestedCoding as S
-
-    q = (select(S.coding_id, S.backend, S.model, S.model_version, S.prompt_version, S.score)
-         .where(S.status == ACCEPTED, S.coding_id.is_not(None)).order_by(S.id))
-    if coding_ids is not None and len(coding_ids) <= 500:
-        q = q.where(S.coding_id.in_(list(coding_ids)))
-    out: dict[int, str] = {}
-    for row in session.execute(q):
-        out.setdefault(row.coding_id, provenance_text(row))
-    return out
-
-
 def transcript_texts(project: Project) -> dict[int, str]:
     with project.reading() as s:
         return dict(s.execute(select(Transcript.id, Transcript.text)).all())
@@ -236,7 +221,7 @@ def quote_rows(project: Project, code_ids: set[int] | None = None,
         durations = dict(s.execute(select(Media.transcript_id, Media.duration)
                                    .where(Media.transcript_id.in_(tids))).all())
         speakers = Speakers(s, tids)  # the turns, read once for who spoke and when
-        origins = provenances(s, coding_ids)
+        origins = provenances(s, coding_ids)  # accepted from the review queue
     starts = speakers.starts
     times = {tid: turn_times(ts, len(transcripts[tid].text), durations.get(tid))
              for tid, ts in speakers.turns.items() if any(x.time_start is not None for x in ts)}

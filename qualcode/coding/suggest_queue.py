@@ -137,5 +137,18 @@ def reject(project: Project, suggestion_id: int, *, coder: str = "") -> None:
 def provenance_of(project: Project, coding_id: int) -> str | None:
     """"suggested by …" for a coding accepted from the queue, else None."""
     with project.reading() as s:
-        row = s.scalar(select(SuggestedCoding).where(SuggestedCoding.coding_id == coding_id))
-        return provenance_text(row) if row is not None else None
+        return provenances(s, [coding_id]).get(coding_id)
+
+
+def provenances(session, coding_ids=None) -> dict[int, str]:
+    """Coding id -> "suggested by …" for the codings accepted from the review queue (all of
+    them, or those among ``coding_ids``): few rows, read in one query."""
+    S = SuggestedCoding
+    q = (select(S.coding_id, S.backend, S.model, S.model_version, S.prompt_version, S.score)
+         .where(S.status == ACCEPTED, S.coding_id.is_not(None)).order_by(S.id))
+    if coding_ids is not None and len(coding_ids) <= 500:
+        q = q.where(S.coding_id.in_(list(coding_ids)))
+    out: dict[int, str] = {}
+    for row in session.execute(q):
+        out.setdefault(row.coding_id, provenance_text(row))
+    return out
